@@ -1,0 +1,66 @@
+"""Settings: defaults, overridden by environment variables, overridden by CLI flags.
+
+Every setting has an environment variable ``BAROMETER_<NAME>``; the README lists them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+DEFAULT_DB = DATA_DIR / "barometer.sqlite"
+
+USER_AGENT = (
+    "bilateral-barometer/0.1 (news tension research tool; "
+    "+https://github.com/bilateral-barometer/bilateral-barometer)"
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All tunable numbers in one place; frozen so a run cannot change them half-way."""
+
+    db: str = str(DEFAULT_DB)
+    allow_private: bool = False  # fetch private / loopback / link-local targets
+    concurrency: int = 8  # downloads in flight
+    per_host: int = 2  # downloads in flight to one host
+    connect_timeout: float = 10.0  # seconds
+    total_timeout: float = 30.0  # seconds for one download, body included
+    max_bytes: int = 10_000_000  # body-size cap
+    max_redirects: int = 5
+    retries: int = 2  # extra attempts on 429 / 5xx / connection errors
+    backoff: float = 0.5  # seconds, doubled at each retry
+    max_retry_after: float = 30.0  # cap on a server's Retry-After
+    workers: int = 0  # extraction processes; 0 = one per CPU core
+    process_threshold: int = 16  # smaller batches are extracted in-process
+    relevance_threshold: float = 0.3  # articles below it do not count in the series
+    tension_threshold: float = 0.2  # share_tension counts articles above it
+
+
+def _coerce(value: str, current: object) -> object:
+    if isinstance(current, bool):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(current, int):
+        return int(value)
+    if isinstance(current, float):
+        return float(value)
+    return value
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Defaults, then ``BAROMETER_*`` environment variables, then keyword overrides (None is ignored)."""
+    base = Settings()
+    env = {}
+    for f in fields(Settings):
+        raw = os.environ.get(f"BAROMETER_{f.name.upper()}")
+        if raw not in (None, ""):
+            try:
+                env[f.name] = _coerce(raw, getattr(base, f.name))
+            except ValueError as err:
+                raise ValueError(f"BAROMETER_{f.name.upper()}={raw!r} is not a valid value: {err}") from err
+    settings = replace(base, **env)
+    given = {k: v for k, v in overrides.items() if v is not None}
+    return replace(settings, **given)

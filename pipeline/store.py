@@ -1,0 +1,450 @@
+"""SQLite storage: schema, forward migrations, and every query the project runs.
+
+All SQL lives here (DESIGN.md): other modules get plain dataclasses or Polars frames.
+The file is in WAL mode so the dashboard can read while a CLI ingest writes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import polars as pl
+
+from .models import Article, Evidence, FetchFailure, Score
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 30_000
+STANCES = ("tension", "neutral", "cooperation")
+
+_MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE articles (
+        id            INTEGER PRIMARY KEY,
+        url           TEXT NOT NULL,
+        canonical_url TEXT NOT NULL UNIQUE,
+        final_url     TEXT NOT NULL DEFAULT '',
+        title         TEXT NOT NULL DEFAULT '',
+        text          TEXT NOT NULL DEFAULT '',
+        published     TEXT,               -- ISO date, NULL when undated
+        date_origin   TEXT,               -- 'user', 'page' or NULL
+        source        TEXT NOT NULL DEFAULT '',
+        language      TEXT NOT NULL DEFAULT '',
+        fingerprint   TEXT NOT NULL DEFAULT '',
+        fp_band0 INTEGER, fp_band1 INTEGER, fp_band2 INTEGER, fp_band3 INTEGER,
+        story_id      INTEGER,            -- id of the first stored copy of this story
+        is_demo       INTEGER NOT NULL DEFAULT 0,
+        fetched_at    TEXT NOT NULL
+    );
+    CREATE INDEX articles_url ON articles(url);
+    CREATE INDEX articles_published ON articles(published);
+    CREATE INDEX articles_story ON articles(story_id);
+    CREATE INDEX articles_band0 ON articles(fp_band0);
+    CREATE INDEX articles_band1 ON articles(fp_band1);
+    CREATE INDEX articles_band2 ON articles(fp_band2);
+    CREATE INDEX articles_band3 ON articles(fp_band3);
+
+    CREATE TABLE scores (
+        article_id     INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        scorer_version TEXT NOT NULL,
+        tension        REAL NOT NULL,
+        sentiment      REAL NOT NULL,
+        relevance      REAL NOT NULL,
+        goldstein      REAL NOT NULL,
+        language       TEXT NOT NULL,
+        certain        INTEGER NOT NULL,
+        evidence       TEXT NOT NULL,     -- JSON list of {"sentence", "weight"}
+        scored_at      TEXT NOT NULL,
+        PRIMARY KEY (article_id, scorer_version)
+    );
+
+    CREATE TABLE failures (
+        id     INTEGER PRIMARY KEY,
+        url    TEXT NOT NULL,
+        time   TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        stage  TEXT NOT NULL DEFAULT 'fetch'
+    );
+    CREATE INDEX failures_url ON failures(url);
+
+    CREATE TABLE overrides (
+        article_id   INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        stance       TEXT CHECK (stance IN ('tension', 'neutral', 'cooperation')),
+        not_relevant INTEGER NOT NULL DEFAULT 0,
+        note         TEXT NOT NULL DEFAULT '',
+        created_at   TEXT NOT NULL
+    );
+    """,
+}
+
+
+def now_iso() -> str:
+    """Current UTC time as an ISO string (second precision)."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def connect(db: str | Path) -> sqlite3.Connection:
+    """Open (creating if needed) the database file, in WAL mode, migrated to the current schema."""
+    path = Path(db)
+    if str(db) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(db), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                           check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")  # safe in WAL: a crash loses no committed page
+    _migrate(conn)
+    return conn
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"database schema version {version} is newer than this program's ({SCHEMA_VERSION}); "
+            "upgrade bilateral-barometer"
+        )
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        with transaction(conn):
+            for statement in _statements(_MIGRATIONS[target]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {target}")
+
+
+def _statements(script: str) -> Iterator[str]:
+    for chunk in script.split(";"):
+        lines = [line.split("--", 1)[0] for line in chunk.splitlines()]
+        statement = "\n".join(lines).strip()
+        if statement:
+            yield statement
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (so stored data stays intact)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+# ---------------------------------------------------------------- articles
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """Outcome of storing one article."""
+
+    id: int
+    status: str  # "stored", "present" (same canonical URL already stored), "duplicate" (same story)
+    story_of: str | None = None  # canonical URL of the first copy when status == "duplicate"
+
+
+def find_article_id(conn: sqlite3.Connection, url: str) -> int | None:
+    """The id of an article stored under this URL or canonical URL, if any."""
+    row = conn.execute(
+        "SELECT id FROM articles WHERE canonical_url = ? OR url = ? LIMIT 1", (url, url)
+    ).fetchone()
+    return row[0] if row else None
+
+
+def known_urls(conn: sqlite3.Connection, urls: Iterable[str]) -> set[str]:
+    """Those of ``urls`` already stored, as given or as canonical URL."""
+    wanted = list(dict.fromkeys(urls))
+    found: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT url, canonical_url FROM articles WHERE url IN ({marks}) OR canonical_url IN ({marks})",
+            chunk + chunk,
+        ).fetchall()
+        found.update(r[0] for r in rows)
+        found.update(r[1] for r in rows)
+    return found & set(wanted)
+
+
+def _story_for(conn: sqlite3.Connection, bands: tuple[int, int, int, int], fingerprint: str,
+               max_distance: int) -> sqlite3.Row | None:
+    # Pigeonhole: two 64-bit SimHashes within 3 bits differ in at most 3 of the 4 16-bit bands.
+    rows = conn.execute(
+        "SELECT id, story_id, canonical_url, fingerprint FROM articles "
+        "WHERE fp_band0 = ? OR fp_band1 = ? OR fp_band2 = ? OR fp_band3 = ? ORDER BY id",
+        bands,
+    ).fetchall()
+    value = int(fingerprint, 16)
+    for row in rows:
+        if row["fingerprint"] and (int(row["fingerprint"], 16) ^ value).bit_count() <= max_distance:
+            return row
+    return None
+
+
+def insert_article(conn: sqlite3.Connection, article: Article, score: Score | None = None,
+                   *, max_distance: int = 3) -> StoredArticle:
+    """Store an article (and its score) in one transaction; idempotent on the canonical URL."""
+    with transaction(conn):
+        row = conn.execute(
+            "SELECT id FROM articles WHERE canonical_url = ?", (article.canonical_url,)
+        ).fetchone()
+        if row:
+            return StoredArticle(row[0], "present")
+        bands = fingerprint_bands(article.fingerprint) if article.fingerprint else (None,) * 4
+        first = (
+            _story_for(conn, bands, article.fingerprint, max_distance)  # type: ignore[arg-type]
+            if article.fingerprint
+            else None
+        )
+        cur = conn.execute(
+            "INSERT INTO articles (url, canonical_url, final_url, title, text, published, date_origin,"
+            " source, language, fingerprint, fp_band0, fp_band1, fp_band2, fp_band3, story_id, is_demo,"
+            " fetched_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                article.url, article.canonical_url, article.final_url or article.url, article.title,
+                article.text, article.published.isoformat() if article.published else None,
+                article.date_origin, article.source, article.language, article.fingerprint, *bands,
+                (first["story_id"] or first["id"]) if first else None, int(article.is_demo), now_iso(),
+            ),
+        )
+        article_id = cur.lastrowid
+        if first is None:
+            conn.execute("UPDATE articles SET story_id = id WHERE id = ?", (article_id,))
+        if score is not None:
+            _write_score(conn, article_id, score)
+    if first is not None:
+        return StoredArticle(article_id, "duplicate", story_of=first["canonical_url"])
+    return StoredArticle(article_id, "stored")
+
+
+def fingerprint_bands(fingerprint: str) -> tuple[int, int, int, int]:
+    """Split a 64-bit hex fingerprint into four 16-bit bands for near-duplicate lookup."""
+    value = int(fingerprint, 16)
+    return tuple((value >> shift) & 0xFFFF for shift in (48, 32, 16, 0))  # type: ignore[return-value]
+
+
+def article_count(conn: sqlite3.Connection, *, include_demo: bool = True) -> int:
+    """Number of stored articles."""
+    sql = "SELECT COUNT(*) FROM articles" + ("" if include_demo else " WHERE is_demo = 0")
+    return conn.execute(sql).fetchone()[0]
+
+
+def get_article(conn: sqlite3.Connection, article_id: int) -> dict | None:
+    """One article with its current score and override, as a dict (None when absent)."""
+    row = conn.execute(
+        "SELECT a.*, o.stance AS override_stance, o.not_relevant AS override_not_relevant "
+        "FROM articles a LEFT JOIN overrides o ON o.article_id = a.id WHERE a.id = ?",
+        (article_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    article = dict(row)
+    score = current_score(conn, article_id)
+    article["score"] = score
+    return article
+
+
+def iter_article_texts(conn: sqlite3.Connection, batch: int = 200) -> Iterator[tuple[int, str, str, str]]:
+    """(id, title, text, language) of every stored article, streamed in id order."""
+    last = 0
+    while True:
+        rows = conn.execute(
+            "SELECT id, title, text, language FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+        ).fetchall()
+        if not rows:
+            return
+        yield from (tuple(r) for r in rows)  # type: ignore[misc]
+        last = rows[-1][0]
+
+
+def delete_demo_articles(conn: sqlite3.Connection) -> int:
+    """Remove every demo article (with its scores and overrides); the user's own stay. Returns the count."""
+    with transaction(conn):
+        return conn.execute("DELETE FROM articles WHERE is_demo = 1").rowcount
+
+
+# ---------------------------------------------------------------- scores
+
+
+def _write_score(conn: sqlite3.Connection, article_id: int, score: Score) -> None:
+    evidence = json.dumps([{"sentence": e.sentence, "weight": e.weight} for e in score.evidence],
+                          ensure_ascii=False)
+    conn.execute(
+        "INSERT OR REPLACE INTO scores (article_id, scorer_version, tension, sentiment, relevance,"
+        " goldstein, language, certain, evidence, scored_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        (article_id, score.version, score.tension, score.sentiment, score.relevance, score.goldstein,
+         score.language, int(score.certain), evidence, now_iso()),
+    )
+
+
+def write_scores(conn: sqlite3.Connection, scored: Iterable[tuple[int, Score]]) -> int:
+    """Write a batch of scores in one transaction (old versions are kept). Returns the count."""
+    n = 0
+    with transaction(conn):
+        for article_id, score in scored:
+            _write_score(conn, article_id, score)
+            n += 1
+    return n
+
+
+def retire_scores(conn: sqlite3.Connection, keep_version: str) -> int:
+    """Delete the scores of other versions for articles that have a ``keep_version`` score."""
+    with transaction(conn):
+        return conn.execute(
+            "DELETE FROM scores WHERE scorer_version != ? AND article_id IN "
+            "(SELECT article_id FROM scores WHERE scorer_version = ?)",
+            (keep_version, keep_version),
+        ).rowcount
+
+
+def _current_score_sql() -> str:
+    # The newest score of each article: the latest scored_at, ties broken by version string.
+    return (
+        "SELECT s.* FROM scores s WHERE s.rowid = (SELECT s2.rowid FROM scores s2 "
+        "WHERE s2.article_id = s.article_id ORDER BY s2.scored_at DESC, s2.scorer_version DESC LIMIT 1)"
+    )
+
+
+def current_score(conn: sqlite3.Connection, article_id: int) -> Score | None:
+    """The newest stored score of one article."""
+    row = conn.execute(
+        "SELECT * FROM scores WHERE article_id = ? ORDER BY scored_at DESC, scorer_version DESC LIMIT 1",
+        (article_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    return Score(
+        tension=row["tension"], sentiment=row["sentiment"], relevance=row["relevance"],
+        language=row["language"], goldstein=row["goldstein"], certain=bool(row["certain"]),
+        version=row["scorer_version"],
+        evidence=[Evidence(e["sentence"], e["weight"]) for e in json.loads(row["evidence"])],
+    )
+
+
+def score_versions(conn: sqlite3.Connection) -> dict[str, int]:
+    """How many articles each stored scorer version has scored."""
+    rows = conn.execute("SELECT scorer_version, COUNT(*) FROM scores GROUP BY scorer_version").fetchall()
+    return {r[0]: r[1] for r in rows}
+
+
+# ---------------------------------------------------------------- failures
+
+
+def record_failure(conn: sqlite3.Connection, failure: FetchFailure) -> None:
+    """Store a failure row (url, time, reason)."""
+    with transaction(conn):
+        conn.execute(
+            "INSERT INTO failures (url, time, reason, stage) VALUES (?,?,?,?)",
+            (failure.url, now_iso(), failure.reason, failure.stage),
+        )
+
+
+def failures_frame(conn: sqlite3.Connection, limit: int = 1000) -> pl.DataFrame:
+    """The latest failures, newest first."""
+    rows = conn.execute(
+        "SELECT url, time, reason, stage FROM failures ORDER BY id DESC LIMIT ?", (limit,)
+    ).fetchall()
+    return pl.DataFrame(
+        [dict(r) for r in rows],
+        schema={"url": pl.String, "time": pl.String, "reason": pl.String, "stage": pl.String},
+        orient="row",
+    )
+
+
+# ---------------------------------------------------------------- overrides
+
+
+def set_override(conn: sqlite3.Connection, article_id: int, *, stance: str | None = None,
+                 not_relevant: bool = False, note: str = "") -> None:
+    """Record the analyst's correction of one article (replacing an earlier one)."""
+    if stance is not None and stance not in STANCES:
+        raise ValueError(f"stance {stance!r} is not one of {', '.join(STANCES)}")
+    with transaction(conn):
+        if conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is None:
+            raise ValueError(f"no article with id {article_id}")
+        conn.execute(
+            "INSERT OR REPLACE INTO overrides (article_id, stance, not_relevant, note, created_at) "
+            "VALUES (?,?,?,?,?)",
+            (article_id, stance, int(not_relevant), note, now_iso()),
+        )
+
+
+def clear_override(conn: sqlite3.Connection, article_id: int) -> bool:
+    """Undo the analyst's correction of one article; True when there was one."""
+    with transaction(conn):
+        return conn.execute("DELETE FROM overrides WHERE article_id = ?", (article_id,)).rowcount > 0
+
+
+# ---------------------------------------------------------------- frames for aggregation and the UI
+
+ARTICLE_FRAME_SCHEMA: dict[str, pl.DataType] = {
+    "id": pl.Int64,
+    "url": pl.String,
+    "canonical_url": pl.String,
+    "title": pl.String,
+    "source": pl.String,
+    "language": pl.String,
+    "published": pl.Date,
+    "story_id": pl.Int64,
+    "is_demo": pl.Boolean,
+    "fetched_at": pl.String,
+    "scorer_version": pl.String,
+    "tension": pl.Float64,
+    "sentiment": pl.Float64,
+    "relevance": pl.Float64,
+    "goldstein": pl.Float64,
+    "certain": pl.Boolean,
+    "top_evidence": pl.String,
+    "top_evidence_weight": pl.Float64,
+    "override_stance": pl.String,
+    "override_not_relevant": pl.Boolean,
+}
+
+
+def articles_frame(conn: sqlite3.Connection) -> pl.DataFrame:
+    """One row per stored article with its current score and override (schema: ARTICLE_FRAME_SCHEMA).
+
+    ``tension``/``sentiment``/``relevance`` are null for unscored articles, ``published`` for undated
+    ones; ``override_*`` are null when the analyst has not corrected the article.
+    """
+    strongest = (
+        "(SELECT {field} FROM json_each(s.evidence) "
+        "ORDER BY abs(json_extract(value, '$.weight')) DESC LIMIT 1)"
+    )
+    top_sentence = strongest.format(field="json_extract(value, '$.sentence')")
+    top_weight = strongest.format(field="json_extract(value, '$.weight')")
+    sql = (
+        "SELECT a.id, a.url, a.canonical_url, a.title, a.source, a.language, a.published, a.story_id,"
+        " a.is_demo, a.fetched_at, s.scorer_version, s.tension, s.sentiment, s.relevance, s.goldstein,"
+        f" s.certain, {top_sentence} AS top_evidence, {top_weight} AS top_evidence_weight,"
+        " o.stance AS override_stance, o.not_relevant AS override_not_relevant "
+        f"FROM articles a LEFT JOIN ({_current_score_sql()}) s ON s.article_id = a.id "
+        "LEFT JOIN overrides o ON o.article_id = a.id ORDER BY a.id"
+    )
+    raw = {name: (pl.String if dtype in (pl.Date,) else pl.Int64 if dtype == pl.Boolean else dtype)
+           for name, dtype in ARTICLE_FRAME_SCHEMA.items()}
+    rows = conn.execute(sql).fetchall()
+    frame = pl.DataFrame([tuple(r) for r in rows], schema=raw, orient="row")
+    return frame.with_columns(
+        pl.col("published").str.to_date("%Y-%m-%d", strict=False),
+        *(pl.col(name).cast(pl.Boolean) for name, dtype in ARTICLE_FRAME_SCHEMA.items() if dtype == pl.Boolean),
+    )
+
+
+def data_version(conn: sqlite3.Connection) -> tuple[int, int, int, int]:
+    """A cheap token that changes whenever articles, scores or overrides change (for UI caches)."""
+    row = conn.execute(
+        "SELECT (SELECT COUNT(*) FROM articles), (SELECT COALESCE(MAX(id), 0) FROM articles),"
+        " (SELECT COUNT(*) || '|' || COALESCE(MAX(scored_at), '') FROM scores),"
+        " (SELECT COUNT(*) || '|' || COALESCE(MAX(created_at), '') FROM overrides)"
+    ).fetchone()
+    return tuple(row)  # type: ignore[return-value]
