@@ -11,11 +11,12 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
 
+from .dedupe import SAME_STORY, band_keys, similarity
 from .models import Article, Evidence, FetchFailure, Score
 
 SCHEMA_VERSION = 1
@@ -35,8 +36,7 @@ _MIGRATIONS: dict[int, str] = {
         date_origin   TEXT,               -- 'user', 'page' or NULL
         source        TEXT NOT NULL DEFAULT '',
         language      TEXT NOT NULL DEFAULT '',
-        fingerprint   TEXT NOT NULL DEFAULT '',
-        fp_band0 INTEGER, fp_band1 INTEGER, fp_band2 INTEGER, fp_band3 INTEGER,
+        fingerprint   TEXT NOT NULL DEFAULT '',  -- MinHash signature of the text (pipeline.dedupe)
         story_id      INTEGER,            -- id of the first stored copy of this story
         is_demo       INTEGER NOT NULL DEFAULT 0,
         fetched_at    TEXT NOT NULL
@@ -44,10 +44,15 @@ _MIGRATIONS: dict[int, str] = {
     CREATE INDEX articles_url ON articles(url);
     CREATE INDEX articles_published ON articles(published);
     CREATE INDEX articles_story ON articles(story_id);
-    CREATE INDEX articles_band0 ON articles(fp_band0);
-    CREATE INDEX articles_band1 ON articles(fp_band1);
-    CREATE INDEX articles_band2 ON articles(fp_band2);
-    CREATE INDEX articles_band3 ON articles(fp_band3);
+
+    -- LSH band keys of each fingerprint: candidate copies of a story share at least one key
+    CREATE TABLE story_bands (
+        band       INTEGER NOT NULL,
+        key        INTEGER NOT NULL,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE
+    );
+    CREATE INDEX story_bands_key ON story_bands(band, key);
+    CREATE INDEX story_bands_article ON story_bands(article_id);
 
     CREATE TABLE scores (
         article_id     INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
@@ -83,6 +88,10 @@ _MIGRATIONS: dict[int, str] = {
 }
 
 
+class SchemaTooNew(RuntimeError):
+    """The database was written by a newer version of this program."""
+
+
 def now_iso() -> str:
     """Current UTC time as an ISO string (second precision)."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()
@@ -93,8 +102,9 @@ def connect(db: str | Path) -> sqlite3.Connection:
     path = Path(db)
     if str(db) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(db), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                           check_same_thread=False)
+    conn = sqlite3.connect(
+        str(db), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+    )
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
@@ -108,7 +118,7 @@ def connect(db: str | Path) -> sqlite3.Connection:
 def _migrate(conn: sqlite3.Connection) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
-        raise RuntimeError(
+        raise SchemaTooNew(
             f"database schema version {version} is newer than this program's ({SCHEMA_VERSION}); "
             "upgrade bilateral-barometer"
         )
@@ -175,61 +185,67 @@ def known_urls(conn: sqlite3.Connection, urls: Iterable[str]) -> set[str]:
     return found & set(wanted)
 
 
-def _story_for(conn: sqlite3.Connection, bands: tuple[int, int, int, int], fingerprint: str,
-               max_distance: int) -> sqlite3.Row | None:
-    # Pigeonhole: two 64-bit SimHashes within 3 bits differ in at most 3 of the 4 16-bit bands.
+def _story_for(conn: sqlite3.Connection, fp: str, keys: list[int]) -> sqlite3.Row | None:
+    if not keys:
+        return None
+    clause = " OR ".join("(b.band = ? AND b.key = ?)" for _ in keys)
+    params = [v for band, key in enumerate(keys) for v in (band, key)]
     rows = conn.execute(
-        "SELECT id, story_id, canonical_url, fingerprint FROM articles "
-        "WHERE fp_band0 = ? OR fp_band1 = ? OR fp_band2 = ? OR fp_band3 = ? ORDER BY id",
-        bands,
+        "SELECT DISTINCT a.id, a.story_id, a.canonical_url, a.fingerprint FROM story_bands b "
+        f"JOIN articles a ON a.id = b.article_id WHERE {clause} ORDER BY a.id",
+        params,
     ).fetchall()
-    value = int(fingerprint, 16)
     for row in rows:
-        if row["fingerprint"] and (int(row["fingerprint"], 16) ^ value).bit_count() <= max_distance:
+        if similarity(fp, row["fingerprint"]) >= SAME_STORY:
             return row
     return None
 
 
-def insert_article(conn: sqlite3.Connection, article: Article, score: Score | None = None,
-                   *, max_distance: int = 3) -> StoredArticle:
-    """Store an article (and its score) in one transaction; idempotent on the canonical URL."""
+def insert_article(conn: sqlite3.Connection, article: Article, score: Score | None = None) -> StoredArticle:
+    """Store an article (and its score) in one transaction; idempotent on the canonical URL.
+
+    A text whose fingerprint matches an earlier article's is stored too, linked to that story.
+    """
+    keys = band_keys(article.fingerprint)
     with transaction(conn):
         row = conn.execute(
             "SELECT id FROM articles WHERE canonical_url = ?", (article.canonical_url,)
         ).fetchone()
         if row:
             return StoredArticle(row[0], "present")
-        bands = fingerprint_bands(article.fingerprint) if article.fingerprint else (None,) * 4
-        first = (
-            _story_for(conn, bands, article.fingerprint, max_distance)  # type: ignore[arg-type]
-            if article.fingerprint
-            else None
-        )
+        first = _story_for(conn, article.fingerprint, keys)
         cur = conn.execute(
             "INSERT INTO articles (url, canonical_url, final_url, title, text, published, date_origin,"
-            " source, language, fingerprint, fp_band0, fp_band1, fp_band2, fp_band3, story_id, is_demo,"
-            " fetched_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " source, language, fingerprint, story_id, is_demo, fetched_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
-                article.url, article.canonical_url, article.final_url or article.url, article.title,
-                article.text, article.published.isoformat() if article.published else None,
-                article.date_origin, article.source, article.language, article.fingerprint, *bands,
-                (first["story_id"] or first["id"]) if first else None, int(article.is_demo), now_iso(),
+                article.url,
+                article.canonical_url,
+                article.final_url or article.url,
+                article.title,
+                article.text,
+                article.published.isoformat() if article.published else None,
+                article.date_origin,
+                article.source,
+                article.language,
+                article.fingerprint,
+                first["story_id"] if first else None,
+                int(article.is_demo),
+                now_iso(),
             ),
         )
         article_id = cur.lastrowid
         if first is None:
             conn.execute("UPDATE articles SET story_id = id WHERE id = ?", (article_id,))
+        conn.executemany(
+            "INSERT INTO story_bands (band, key, article_id) VALUES (?,?,?)",
+            [(band, key, article_id) for band, key in enumerate(keys)],
+        )
         if score is not None:
             _write_score(conn, article_id, score)
     if first is not None:
         return StoredArticle(article_id, "duplicate", story_of=first["canonical_url"])
     return StoredArticle(article_id, "stored")
-
-
-def fingerprint_bands(fingerprint: str) -> tuple[int, int, int, int]:
-    """Split a 64-bit hex fingerprint into four 16-bit bands for near-duplicate lookup."""
-    value = int(fingerprint, 16)
-    return tuple((value >> shift) & 0xFFFF for shift in (48, 32, 16, 0))  # type: ignore[return-value]
 
 
 def article_count(conn: sqlite3.Connection, *, include_demo: bool = True) -> int:
@@ -276,13 +292,24 @@ def delete_demo_articles(conn: sqlite3.Connection) -> int:
 
 
 def _write_score(conn: sqlite3.Connection, article_id: int, score: Score) -> None:
-    evidence = json.dumps([{"sentence": e.sentence, "weight": e.weight} for e in score.evidence],
-                          ensure_ascii=False)
+    evidence = json.dumps(
+        [{"sentence": e.sentence, "weight": e.weight} for e in score.evidence], ensure_ascii=False
+    )
     conn.execute(
         "INSERT OR REPLACE INTO scores (article_id, scorer_version, tension, sentiment, relevance,"
         " goldstein, language, certain, evidence, scored_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        (article_id, score.version, score.tension, score.sentiment, score.relevance, score.goldstein,
-         score.language, int(score.certain), evidence, now_iso()),
+        (
+            article_id,
+            score.version,
+            score.tension,
+            score.sentiment,
+            score.relevance,
+            score.goldstein,
+            score.language,
+            int(score.certain),
+            evidence,
+            now_iso(),
+        ),
     )
 
 
@@ -323,8 +350,12 @@ def current_score(conn: sqlite3.Connection, article_id: int) -> Score | None:
     if row is None:
         return None
     return Score(
-        tension=row["tension"], sentiment=row["sentiment"], relevance=row["relevance"],
-        language=row["language"], goldstein=row["goldstein"], certain=bool(row["certain"]),
+        tension=row["tension"],
+        sentiment=row["sentiment"],
+        relevance=row["relevance"],
+        language=row["language"],
+        goldstein=row["goldstein"],
+        certain=bool(row["certain"]),
         version=row["scorer_version"],
         evidence=[Evidence(e["sentence"], e["weight"]) for e in json.loads(row["evidence"])],
     )
@@ -363,8 +394,14 @@ def failures_frame(conn: sqlite3.Connection, limit: int = 1000) -> pl.DataFrame:
 # ---------------------------------------------------------------- overrides
 
 
-def set_override(conn: sqlite3.Connection, article_id: int, *, stance: str | None = None,
-                 not_relevant: bool = False, note: str = "") -> None:
+def set_override(
+    conn: sqlite3.Connection,
+    article_id: int,
+    *,
+    stance: str | None = None,
+    not_relevant: bool = False,
+    note: str = "",
+) -> None:
     """Record the analyst's correction of one article (replacing an earlier one)."""
     if stance is not None and stance not in STANCES:
         raise ValueError(f"stance {stance!r} is not one of {', '.join(STANCES)}")
@@ -430,13 +467,19 @@ def articles_frame(conn: sqlite3.Connection) -> pl.DataFrame:
         f"FROM articles a LEFT JOIN ({_current_score_sql()}) s ON s.article_id = a.id "
         "LEFT JOIN overrides o ON o.article_id = a.id ORDER BY a.id"
     )
-    raw = {name: (pl.String if dtype in (pl.Date,) else pl.Int64 if dtype == pl.Boolean else dtype)
-           for name, dtype in ARTICLE_FRAME_SCHEMA.items()}
+    raw = {
+        name: (pl.String if dtype in (pl.Date,) else pl.Int64 if dtype == pl.Boolean else dtype)
+        for name, dtype in ARTICLE_FRAME_SCHEMA.items()
+    }
     rows = conn.execute(sql).fetchall()
     frame = pl.DataFrame([tuple(r) for r in rows], schema=raw, orient="row")
     return frame.with_columns(
         pl.col("published").str.to_date("%Y-%m-%d", strict=False),
-        *(pl.col(name).cast(pl.Boolean) for name, dtype in ARTICLE_FRAME_SCHEMA.items() if dtype == pl.Boolean),
+        *(
+            pl.col(name).cast(pl.Boolean)
+            for name, dtype in ARTICLE_FRAME_SCHEMA.items()
+            if dtype == pl.Boolean
+        ),
     )
 
 

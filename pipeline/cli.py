@@ -1,0 +1,174 @@
+"""Command line: `python -m pipeline <command>`. Each command parses, calls the library, prints.
+
+Exit status: 0 when the command did its job (an ingest where some URLs failed is still 0 and lists
+them), 1 when nothing could be done, 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tqdm import tqdm
+
+from . import ingest as ingest_mod
+from . import store
+from .inputs import InputError, read_url_file
+from .models import UrlRequest
+from .settings import Settings, load_settings
+
+EXIT_OK, EXIT_NOTHING_DONE, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="SQLite database file (default data/barometer.sqlite; env BAROMETER_DB)")
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline",
+        description="bilateral-barometer: ingest news, score Kazakhstan–Russia tension, export the series.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    fetching = argparse.ArgumentParser(add_help=False)
+    fetching.add_argument(
+        "--allow-private",
+        action="store_true",
+        default=None,
+        help="also fetch private, loopback and link-local addresses (env BAROMETER_ALLOW_PRIVATE=1)",
+    )
+    fetching.add_argument("--concurrency", type=int, help="downloads in flight (default 8)")
+    fetching.add_argument("--workers", type=int, help="extraction processes (default: one per core)")
+    fetching.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    p = sub.add_parser("ingest", parents=[common, fetching], help="fetch, extract, score and store URLs")
+    p.add_argument("urls", nargs="*", metavar="URL")
+    p.add_argument(
+        "--from",
+        dest="from_file",
+        metavar="FILE",
+        help=".txt (one URL a line) or .csv (url column; optional date, source)",
+    )
+
+    p = sub.add_parser("ingest-html", parents=[common, fetching], help="the same for saved HTML files")
+    p.add_argument("files", nargs="+", metavar="FILE")
+
+    p = sub.add_parser("export", parents=[common], help="aggregated CSV of the tension series")
+    p.add_argument("--freq", choices=("day", "week", "month"), default="week")
+    p.add_argument("--by", choices=("source", "language"))
+    p.add_argument("--out", metavar="FILE", help="write here instead of stdout")
+
+    p = sub.add_parser("score", parents=[common], help="print the JSON score of one text or HTML file")
+    p.add_argument("file", metavar="FILE")
+
+    sub.add_parser("rescore", parents=[common], help="re-score every stored article with the current scorer")
+    p = sub.add_parser("demo", parents=[common], help="load the bundled demo corpus into the database")
+    p.add_argument("--remove", action="store_true", help="remove the demo articles instead")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(
+        db=args.db,
+        allow_private=getattr(args, "allow_private", None),
+        concurrency=getattr(args, "concurrency", None),
+        workers=getattr(args, "workers", None),
+    )
+
+
+class _Bar:
+    """A tqdm progress bar on stderr, fed by the library's progress callback."""
+
+    def __init__(self, enabled: bool, unit: str):
+        self.bar = None
+        self.enabled, self.unit = enabled, unit
+
+    def __call__(self, done: int, total: int, outcome: ingest_mod.Outcome) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            self.bar = tqdm(total=total, unit=self.unit, file=sys.stderr, dynamic_ncols=True)
+        self.bar.update(1)
+        self.bar.set_postfix_str(ingest_mod.STATUS_LABELS[outcome.status], refresh=False)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _print_report(report: ingest_mod.IngestReport) -> int:
+    print(f"Summary: {report.summary()}.")
+    for outcome in report.outcomes:
+        if outcome.status == "duplicate":
+            print(f"  duplicate story: {outcome.url} ({outcome.detail})")
+    if report.failures:
+        print("Failed:")
+        for outcome in report.failures:
+            print(f"  {outcome.url}: {outcome.detail}")
+    useful = len(report.outcomes) - len(report.failures)
+    return EXIT_OK if useful or not report.outcomes else EXIT_NOTHING_DONE
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    requests = [UrlRequest(url=u) for u in args.urls]
+    bad_rows = []
+    if args.from_file:
+        try:
+            from_file, bad_rows = read_url_file(args.from_file)
+        except InputError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return EXIT_NOTHING_DONE
+        requests.extend(from_file)
+    if not requests and not bad_rows:
+        print("error: no URLs given (pass URLs or --from FILE)", file=sys.stderr)
+        return EXIT_USAGE
+    bar = _Bar(not args.no_progress, "url")
+    try:
+        report = ingest_mod.ingest_urls(requests, settings, bad_rows=bad_rows, progress=bar)
+    finally:
+        bar.close()
+    return _print_report(report)
+
+
+def cmd_ingest_html(args: argparse.Namespace, settings: Settings) -> int:
+    items, failed = ingest_mod.read_html_files(args.files)
+    bar = _Bar(not args.no_progress, "page")
+    try:
+        report = ingest_mod.ingest_html(items, settings, failed=failed, progress=bar)
+    finally:
+        bar.close()
+    return _print_report(report)
+
+
+COMMANDS = {"ingest": cmd_ingest, "ingest-html": cmd_ingest_html}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python -m pipeline``; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = _settings(args)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return COMMANDS[args.command](args, settings)
+    except store.SchemaTooNew as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_NOTHING_DONE
+    except KeyboardInterrupt:
+        print(
+            "interrupted: everything stored so far is kept; run the same command again to continue",
+            file=sys.stderr,
+        )
+        return 130
+
+
+def _json(obj: object) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2)
+
+
+__all__ = ["Path", "main"]

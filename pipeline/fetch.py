@@ -1,0 +1,272 @@
+"""HTTP fetching with limits: timeouts, a body-size cap, retries with backoff, redirects checked hop
+by hop against the address policy, and per-host politeness. Returns a Page or a FetchFailure."""
+
+from __future__ import annotations
+
+import email.utils
+import threading
+import time
+from collections import defaultdict
+from contextlib import contextmanager
+from http import HTTPStatus
+from urllib.parse import urljoin, urlsplit
+
+import certifi
+import urllib3
+from urllib3.exceptions import (
+    HTTPError,
+    MaxRetryError,
+    NameResolutionError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+)
+
+from .guard import AddressPolicy, RefusedTarget, make_pool_manager
+from .models import FetchFailure, Page
+from .settings import USER_AGENT, Settings
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
+_MAGIC = (
+    (b"%PDF-", "a PDF document"),
+    (b"\x89PNG", "an image (PNG)"),
+    (b"\xff\xd8\xff", "an image (JPEG)"),
+    (b"GIF8", "an image (GIF)"),
+    (b"PK\x03\x04", "a ZIP archive"),
+)
+
+
+class _Failed(Exception):
+    """Internal: a fetch ended with a reason in words; ``retry`` says whether trying again may help."""
+
+    def __init__(self, reason: str, *, retry: bool = False, wait: float | None = None):
+        super().__init__(reason)
+        self.reason, self.retry, self.wait = reason, retry, wait
+
+
+def check_web_url(url: str) -> str | None:
+    """None when ``url`` is an absolute http(s) URL with a host, else the reason it is not."""
+    text = (url or "").strip()
+    if not text:
+        return "empty URL"
+    if any(ch.isspace() for ch in text):
+        return "not a web address (contains spaces)"
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as err:
+        return f"not a web address ({err})"
+    if not parts.scheme:
+        return "not a web address (expected http:// or https://)"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"unsupported scheme '{parts.scheme.lower()}:' (only http and https are fetched)"
+    if not parts.hostname:
+        return "not a web address (no host name)"
+    if port == 0:
+        return "not a web address (port 0)"
+    return None
+
+
+class Fetcher:
+    """Fetches pages under one Settings; safe to share between threads."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.policy = AddressPolicy.from_settings(settings.allow_private, settings.allow_networks)
+        self.pool = make_pool_manager(
+            self.policy,
+            num_pools=64,
+            maxsize=max(1, settings.per_host),
+            ca_certs=certifi.where(),
+            cert_reqs="CERT_REQUIRED",
+        )
+        self._host_slots: dict[str, threading.BoundedSemaphore] = defaultdict(
+            lambda: threading.BoundedSemaphore(max(1, settings.per_host))
+        )
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def _host_slot(self, host: str):
+        with self._lock:
+            slot = self._host_slots[host]
+        with slot:
+            yield
+
+    def fetch(self, url: str) -> Page | FetchFailure:
+        """Download ``url`` (following redirects), retrying transient failures; never raises."""
+        if reason := check_web_url(url):
+            return FetchFailure(url, reason, stage="input")
+        attempts = self.settings.retries + 1
+        last: _Failed | None = None
+        for attempt in range(attempts):
+            try:
+                return self._follow(url.strip())
+            except _Failed as failed:
+                last = failed
+                if not failed.retry or attempt == attempts - 1:
+                    break
+                delay = self.settings.backoff * (2**attempt)
+                if failed.wait is not None:
+                    delay = max(delay, min(failed.wait, self.settings.max_retry_after))
+                time.sleep(delay)
+        assert last is not None
+        suffix = f" after {attempts} attempts" if last.retry and attempts > 1 else ""
+        return FetchFailure(url, last.reason + suffix)
+
+    def _follow(self, url: str) -> Page:
+        seen = {url}
+        current = url
+        for _ in range(self.settings.max_redirects + 1):
+            response_or_next = self._get(current)
+            if isinstance(response_or_next, Page):
+                return Page(
+                    url,
+                    response_or_next.final_url,
+                    response_or_next.status,
+                    response_or_next.content_type,
+                    response_or_next.body,
+                    response_or_next.charset,
+                )
+            target = response_or_next
+            if reason := check_web_url(target):
+                raise _Failed(f"redirected to {target!r}: {reason}")
+            if target in seen:
+                raise _Failed(f"redirect loop at {target}")
+            seen.add(target)
+            current = target
+        raise _Failed(f"too many redirects (more than {self.settings.max_redirects})")
+
+    def _get(self, url: str) -> Page | str:
+        """One request: a Page, or the absolute URL a redirect points to."""
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        try:
+            self.policy.check_host(host, port)
+        except RefusedTarget as err:
+            raise _Failed(str(err)) from None
+        except OSError as err:
+            raise _Failed(str(err)) from None
+        deadline = time.monotonic() + self.settings.total_timeout
+        timeout = urllib3.Timeout(connect=self.settings.connect_timeout, read=self.settings.total_timeout)
+        with self._host_slot(host):
+            try:
+                response = self.pool.request(
+                    "GET",
+                    url,
+                    headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.5"},
+                    redirect=False,
+                    retries=False,
+                    timeout=timeout,
+                    preload_content=False,
+                )
+            except HTTPError as err:
+                raise self._describe_error(err, url) from None
+            try:
+                return self._read(url, response, deadline)
+            except _Failed:
+                # An unread body would poison the kept-alive connection for the next request.
+                response.close()
+                raise
+            finally:
+                response.release_conn()
+
+    def _read(self, url: str, response: urllib3.BaseHTTPResponse, deadline: float) -> Page | str:
+        status = response.status
+        if 300 <= status < 400 and status != 304:
+            location = response.headers.get("Location")
+            if not location:
+                raise _Failed(f"HTTP {status} redirect without a Location header")
+            response.drain_conn()
+            return urljoin(url, location.strip())
+        if status != 200:
+            wait = _retry_after(response.headers.get("Retry-After")) if status in (429, 503) else None
+            raise _Failed(_status_reason(status), retry=status in RETRY_STATUSES, wait=wait)
+        content_type = response.headers.get("Content-Type", "")
+        mime = content_type.split(";", 1)[0].strip().lower()
+        if mime and not mime.startswith(HTML_TYPES):
+            raise _Failed(f"not an HTML page ({mime})")
+        declared = response.headers.get("Content-Length", "")
+        limit = self.settings.max_bytes
+        if declared.isdigit() and int(declared) > limit:
+            raise _Failed(f"page too large: {int(declared):,} bytes (limit {limit:,})")
+        chunks, size = [], 0
+        try:
+            for chunk in response.stream(65536):
+                size += len(chunk)
+                if size > limit:
+                    raise _Failed(f"page too large: more than {limit:,} bytes (limit {limit:,})")
+                if time.monotonic() > deadline:
+                    raise _Failed(f"timed out after {self.settings.total_timeout:g} s while reading the page")
+                chunks.append(chunk)
+        except HTTPError as err:
+            raise self._describe_error(err, url) from None
+        body = b"".join(chunks)
+        if not body.strip():
+            raise _Failed("empty response (HTTP 200 with no content)")
+        for magic, what in _MAGIC:
+            if body.startswith(magic):
+                raise _Failed(f"not an HTML page ({what})")
+        charset = _charset(content_type)
+        return Page(url, url, status, mime or "text/html", body, charset)
+
+    def _describe_error(self, err: Exception, url: str) -> _Failed:
+        cause = err.reason if isinstance(err, MaxRetryError) and err.reason else err
+        text = str(cause)
+        if "refused:" in text:
+            return _Failed("refused:" + text.split("refused:", 1)[1].split("')")[0])
+        if isinstance(cause, ReadTimeoutError) or "timed out" in text.lower():
+            limit = self.settings.total_timeout if isinstance(cause, ReadTimeoutError) else None
+            limit = limit or self.settings.connect_timeout
+            return _Failed(f"timed out after {limit:g} s (no answer from the server)")
+        if isinstance(cause, NameResolutionError):
+            return _Failed(f"host not found: {urlsplit(url).hostname}")
+        if isinstance(cause, NewConnectionError) and "refused" in text.lower():
+            return _Failed("connection refused", retry=True)
+        if isinstance(cause, ProtocolError | NewConnectionError):
+            return _Failed(f"connection failed ({_short(text)})", retry=True)
+        if "ssl" in text.lower() or "certificate" in text.lower():
+            return _Failed(f"TLS error ({_short(text)})")
+        return _Failed(f"download failed ({_short(text)})", retry=True)
+
+
+def _short(text: str, limit: int = 160) -> str:
+    # urllib3 prefixes its messages with the connection object's repr: keep only the human part
+    text = " ".join(text.split())
+    if "): " in text and text.split("): ", 1)[0].count("(") == 1:
+        text = text.split("): ", 1)[1]
+    text = text.removeprefix("Failed to establish a new connection: ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _status_reason(status: int) -> str:
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = ""
+    reason = f"HTTP {status} {phrase}".strip()
+    if status in (401, 402, 403):
+        reason += " (paywall or access denied)"
+    return reason
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _charset(content_type: str) -> str | None:
+    for param in content_type.split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'").lower()
+    return None

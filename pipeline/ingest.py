@@ -1,0 +1,327 @@
+"""Ingest: URLs (or saved HTML) → fetch → extract → score → store, with bounded concurrency.
+
+Downloads run in a thread pool (I/O bound); extraction and scoring are CPU bound, so large batches
+hand them to worker processes. The main thread alone writes to SQLite, one committed transaction per
+article, so a crash loses nothing stored before it and a rerun simply continues.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from . import store
+from .dedupe import canonicalize_url
+from .extract import extract_article
+from .fetch import Fetcher, check_web_url
+from .inputs import BadRow
+from .models import Article, FetchFailure, Score, UrlRequest
+from .settings import Settings
+
+STATUSES = ("stored", "present", "duplicate", "repeated", "failed")
+STATUS_LABELS = {
+    "stored": "stored",
+    "present": "already present",
+    "duplicate": "duplicate story",
+    "repeated": "repeated in the input",
+    "failed": "failed",
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one input."""
+
+    url: str
+    status: str  # one of STATUSES
+    detail: str = ""  # failure reason, or the first copy's URL for a duplicate story
+    article_id: int | None = None
+    title: str = ""
+
+
+@dataclass
+class IngestReport:
+    """Every input's outcome, in completion order, with counts."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        """Number of inputs that ended with ``status``."""
+        return sum(o.status == status for o in self.outcomes)
+
+    @property
+    def failures(self) -> list[Outcome]:
+        """The failed inputs, with their reasons."""
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    def summary(self) -> str:
+        """One line: stored / already present / duplicate story / repeated / failed."""
+        return ", ".join(f"{self.count(s)} {STATUS_LABELS[s]}" for s in STATUSES)
+
+
+Progress = Callable[[int, int, Outcome], None]
+
+
+def _score(article: Article) -> Score | None:
+    # The scorer is a separate stage; ingest stores what it has (no placeholder numbers).
+    try:
+        from .score import score_article
+    except ImportError:
+        return None
+    return score_article(article.text, title=article.title, language=article.language or None)
+
+
+def process_page(
+    body: bytes,
+    url: str,
+    final_url: str,
+    charset: str | None,
+    user_date: date | None,
+    user_source: str | None,
+    is_demo: bool,
+) -> tuple[Article | FetchFailure, Score | None]:
+    """Extract and score one page (pure; runs in a worker process for large batches)."""
+    result = extract_article(
+        body,
+        url,
+        charset=charset,
+        final_url=final_url,
+        user_date=user_date,
+        user_source=user_source,
+        is_demo=is_demo,
+    )
+    if isinstance(result, FetchFailure):
+        return result, None
+    return result, _score(result)
+
+
+def _worker_init() -> None:
+    # Imported here so each worker pays the import once, not per page.
+    from . import extract  # noqa: F401
+
+    with contextlib.suppress(ImportError):
+        from . import score  # noqa: F401
+
+
+class _Extractor:
+    """Runs process_page inline (small batches) or in a process pool (large ones)."""
+
+    def __init__(self, settings: Settings, n_items: int):
+        self.pool: Executor | None = None
+        if n_items >= settings.process_threshold:
+            workers = settings.workers or os.cpu_count() or 1
+            # spawn, not fork: the dashboard process has threads, and forking those can deadlock.
+            context = multiprocessing.get_context("spawn")
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init)
+
+    def run(self, *args: object) -> tuple[Article | FetchFailure, Score | None]:
+        if self.pool is None:
+            return process_page(*args)  # type: ignore[arg-type]
+        return self.pool.submit(process_page, *args).result()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _store_result(conn, url: str, result: Article | FetchFailure, score: Score | None) -> Outcome:
+    if isinstance(result, FetchFailure):
+        store.record_failure(conn, result)
+        return Outcome(url, "failed", result.reason)
+    saved = store.insert_article(conn, result, score)
+    if saved.status == "present":
+        return Outcome(url, "present", "", saved.id, result.title)
+    if saved.status == "duplicate":
+        return Outcome(url, "duplicate", f"same story as {saved.story_of}", saved.id, result.title)
+    return Outcome(url, "stored", "", saved.id, result.title)
+
+
+def ingest_urls(
+    requests: Iterable[UrlRequest],
+    settings: Settings,
+    *,
+    bad_rows: Iterable[BadRow] = (),
+    progress: Progress | None = None,
+    is_demo: bool = False,
+) -> IngestReport:
+    """Fetch, extract, score and store each URL; every input ends stored, present, duplicate or failed."""
+    report = IngestReport()
+    conn = store.connect(settings.db)
+    todo: list[UrlRequest] = []
+    seen: set[str] = set()
+    pending_outcomes: list[tuple[Outcome, FetchFailure | None]] = []
+    for row in bad_rows:
+        pending_outcomes.append(
+            (Outcome(row.url, "failed", row.reason), FetchFailure(row.url, row.reason, "input"))
+        )
+    requests = list(requests)
+    for req in requests:
+        url = req.url.strip()
+        if reason := check_web_url(url):
+            pending_outcomes.append((Outcome(url, "failed", reason), FetchFailure(url, reason, "input")))
+            continue
+        key = canonicalize_url(url)
+        if key in seen:
+            pending_outcomes.append((Outcome(url, "repeated", "listed earlier in this input"), None))
+            continue
+        seen.add(key)
+        todo.append(replace(req, url=url))
+    known = store.known_urls(conn, [r.url for r in todo] + [canonicalize_url(r.url) for r in todo])
+    fresh = []
+    for req in todo:
+        if req.url in known or canonicalize_url(req.url) in known:
+            article_id = store.find_article_id(conn, canonicalize_url(req.url)) or store.find_article_id(
+                conn, req.url
+            )
+            pending_outcomes.append((Outcome(req.url, "present", "", article_id), None))
+        else:
+            fresh.append(req)
+    total = len(pending_outcomes) + len(fresh)
+
+    def finish(outcome: Outcome) -> None:
+        report.outcomes.append(outcome)
+        if progress is not None:
+            progress(len(report.outcomes), total, outcome)
+
+    for outcome, failure in pending_outcomes:
+        if failure is not None:
+            store.record_failure(conn, failure)
+        finish(outcome)
+
+    fetcher = Fetcher(settings)
+    extractor = _Extractor(settings, len(fresh))
+
+    def job(req: UrlRequest) -> tuple[Article | FetchFailure, Score | None]:
+        page = fetcher.fetch(req.url)
+        if isinstance(page, FetchFailure):
+            return page, None
+        return extractor.run(page.body, req.url, page.final_url, page.charset, req.date, req.source, is_demo)
+
+    try:
+        _run_bounded(
+            fresh, job, settings.concurrency, lambda req, res: finish(_store_result(conn, req.url, *res))
+        )
+    finally:
+        extractor.close()
+        conn.close()
+    return report
+
+
+def _run_bounded(items: list, job: Callable, limit: int, on_done: Callable) -> None:
+    """Run ``job`` over ``items`` with at most ``limit`` in flight; ``on_done`` runs in this thread."""
+    limit = max(1, limit)
+    with ThreadPoolExecutor(max_workers=limit, thread_name_prefix="fetch") as pool:
+        running: dict[Future, object] = {}
+        queue = iter(items)
+        exhausted = False
+        while running or not exhausted:
+            while not exhausted and len(running) < limit:
+                item = next(queue, _END)
+                if item is _END:
+                    exhausted = True
+                    break
+                running[pool.submit(job, item)] = item
+            if not running:
+                break
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                item = running.pop(future)
+                error = future.exception()
+                if error is not None:  # a bug, not a page problem: keep the batch going, say so
+                    url = getattr(item, "url", str(item))
+                    reason = f"internal error: {type(error).__name__}: {error}"
+                    on_done(item, (FetchFailure(url, reason, "extract"), None))
+                else:
+                    on_done(item, future.result())
+
+
+_END = object()
+
+
+@dataclass(frozen=True)
+class HtmlItem:
+    """A saved HTML page: its name (file name or path) and bytes."""
+
+    name: str
+    content: bytes
+
+
+def read_html_files(paths: Iterable[str | Path]) -> tuple[list[HtmlItem], list[Outcome]]:
+    """Read saved pages from disk; unreadable files become failed outcomes."""
+    items, failed = [], []
+    for path in paths:
+        p = Path(path)
+        try:
+            items.append(HtmlItem(str(p.resolve()), p.read_bytes()))
+        except OSError as err:
+            failed.append(Outcome(str(p), "failed", f"cannot read the file ({err.strerror or err})"))
+    return items, failed
+
+
+def ingest_html(
+    items: Iterable[HtmlItem],
+    settings: Settings,
+    *,
+    failed: Iterable[Outcome] = (),
+    progress: Progress | None = None,
+    is_demo: bool = False,
+) -> IngestReport:
+    """Extract, score and store saved HTML pages; the URL is the page's canonical link when present."""
+    report = IngestReport()
+    items = list(items)
+    failed = list(failed)
+    total = len(items) + len(failed)
+    conn = store.connect(settings.db)
+
+    def finish(outcome: Outcome) -> None:
+        report.outcomes.append(outcome)
+        if progress is not None:
+            progress(len(report.outcomes), total, outcome)
+
+    for outcome in failed:
+        store.record_failure(conn, FetchFailure(outcome.url, outcome.detail, "input"))
+        finish(outcome)
+    extractor = _Extractor(settings, len(items))
+    lock = threading.Lock()
+
+    def job(item: HtmlItem) -> tuple[Article | FetchFailure, Score | None]:
+        result, score = extractor.run(item.content, "", "", None, None, None, is_demo)
+        if isinstance(result, FetchFailure):
+            return FetchFailure(_file_url(item.name), result.reason, result.stage), None
+        if not result.canonical_url:
+            url = _file_url(item.name)
+            result = replace(result, url=url, canonical_url=url, final_url=url)
+        else:
+            result = replace(result, url=result.canonical_url, final_url=result.canonical_url)
+        return result, score
+
+    def done(item: HtmlItem, res: tuple) -> None:
+        with lock:
+            finish(_store_result(conn, res[0].url, *res))
+
+    try:
+        workers = 1 if extractor.pool is None else (settings.workers or os.cpu_count() or 1) * 2
+        _run_bounded(items, job, workers, done)
+    finally:
+        extractor.close()
+        conn.close()
+    return report
+
+
+def _file_url(name: str) -> str:
+    path = Path(name)
+    return path.as_uri() if path.is_absolute() else f"file:///{name.lstrip('/')}"
