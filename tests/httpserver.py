@@ -133,5 +133,5 @@ def article_html(
         '<header><nav><a href="/">Home</a> <a href="/world">World</a> <a href="/economy">Economy</a></nav>'
         f"</header><main><article><h1>{title}</h1>{body}</article></main>"
         '<aside><h3>Related</h3><ul><li><a href="/x">Weather this weekend</a></li></ul></aside>'
-        "<footer>Contact us · Privacy · Terms</footer></body></html>"
+        "<footer>Contact us | Privacy | Terms</footer></body></html>"
     )
