@@ -36,9 +36,7 @@ class AddressPolicy:
     def from_settings(cls, allow_private: bool, allow_networks: str = "") -> AddressPolicy:
         """Build from the settings (``allow_networks`` is a comma-separated list of CIDR networks)."""
         nets = tuple(
-            ipaddress.ip_network(part.strip(), strict=False)
-            for part in allow_networks.split(",")
-            if part.strip()
+            ipaddress.ip_network(part.strip(), strict=False) for part in allow_networks.split(",") if part.strip()
         )
         return cls(allow_private=allow_private, allow_networks=nets)
 

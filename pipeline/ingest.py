@@ -165,9 +165,7 @@ def ingest_urls(
     seen: set[str] = set()
     pending_outcomes: list[tuple[Outcome, FetchFailure | None]] = []
     for row in bad_rows:
-        pending_outcomes.append(
-            (Outcome(row.url, "failed", row.reason), FetchFailure(row.url, row.reason, "input"))
-        )
+        pending_outcomes.append((Outcome(row.url, "failed", row.reason), FetchFailure(row.url, row.reason, "input")))
     requests = list(requests)
     for req in requests:
         url = req.url.strip()
@@ -184,9 +182,7 @@ def ingest_urls(
     fresh = []
     for req in todo:
         if req.url in known or canonicalize_url(req.url) in known:
-            article_id = store.find_article_id(conn, canonicalize_url(req.url)) or store.find_article_id(
-                conn, req.url
-            )
+            article_id = store.find_article_id(conn, canonicalize_url(req.url)) or store.find_article_id(conn, req.url)
             pending_outcomes.append((Outcome(req.url, "present", "", article_id), None))
         else:
             fresh.append(req)
@@ -212,9 +208,7 @@ def ingest_urls(
         return extractor.run(page.body, req.url, page.final_url, page.charset, req.date, req.source, is_demo)
 
     try:
-        _run_bounded(
-            fresh, job, settings.concurrency, lambda req, res: finish(_store_result(conn, req.url, *res))
-        )
+        _run_bounded(fresh, job, settings.concurrency, lambda req, res: finish(_store_result(conn, req.url, *res)))
     finally:
         extractor.close()
         conn.close()

@@ -14,8 +14,7 @@ DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_DB = DATA_DIR / "barometer.sqlite"
 
 USER_AGENT = (
-    "bilateral-barometer/0.1 (news tension research tool; "
-    "+https://github.com/bilateral-barometer/bilateral-barometer)"
+    "bilateral-barometer/0.1 (news tension research tool; +https://github.com/bilateral-barometer/bilateral-barometer)"
 )
 
 

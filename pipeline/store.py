@@ -102,9 +102,7 @@ def connect(db: str | Path) -> sqlite3.Connection:
     path = Path(db)
     if str(db) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(
-        str(db), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
-    )
+    conn = sqlite3.connect(str(db), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
@@ -158,14 +156,12 @@ class StoredArticle:
 
     id: int
     status: str  # "stored", "present" (same canonical URL already stored), "duplicate" (same story)
-    story_of: str | None = None  # canonical URL of the first copy when status == "duplicate"
+    story_of: str | None = None  # URL of the first stored copy when status == "duplicate"
 
 
 def find_article_id(conn: sqlite3.Connection, url: str) -> int | None:
     """The id of an article stored under this URL or canonical URL, if any."""
-    row = conn.execute(
-        "SELECT id FROM articles WHERE canonical_url = ? OR url = ? LIMIT 1", (url, url)
-    ).fetchone()
+    row = conn.execute("SELECT id FROM articles WHERE canonical_url = ? OR url = ? LIMIT 1", (url, url)).fetchone()
     return row[0] if row else None
 
 
@@ -191,7 +187,7 @@ def _story_for(conn: sqlite3.Connection, fp: str, keys: list[int]) -> sqlite3.Ro
     clause = " OR ".join("(b.band = ? AND b.key = ?)" for _ in keys)
     params = [v for band, key in enumerate(keys) for v in (band, key)]
     rows = conn.execute(
-        "SELECT DISTINCT a.id, a.story_id, a.canonical_url, a.fingerprint FROM story_bands b "
+        "SELECT DISTINCT a.id, a.story_id, a.url, a.fingerprint FROM story_bands b "
         f"JOIN articles a ON a.id = b.article_id WHERE {clause} ORDER BY a.id",
         params,
     ).fetchall()
@@ -208,9 +204,7 @@ def insert_article(conn: sqlite3.Connection, article: Article, score: Score | No
     """
     keys = band_keys(article.fingerprint)
     with transaction(conn):
-        row = conn.execute(
-            "SELECT id FROM articles WHERE canonical_url = ?", (article.canonical_url,)
-        ).fetchone()
+        row = conn.execute("SELECT id FROM articles WHERE canonical_url = ?", (article.canonical_url,)).fetchone()
         if row:
             return StoredArticle(row[0], "present")
         first = _story_for(conn, article.fingerprint, keys)
@@ -244,7 +238,7 @@ def insert_article(conn: sqlite3.Connection, article: Article, score: Score | No
         if score is not None:
             _write_score(conn, article_id, score)
     if first is not None:
-        return StoredArticle(article_id, "duplicate", story_of=first["canonical_url"])
+        return StoredArticle(article_id, "duplicate", story_of=first["url"])
     return StoredArticle(article_id, "stored")
 
 
@@ -292,9 +286,7 @@ def delete_demo_articles(conn: sqlite3.Connection) -> int:
 
 
 def _write_score(conn: sqlite3.Connection, article_id: int, score: Score) -> None:
-    evidence = json.dumps(
-        [{"sentence": e.sentence, "weight": e.weight} for e in score.evidence], ensure_ascii=False
-    )
+    evidence = json.dumps([{"sentence": e.sentence, "weight": e.weight} for e in score.evidence], ensure_ascii=False)
     conn.execute(
         "INSERT OR REPLACE INTO scores (article_id, scorer_version, tension, sentiment, relevance,"
         " goldstein, language, certain, evidence, scored_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -381,9 +373,7 @@ def record_failure(conn: sqlite3.Connection, failure: FetchFailure) -> None:
 
 def failures_frame(conn: sqlite3.Connection, limit: int = 1000) -> pl.DataFrame:
     """The latest failures, newest first."""
-    rows = conn.execute(
-        "SELECT url, time, reason, stage FROM failures ORDER BY id DESC LIMIT ?", (limit,)
-    ).fetchall()
+    rows = conn.execute("SELECT url, time, reason, stage FROM failures ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
     return pl.DataFrame(
         [dict(r) for r in rows],
         schema={"url": pl.String, "time": pl.String, "reason": pl.String, "stage": pl.String},
@@ -409,8 +399,7 @@ def set_override(
         if conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is None:
             raise ValueError(f"no article with id {article_id}")
         conn.execute(
-            "INSERT OR REPLACE INTO overrides (article_id, stance, not_relevant, note, created_at) "
-            "VALUES (?,?,?,?,?)",
+            "INSERT OR REPLACE INTO overrides (article_id, stance, not_relevant, note, created_at) VALUES (?,?,?,?,?)",
             (article_id, stance, int(not_relevant), note, now_iso()),
         )
 
@@ -453,10 +442,7 @@ def articles_frame(conn: sqlite3.Connection) -> pl.DataFrame:
     ``tension``/``sentiment``/``relevance`` are null for unscored articles, ``published`` for undated
     ones; ``override_*`` are null when the analyst has not corrected the article.
     """
-    strongest = (
-        "(SELECT {field} FROM json_each(s.evidence) "
-        "ORDER BY abs(json_extract(value, '$.weight')) DESC LIMIT 1)"
-    )
+    strongest = "(SELECT {field} FROM json_each(s.evidence) ORDER BY abs(json_extract(value, '$.weight')) DESC LIMIT 1)"
     top_sentence = strongest.format(field="json_extract(value, '$.sentence')")
     top_weight = strongest.format(field="json_extract(value, '$.weight')")
     sql = (
@@ -475,11 +461,7 @@ def articles_frame(conn: sqlite3.Connection) -> pl.DataFrame:
     frame = pl.DataFrame([tuple(r) for r in rows], schema=raw, orient="row")
     return frame.with_columns(
         pl.col("published").str.to_date("%Y-%m-%d", strict=False),
-        *(
-            pl.col(name).cast(pl.Boolean)
-            for name, dtype in ARTICLE_FRAME_SCHEMA.items()
-            if dtype == pl.Boolean
-        ),
+        *(pl.col(name).cast(pl.Boolean) for name, dtype in ARTICLE_FRAME_SCHEMA.items() if dtype == pl.Boolean),
     )
 
 

@@ -101,9 +101,7 @@ def test_article_without_a_date_is_stored_undated(server, settings, db_path):
 
 def test_user_given_date_and_source_win_over_the_page(server, settings, db_path):
     server.routes["/p"] = Reply(body=page(date="2022-03-04", site="Steppe Ledger"))
-    ingest_urls(
-        [UrlRequest(server.url("/p"), date=date(2022, 3, 1), source="Kazinform (via list)")], settings
-    )
+    ingest_urls([UrlRequest(server.url("/p"), date=date(2022, 3, 1), source="Kazinform (via list)")], settings)
     (row,) = stored(db_path)
     assert row["published"] == "2022-03-01" and row["date_origin"] == "user"
     assert row["source"] == "Kazinform (via list)"
@@ -152,10 +150,8 @@ def test_home_page_canonical_is_ignored(server, settings, db_path):
 
 
 def test_syndicated_copy_on_another_site_is_linked_to_the_first_story(server, settings, db_path):
-    wire = EN_PARAGRAPHS + ["Reporting by the wire desk; editing by the Almaty bureau, which added detail."]
-    server.routes["/wire"] = Reply(
-        body=page("Kazakhstan, Russia sign deal", wire, date="2022-03-04", site="Wire")
-    )
+    wire = [*EN_PARAGRAPHS, "Reporting by the wire desk; editing by the Almaty bureau, which added detail."]
+    server.routes["/wire"] = Reply(body=page("Kazakhstan, Russia sign deal", wire, date="2022-03-04", site="Wire"))
     copy = [*wire[:2], "The agreement was announced in a joint statement.", wire[2]]
     server.routes["/copy"] = Reply(
         body=page("Oil transit accord signed", copy, date="2022-03-05", site="Reprint Daily")
@@ -177,10 +173,7 @@ def test_url_file_with_blanks_comments_spaces_and_duplicates(server, settings, d
     requests, bad = read_url_text(text, "list.txt")
     assert [r.url for r in requests] == [server.url("/a"), server.url("/a"), "not a url"]
     report = ingest_urls(requests, settings, bad_rows=bad)
-    assert (
-        report.summary()
-        == "1 stored, 0 already present, 0 duplicate story, 1 repeated in the input, 1 failed"
-    )
+    assert report.summary() == "1 stored, 0 already present, 0 duplicate story, 1 repeated in the input, 1 failed"
 
 
 def test_csv_with_malformed_date_fails_that_row_only(server, settings, db_path):
@@ -204,9 +197,7 @@ def test_csv_without_url_column_is_refused_as_a_whole():
 
 def test_saved_html_files_use_their_canonical_link(tmp_path, settings, db_path):
     canonical = "https://kurier.example/2024/11/27/wizyta"
-    (tmp_path / "saved.html").write_bytes(
-        page("Wizyta", PL_PARAGRAPHS, canonical=canonical, date="2024-11-27")
-    )
+    (tmp_path / "saved.html").write_bytes(page("Wizyta", PL_PARAGRAPHS, canonical=canonical, date="2024-11-27"))
     (tmp_path / "nolink.html").write_bytes(page("Bez linku", RU_PARAGRAPHS, date="2024-11-28"))
     (tmp_path / "empty.html").write_bytes(b"<html><body><nav>menu</nav></body></html>")
     items, failed = read_html_files(
@@ -228,9 +219,7 @@ def test_saved_html_files_use_their_canonical_link(tmp_path, settings, db_path):
 
 
 def test_uploaded_html_bytes_are_ingested_like_files(settings, db_path):
-    report = ingest_html(
-        [HtmlItem("upload.html", page("Upload", EN_PARAGRAPHS, date="2023-01-02"))], settings
-    )
+    report = ingest_html([HtmlItem("upload.html", page("Upload", EN_PARAGRAPHS, date="2023-01-02"))], settings)
     assert report.outcomes[0].status == "stored"
     assert stored(db_path)[0]["url"] == "file:///upload.html"
 

@@ -124,9 +124,7 @@ def test_body_without_length_is_cut_at_the_cap(server, settings):
     body = b"<html><body>" + b"a" * 3_000_000 + b"</body></html>"
     server.routes["/nolen"] = Reply(body=body, headers={"Content-Type": "text/html", "Content-Length": ""})
     outcomes, _ = run(replace(settings, max_bytes=1_000_000), server.url("/nolen"))
-    assert (
-        outcomes[server.url("/nolen")].detail == "page too large: more than 1,000,000 bytes (limit 1,000,000)"
-    )
+    assert outcomes[server.url("/nolen")].detail == "page too large: more than 1,000,000 bytes (limit 1,000,000)"
 
 
 def test_pdf_and_image_are_not_html(server, settings):
