@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Install the project in .venv and open the dashboard (it loads the bundled demo corpus on first run).
+# Extra arguments go to `streamlit run`, e.g. `bash scripts/dashboard.sh --server.port 8502`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! python3 -c "import ensurepip" >/dev/null 2>&1; then
+  SUDO=""; if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq python3-venv >/dev/null
+fi
+if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e .
+exec .venv/bin/python -m streamlit run dashboard.py --browser.gatherUsageStats false "$@"
