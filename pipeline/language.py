@@ -9,11 +9,65 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 # Kazakh written in Cyrillic shares most letters with Russian; these letters are Kazakh-only.
 _KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 _MIN_CHARS = 12
+# News this tool reads comes in these languages; restricting py3langid to them stops short, name-heavy
+# texts ("Kazakhstan and Russia") from being called Acehnese or Latin.
+NEWS_LANGUAGES = tuple(
+    [
+        "en",
+        "ru",
+        "pl",
+        "kk",
+        "uk",
+        "be",
+        "de",
+        "fr",
+        "es",
+        "it",
+        "pt",
+        "nl",
+        "sv",
+        "no",
+        "da",
+        "fi",
+        "et",
+        "lv",
+        "lt",
+        "cs",
+        "sk",
+        "sl",
+        "hr",
+        "sr",
+        "bg",
+        "ro",
+        "hu",
+        "el",
+        "tr",
+        "az",
+        "hy",
+        "ka",
+        "uz",
+        "ky",
+        "mn",
+        "zh",
+        "ja",
+        "ko",
+        "ar",
+        "fa",
+        "he",
+        "hi",
+        "ur",
+        "id",
+        "vi",
+        "th",
+    ]
+)
 
 
 @lru_cache(maxsize=1)
 def _identifier() -> LanguageIdentifier:
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(NEWS_LANGUAGES))
+    return identifier
 
 
 def detect_language(text: str) -> tuple[str, float]:

@@ -1,0 +1,107 @@
+"""The pair of countries being watched, loaded once from ``data/actors/<pair>.toml``.
+
+The pair is a setting: ``BAROMETER_PAIR`` (default ``kz-ru``) names the file. Nothing here knows
+which countries they are; side "a" and side "b" are whatever the file says.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .patterns import Pattern, PatternMatcher, parse_pattern
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+ACTORS_DIR = DATA_DIR / "actors"
+DEFAULT_PAIR = "kz-ru"
+
+# Kinds of actor pattern: the two sides, phrases naming both at once, and third parties.
+SIDE_A, SIDE_B, BOTH, OTHER = "a", "b", "both", "other"
+
+
+@dataclass(frozen=True)
+class Pair:
+    id: str
+    title: str
+    labels: tuple[str, str]
+    # language code -> patterns of kinds a / b / both / other
+    patterns: dict[str, tuple[Pattern, ...]] = field(default_factory=dict)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(sorted(self.patterns))
+
+    def patterns_for(self, language: str) -> tuple[Pattern, ...]:
+        """Patterns for a language plus the English ones (names travel); all of them if unknown."""
+        if language in self.patterns:
+            extra = self.patterns.get("en", ()) if language != "en" else ()
+            return self.patterns[language] + extra
+        merged: list[Pattern] = []
+        for code in self.languages:
+            merged.extend(self.patterns[code])
+        return tuple(merged)
+
+
+def pair_path(pair_id: str | None = None) -> Path:
+    """The data file of a pair; ``BAROMETER_PAIR`` chooses it when no id is given."""
+    name = pair_id or os.environ.get("BAROMETER_PAIR") or DEFAULT_PAIR
+    path = Path(name)
+    if path.suffix == ".toml":
+        return path
+    return ACTORS_DIR / f"{name}.toml"
+
+
+def parse_pair(data: dict, pair_id: str = "") -> Pair:
+    """Build a Pair from the parsed TOML of an actors file."""
+    sides = data.get("sides", {})
+    side_a, side_b = sides.get("a", {}), sides.get("b", {})
+    patterns: dict[str, list[Pattern]] = {}
+
+    def add(kind: str, table: dict) -> None:
+        for code, words in table.items():
+            if not isinstance(words, list):
+                continue
+            for word in words:
+                pattern = parse_pattern(str(word), kind)
+                if pattern is not None:
+                    patterns.setdefault(code, []).append(pattern)
+
+    add(SIDE_A, side_a)
+    add(SIDE_B, side_b)
+    add(BOTH, data.get("both", {}))
+    add(OTHER, data.get("others", {}))
+    return Pair(
+        id=str(data.get("id", pair_id)),
+        title=str(data.get("title", pair_id)),
+        labels=(str(side_a.get("label", "a")), str(side_b.get("label", "b"))),
+        patterns={code: tuple(p) for code, p in patterns.items()},
+    )
+
+
+def load_pair(pair_id: str | None = None) -> Pair:
+    """Read and parse a pair's data file (cached per file)."""
+    return _load_pair(str(pair_path(pair_id)))
+
+
+@lru_cache(maxsize=8)
+def _load_pair(path: str) -> Pair:
+    with open(path, "rb") as handle:
+        return parse_pair(tomllib.load(handle), Path(path).stem)
+
+
+def actor_matcher(language: str, pair_id: str | None = None) -> PatternMatcher:
+    """A matcher for the pair's actor patterns in one language (cached per file and language)."""
+    return _actor_matcher(language, str(pair_path(pair_id)))
+
+
+@lru_cache(maxsize=64)
+def _actor_matcher(language: str, path: str) -> PatternMatcher:
+    return PatternMatcher(_load_pair(path).patterns_for(language))
+
+
+def sides_in(tokens: list[str], language: str, pair_id: str | None = None) -> set[str]:
+    """Which of "a", "b", "both", "other" the tokens name (convenience for tests and tools)."""
+    return {m.pattern.kind for m in actor_matcher(language, pair_id).find(tokens)}

@@ -1,0 +1,209 @@
+"""Stance cues and sentiment lexicons from ``data/lexicons/``, with cached lemmatization.
+
+``cues-<lang>.toml`` holds cooperation and conflict cues, relational words and negators;
+``sentiment-<lang>.toml`` holds a tone per lemma (English uses VADER plus a domain overlay). A
+language with both files is "curated"; any other language is scored with the union of all cue files
+and without sentiment, and its scores are marked uncertain.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .patterns import Pattern, PatternMatcher, normalise_word, parse_pattern
+
+LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicons"
+
+CUE, RELATION, NEGATOR, POST_NEGATOR = "cue", "relation", "negator", "post_negator"
+_NEGATION_FLIP = -0.74  # VADER's factor for a negated sentiment word
+_VADER_ALPHA = 15.0  # VADER's normalisation constant, so all languages share one scale
+
+
+def _read(path: Path) -> dict:
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+@lru_cache(maxsize=1)
+def cue_languages() -> tuple[str, ...]:
+    """Languages with a cue file."""
+    return tuple(sorted(p.stem.removeprefix("cues-") for p in LEXICON_DIR.glob("cues-*.toml")))
+
+
+@lru_cache(maxsize=1)
+def curated_languages() -> tuple[str, ...]:
+    """Languages with both a cue file and a sentiment lexicon: their scores are ``certain``."""
+    sentiment = {p.stem.removeprefix("sentiment-") for p in LEXICON_DIR.glob("sentiment-*.toml")}
+    return tuple(code for code in cue_languages() if code in sentiment)
+
+
+@dataclass(frozen=True)
+class CueSet:
+    language: str
+    patterns: tuple[Pattern, ...]  # kinds: cue (weight > 0 conflict, < 0 cooperation), relation, negators
+    negation_window: int = 3
+    post_negation_window: int = 0
+    negative_suffixes: tuple[str, ...] = ()
+
+
+def _parse_cues(data: dict, language: str) -> CueSet:
+    patterns: list[Pattern] = []
+
+    def add(kind: str, table: dict, sign: float) -> None:
+        for text, weight in table.items():
+            pattern = parse_pattern(text, kind, sign * float(weight))
+            if pattern is not None:
+                patterns.append(pattern)
+
+    add(CUE, data.get("cooperation", {}), -1.0)
+    add(CUE, data.get("conflict", {}), +1.0)
+    add(RELATION, data.get("relation", {}), +1.0)
+    for kind, key in ((NEGATOR, "negators"), (POST_NEGATOR, "post_negators")):
+        for text in data.get(key, []):
+            pattern = parse_pattern(str(text), kind)
+            if pattern is not None:
+                patterns.append(pattern)
+    return CueSet(
+        language=language,
+        patterns=tuple(patterns),
+        negation_window=int(data.get("negation_window", 3)),
+        post_negation_window=int(data.get("post_negation_window", 0)),
+        negative_suffixes=tuple(normalise_word(s) for s in data.get("negative_suffixes", [])),
+    )
+
+
+@lru_cache(maxsize=32)
+def cue_set(language: str) -> CueSet:
+    """The cue set of a language, or the union of all of them for a language without a cue file."""
+    if language in cue_languages():
+        return _parse_cues(_read(LEXICON_DIR / f"cues-{language}.toml"), language)
+    parts = [cue_set(code) for code in cue_languages()]
+    return CueSet(
+        language=language,
+        patterns=tuple(p for part in parts for p in part.patterns),
+        negation_window=max((p.negation_window for p in parts), default=3),
+        post_negation_window=max((p.post_negation_window for p in parts), default=0),
+        negative_suffixes=(),
+    )
+
+
+# --- lemmatization -------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _morph():
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=200_000)
+def lemma_ru(word: str) -> str:
+    """Russian lemma (pymorphy3 normal form, ё folded to е)."""
+    return _morph().parse(word)[0].normal_form.replace("ё", "е")
+
+
+@lru_cache(maxsize=200_000)
+def lemma_simplemma(word: str, language: str) -> str:
+    """Lemma from simplemma; the word itself when the language is not supported."""
+    import simplemma
+
+    try:
+        return simplemma.lemmatize(word, lang=language).lower()
+    except (ValueError, KeyError):
+        return word
+
+
+# --- sentiment -----------------------------------------------------------------------------------
+
+
+class LexiconSentiment:
+    """Sentence tone from a lemma lexicon, VADER-style: sum, negation flip, x / sqrt(x² + 15)."""
+
+    def __init__(self, language: str, data: dict):
+        self.language = language
+        self.words = {normalise_word(k): float(v) for k, v in data.get("words", {}).items()}
+        suffixes = (normalise_word(s) for s in data.get("suffixes", []))
+        self.suffixes = tuple(sorted(set(suffixes), key=len, reverse=True))
+        self.negative_suffixes = frozenset(normalise_word(s) for s in data.get("negative_suffixes", []))
+        self._cache: dict[str, tuple[float, bool]] = {}
+
+    def _strip_lookup(self, word: str) -> tuple[float, bool]:
+        # Agglutinative languages: peel suffixes off the end until a listed stem appears.
+        negated = False
+        for _ in range(5):
+            for candidate in (word, word + "у"):
+                if candidate in self.words:
+                    return self.words[candidate], negated
+            for suffix in self.suffixes:
+                if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                    negated = negated or suffix in self.negative_suffixes
+                    word = word[: -len(suffix)]
+                    break
+            else:
+                return 0.0, False
+        return 0.0, False
+
+    def word_value(self, word: str) -> tuple[float, bool]:
+        """(tone, negated by a suffix) of one lower-cased token, cached."""
+        hit = self._cache.get(word)
+        if hit is not None:
+            return hit
+        if word in self.words:
+            hit = (self.words[word], False)
+        elif self.suffixes:
+            hit = self._strip_lookup(word)
+        else:
+            lemma = lemma_ru(word) if self.language == "ru" else lemma_simplemma(word, self.language)
+            hit = (self.words.get(lemma, 0.0), False)
+        if len(self._cache) > 200_000:
+            self._cache.clear()
+        self._cache[word] = hit
+        return hit
+
+    def score(self, tokens: Sequence[str], negated_at: Sequence[bool]) -> float:
+        """Tone of one sentence in [-1, 1]; ``negated_at[i]`` says a negator governs token i."""
+        total = 0.0
+        for i, token in enumerate(tokens):
+            value, suffix_negated = self.word_value(token)
+            if value:
+                if negated_at[i] != suffix_negated:
+                    value *= _NEGATION_FLIP
+                total += value
+        return total / math.sqrt(total * total + _VADER_ALPHA) if total else 0.0
+
+
+class VaderSentiment:
+    """English: VADER's compound score per sentence, with the domain overlay added to its lexicon."""
+
+    def __init__(self, data: dict):
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        self.analyzer = SentimentIntensityAnalyzer()
+        self.analyzer.lexicon.update({k.lower(): float(v) for k, v in data.get("words", {}).items()})
+
+    def score_text(self, sentence: str) -> float:
+        return float(self.analyzer.polarity_scores(sentence)["compound"])
+
+
+@lru_cache(maxsize=32)
+def sentiment_model(language: str) -> LexiconSentiment | VaderSentiment | None:
+    """The sentiment model of a language, or None when it has no lexicon."""
+    path = LEXICON_DIR / f"sentiment-{language}.toml"
+    if not path.exists():
+        return None
+    data = _read(path)
+    if data.get("engine") == "vader":
+        return VaderSentiment(data)
+    return LexiconSentiment(language, data)
+
+
+@lru_cache(maxsize=32)
+def cue_matcher(language: str) -> PatternMatcher:
+    """Matcher over a language's cue, relation and negator patterns."""
+    return PatternMatcher(cue_set(language).patterns)

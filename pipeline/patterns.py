@@ -1,0 +1,114 @@
+"""Word patterns from the data files, matched against token lists.
+
+A pattern is one or more words; a word ending in ``*`` matches any token that starts with it
+("rosj*" matches Rosji, Rosją, Rosję), other words match whole tokens. Hyphens in a pattern are word
+breaks, like in the tokenizer. Every distinct token is analysed once and cached, so matching a long
+article costs a few dictionary look-ups per word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+_SPLIT = re.compile(r"[\s\-‐-―]+")
+_CACHE_LIMIT = 200_000
+
+
+def normalise_word(word: str) -> str:
+    """Lower-case and fold ё to е, as the tokenizer does."""
+    return word.lower().replace("ё", "е").replace("’", "'")
+
+
+@dataclass(frozen=True)
+class Pattern:
+    words: tuple[str, ...]  # normalised words, prefix words keep their trailing "*"
+    kind: str  # what the match means: "a", "b", "both", "other", "cooperation", "negator", ...
+    weight: float = 1.0
+    source: str = ""  # the pattern as written in the data file
+
+    @property
+    def specificity(self) -> tuple[int, int]:
+        return len(self.words), sum(len(w.rstrip("*")) for w in self.words)
+
+
+def parse_pattern(text: str, kind: str, weight: float = 1.0) -> Pattern | None:
+    """Turn ``"territorial claim*"`` into a Pattern; None for an empty string."""
+    words = tuple(w for w in _SPLIT.split(normalise_word(text.strip())) if w)
+    if not words:
+        return None
+    return Pattern(words=words, kind=kind, weight=float(weight), source=text)
+
+
+def _word_matches(word: str, token: str) -> bool:
+    if word.endswith("*"):
+        return token.startswith(word[:-1])
+    return token == word
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int  # token index
+    end: int  # token index after the match
+    pattern: Pattern
+
+
+class PatternMatcher:
+    """Finds, for each kind, the most specific non-overlapping matches in a token list."""
+
+    def __init__(self, patterns: Iterable[Pattern]):
+        self._exact: dict[str, list[Pattern]] = {}
+        self._prefix: dict[str, list[Pattern]] = {}
+        lengths = set()
+        for pattern in patterns:
+            first = pattern.words[0]
+            if first.endswith("*"):
+                stem = first[:-1]
+                self._prefix.setdefault(stem, []).append(pattern)
+                lengths.add(len(stem))
+            else:
+                self._exact.setdefault(first, []).append(pattern)
+        self._lengths = sorted(lengths)
+        self._cache: dict[str, tuple[Pattern, ...]] = {}
+
+    def candidates(self, token: str) -> tuple[Pattern, ...]:
+        """Patterns whose first word matches ``token``, most specific first."""
+        found = self._cache.get(token)
+        if found is not None:
+            return found
+        hits = list(self._exact.get(token, ()))
+        for length in self._lengths:
+            if length > len(token):
+                break
+            hits.extend(self._prefix.get(token[:length], ()))
+        hits.sort(key=lambda p: p.specificity, reverse=True)
+        found = tuple(hits)
+        if len(self._cache) > _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[token] = found
+        return found
+
+    def find(self, tokens: Sequence[str]) -> list[Match]:
+        """All matches, at most one per kind at each position, without overlaps within a kind."""
+        matches: list[Match] = []
+        covered: dict[str, int] = {}
+        for i, token in enumerate(tokens):
+            candidates = self.candidates(token)
+            if not candidates:
+                continue
+            seen_kinds: set[str] = set()
+            for pattern in candidates:
+                kind = pattern.kind
+                if kind in seen_kinds or covered.get(kind, 0) > i:
+                    continue
+                n = len(pattern.words)
+                if n > 1:
+                    if i + n > len(tokens):
+                        continue
+                    if not all(_word_matches(w, tokens[i + k]) for k, w in enumerate(pattern.words[1:], 1)):
+                        continue
+                seen_kinds.add(kind)
+                covered[kind] = i + n
+                matches.append(Match(i, i + n, pattern))
+        return matches

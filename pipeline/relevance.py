@@ -1,0 +1,110 @@
+"""Which sentences are about the pair, and how much the whole piece is about their relationship.
+
+Each sentence gets a *link* in [0, 1]: 1 when it names both sides, less when the other side is only
+in a neighbouring sentence or the title, little when it names one side next to a third party
+("Russia struck Ukraine", "Kazakhstan and China signed"), and a little for a sentence without names
+right after one that names both ("The two leaders also discussed ..."). Stance and sentiment are
+weighted by the link; relevance adds the links up with the title counted and scales by density.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .actors import BOTH, OTHER, SIDE_A, SIDE_B
+
+# Link of a sentence, by what it names.
+LINK_BOTH = 1.0
+LINK_NEIGHBOUR = 0.7  # one side here, the other in the previous / next sentence or the title
+LINK_NEIGHBOUR_THIRD = 0.4  # ... but a third party is named here too
+LINK_ONE_SIDE = 0.35  # one side, the other named elsewhere in the piece
+LINK_ONE_SIDE_ALONE = 0.15  # one side, the other side nowhere in the piece
+LINK_THIRD_PARTY = 0.1  # one side with a third party: another relationship
+LINK_ANAPHORA = 0.3  # no names, right after a sentence naming both
+
+
+@dataclass(frozen=True)
+class SentenceFacts:
+    names: frozenset[str]  # subset of {"a", "b", "both", "other"}
+    others: int  # number of third-party names
+    stance: float
+    relation: float
+    cues: int
+    is_title: bool = False
+
+
+def _sides(facts: SentenceFacts, pair_named: bool) -> tuple[bool, bool]:
+    both = BOTH in facts.names and pair_named
+    return SIDE_A in facts.names or both, SIDE_B in facts.names or both
+
+
+def links(sentences: Sequence[SentenceFacts]) -> list[float]:
+    """The link of each sentence to the pair (title sentences included, first)."""
+    names_a = any(SIDE_A in s.names for s in sentences)
+    names_b = any(SIDE_B in s.names for s in sentences)
+    pair_named = names_a or names_b
+    sides = [_sides(s, pair_named) for s in sentences]
+    title_a = any(a for (a, _), s in zip(sides, sentences, strict=True) if s.is_title)
+    title_b = any(b for (_, b), s in zip(sides, sentences, strict=True) if s.is_title)
+    out: list[float] = []
+    for i, facts in enumerate(sentences):
+        a, b = sides[i]
+        third = OTHER in facts.names
+        if a and b:
+            out.append(LINK_BOTH)
+            continue
+        prev_a, prev_b = sides[i - 1] if i > 0 else (False, False)
+        next_a, next_b = sides[i + 1] if i + 1 < len(sentences) else (False, False)
+        if a or b:
+            other_near = (b and (prev_a or next_a or title_a)) or (a and (prev_b or next_b or title_b))
+            if other_near:
+                out.append(LINK_NEIGHBOUR_THIRD if third else LINK_NEIGHBOUR)
+            elif third:
+                out.append(LINK_THIRD_PARTY)
+            elif names_a and names_b:
+                out.append(LINK_ONE_SIDE)
+            else:
+                out.append(LINK_ONE_SIDE_ALONE)
+            continue
+        prev_both = i > 0 and all(sides[i - 1])
+        if prev_both and not third and not facts.is_title:
+            out.append(LINK_ANAPHORA)
+        else:
+            out.append(0.0)
+    return out
+
+
+def relevance(sentences: Sequence[SentenceFacts], sentence_links: Sequence[float]) -> float:
+    """How much the piece is about the relationship, in [0, 1]."""
+    names_a = any(SIDE_A in s.names for s in sentences)
+    names_b = any(SIDE_B in s.names for s in sentences)
+    pair_named = names_a or names_b
+    evidence = 0.0
+    body = 0
+    for facts, link in zip(sentences, sentence_links, strict=True):
+        if not facts.is_title:
+            body += 1
+        if link <= 0:
+            continue
+        relational = facts.cues > 0 or facts.relation > 0
+        a, b = _sides(facts, pair_named)
+        if a and b:
+            gain = 1.0 + (0.5 if relational else 0.0)
+            if facts.others >= 2:  # a list of countries, not a relationship
+                gain *= 0.4
+        elif link >= LINK_NEIGHBOUR_THIRD:
+            gain = 0.4 + (0.2 if relational else 0.0)
+        elif link > LINK_THIRD_PARTY and relational:
+            gain = 0.3 if (a or b) else 0.15
+        else:
+            gain = 0.0
+        if facts.is_title:
+            gain *= 1.5
+        evidence += gain
+    if not (names_a and names_b):
+        evidence *= 0.4
+    density = evidence / max(body, 4)
+    value = (1.0 - math.exp(-evidence / 3.0)) * min(1.0, 0.3 + 2.5 * density)
+    return max(0.0, min(1.0, value))

@@ -1,0 +1,196 @@
+"""Sentence splitting and word tokens for news prose in English, Russian, Polish and Kazakh.
+
+Rules, not a model: a sentence ends at ``.``, ``!``, ``?`` or ``…`` (plus closing quotes or brackets)
+when the next one starts with a capital letter, an opening quote, a dash or a digit, unless the word
+before the full stop is a known abbreviation or an initial ("V. Putin", "К. Токаев"). Line breaks
+always end a sentence, so headlines and paragraphs without a final full stop stand alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Abbreviations that end with a full stop inside a sentence (lower-cased, without the final dot).
+# Written for this project; shared by all languages because news in one language quotes the others.
+_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "jr",
+        "sr",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "capt",
+        "gov",
+        "sen",
+        "rep",
+        "pres",
+        "vs",
+        "etc",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "dept",
+        "no",
+        "nos",
+        "approx",
+        "est",
+        "fig",
+        "vol",
+        "ed",
+        "eds",
+        "al",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mt",
+        "ft",
+        "e.g",
+        "i.e",
+        "u.s",
+        "u.k",
+        "u.n",
+        "a.m",
+        "p.m",
+        "г",
+        "гг",
+        "ул",
+        "д",
+        "т.е",
+        "т.д",
+        "т.п",
+        "т.н",
+        "тыс",
+        "млн",
+        "млрд",
+        "трлн",
+        "руб",
+        "долл",
+        "проф",
+        "акад",
+        "им",
+        "ген",
+        "см",
+        "стр",
+        "рис",
+        "пр",
+        "кв",
+        "обл",
+        "р-н",
+        "вв",
+        "н.э",
+        "др",
+        "пос",
+        "ст",
+        "np",
+        "m.in",
+        "tzn",
+        "ok",
+        "ul",
+        "al",
+        "gen",
+        "prez",
+        "płk",
+        "mjr",
+        "dr",
+        "hab",
+        "mgr",
+        "inż",
+        "tys",
+        "mln",
+        "mld",
+        "zł",
+        "r",
+        "ws",
+        "pt",
+        "tj",
+        "itd",
+        "itp",
+        "wg",
+        "godz",
+        "ж",
+        "жж",
+        "т.б",
+        "т.с.с",
+        "бұл",
+        "млн",
+        "млрд",
+        "мың",
+        "теңге",
+    ]
+)
+_SENTENCE_END = re.compile(
+    r"""([.!?…]+)           # terminal punctuation
+        ([»"”’')\]]*)       # closing quotes / brackets that belong to this sentence
+        (\s+)               # the gap
+        (?=[«"„“'(\[—–-]?\s*[A-ZА-ЯЁӘҒҚҢӨҰҮҺІЇЄҐŁŚŻŹĆŃÓĄĘ0-9])   # next sentence starts big
+    """,
+    re.VERBOSE,
+)
+_LINE_BREAK = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
+_WORD_BEFORE = re.compile(r"([^\W_]+(?:\.[^\W_]+)*)\W*$")
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+
+MAX_SENTENCE_CHARS = 2000  # longer runs (tables, lists, junk) are cut into pieces of this size
+
+
+def _ends_with_abbreviation(chunk: str) -> bool:
+    match = _WORD_BEFORE.search(chunk)
+    if not match:
+        return False
+    word = match.group(1)
+    if len(word) == 1 and word.isalpha() and word.isupper():
+        return True  # an initial: "V. Putin", "Қ. Тоқаев"
+    return word.lower() in _ABBREVIATIONS
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences; every line break ends one, empty pieces are dropped."""
+    sentences: list[str] = []
+    for line in _LINE_BREAK.split(text or ""):
+        if not line:
+            continue
+        start = 0
+        for match in _SENTENCE_END.finditer(line):
+            end = match.end(2)
+            piece = line[start:end]
+            if match.group(1) == "." and _ends_with_abbreviation(line[start : match.start(1)]):
+                continue
+            sentences.append(piece.strip())
+            start = match.end()
+        rest = line[start:].strip()
+        if rest:
+            sentences.append(rest)
+    out: list[str] = []
+    for sentence in sentences:
+        if not sentence:
+            continue
+        while len(sentence) > MAX_SENTENCE_CHARS:
+            cut = sentence.rfind(" ", 0, MAX_SENTENCE_CHARS)
+            cut = cut if cut > MAX_SENTENCE_CHARS // 2 else MAX_SENTENCE_CHARS
+            out.append(sentence[:cut])
+            sentence = sentence[cut:].lstrip()
+        if sentence:
+            out.append(sentence)
+    return out
+
+
+def tokenize(sentence: str) -> list[str]:
+    """Lower-cased word tokens; hyphens split words, apostrophes inside words are kept ("didn't")."""
+    return [t.replace("’", "'").replace("ё", "е") for t in _TOKEN.findall(sentence.lower())]

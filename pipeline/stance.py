@@ -1,0 +1,73 @@
+"""Stance of one sentence from cooperation and conflict cues, with negation.
+
+A cooperation cue counts towards cooperation (negative tension), a conflict cue towards tension.
+Negation turns a cooperation cue into tension ("did not support", "nie poparła", "не поддержал",
+"қолдамады") and softens a conflict cue into a small lean towards cooperation ("no tension",
+"denied any rift"). Whether the sentence is about the pair at all is decided elsewhere (relevance).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .lexicon import CUE, NEGATOR, POST_NEGATOR, RELATION, CueSet
+from .patterns import Match
+
+NEGATED_COOPERATION = -0.8  # "did not sign" is nearly as much tension as "signed" is cooperation
+NEGATED_CONFLICT = -0.3  # "no tension" is reassurance, weaker than an agreement
+SENTENCE_CAP = 3.0  # one sentence cannot outweigh a whole article
+
+
+@dataclass(frozen=True)
+class SentenceStance:
+    stance: float  # > 0 tension, < 0 cooperation, before relevance weighting
+    relation: float  # strength of relational words (for relevance)
+    cues: int  # number of cues found
+    negated_at: tuple[bool, ...]  # per token: a negator governs it (for sentiment)
+
+
+def _suffix_negated(tokens: Sequence[str], match: Match, suffixes: Sequence[str]) -> bool:
+    # Kazakh verbal negation sits right after the stem: қолда|ма|ды, not қолда|у.
+    if not suffixes:
+        return False
+    word = match.pattern.words[-1]
+    if not word.endswith("*"):
+        return False
+    rest = tokens[match.end - 1][len(word) - 1 :]
+    return any(rest.startswith(suffix) and rest[len(suffix) : len(suffix) + 1] != "н" for suffix in suffixes)
+
+
+def sentence_stance(tokens: Sequence[str], matches: Sequence[Match], cues: CueSet) -> SentenceStance:
+    """Score one tokenized sentence from its cue matches."""
+    negator_spans = [(m.start, m.end) for m in matches if m.pattern.kind == NEGATOR]
+    post_starts = [m.start for m in matches if m.pattern.kind == POST_NEGATOR]
+    window, post_window = cues.negation_window, cues.post_negation_window
+
+    negated_at = [False] * len(tokens)
+    for _start, end in negator_spans:
+        for i in range(end, min(len(tokens), end + window)):
+            negated_at[i] = True
+
+    stance = 0.0
+    relation = 0.0
+    count = 0
+    for match in matches:
+        kind = match.pattern.kind
+        if kind == RELATION:
+            relation += match.pattern.weight
+            continue
+        if kind != CUE:
+            continue
+        count += 1
+        weight = match.pattern.weight
+        negated = any(end <= match.start < end + window for _start, end in negator_spans)
+        if not negated and post_window:
+            negated = any(match.end <= s < match.end + post_window for s in post_starts)
+        if not negated:
+            negated = _suffix_negated(tokens, match, cues.negative_suffixes)
+        if negated:
+            weight = weight * (NEGATED_COOPERATION if weight < 0 else NEGATED_CONFLICT)
+        stance += weight
+    stance = max(-SENTENCE_CAP, min(SENTENCE_CAP, stance))
+    return SentenceStance(stance=stance, relation=relation, cues=count, negated_at=tuple(negated_at))

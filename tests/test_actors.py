@@ -1,0 +1,131 @@
+"""Actors of the pair from data/actors/kz-ru.toml, in every language and inflected form."""
+
+import tomllib
+
+import pytest
+
+from pipeline.actors import BOTH, OTHER, SIDE_A, SIDE_B, load_pair, parse_pair, sides_in
+from pipeline.sentences import tokenize
+
+
+def names(text: str, language: str) -> set[str]:
+    return sides_in(tokenize(text), language)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Kazakhstan's president"),
+        ("en", "Kazakh officials"),
+        ("en", "in Nur-Sultan"),
+        ("en", "Tokayev said"),
+        ("en", "the Akorda said"),
+        ("ru", "Казахстану"),
+        ("ru", "казахстанский"),
+        ("ru", "в Астане"),
+        ("ru", "РК"),
+        ("ru", "Токаева"),
+        ("pl", "Kazachstanem"),
+        ("pl", "kazachski"),
+        ("pl", "w Astanie"),
+        ("pl", "Tokajew"),
+        ("kk", "Қазақстанның"),
+        ("kk", "Қазақстанмен"),
+        ("kk", "Астанада"),
+        ("kk", "Тоқаевтың"),
+        ("kk", "Ақорда"),
+    ],
+)
+def test_side_a_is_found_in_inflected_forms(language, text):
+    assert SIDE_A in names(text, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Russia's"),
+        ("en", "Russian troops"),
+        ("en", "the Kremlin said"),
+        ("en", "Moscow"),
+        ("en", "Peskov told reporters"),
+        ("en", "the State Duma"),
+        ("ru", "России"),
+        ("ru", "Россией"),
+        ("ru", "РФ"),
+        ("ru", "Москвой"),
+        ("ru", "Кремле"),
+        ("ru", "Госдумы"),
+        ("pl", "Rosji"),
+        ("pl", "Rosją"),
+        ("pl", "rosyjski"),
+        ("pl", "w Moskwie"),
+        ("pl", "Kremla"),
+        ("pl", "Ławrow"),
+        ("kk", "Ресейге"),
+        ("kk", "Ресейдің"),
+        ("kk", "Ресеймен"),
+        ("kk", "Мәскеуге"),
+        ("kk", "Путинмен"),
+    ],
+)
+def test_side_b_is_found_in_inflected_forms(language, text):
+    assert SIDE_B in names(text, language)
+
+
+def test_compound_adjective_names_both_sides():
+    assert {SIDE_A, SIDE_B} <= names("казахстанско-российские отношения", "ru")
+
+
+def test_the_two_countries_stands_for_both():
+    assert BOTH in names("the two countries agreed", "en")
+    assert BOTH in names("екі ел келісті", "kk")
+
+
+def test_third_parties_are_recognised():
+    assert OTHER in names("Russia struck Ukraine", "en")
+    assert OTHER in names("Казахстан и Китай", "ru")
+
+
+def test_common_words_are_not_mistaken_for_actors():
+    assert names("I think the sport is a good thing", "en") == set()
+    assert names("Я думаю о другом", "ru") == set()
+    assert names("Jestem dumny z wyniku", "pl") == set()
+
+
+def test_unknown_language_uses_all_languages_names():
+    assert {SIDE_A, SIDE_B} <= names("Kasachstan und Russland", "de")
+    assert {SIDE_A, SIDE_B} <= names("Kazakhstan Russia", "xx")
+
+
+ARMENIA_RUSSIA = """
+id = "am-ru"
+title = "Armenia–Russia"
+[sides.a]
+label = "Armenia"
+en = ["armenia*", "yerevan", "pashinyan*"]
+[sides.b]
+label = "Russia"
+en = ["russia*", "moscow", "kremlin*"]
+"""
+
+
+def test_another_pair_is_data_only():
+    pair = parse_pair(tomllib.loads(ARMENIA_RUSSIA))
+    assert pair.labels == ("Armenia", "Russia")
+    kinds = {p.kind for p in pair.patterns_for("en")}
+    assert kinds == {SIDE_A, SIDE_B}
+
+
+def test_default_pair_is_kazakhstan_russia():
+    pair = load_pair()
+    assert pair.id == "kz-ru"
+    assert {"en", "ru", "pl", "kk"} <= set(pair.languages)
+
+
+def test_pair_setting_chooses_the_data_file(tmp_path, monkeypatch):
+    path = tmp_path / "am-ru.toml"
+    path.write_text(ARMENIA_RUSSIA, encoding="utf-8")
+    monkeypatch.setenv("BAROMETER_PAIR", str(path))
+    assert load_pair().id == "am-ru"
+    assert names("Yerevan and Moscow", "en") == {SIDE_A, SIDE_B}
+    assert SIDE_A not in names("Kazakhstan", "en")

@@ -1,0 +1,137 @@
+"""Behaviour of score_article: direction, negation, relevance, evidence, languages."""
+
+import pytest
+
+from pipeline.models import Evidence, Score
+from pipeline.score import SCORER_VERSION, score_article
+
+
+def test_returns_a_score_with_version_and_bounds():
+    s = score_article("Astana and Moscow signed a cooperation agreement.")
+    assert isinstance(s, Score)
+    assert s.version == SCORER_VERSION
+    assert -1 <= s.tension <= 1 and -1 <= s.sentiment <= 1 and 0 <= s.relevance <= 1
+    assert -10 <= s.goldstein <= 10
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Kazakhstan distances itself from Russia and pulls out of the joint project.", "en"),
+        ("Kazachstan odcina się od Rosji.", "pl"),
+        ("Казахстан отказался признать ДНР и ЛНР, заявил Токаев в присутствии Путина.", "ru"),
+        ("Қазақстан Ресейдің санкцияларды айналып өту жоспарын қолдамады.", "kk"),
+    ],
+)
+def test_distancing_is_tension_in_every_language(text, language):
+    s = score_article(text)
+    assert s.language == language
+    assert s.tension > 0.2
+    assert s.goldstein < 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tokayev and Putin signed a strategic partnership agreement in Astana.",
+        "Казахстан и Россия подписали соглашение о стратегическом партнерстве.",
+        "Kazachstan i Rosja podpisały umowę o strategicznej współpracy.",
+        "Қазақстан мен Ресей стратегиялық әріптестік туралы келісімге қол қойды.",
+    ],
+)
+def test_agreements_are_cooperation_in_every_language(text):
+    s = score_article(text)
+    assert s.tension < -0.2
+    assert s.goldstein > 0
+
+
+@pytest.mark.parametrize(
+    ("supported", "not_supported"),
+    [
+        ("Kazakhstan supported Russia's proposal.", "Kazakhstan did not support Russia's proposal."),
+        ("Казахстан поддержал предложение России.", "Казахстан не поддержал предложение России."),
+        ("Kazachstan poparł propozycję Rosji.", "Kazachstan nie poparł propozycji Rosji."),
+        ("Қазақстан Ресейдің ұсынысын қолдады.", "Қазақстан Ресейдің ұсынысын қолдамады."),
+    ],
+)
+def test_negated_cooperation_is_tension(supported, not_supported):
+    assert score_article(supported).tension < 0 < score_article(not_supported).tension
+
+
+def test_denied_rift_leans_away_from_tension():
+    plain = score_article("Peskov spoke of tension between Moscow and Astana.")
+    denied = score_article("Peskov said there was no tension between Moscow and Astana.")
+    assert denied.tension < plain.tension
+    assert denied.tension <= 0.1
+
+
+def test_russia_ukraine_fighting_alone_is_neither_relevant_nor_tension():
+    s = score_article(
+        "Russia launched a massive missile attack on Ukraine overnight. Kyiv said its air defences "
+        "shot down most of the drones, and Ukraine vowed to retaliate against Russian refineries."
+    )
+    assert s.relevance <= 0.2
+    assert abs(s.tension) < 0.2
+
+
+def test_kazakhstan_china_trade_is_off_topic():
+    s = score_article(
+        "Kazakhstan and China signed thirty trade deals worth ten billion dollars in Beijing. "
+        "Chinese investors will build a logistics hub near Almaty, the Kazakh trade ministry said."
+    )
+    assert s.relevance <= 0.2
+
+
+def test_relationship_article_is_relevant():
+    s = score_article(
+        "Putin arrived in Astana on a state visit. Tokayev and Putin signed a joint statement on "
+        "deepening the strategic partnership between Kazakhstan and Russia. The two leaders also "
+        "discussed gas supplies and the Baikonur space centre.",
+        title="Putin and Tokayev sign partnership statement",
+    )
+    assert s.relevance >= 0.5
+
+
+def test_title_counts_towards_relevance():
+    text = "The talks lasted three hours. The two leaders agreed to meet again in spring."
+    assert score_article(text, title="Tokayev meets Putin in Moscow").relevance > score_article(text).relevance
+
+
+def test_evidence_is_signed_sorted_and_capped():
+    sentences = [f"Kazakhstan and Russia signed agreement number {i} on cooperation." for i in range(12)]
+    sentences.append("Russia threatened Kazakhstan with sanctions.")
+    s = score_article(" ".join(sentences))
+    assert 0 < len(s.evidence) <= 8
+    assert all(isinstance(e, Evidence) for e in s.evidence)
+    weights = [abs(e.weight) for e in s.evidence]
+    assert weights == sorted(weights, reverse=True)
+    assert all(e.weight < 0 for e in s.evidence if "signed" in e.sentence)
+
+
+def test_given_language_wins_over_detection():
+    assert score_article("Kazakhstan and Russia", language="ru-RU").language == "ru"
+
+
+def test_other_languages_are_scored_but_uncertain():
+    s = score_article(
+        "Kasachstan und Russland unterzeichneten in Astana ein Abkommen über die Zusammenarbeit. "
+        "Tokajew und Putin lobten die Partnerschaft."
+    )
+    assert s.language == "de"
+    assert s.certain is False
+    assert s.relevance > 0.3
+
+
+def test_curated_languages_are_certain():
+    for text in ("Kazakhstan and Russia", "Казахстан и Россия", "Kazachstan i Rosja", "Қазақстан мен Ресей"):
+        assert score_article(text + " " + text).certain
+
+
+def test_country_names_carry_no_sentiment():
+    assert score_article("Казахстан и Россия. Kazakhstan and Russia.").sentiment == 0.0
+
+
+def test_never_raises_on_odd_input():
+    for value in ("", "\x00\x01", "\ud800 Russia", "🇰🇿🇷🇺" * 100, None, 42):
+        s = score_article(value)  # type: ignore[arg-type]
+        assert 0 <= s.relevance <= 1
