@@ -143,74 +143,83 @@ def _lazy(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     return lf
 
 
-def _classified(frame: pl.DataFrame | pl.LazyFrame, relevance_threshold: float) -> pl.LazyFrame:
-    """Every article with ``_tension`` (after overrides) and ``counted`` ("yes" or the reason it does not).
+def _with_overrides(frame: pl.DataFrame | pl.LazyFrame, relevance_threshold: float) -> pl.LazyFrame:
+    """Every article with ``_story``, ``_excluded``, ``_tension`` (after overrides) and ``_qualifies``.
 
     Overrides are per story: an analyst's correction of any copy applies to all copies of that
     story (they carry the same text). "Not relevant" on any copy excludes the story; the stance of
-    the lowest-id copy that has one replaces the scorer's tension. A stance override also makes
-    the story relevant whatever its relevance score. Among the copies that qualify, the
-    earliest-dated one (then the lowest id) represents the story; the others are duplicates.
+    the lowest-id copy that has one replaces the scorer's tension, and makes the story relevant
+    whatever its relevance score. An article qualifies when it is dated, scored, relevant and not
+    excluded; the representative of a story is chosen among its qualifying copies.
     """
     lf = _lazy(frame).with_columns(
         pl.coalesce("story_id", "id").alias("_story"),
         *(pl.col(c).fill_nan(None) for c in ("tension", "sentiment", "relevance")),
     )
     has_override = pl.col("override_stance").is_not_null() | pl.col("override_not_relevant").fill_null(False)
-    story_overrides = (
+    story_overrides = (  # small: only stories with an override
         lf.filter(has_override)
         .group_by("_story")
         .agg(
             pl.col("override_not_relevant").fill_null(False).any().alias("_excluded"),
             pl.col("override_stance").sort_by("id").drop_nulls().first().alias("_stance"),
         )
-        .with_columns(
+        .select(
+            "_story",
+            "_excluded",
             pl.col("_stance")
             .replace_strict(OVERRIDE_TENSION, default=None, return_dtype=pl.Float64)
-            .alias("_stance_tension")
+            .alias("_stance_tension"),
         )
     )
-    lf = lf.join(story_overrides, on="_story", how="left")
-    reason = (
-        pl.when(pl.col("_excluded").fill_null(False))
-        .then(pl.lit(REASON_EXCLUDED))
-        .when(pl.col("published").is_null())
-        .then(pl.lit(REASON_UNDATED))
-        .when(pl.col("tension").is_null())
-        .then(pl.lit(REASON_UNSCORED))
-        .when(pl.col("_stance_tension").is_null() & ~(pl.col("relevance") >= relevance_threshold).fill_null(False))
-        .then(pl.lit(REASON_NOT_RELEVANT))
+    relevant = pl.col("_stance_tension").is_not_null() | (pl.col("relevance") >= relevance_threshold).fill_null(False)
+    return (
+        lf.join(story_overrides, on="_story", how="left")
+        .with_columns(
+            pl.col("_excluded").fill_null(False),
+            pl.coalesce("_stance_tension", "tension").alias("_tension"),
+        )
+        .with_columns(
+            (
+                ~pl.col("_excluded") & pl.col("published").is_not_null() & pl.col("tension").is_not_null() & relevant
+            ).alias("_qualifies")
+        )
     )
-    lf = lf.with_columns(
-        reason.alias("_reason"),
-        pl.coalesce("_stance_tension", "tension").alias("_tension"),
-    )
-    # The representative copy: the smallest (published, id) among the qualifying copies of a story.
-    order_key = pl.col("published").cast(pl.Int64) * (1 << 40) + pl.col("id")
-    qualifying_key = pl.when(pl.col("_reason").is_null()).then(order_key)
-    is_representative = qualifying_key == qualifying_key.min().over("_story")
-    return lf.with_columns(
-        pl.when(pl.col("_reason").is_not_null())
-        .then(pl.col("_reason"))
-        .when(is_representative)
-        .then(pl.lit(COUNTED))
-        .otherwise(pl.lit(REASON_DUPLICATE))
-        .alias("counted")
-    )
+
+
+# The representative copy of a story: the smallest (published, id) among its qualifying copies.
+def _order_key() -> pl.Expr:
+    return pl.col("published").cast(pl.Int64) * (1 << 40) + pl.col("id")
 
 
 def counted_articles(frame: pl.DataFrame | pl.LazyFrame, *, relevance_threshold: float = 0.3) -> pl.LazyFrame:
     """The articles that count in the series, one per story, with ``tension`` after overrides (lazy)."""
     return (
-        _classified(frame, relevance_threshold)
-        .filter(pl.col("counted") == COUNTED)
+        _with_overrides(frame, relevance_threshold)
+        .filter(pl.col("_qualifies"))
+        .filter(_order_key() == _order_key().min().over("_story"))
         .with_columns(pl.col("_tension").alias("tension"))
     )
 
 
 def article_table(frame: pl.DataFrame | pl.LazyFrame, *, relevance_threshold: float = 0.3) -> pl.DataFrame:
     """Every article with ``counted``: "yes", or why it does not count (columns: ``ARTICLE_COLUMNS``)."""
-    return _classified(frame, relevance_threshold).select(ARTICLE_COLUMNS).sort("id").collect()
+    qualifying_key = pl.when(pl.col("_qualifies")).then(_order_key())
+    counted = (
+        pl.when(pl.col("_excluded"))
+        .then(pl.lit(REASON_EXCLUDED))
+        .when(pl.col("published").is_null())
+        .then(pl.lit(REASON_UNDATED))
+        .when(pl.col("tension").is_null())
+        .then(pl.lit(REASON_UNSCORED))
+        .when(~pl.col("_qualifies"))
+        .then(pl.lit(REASON_NOT_RELEVANT))
+        .when(qualifying_key == qualifying_key.min().over("_story"))
+        .then(pl.lit(COUNTED))
+        .otherwise(pl.lit(REASON_DUPLICATE))
+    )
+    lf = _with_overrides(frame, relevance_threshold).with_columns(counted.alias("counted"))
+    return lf.select(ARTICLE_COLUMNS).sort("id").collect()
 
 
 # ---------------------------------------------------------------- the series
