@@ -21,6 +21,7 @@ from .models import UrlRequest
 from .settings import Settings, load_settings
 
 EXIT_OK, EXIT_NOTHING_DONE, EXIT_USAGE = 0, 1, 2
+tqdm.monitor_interval = 0  # no monitor thread: ingest forks its workers only from a thread-free process
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -8,12 +8,13 @@ from datetime import date
 from urllib.parse import urlsplit
 
 import trafilatura
-from htmldate import find_date
+from trafilatura.utils import load_html
 
 from .decode import decode_html
 from .dedupe import canonicalize_url, fingerprint
 from .fetch import check_web_url
 from .language import detect_language
+from .metadata import page_metadata
 from .models import Article, FetchFailure
 
 MIN_TEXT_CHARS = 80  # shorter "articles" are navigation stubs, consent walls or error pages
@@ -40,29 +41,28 @@ def extract_article(
     """
     try:
         text_html = html if isinstance(html, str) else decode_html(html, charset)
-        doc = trafilatura.bare_extraction(
-            text_html,
-            url=final_url or url or None,
-            with_metadata=True,
-            include_comments=False,
-            date_extraction_params={"extensive_search": False, "original_date": True},
-        )
+        tree = load_html(text_html)
+        if tree is None:
+            return FetchFailure(url, "no article text found", stage="extract")
+        meta = page_metadata(tree)
+        # Metadata is read by page_metadata (cheaper than trafilatura's, which also hunts authors).
+        doc = trafilatura.bare_extraction(tree, url=final_url or url or None, include_comments=False)
     except (ValueError, TypeError, RecursionError, MemoryError) as err:  # broken markup deep in lxml
         return FetchFailure(url, f"could not parse the page ({type(err).__name__})", stage="extract")
     text = (doc.text or "").strip() if doc is not None else ""
     if len(text) < MIN_TEXT_CHARS:
         return FetchFailure(url, "no article text found", stage="extract")
-    title = " ".join((doc.title or "").split())
+    title = meta.title or " ".join((doc.title or "").split())
     page_url = final_url or url
-    published, origin = _published(doc.date, user_date, text_html)
+    published, origin = _published(meta.date, user_date)
     language, _ = detect_language(f"{title}\n{text}")
     return Article(
         url=url,
-        canonical_url=_canonical(page_url, doc.url),
+        canonical_url=_canonical(page_url, meta.canonical),
         title=title,
         text=text,
         published=published,
-        source=(user_source or "").strip() or _source(doc.sitename, page_url),
+        source=(user_source or "").strip() or _source(meta.site_name, page_url),
         language=language,
         fingerprint=fingerprint(text),
         date_origin=origin,
@@ -71,29 +71,12 @@ def extract_article(
     )
 
 
-def _published(found: str | None, user_date: date | None, html: str) -> tuple[date | None, str | None]:
+def _published(found: date | None, user_date: date | None) -> tuple[date | None, str | None]:
     if user_date is not None:
         return user_date, "user"
     if found:
-        return _iso_date(found), "page"
-    # Not in the metadata: search the text too, but htmldate's extensive search turns a bare year
-    # ("© 2024") into January 1st. That is a guess, not a publication date; it would pile undated
-    # pages onto the first week of a year, so it is dropped.
-    try:
-        guess = find_date(html, extensive_search=True, original_date=True, max_date=date.today().isoformat())
-    except (ValueError, TypeError):
-        guess = None
-    value = _iso_date(guess)
-    if value is None or (value.month == 1 and value.day == 1):
-        return None, None
-    return value, "page"
-
-
-def _iso_date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value[:10]) if value else None
-    except ValueError:
-        return None
+        return found, "page"
+    return None, None
 
 
 def _canonical(page_url: str, declared: str | None) -> str:

@@ -7,9 +7,11 @@ article, so a crash loses nothing stored before it and a rerun simply continues.
 
 from __future__ import annotations
 
-import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import (
@@ -110,11 +112,38 @@ def process_page(
 
 
 def _worker_init() -> None:
-    # Imported here so each worker pays the import once, not per page.
-    from . import extract  # noqa: F401
+    """Import and warm up extraction and scoring once per process, not on the first page."""
+    process_page(_WARM_UP_PAGE, "https://warm-up.example/a", "", "utf-8", None, None, False)
 
-    with contextlib.suppress(ImportError):
-        from . import score  # noqa: F401
+
+def _worker_start() -> None:
+    """Initializer of each worker process: die with the parent (a killed ingest leaves no orphans)."""
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    _worker_init()
+
+
+_WARM_UP_PAGE = (
+    "<html><head><title>Warm-up</title></head><body><article><p>"
+    + "Astana and Moscow held talks on trade and transit on Monday, officials said. " * 4
+    + "</p></article></body></html>"
+).encode()
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """fork when this process has no other thread (the CLI): workers start at once with everything
+    imported and warmed up. Otherwise (the dashboard has threads, and forking those can deadlock) a
+    fork server that imports the pipeline once and forks clean workers from itself."""
+    methods = multiprocessing.get_all_start_methods()
+    if threading.active_count() == 1 and "fork" in methods:
+        _worker_init()
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["pipeline.ingest", "pipeline.extract", "pipeline.score"])
+        return context
+    return multiprocessing.get_context("spawn")
 
 
 class _Extractor:
@@ -124,9 +153,11 @@ class _Extractor:
         self.pool: Executor | None = None
         if n_items >= settings.process_threshold:
             workers = settings.workers or os.cpu_count() or 1
-            # spawn, not fork: the dashboard process has threads, and forking those can deadlock.
-            context = multiprocessing.get_context("spawn")
-            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init)
+            context = _context()
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start)
+            # With fork, the first submit forks every worker: do it now, from this thread, before the
+            # download threads exist.
+            self.pool.submit(os.getpid).result()
 
     def run(self, *args: object) -> tuple[Article | FetchFailure, Score | None]:
         if self.pool is None:
@@ -187,6 +218,8 @@ def ingest_urls(
         else:
             fresh.append(req)
     total = len(pending_outcomes) + len(fresh)
+    extractor = _Extractor(settings, len(fresh))  # before any thread starts (see _context)
+    fetcher = Fetcher(settings)
 
     def finish(outcome: Outcome) -> None:
         report.outcomes.append(outcome)
@@ -197,9 +230,6 @@ def ingest_urls(
         if failure is not None:
             store.record_failure(conn, failure)
         finish(outcome)
-
-    fetcher = Fetcher(settings)
-    extractor = _Extractor(settings, len(fresh))
 
     def job(req: UrlRequest) -> tuple[Article | FetchFailure, Score | None]:
         page = fetcher.fetch(req.url)

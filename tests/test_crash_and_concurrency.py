@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
+
 from pipeline import store
 from tests.httpserver import Reply, article_html
 
@@ -120,8 +122,12 @@ def test_sigkill_mid_batch_keeps_committed_articles_and_a_rerun_completes(server
     deadline = time.monotonic() + 60
     while count(db_path) < 8 and time.monotonic() < deadline:
         time.sleep(0.05)
+    workers = psutil.Process(proc.pid).children(recursive=True)
+    assert workers, "a batch this size is extracted in worker processes"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=10)
+    _, alive = psutil.wait_procs(workers, timeout=10)
+    assert alive == [], "worker processes must not outlive a killed ingest"
     conn = sqlite3.connect(db_path)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     before = dict(conn.execute("SELECT url, id FROM articles").fetchall())

@@ -1,0 +1,180 @@
+"""Ingestion benchmark: our `ingest` against a plain sequential trafilatura loop, on the same pages.
+
+Serves ../shared/corpus/web-pages (231 real pages) from a local HTTP server, then in one run:
+- times `python -m pipeline ingest` (fetch, extract, score, store) over all pages, and a plain
+  sequential loop of `trafilatura.fetch_url` + `trafilatura.extract` over the same URLs; both run as
+  fresh processes, so both pay interpreter start-up;
+- measures the peak RSS (the process and its workers together) for 231 pages and for 2,310 (the
+  list repeated with distinct query strings);
+- scores the stored text of each page against ../shared/corpus/evaldata.json (trafilatura's own
+  annotations) and prints our F1 beside `trafilatura.extract`'s on the same bytes.
+
+Usage: python benchmarks/ingest.py [--corpus DIR] [--repeat 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import quote
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+def serve(directory: Path) -> tuple[ThreadingHTTPServer, str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(directory)))
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
+
+
+def run_measured(cmd: list[str]) -> tuple[float, float, subprocess.CompletedProcess]:
+    """Run a command; return (seconds, peak RSS in MB of it and its children, result)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BAROMETER_")}
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    ps = psutil.Process(proc.pid)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            total = ps.memory_info().rss + sum(c.memory_info().rss for c in ps.children(recursive=True))
+            peak = max(peak, total)
+        except psutil.Error:
+            pass
+        time.sleep(0.02)
+    elapsed = time.perf_counter() - started
+    out, err = proc.communicate()
+    return elapsed, peak / 1e6, subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+def baseline_loop(list_file: str, out_json: str) -> None:
+    """The plain loop (runs in a child process): fetch_url + extract, one URL after the other."""
+    import trafilatura
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    config.set("DEFAULT", "SSRF_PROTECTION", "off")  # the pages are served on 127.0.0.1
+    texts = {}
+    for url in Path(list_file).read_text(encoding="utf-8").split():
+        html = trafilatura.fetch_url(url, config=config)
+        texts[url] = trafilatura.extract(html, url=url, config=config) if html else None
+    Path(out_json).write_text(json.dumps(texts), encoding="utf-8")
+
+
+def f1(texts: dict[str, str], annotations: dict[str, dict]) -> tuple[float, float, float]:
+    """trafilatura's evaluation: `with` snippets found are true positives, `without` found false ones."""
+    tp = fp = fn = 0
+    for key, ann in annotations.items():
+        text = texts.get(key) or ""
+        for snippet in ann.get("with", []):
+            if snippet in text:
+                tp += 1
+            else:
+                fn += 1
+        for snippet in ann.get("without", []):
+            if snippet in text:
+                fp += 1
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return precision, recall, (2 * precision * recall / (precision + recall) if precision + recall else 0.0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--repeat", type=int, default=10, help="list repetitions for the memory run")
+    parser.add_argument("--run-baseline", nargs=2, metavar=("LIST", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run_baseline:
+        baseline_loop(*args.run_baseline)
+        return
+
+    pages = sorted((args.corpus / "web-pages").glob("*.html"))
+    annotations_raw = json.loads((args.corpus / "evaldata.json").read_text(encoding="utf-8"))
+    httpd, base = serve(args.corpus / "web-pages")
+    urls = [base + quote(p.name) for p in pages]
+    by_file = {base + quote(v["file"]): v for v in annotations_raw.values()}
+    work = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
+    list_file = work / "urls.txt"
+    list_file.write_text("\n".join(urls), encoding="utf-8")
+    cpus = os.cpu_count()
+    print(f"# Ingestion benchmark: {len(urls)} pages from {args.corpus / 'web-pages'}, {cpus} CPU cores\n")
+
+    ingest_cmd = [sys.executable, "-m", "pipeline", "ingest", "--allow-private", "--no-progress", "--from"]
+    ours_s, ours_mb, ours = run_measured([*ingest_cmd, str(list_file), "--db", str(work / "a.sqlite")])
+    if ours.returncode != 0:
+        sys.exit(f"ingest failed: {ours.stderr[-2000:]}")
+    base_json = work / "baseline.json"
+    base_s, base_mb, plain = run_measured(
+        [sys.executable, __file__, "--run-baseline", str(list_file), str(base_json)]
+    )
+    if plain.returncode != 0:
+        sys.exit(f"baseline failed: {plain.stderr[-2000:]}")
+
+    big_list = work / "urls-big.txt"
+    big_list.write_text(
+        "\n".join(f"{u}?copy={r}" for r in range(args.repeat) for u in urls), encoding="utf-8"
+    )
+    big_s, big_mb, big = run_measured([*ingest_cmd, str(big_list), "--db", str(work / "b.sqlite")])
+    if big.returncode != 0:
+        sys.exit(f"large ingest failed: {big.stderr[-2000:]}")
+    httpd.shutdown()
+
+    conn = sqlite3.connect(work / "a.sqlite")
+    ours_texts = dict(conn.execute("SELECT url, text FROM articles").fetchall())
+    stored = len(ours_texts)
+    failed = conn.execute("SELECT COUNT(*) FROM failures").fetchone()[0]
+    base_texts = json.loads(base_json.read_text(encoding="utf-8"))
+    # trafilatura.extract on the very same bytes, in-process (the F1 reference)
+    import trafilatura
+
+    same_bytes = {base + quote(p.name): trafilatura.extract(p.read_bytes(), include_comments=False) for p in pages}
+    n = len(urls)
+    print("| run | pages | seconds | pages/s | peak RSS (MB) |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    print(f"| plain loop: trafilatura.fetch_url + extract, sequential | {n} | {base_s:.1f} | {n / base_s:.1f} "
+          f"| {base_mb:.0f} |")
+    print(f"| `python -m pipeline ingest` (fetch, extract, score, store) | {n} | {ours_s:.1f} | {n / ours_s:.1f} "
+          f"| {ours_mb:.0f} |")
+    print(f"| `python -m pipeline ingest`, list × {args.repeat} | {n * args.repeat} | {big_s:.1f} "
+          f"| {n * args.repeat / big_s:.1f} | {big_mb:.0f} |")
+    print(f"\nspeed ratio ours / plain loop: **{(n / ours_s) / (n / base_s):.2f}×**")
+    print(f"peak RSS for {n * args.repeat} pages / for {n}: {big_mb / ours_mb:.2f}×")
+    print(f"stored {stored} articles, {failed} failures (pages with no article text or the like)\n")
+    print("| extraction (evaldata.json snippets) | precision | recall | F1 |")
+    print("| --- | ---: | ---: | ---: |")
+    for label, texts in (
+        ("trafilatura.extract on the same bytes (comments excluded)", same_bytes),
+        ("plain loop: fetch_url + extract (defaults)", base_texts),
+        ("ours: stored article text", ours_texts),
+    ):
+        p, r, f = f1(texts, by_file)
+        print(f"| {label} | {p:.3f} | {r:.3f} | {f:.3f} |")
+
+
+if __name__ == "__main__":
+    main()

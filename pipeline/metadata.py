@@ -1,0 +1,82 @@
+"""Page metadata that the time series needs: title, publication date, site name, canonical link.
+
+Read straight from the parsed page (meta tags, JSON-LD dates through htmldate) before trafilatura
+prunes it. trafilatura's own metadata pass also hunts for authors, categories and licences, which
+we do not use and which cost a fifth of the extraction time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from htmldate import find_date
+from lxml.html import HtmlElement
+
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—·:»]\s+|\s+-\s+")
+
+
+@dataclass(frozen=True)
+class PageMetadata:
+    title: str
+    date: date | None
+    site_name: str
+    canonical: str | None
+
+
+def _meta(tree: HtmlElement, *names: str) -> str:
+    for name in names:
+        for attr in ("property", "name", "itemprop"):
+            values = tree.xpath(f'//meta[@{attr}="{name}"]/@content')
+            for value in values:
+                text = " ".join(str(value).split())
+                if text:
+                    return text
+    return ""
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _title(tree: HtmlElement, site_name: str) -> str:
+    title = _meta(tree, "og:title", "twitter:title")
+    if title:
+        return title
+    headings = [_clean(h.text_content()) for h in tree.xpath("//h1")]
+    headings = [h for h in headings if h]
+    head_title = _clean(" ".join(tree.xpath("//head/title//text()")))
+    if head_title:
+        # "Story title | Site" and "Site - Story title": keep the part that is not the site's name,
+        # preferring one that matches a heading on the page.
+        parts = [p for p in _TITLE_SEPARATORS.split(head_title) if p]
+        for part in parts:
+            if part in headings:
+                return part
+        candidates = [p for p in parts if site_name.lower() not in p.lower()] if site_name else parts
+        if candidates:
+            return max(candidates, key=len) if len(parts) > 1 else head_title
+    return headings[0] if len(headings) == 1 else head_title
+
+
+def page_metadata(tree: HtmlElement) -> PageMetadata:
+    """Title, publication date, site name and canonical link of a page.
+
+    The date comes from what the page states in a machine-readable way (meta tags, JSON-LD, <time>
+    elements, date-bearing URLs, dated elements in the markup). htmldate's "extensive" search of the
+    free text is not used: it turns "© 2024" into 1 January 2024, and loading its date parser costs
+    seconds per process. A page that states no date is stored undated, never dated with today.
+    """
+    site_name = _meta(tree, "og:site_name", "application-name")
+    canonical = next((str(h).strip() for h in tree.xpath('//link[@rel="canonical"]/@href') if str(h).strip()), None)
+    canonical = canonical or _meta(tree, "og:url") or None
+    try:
+        found = find_date(tree, url=canonical, extensive_search=False, original_date=True)
+    except (ValueError, TypeError):
+        found = None
+    try:
+        published = date.fromisoformat(found) if found else None
+    except ValueError:
+        published = None
+    return PageMetadata(_title(tree, site_name), published, site_name, canonical)
