@@ -9,6 +9,7 @@ and without sentiment, and its scores are marked uncertain.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from .patterns import Pattern, PatternMatcher, normalise_word, parse_pattern
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicons"
 
 CUE, RELATION, NEGATOR, POST_NEGATOR = "cue", "relation", "negator", "post_negator"
+OFFTOPIC = "offtopic"
 _NEGATION_FLIP = -0.74  # VADER's factor for a negated sentiment word
 _VADER_ALPHA = 15.0  # VADER's normalisation constant, so all languages share one scale
 
@@ -49,6 +51,7 @@ class CueSet:
     negation_window: int = 3
     post_negation_window: int = 0
     negative_suffixes: tuple[str, ...] = ()
+    negative_verb: re.Pattern[str] | None = None  # a token matching it negates the cues just before
 
 
 def _parse_cues(data: dict, language: str) -> CueSet:
@@ -63,6 +66,7 @@ def _parse_cues(data: dict, language: str) -> CueSet:
     add(CUE, data.get("cooperation", {}), -1.0)
     add(CUE, data.get("conflict", {}), +1.0)
     add(RELATION, data.get("relation", {}), +1.0)
+    add(OFFTOPIC, data.get("offtopic", {}), +1.0)
     for kind, key in ((NEGATOR, "negators"), (POST_NEGATOR, "post_negators")):
         for text in data.get(key, []):
             pattern = parse_pattern(str(text), kind)
@@ -74,6 +78,7 @@ def _parse_cues(data: dict, language: str) -> CueSet:
         negation_window=int(data.get("negation_window", 3)),
         post_negation_window=int(data.get("post_negation_window", 0)),
         negative_suffixes=tuple(normalise_word(s) for s in data.get("negative_suffixes", [])),
+        negative_verb=re.compile(data["negative_verb"]) if data.get("negative_verb") else None,
     )
 
 

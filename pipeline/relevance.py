@@ -32,6 +32,7 @@ class SentenceFacts:
     stance: float
     relation: float
     cues: int
+    offtopic: int = 0
     is_title: bool = False
 
 
@@ -91,11 +92,11 @@ def relevance(sentences: Sequence[SentenceFacts], sentence_links: Sequence[float
         relational = facts.cues > 0 or facts.relation > 0
         a, b = _sides(facts, pair_named)
         if a and b:
-            gain = 1.0 + (0.5 if relational else 0.0)
+            gain = (1.5 if relational else 0.7) * (0.3 if facts.offtopic else 1.0)
             if facts.others >= 2:  # a list of countries, not a relationship
                 gain *= 0.4
         elif link >= LINK_NEIGHBOUR_THIRD:
-            gain = 0.4 + (0.2 if relational else 0.0)
+            gain = (0.4 + (0.2 if relational else 0.0)) * (0.3 if facts.offtopic else 1.0)
         elif link > LINK_THIRD_PARTY and relational:
             gain = 0.3 if (a or b) else 0.15
         else:
@@ -106,5 +107,5 @@ def relevance(sentences: Sequence[SentenceFacts], sentence_links: Sequence[float
     if not (names_a and names_b):
         evidence *= 0.4
     density = evidence / max(body, 4)
-    value = (1.0 - math.exp(-evidence / 3.0)) * min(1.0, 0.3 + 2.5 * density)
+    value = (1.0 - math.exp(-evidence / 2.0)) * min(1.0, 0.3 + 2.5 * density)
     return max(0.0, min(1.0, value))

@@ -97,7 +97,9 @@ def _score(text: object, title: object = "", language: str | None = None) -> Sco
             sentences.append(sentence)
             token_lists.append(tokens)
             negations.append(stance.negated_at)
-            facts.append(SentenceFacts(kinds, others, stance.stance, stance.relation, stance.cues, is_title))
+            facts.append(
+                SentenceFacts(kinds, others, stance.stance, stance.relation, stance.cues, stance.offtopic, is_title)
+            )
 
     sentence_links = links(facts)
     relevance_value = relevance(facts, sentence_links)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .lexicon import CUE, NEGATOR, POST_NEGATOR, RELATION, CueSet
+from .lexicon import CUE, NEGATOR, OFFTOPIC, POST_NEGATOR, RELATION, CueSet
 from .patterns import Match
 
 NEGATED_COOPERATION = -0.8  # "did not sign" is nearly as much tension as "signed" is cooperation
@@ -24,6 +24,7 @@ class SentenceStance:
     stance: float  # > 0 tension, < 0 cooperation, before relevance weighting
     relation: float  # strength of relational words (for relevance)
     cues: int  # number of cues found
+    offtopic: int  # words of sport, weather, leisure ...
     negated_at: tuple[bool, ...]  # per token: a negator governs it (for sentiment)
 
 
@@ -42,6 +43,8 @@ def sentence_stance(tokens: Sequence[str], matches: Sequence[Match], cues: CueSe
     """Score one tokenized sentence from its cue matches."""
     negator_spans = [(m.start, m.end) for m in matches if m.pattern.kind == NEGATOR]
     post_starts = [m.start for m in matches if m.pattern.kind == POST_NEGATOR]
+    if cues.negative_verb is not None:
+        post_starts += [i for i, t in enumerate(tokens) if cues.negative_verb.match(t)]
     window, post_window = cues.negation_window, cues.post_negation_window
 
     negated_at = [False] * len(tokens)
@@ -51,9 +54,12 @@ def sentence_stance(tokens: Sequence[str], matches: Sequence[Match], cues: CueSe
 
     stance = 0.0
     relation = 0.0
-    count = 0
+    count = offtopic = 0
     for match in matches:
         kind = match.pattern.kind
+        if kind == OFFTOPIC:
+            offtopic += 1
+            continue
         if kind == RELATION:
             relation += match.pattern.weight
             continue
@@ -70,4 +76,4 @@ def sentence_stance(tokens: Sequence[str], matches: Sequence[Match], cues: CueSe
             weight = weight * (NEGATED_COOPERATION if weight < 0 else NEGATED_CONFLICT)
         stance += weight
     stance = max(-SENTENCE_CAP, min(SENTENCE_CAP, stance))
-    return SentenceStance(stance=stance, relation=relation, cues=count, negated_at=tuple(negated_at))
+    return SentenceStance(stance, relation, count, offtopic, tuple(negated_at))

@@ -1,0 +1,40 @@
+"""The scorer on the hand-written development set (tests/data/devset.jsonl) must stay above floors.
+
+The floors are below what the current scorer reaches (see docs/scorer.md), with margin, so that a
+change which makes the scorer worse in one language fails here.
+"""
+
+import pytest
+
+from pipeline.evaluate import DEFAULT_DEVSET, evaluate, load_devset
+
+FLOORS = {  # language: (tension AUC, sign accuracy, Spearman, relevance AUC)
+    "en": (0.90, 0.85, 0.70, 0.90),
+    "ru": (0.90, 0.85, 0.70, 0.90),
+    "pl": (0.90, 0.85, 0.70, 0.90),
+    "kk": (0.90, 0.85, 0.70, 0.90),
+    "all": (0.90, 0.85, 0.70, 0.90),
+}
+
+
+@pytest.fixture(scope="module")
+def results():
+    return evaluate(load_devset(DEFAULT_DEVSET))
+
+
+def test_devset_has_at_least_forty_items_per_language():
+    items = load_devset(DEFAULT_DEVSET)
+    for language in ("en", "ru", "pl", "kk"):
+        mine = [it for it in items if it["language"] == language]
+        assert len(mine) >= 40
+        assert {it["label"] for it in mine} == {"tension", "cooperation", "mixed", "off-topic"}
+
+
+@pytest.mark.parametrize("language", sorted(FLOORS))
+def test_scorer_reaches_floors(results, language):
+    f = results[language]
+    auc_floor, sign_floor, rho_floor, rel_floor = FLOORS[language]
+    assert f.tension_auc >= auc_floor
+    assert f.sign_accuracy >= sign_floor
+    assert f.spearman >= rho_floor
+    assert f.relevance_auc >= rel_floor
