@@ -60,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--freq", choices=("day", "week", "month"), default="week")
     p.add_argument("--by", choices=("source", "language"))
     p.add_argument("--out", metavar="FILE", help="write here instead of stdout")
+    p.add_argument(
+        "--articles",
+        action="store_true",
+        help="export the article-level table instead (CSV, or Parquet when FILE ends in .parquet)",
+    )
 
     p = sub.add_parser("score", parents=[common], help="print the JSON score of one text or HTML file")
     p.add_argument("file", metavar="FILE")
@@ -143,7 +148,109 @@ def cmd_ingest_html(args: argparse.Namespace, settings: Settings) -> int:
     return _print_report(report)
 
 
-COMMANDS = {"ingest": cmd_ingest, "ingest-html": cmd_ingest_html}
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from .aggregate import aggregate, article_table, contract_frame
+    from .export import write_csv, write_parquet
+
+    conn = store.connect(settings.db)
+    try:
+        frame = store.articles_frame(conn)
+    finally:
+        conn.close()
+    if args.articles:
+        table = article_table(frame, relevance_threshold=settings.relevance_threshold)
+        if args.out and args.out.lower().endswith(".parquet"):
+            write_parquet(table, args.out)
+        else:
+            write_csv(table, args.out or sys.stdout)
+        return EXIT_OK
+    series = aggregate(
+        frame,
+        freq=args.freq,
+        by=args.by,
+        relevance_threshold=settings.relevance_threshold,
+        tension_threshold=settings.tension_threshold,
+    )
+    write_csv(contract_frame(series), args.out or sys.stdout)
+    return EXIT_OK
+
+
+def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
+    from .score import score_article
+    from .textfile import read_scorable
+
+    try:
+        title, text = read_scorable(args.file)
+    except (OSError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_NOTHING_DONE
+    score = score_article(text, title=title)
+    print(
+        _json(
+            {
+                "file": args.file,
+                "title": title,
+                "tension": score.tension,
+                "sentiment": score.sentiment,
+                "relevance": score.relevance,
+                "goldstein": score.goldstein,
+                "language": score.language,
+                "certain": score.certain,
+                "scorer_version": score.version,
+                "evidence": [{"sentence": e.sentence, "weight": e.weight} for e in score.evidence],
+            }
+        )
+    )
+    return EXIT_OK
+
+
+def cmd_rescore(args: argparse.Namespace, settings: Settings) -> int:
+    from .rescore import rescore_all
+
+    bar = tqdm(unit="article", file=sys.stderr, dynamic_ncols=True)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    try:
+        report = rescore_all(settings, progress)
+    finally:
+        bar.close()
+    print(
+        f"Scorer {report.version}: {report.scored} articles scored, {report.already} already had this "
+        f"version's score, {report.retired} older scores retired."
+    )
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from .demo import DEMO_LABEL, demo_pages, load_demo, remove_demo
+
+    if args.remove:
+        print(f"Removed {remove_demo(settings)} demo articles; your own articles are untouched.")
+        return EXIT_OK
+    if not demo_pages():
+        print("error: no demo pages found in data/demo/pages", file=sys.stderr)
+        return EXIT_NOTHING_DONE
+    print(f"Loading the demo corpus ({DEMO_LABEL}).")
+    bar = _Bar(True, "page")
+    try:
+        report = load_demo(settings, progress=bar)
+    finally:
+        bar.close()
+    return _print_report(report)
+
+
+COMMANDS = {
+    "ingest": cmd_ingest,
+    "ingest-html": cmd_ingest_html,
+    "export": cmd_export,
+    "score": cmd_score,
+    "rescore": cmd_rescore,
+    "demo": cmd_demo,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

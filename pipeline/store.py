@@ -263,12 +263,14 @@ def get_article(conn: sqlite3.Connection, article_id: int) -> dict | None:
     return article
 
 
-def iter_article_texts(conn: sqlite3.Connection, batch: int = 200) -> Iterator[tuple[int, str, str, str]]:
-    """(id, title, text, language) of every stored article, streamed in id order."""
+def iter_unscored(conn: sqlite3.Connection, version: str, batch: int = 500) -> Iterator[tuple[int, str, str, str]]:
+    """(id, title, text, language) of each article without a ``version`` score, streamed in id order."""
     last = 0
     while True:
         rows = conn.execute(
-            "SELECT id, title, text, language FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+            "SELECT id, title, text, language FROM articles a WHERE id > ? AND NOT EXISTS "
+            "(SELECT 1 FROM scores s WHERE s.article_id = a.id AND s.scorer_version = ?) ORDER BY id LIMIT ?",
+            (last, version, batch),
         ).fetchall()
         if not rows:
             return

@@ -1,0 +1,59 @@
+"""The bundled demo corpus (data/demo/): illustrative articles written for this project, and the
+key events of the relationship. Demo articles are marked in the database and removable in one go."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from . import store
+from .ingest import IngestReport, Progress, ingest_html, read_html_files
+from .settings import DATA_DIR, Settings
+
+DEMO_DIR = DATA_DIR / "demo"
+DEMO_LABEL = "demo data: illustrative articles written for this project"
+
+
+@dataclass(frozen=True)
+class Event:
+    """A key event of the relationship, drawn as a labelled line on the trend chart."""
+
+    date: date
+    label: str
+    note: str = ""
+
+
+def demo_pages(directory: Path = DEMO_DIR) -> list[Path]:
+    """The demo's saved HTML pages, in a stable order."""
+    return sorted((directory / "pages").glob("*.html"))
+
+
+def load_demo(settings: Settings, progress: Progress | None = None) -> IngestReport:
+    """Ingest the demo pages, marked as demo; loading twice adds nothing."""
+    items, failed = read_html_files(demo_pages())
+    return ingest_html(items, settings, failed=failed, progress=progress, is_demo=True)
+
+
+def remove_demo(settings: Settings) -> int:
+    """Delete every demo article (the user's own stay); returns how many were removed."""
+    conn = store.connect(settings.db)
+    try:
+        return store.delete_demo_articles(conn)
+    finally:
+        conn.close()
+
+
+def load_events(path: Path | None = None) -> list[Event]:
+    """Key events from data/demo/events.toml (an empty list when the file is absent)."""
+    path = path or DEMO_DIR / "events.toml"
+    if not path.exists():
+        return []
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    events = []
+    for item in data.get("events", []):
+        when = item["date"] if isinstance(item["date"], date) else date.fromisoformat(str(item["date"]))
+        events.append(Event(when, str(item["label"]), str(item.get("note", ""))))
+    return sorted(events, key=lambda e: e.date)

@@ -1,0 +1,161 @@
+"""`export`, `score`, `rescore` and `demo` as users run them, on real database files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import sqlite3
+
+import polars as pl
+import pytest
+
+from pipeline import store
+from pipeline.demo import DEMO_LABEL, demo_pages, load_events
+from pipeline.models import Score
+from pipeline.score import SCORER_VERSION
+from tests.test_cli_ingest import PARAGRAPHS, cli
+
+CONTRACT = "period_start,articles,mean_tension,ci_low,ci_high,mean_sentiment,share_tension"
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    result = cli("demo", "--db", str(path))
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.fixture
+def demo_copy(demo_db, tmp_path):
+    path = tmp_path / "copy.sqlite"
+    shutil.copy(demo_db, path)
+    return path
+
+
+def test_export_of_an_empty_database_is_the_header_alone(db_path):
+    result = cli("export", "--db", str(db_path))
+    assert result.returncode == 0
+    assert result.stdout == CONTRACT + "\n"
+
+
+def test_demo_loads_every_page_once_and_says_what_it_is(demo_db):
+    conn = sqlite3.connect(demo_db)
+    n_pages = len(demo_pages())
+    assert conn.execute("SELECT COUNT(*), SUM(is_demo) FROM articles").fetchone() == (n_pages, n_pages)
+    assert (
+        conn.execute("SELECT COUNT(*) FROM scores WHERE scorer_version = ?", (SCORER_VERSION,)).fetchone()[0] == n_pages
+    )
+    again = cli("demo", "--db", str(demo_db))
+    assert f"0 stored, {n_pages} already present" in again.stdout
+    assert DEMO_LABEL in again.stdout
+
+
+def test_demo_events_are_dated_and_labelled():
+    events = load_events()
+    assert len(events) >= 20
+    assert all(e.label and len(e.label) <= 40 for e in events)
+    assert events == sorted(events, key=lambda e: e.date)
+
+
+def test_export_weekly_csv_has_the_contract_columns_and_gaps(demo_db, tmp_path):
+    out = tmp_path / "weekly.csv"
+    result = cli("export", "--db", str(demo_db), "--out", str(out))
+    assert result.returncode == 0 and result.stdout == ""
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert ",".join(rows[0].keys()) == CONTRACT
+    starts = [r["period_start"] for r in rows]
+    assert starts == sorted(starts)
+    assert all(pl.Series([s]).str.to_date().dt.weekday()[0] == 1 for s in starts)  # ISO weeks start Monday
+    empty = [r for r in rows if r["articles"] == "0"]
+    assert empty and all(r["mean_tension"] == "" for r in empty)
+    assert sum(int(r["articles"]) for r in rows) > 30
+
+
+def test_export_by_language_puts_the_group_second(demo_db):
+    result = cli("export", "--db", str(demo_db), "--freq", "month", "--by", "language")
+    header, *rows = result.stdout.splitlines()
+    assert header == "period_start,language," + CONTRACT.split(",", 1)[1]
+    assert {r.split(",")[1] for r in rows} >= {"en", "ru", "pl", "kk"}
+
+
+def test_export_article_table_as_parquet_and_csv(demo_db, tmp_path):
+    assert cli("export", "--db", str(demo_db), "--articles", "--out", str(tmp_path / "a.parquet")).returncode == 0
+    table = pl.read_parquet(tmp_path / "a.parquet")
+    assert table.height == len(demo_pages())
+    assert {"published", "title", "tension", "counted"} <= set(table.columns)
+    result = cli("export", "--db", str(demo_db), "--articles")
+    assert result.stdout.splitlines()[0].startswith("id,")
+
+
+def test_usage_errors_exit_2(db_path):
+    assert cli("export", "--db", str(db_path), "--freq", "year").returncode == 2
+
+
+def test_demo_remove_keeps_the_users_own_articles(demo_copy, tmp_path):
+    page = tmp_path / "mine.html"
+    from tests.httpserver import article_html
+
+    page.write_text(article_html("Mine", PARAGRAPHS, canonical="https://mine.example/a"), encoding="utf-8")
+    assert cli("ingest-html", str(page), "--db", str(demo_copy), "--no-progress").returncode == 0
+    result = cli("demo", "--remove", "--db", str(demo_copy))
+    assert result.returncode == 0 and f"Removed {len(demo_pages())} demo articles" in result.stdout
+    conn = sqlite3.connect(demo_copy)
+    assert conn.execute("SELECT url FROM articles").fetchall() == [("https://mine.example/a",)]
+    assert conn.execute("SELECT COUNT(*) FROM scores").fetchone()[0] == 1  # demo scores went with them
+
+
+def test_score_prints_json_with_evidence_for_html_and_text(tmp_path):
+    page = demo_pages()[0]
+    result = cli("score", str(page))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert -1 <= data["tension"] <= 1 and 0 <= data["relevance"] <= 1 and data["scorer_version"] == SCORER_VERSION
+    assert data["evidence"] and {"sentence", "weight"} <= set(data["evidence"][0])
+    text = tmp_path / "note.txt"
+    text.write_text("Kazakhstan refused to recognise the breakaway regions, angering Moscow.", encoding="utf-8")
+    data = json.loads(cli("score", str(text)).stdout)
+    assert data["language"] == "en" and data["tension"] > 0
+
+
+def test_score_of_a_missing_or_empty_file_exits_1(tmp_path):
+    result = cli("score", str(tmp_path / "nope.txt"))
+    assert result.returncode == 1 and "No such file" in result.stderr
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = cli("score", str(tmp_path / "empty.txt"))
+    assert result.returncode == 1 and "the file is empty" in result.stderr
+
+
+def test_rescore_writes_the_new_version_then_retires_the_old(demo_copy):
+    conn = store.connect(demo_copy)
+    n = store.article_count(conn)
+    conn.execute("UPDATE scores SET scorer_version = 'stance-0.9', scored_at = '2020-01-01T00:00:00+00:00'")
+    result = cli("rescore", "--db", str(demo_copy))
+    assert result.returncode == 0
+    assert f"{n} articles scored, 0 already had this version's score, {n} older scores retired" in result.stdout
+    assert store.score_versions(conn) == {SCORER_VERSION: n}
+
+
+def test_retiring_spares_articles_that_have_no_new_score_yet(tmp_path):
+    conn = store.connect(tmp_path / "r.sqlite")
+    from pipeline.models import Article
+
+    ids = []
+    for i in range(2):
+        art = Article(
+            url=f"https://a.example/{i}",
+            canonical_url=f"https://a.example/{i}",
+            title="t",
+            text=f"x{i}",
+            published=None,
+            source="a",
+            language="en",
+            fingerprint="",
+        )
+        ids.append(store.insert_article(conn, art, Score(0.1, 0, 0.5, "en", version="old")).id)
+    store.write_scores(conn, [(ids[0], Score(0.2, 0, 0.5, "en", version="new"))])  # an interrupted rescore
+    assert store.retire_scores(conn, "new") == 1
+    assert store.current_score(conn, ids[1]).version == "old"  # not destroyed: no new score yet
+    assert store.current_score(conn, ids[0]).version == "new"
