@@ -52,8 +52,16 @@ def serve(directory: Path) -> tuple[ThreadingHTTPServer, str]:
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
 
 
+def _memory(proc: psutil.Process) -> int:
+    # PSS splits pages shared between forked workers fairly; plain RSS would count them once per process.
+    try:
+        return proc.memory_full_info().pss
+    except (psutil.AccessDenied, AttributeError):
+        return proc.memory_info().rss
+
+
 def run_measured(cmd: list[str]) -> tuple[float, float, subprocess.CompletedProcess]:
-    """Run a command; return (seconds, peak RSS in MB of it and its children, result)."""
+    """Run a command; return (seconds, peak memory in MB (PSS) of it and its children, result)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BAROMETER_")}
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -61,7 +69,7 @@ def run_measured(cmd: list[str]) -> tuple[float, float, subprocess.CompletedProc
     peak = 0
     while proc.poll() is None:
         try:
-            total = ps.memory_info().rss + sum(c.memory_info().rss for c in ps.children(recursive=True))
+            total = _memory(ps) + sum(_memory(c) for c in ps.children(recursive=True))
             peak = max(peak, total)
         except psutil.Error:
             pass
@@ -128,17 +136,16 @@ def main() -> None:
     ours_s, ours_mb, ours = run_measured([*ingest_cmd, str(list_file), "--db", str(work / "a.sqlite")])
     if ours.returncode != 0:
         sys.exit(f"ingest failed: {ours.stderr[-2000:]}")
+    bare_s, bare_mb, bare = run_measured([*ingest_cmd, str(list_file), "--db", str(work / "c.sqlite"), "--no-score"])
+    if bare.returncode != 0:
+        sys.exit(f"ingest --no-score failed: {bare.stderr[-2000:]}")
     base_json = work / "baseline.json"
-    base_s, base_mb, plain = run_measured(
-        [sys.executable, __file__, "--run-baseline", str(list_file), str(base_json)]
-    )
+    base_s, base_mb, plain = run_measured([sys.executable, __file__, "--run-baseline", str(list_file), str(base_json)])
     if plain.returncode != 0:
         sys.exit(f"baseline failed: {plain.stderr[-2000:]}")
 
     big_list = work / "urls-big.txt"
-    big_list.write_text(
-        "\n".join(f"{u}?copy={r}" for r in range(args.repeat) for u in urls), encoding="utf-8"
-    )
+    big_list.write_text("\n".join(f"{u}?copy={r}" for r in range(args.repeat) for u in urls), encoding="utf-8")
     big_s, big_mb, big = run_measured([*ingest_cmd, str(big_list), "--db", str(work / "b.sqlite")])
     if big.returncode != 0:
         sys.exit(f"large ingest failed: {big.stderr[-2000:]}")
@@ -154,16 +161,29 @@ def main() -> None:
 
     same_bytes = {base + quote(p.name): trafilatura.extract(p.read_bytes(), include_comments=False) for p in pages}
     n = len(urls)
-    print("| run | pages | seconds | pages/s | peak RSS (MB) |")
+    print("| run | pages | seconds | pages/s | peak memory, PSS (MB) |")
     print("| --- | ---: | ---: | ---: | ---: |")
-    print(f"| plain loop: trafilatura.fetch_url + extract, sequential | {n} | {base_s:.1f} | {n / base_s:.1f} "
-          f"| {base_mb:.0f} |")
-    print(f"| `python -m pipeline ingest` (fetch, extract, score, store) | {n} | {ours_s:.1f} | {n / ours_s:.1f} "
-          f"| {ours_mb:.0f} |")
-    print(f"| `python -m pipeline ingest`, list × {args.repeat} | {n * args.repeat} | {big_s:.1f} "
-          f"| {n * args.repeat / big_s:.1f} | {big_mb:.0f} |")
-    print(f"\nspeed ratio ours / plain loop: **{(n / ours_s) / (n / base_s):.2f}×**")
-    print(f"peak RSS for {n * args.repeat} pages / for {n}: {big_mb / ours_mb:.2f}×")
+    print(
+        f"| plain loop: trafilatura.fetch_url + extract, sequential | {n} | {base_s:.1f} | {n / base_s:.1f} "
+        f"| {base_mb:.0f} |"
+    )
+    print(
+        f"| `python -m pipeline ingest` (fetch, extract, score, store) | {n} | {ours_s:.1f} | {n / ours_s:.1f} "
+        f"| {ours_mb:.0f} |"
+    )
+    print(
+        f"| `python -m pipeline ingest --no-score` (fetch, extract, store) | {n} | {bare_s:.1f} "
+        f"| {n / bare_s:.1f} | {bare_mb:.0f} |"
+    )
+    print(
+        f"| `python -m pipeline ingest`, list × {args.repeat} | {n * args.repeat} | {big_s:.1f} "
+        f"| {n * args.repeat / big_s:.1f} | {big_mb:.0f} |"
+    )
+    print(
+        f"\nspeed ratio ours / plain loop: **{base_s / ours_s:.2f}×** with scoring, "
+        f"**{base_s / bare_s:.2f}×** without (the plain loop does not score)"
+    )
+    print(f"peak memory for {n * args.repeat} pages / for {n}: {big_mb / ours_mb:.2f}×")
     print(f"stored {stored} articles, {failed} failures (pages with no article text or the like)\n")
     print("| extraction (evaldata.json snippets) | precision | recall | F1 |")
     print("| --- | ---: | ---: | ---: |")

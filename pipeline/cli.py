@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     fetching.add_argument("--concurrency", type=int, help="downloads in flight (default 8)")
     fetching.add_argument("--workers", type=int, help="extraction processes (default: one per core)")
     fetching.add_argument("--no-progress", action="store_true", help="no progress bar")
+    fetching.add_argument(
+        "--no-score", action="store_true", help="store without scoring (faster bulk loads; run `rescore` afterwards)"
+    )
 
     p = sub.add_parser("ingest", parents=[common, fetching], help="fetch, extract, score and store URLs")
     p.add_argument("urls", nargs="*", metavar="URL")
@@ -81,6 +84,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         allow_private=getattr(args, "allow_private", None),
         concurrency=getattr(args, "concurrency", None),
         workers=getattr(args, "workers", None),
+        score=False if getattr(args, "no_score", False) else None,
     )
 
 

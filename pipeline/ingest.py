@@ -95,6 +95,7 @@ def process_page(
     user_date: date | None,
     user_source: str | None,
     is_demo: bool,
+    score: bool = True,
 ) -> tuple[Article | FetchFailure, Score | None]:
     """Extract and score one page (pure; runs in a worker process for large batches)."""
     result = extract_article(
@@ -108,7 +109,7 @@ def process_page(
     )
     if isinstance(result, FetchFailure):
         return result, None
-    return result, _score(result)
+    return result, (_score(result) if score else None)
 
 
 def _worker_init() -> None:
@@ -235,7 +236,9 @@ def ingest_urls(
         page = fetcher.fetch(req.url)
         if isinstance(page, FetchFailure):
             return page, None
-        return extractor.run(page.body, req.url, page.final_url, page.charset, req.date, req.source, is_demo)
+        return extractor.run(
+            page.body, req.url, page.final_url, page.charset, req.date, req.source, is_demo, settings.score
+        )
 
     try:
         _run_bounded(fresh, job, settings.concurrency, lambda req, res: finish(_store_result(conn, req.url, *res)))
@@ -323,7 +326,7 @@ def ingest_html(
     lock = threading.Lock()
 
     def job(item: HtmlItem) -> tuple[Article | FetchFailure, Score | None]:
-        result, score = extractor.run(item.content, "", "", None, None, None, is_demo)
+        result, score = extractor.run(item.content, "", "", None, None, None, is_demo, settings.score)
         if isinstance(result, FetchFailure):
             return FetchFailure(_file_url(item.name), result.reason, result.stage), None
         if not result.canonical_url:

@@ -34,6 +34,7 @@ class Settings:
     retries: int = 2  # extra attempts on 429 / 5xx / connection errors
     backoff: float = 0.5  # seconds, doubled at each retry
     max_retry_after: float = 30.0  # cap on a server's Retry-After
+    score: bool = True  # score articles while ingesting (off: `rescore` scores them later)
     workers: int = 0  # extraction processes; 0 = one per CPU core
     process_threshold: int = 16  # smaller batches are extracted in-process
     relevance_threshold: float = 0.3  # articles below it do not count in the series

@@ -99,3 +99,14 @@ def test_ingest_html_files(tmp_path, db_path):
     assert result.returncode == 0
     assert "1 stored" in result.stdout and "missing.html: cannot read the file" in result.stdout
     assert sqlite3.connect(db_path).execute("SELECT url FROM articles").fetchone() == ("https://gazette.example/deal",)
+
+
+def test_no_score_stores_unscored_articles_that_rescore_completes(server, db_path):
+    server.routes["/a"] = Reply(body=article_html("Deal", PARAGRAPHS, date="2022-03-04").encode())
+    result = cli("ingest", server.url("/a"), "--db", str(db_path), "--allow-private", "--no-score", "--no-progress")
+    assert result.returncode == 0 and "1 stored" in result.stdout
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT COUNT(*) FROM scores").fetchone()[0] == 0  # no placeholder numbers
+    result = cli("rescore", "--db", str(db_path))
+    assert result.returncode == 0 and "1 articles scored" in result.stdout
+    assert conn.execute("SELECT COUNT(*) FROM scores").fetchone()[0] == 1
