@@ -4,7 +4,7 @@ Serves ../shared/corpus/web-pages (231 real pages) from a local HTTP server, the
 - times `python -m pipeline ingest` (fetch, extract, score, store) over all pages, and a plain
   sequential loop of `trafilatura.fetch_url` + `trafilatura.extract` over the same URLs; both run as
   fresh processes, so both pay interpreter start-up;
-- measures the peak RSS (the process and its workers together) for 231 pages and for 2,310 (the
+- measures the peak memory (PSS of the process and its workers together) for 231 pages and for 2,310 (the
   list repeated with distinct query strings);
 - scores the stored text of each page against ../shared/corpus/evaldata.json (trafilatura's own
   annotations) and prints our F1 beside `trafilatura.extract`'s on the same bytes.
@@ -15,6 +15,7 @@ Usage: python benchmarks/ingest.py [--corpus DIR] [--repeat 10]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sqlite3
@@ -39,10 +40,8 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
     def handle(self) -> None:
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             super().handle()
-        except (BrokenPipeError, ConnectionResetError):
-            pass
 
 
 def serve(directory: Path) -> tuple[ThreadingHTTPServer, str]:
