@@ -337,6 +337,10 @@ def aggregate(
         counted = counted.filter(pl.col("published") <= end)
     if by:  # a missing group is labelled after grouping, on the small frame
         counted = counted.with_columns(pl.col(by).fill_null(""))
+    # Materialise the counted articles once (only the columns needed): the statistics and the
+    # evidence both read them, and the story dedupe is the costliest step.
+    needed = ["id", "published", "tension", "sentiment", "top_evidence", "top_evidence_weight", *keys[1:]]
+    counted = counted.select(needed).collect().lazy()
     stats = _with_interval(_period_stats(counted, every, keys, tension_threshold).collect())
     if by:
         stats = stats.with_columns(pl.col(by).replace("", UNKNOWN_GROUP))

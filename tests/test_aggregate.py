@@ -10,6 +10,8 @@ import math
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.aggregate import (
     ARTICLE_COLUMNS,
@@ -398,3 +400,72 @@ def test_top_evidence_is_the_strongest_sentence_of_the_period():
     )
     row = aggregate(frame).row(0, named=True)
     assert (row["top_evidence"], row["top_evidence_id"]) == ("strong", 2)
+
+
+def test_ties_for_the_strongest_evidence_go_to_the_latest_stored_article():
+    frame = articles(
+        {"published": D(2024, 6, 3), "tension": 0.2, "top_evidence": "older", "top_evidence_weight": 0.5},
+        {"published": D(2024, 6, 4), "tension": 0.2, "top_evidence": "newer", "top_evidence_weight": -0.5},
+    )
+    assert aggregate(frame).select("top_evidence", "top_evidence_id").row(0) == ("newer", 2)
+
+
+# ---------------------------------------------------------------- against a plain-Python reading of the rules
+
+
+def reference_weeks(rows: list[dict], relevance_threshold: float = 0.3) -> dict[dt.date, list[float]]:
+    """The rules of docs/aggregation.md, one story at a time: week start -> tensions that count."""
+    stories: dict[int, list[dict]] = {}
+    for row in rows:
+        stories.setdefault(row["story_id"] or row["id"], []).append(row)
+    weeks: dict[dt.date, list[float]] = {}
+    for copies in stories.values():
+        if any(c["override_not_relevant"] for c in copies):
+            continue
+        stanced = sorted((c for c in copies if c["override_stance"]), key=lambda c: c["id"])
+        stance = OVERRIDE_TENSION[stanced[0]["override_stance"]] if stanced else None
+        qualifying = [
+            c
+            for c in copies
+            if c["published"] is not None
+            and c["tension"] is not None
+            and (stance is not None or (c["relevance"] is not None and c["relevance"] >= relevance_threshold))
+        ]
+        if qualifying:
+            first = min(qualifying, key=lambda c: (c["published"], c["id"]))
+            monday = first["published"] - dt.timedelta(days=first["published"].weekday())
+            weeks.setdefault(monday, []).append(first["tension"] if stance is None else stance)
+    return weeks
+
+
+@st.composite
+def article_rows(draw) -> list[dict]:
+    rows = []
+    for number in range(1, draw(st.integers(0, 14)) + 1):
+        rows.append(
+            {
+                "id": number,
+                "story_id": draw(st.sampled_from([None, *range(1, number + 1)])),
+                "published": draw(st.none() | st.dates(D(2024, 12, 1), D(2025, 2, 15))),
+                "tension": draw(st.none() | st.integers(-10, 10).map(lambda t: t / 10)),
+                "relevance": draw(st.sampled_from([None, 0.0, 0.29, 0.3, 0.9])),
+                "override_stance": draw(st.sampled_from([None, None, "tension", "neutral", "cooperation"])),
+                "override_not_relevant": draw(st.sampled_from([None, None, False, True])),
+            }
+        )
+    return rows
+
+
+@settings(max_examples=150, deadline=None)
+@given(article_rows())
+def test_series_agrees_with_a_plain_reading_of_the_rules(rows):
+    frame = articles(*rows)
+    expected = reference_weeks(rows)
+    series = aggregate(frame).filter(pl.col("articles") > 0)
+    got = {row["period_start"]: row for row in series.iter_rows(named=True)}
+    assert set(got) == set(expected)
+    for week, tensions in expected.items():
+        assert got[week]["articles"] == len(tensions)
+        assert got[week]["mean_tension"] == pytest.approx(sum(tensions) / len(tensions))
+    counted = article_table(frame).filter(pl.col("counted") == "yes").height
+    assert counted == sum(len(t) for t in expected.values())
