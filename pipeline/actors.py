@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .patterns import Pattern, PatternMatcher, parse_pattern
+from .patterns import Match, Pattern, PatternMatcher, parse_pattern
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 ACTORS_DIR = DATA_DIR / "actors"
@@ -20,6 +20,7 @@ DEFAULT_PAIR = "kz-ru"
 
 # Kinds of actor pattern: the two sides, phrases naming both at once, and third parties.
 SIDE_A, SIDE_B, BOTH, OTHER = "a", "b", "both", "other"
+WEAK_A, WEAK_B = "a~", "b~"  # a language or ethnic group rather than the state
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,9 @@ def parse_pair(data: dict, pair_id: str = "") -> Pair:
     add(SIDE_A, side_a)
     add(SIDE_B, side_b)
     add(BOTH, data.get("both", {}))
+    weak = data.get("weak", {})
+    add(WEAK_A, weak.get("a", {}))
+    add(WEAK_B, weak.get("b", {}))
     add(OTHER, data.get("others", {}))
     return Pair(
         id=str(data.get("id", pair_id)),
@@ -102,6 +106,17 @@ def _actor_matcher(language: str, path: str) -> PatternMatcher:
     return PatternMatcher(_load_pair(path).patterns_for(language))
 
 
+def find_actors(tokens: list[str], matcher: PatternMatcher) -> list[Match]:
+    """Actor matches; a weak name ("Russian-language") hides the plain name matched on its words."""
+    matches = matcher.find(tokens)
+    weak_spans = [(m.start, m.end) for m in matches if m.pattern.kind in (WEAK_A, WEAK_B)]
+    if not weak_spans:
+        return matches
+    return [
+        m for m in matches if m.pattern.kind not in (SIDE_A, SIDE_B) or not any(s <= m.start < e for s, e in weak_spans)
+    ]
+
+
 def sides_in(tokens: list[str], language: str, pair_id: str | None = None) -> set[str]:
-    """Which of "a", "b", "both", "other" the tokens name (convenience for tests and tools)."""
-    return {m.pattern.kind for m in actor_matcher(language, pair_id).find(tokens)}
+    """Which of "a", "b", "a~", "b~", "both", "other" the tokens name (for tests and tools)."""
+    return {m.pattern.kind for m in find_actors(tokens, actor_matcher(language, pair_id))}

@@ -22,6 +22,7 @@ LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicons"
 
 CUE, RELATION, NEGATOR, POST_NEGATOR = "cue", "relation", "negator", "post_negator"
 OFFTOPIC = "offtopic"
+CONCESSIVE, POST_CONCESSIVE = "concessive", "post_concessive"
 _NEGATION_FLIP = -0.74  # VADER's factor for a negated sentiment word
 _VADER_ALPHA = 15.0  # VADER's normalisation constant, so all languages share one scale
 
@@ -52,6 +53,7 @@ class CueSet:
     post_negation_window: int = 0
     negative_suffixes: tuple[str, ...] = ()
     negative_verb: re.Pattern[str] | None = None  # a token matching it negates the cues just before
+    concessive_window: int = 8
 
 
 def _parse_cues(data: dict, language: str) -> CueSet:
@@ -67,7 +69,13 @@ def _parse_cues(data: dict, language: str) -> CueSet:
     add(CUE, data.get("conflict", {}), +1.0)
     add(RELATION, data.get("relation", {}), +1.0)
     add(OFFTOPIC, data.get("offtopic", {}), +1.0)
-    for kind, key in ((NEGATOR, "negators"), (POST_NEGATOR, "post_negators")):
+    kinds = (
+        (NEGATOR, "negators"),
+        (POST_NEGATOR, "post_negators"),
+        (CONCESSIVE, "concessives"),
+        (POST_CONCESSIVE, "post_concessives"),
+    )
+    for kind, key in kinds:
         for text in data.get(key, []):
             pattern = parse_pattern(str(text), kind)
             if pattern is not None:
@@ -79,6 +87,7 @@ def _parse_cues(data: dict, language: str) -> CueSet:
         post_negation_window=int(data.get("post_negation_window", 0)),
         negative_suffixes=tuple(normalise_word(s) for s in data.get("negative_suffixes", [])),
         negative_verb=re.compile(data["negative_verb"]) if data.get("negative_verb") else None,
+        concessive_window=int(data.get("concessive_window", 8)),
     )
 
 

@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .actors import BOTH, OTHER, SIDE_A, SIDE_B
+from .actors import BOTH, OTHER, SIDE_A, SIDE_B, WEAK_A, WEAK_B
 
 # Link of a sentence, by what it names.
 LINK_BOTH = 1.0
@@ -23,6 +23,8 @@ LINK_ONE_SIDE = 0.35  # one side, the other named elsewhere in the piece
 LINK_ONE_SIDE_ALONE = 0.15  # one side, the other side nowhere in the piece
 LINK_THIRD_PARTY = 0.1  # one side with a third party: another relationship
 LINK_ANAPHORA = 0.3  # no names, right after a sentence naming both
+LINK_LIST = 0.3  # both sides, but in a list of several countries ("Russia, Belarus, Kazakhstan ...")
+LIST_OTHERS = 2  # third parties that make a sentence a list
 
 
 @dataclass(frozen=True)
@@ -36,25 +38,43 @@ class SentenceFacts:
     is_title: bool = False
 
 
-def _sides(facts: SentenceFacts, pair_named: bool) -> tuple[bool, bool]:
-    both = BOTH in facts.names and pair_named
-    return SIDE_A in facts.names or both, SIDE_B in facts.names or both
+@dataclass(frozen=True)
+class _Named:
+    a: bool  # the piece names side a outright somewhere
+    b: bool
+
+    @property
+    def either(self) -> bool:
+        return self.a or self.b
+
+
+def _named(sentences: Sequence[SentenceFacts]) -> _Named:
+    return _Named(any(SIDE_A in s.names for s in sentences), any(SIDE_B in s.names for s in sentences))
+
+
+def _sides(facts: SentenceFacts, named: _Named) -> tuple[bool, bool]:
+    # "the two countries" counts only when a country is named; "Russian-language" only when Russia is.
+    both = BOTH in facts.names and named.either
+    a = SIDE_A in facts.names or (WEAK_A in facts.names and named.a) or both
+    b = SIDE_B in facts.names or (WEAK_B in facts.names and named.b) or both
+    return a, b
 
 
 def links(sentences: Sequence[SentenceFacts]) -> list[float]:
     """The link of each sentence to the pair (title sentences included, first)."""
-    names_a = any(SIDE_A in s.names for s in sentences)
-    names_b = any(SIDE_B in s.names for s in sentences)
-    pair_named = names_a or names_b
-    sides = [_sides(s, pair_named) for s in sentences]
+    named = _named(sentences)
+    names_a, names_b = named.a, named.b
+    own = [_sides(s, named) for s in sentences]
+    # A list of countries does not tie its neighbours to the pair.
+    sides = [(False, False) if s.others >= LIST_OTHERS else o for s, o in zip(sentences, own, strict=True)]
     title_a = any(a for (a, _), s in zip(sides, sentences, strict=True) if s.is_title)
     title_b = any(b for (_, b), s in zip(sides, sentences, strict=True) if s.is_title)
     out: list[float] = []
     for i, facts in enumerate(sentences):
-        a, b = sides[i]
+        a, b = own[i]
         third = OTHER in facts.names
         if a and b:
-            out.append(LINK_BOTH)
+            out.append(LINK_LIST if facts.others >= LIST_OTHERS else LINK_BOTH)
             continue
         prev_a, prev_b = sides[i - 1] if i > 0 else (False, False)
         next_a, next_b = sides[i + 1] if i + 1 < len(sentences) else (False, False)
@@ -79,9 +99,7 @@ def links(sentences: Sequence[SentenceFacts]) -> list[float]:
 
 def relevance(sentences: Sequence[SentenceFacts], sentence_links: Sequence[float]) -> float:
     """How much the piece is about the relationship, in [0, 1]."""
-    names_a = any(SIDE_A in s.names for s in sentences)
-    names_b = any(SIDE_B in s.names for s in sentences)
-    pair_named = names_a or names_b
+    named = _named(sentences)
     evidence = 0.0
     body = 0
     for facts, link in zip(sentences, sentence_links, strict=True):
@@ -90,13 +108,13 @@ def relevance(sentences: Sequence[SentenceFacts], sentence_links: Sequence[float
         if link <= 0:
             continue
         relational = facts.cues > 0 or facts.relation > 0
-        a, b = _sides(facts, pair_named)
+        a, b = _sides(facts, named)
         if a and b:
             gain = (1.5 if relational else 0.7) * (0.3 if facts.offtopic else 1.0)
-            if facts.others >= 2:  # a list of countries, not a relationship
-                gain *= 0.4
+            if facts.others >= LIST_OTHERS:  # a list of countries, not a relationship
+                gain *= 0.3
         elif link >= LINK_NEIGHBOUR_THIRD:
-            gain = (0.4 + (0.2 if relational else 0.0)) * (0.3 if facts.offtopic else 1.0)
+            gain = (0.3 + (0.15 if relational else 0.0)) * (0.3 if facts.offtopic else 1.0)
         elif link > LINK_THIRD_PARTY and relational:
             gain = 0.3 if (a or b) else 0.15
         else:
@@ -104,7 +122,7 @@ def relevance(sentences: Sequence[SentenceFacts], sentence_links: Sequence[float
         if facts.is_title:
             gain *= 1.5
         evidence += gain
-    if not (names_a and names_b):
+    if not (named.a and named.b):
         evidence *= 0.4
     density = evidence / max(body, 4)
     value = (1.0 - math.exp(-evidence / 2.0)) * min(1.0, 0.3 + 2.5 * density)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import unicodedata
 
-from .actors import OTHER, actor_matcher
+from .actors import OTHER, actor_matcher, find_actors
 from .language import detect_language
 from .lexicon import VaderSentiment, cue_matcher, cue_set, curated_languages, sentiment_model
 from .models import Evidence, Score
@@ -90,7 +90,7 @@ def _score(text: object, title: object = "", language: str | None = None) -> Sco
             tokens = tokenize(sentence)
             if not tokens:
                 continue
-            names = actors.find(tokens)
+            names = find_actors(tokens, actors)
             stance = sentence_stance(tokens, cue_matcher_.find(tokens), cues)
             kinds = frozenset(m.pattern.kind for m in names)
             others = sum(1 for m in names if m.pattern.kind == OTHER)

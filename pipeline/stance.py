@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .lexicon import CUE, NEGATOR, OFFTOPIC, POST_NEGATOR, RELATION, CueSet
+from .lexicon import CONCESSIVE, CUE, NEGATOR, OFFTOPIC, POST_CONCESSIVE, POST_NEGATOR, RELATION, CueSet
 from .patterns import Match
 
 NEGATED_COOPERATION = -0.8  # "did not sign" is nearly as much tension as "signed" is cooperation
@@ -46,6 +46,15 @@ def sentence_stance(tokens: Sequence[str], matches: Sequence[Match], cues: CueSe
     if cues.negative_verb is not None:
         post_starts += [i for i, t in enumerate(tokens) if cues.negative_verb.match(t)]
     window, post_window = cues.negation_window, cues.post_negation_window
+    # "Despite the war and sanctions, trade grew": conflict words in a concessive clause do not count.
+    conceded = [False] * len(tokens)
+    for m in matches:
+        if m.pattern.kind == CONCESSIVE:
+            for i in range(m.end, min(len(tokens), m.end + cues.concessive_window)):
+                conceded[i] = True
+        elif m.pattern.kind == POST_CONCESSIVE:
+            for i in range(max(0, m.start - cues.concessive_window), m.start):
+                conceded[i] = True
 
     negated_at = [False] * len(tokens)
     for _start, end in negator_spans:
@@ -67,6 +76,8 @@ def sentence_stance(tokens: Sequence[str], matches: Sequence[Match], cues: CueSe
             continue
         count += 1
         weight = match.pattern.weight
+        if weight > 0 and conceded[match.start]:
+            continue
         negated = any(end <= match.start < end + window for _start, end in negator_spans)
         if not negated and post_window:
             negated = any(match.end <= s < match.end + post_window for s in post_starts)
