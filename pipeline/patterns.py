@@ -1,7 +1,8 @@
 """Word patterns from the data files, matched against token lists.
 
 A pattern is one or more words; a word ending in ``*`` matches any token that starts with it
-("rosj*" matches Rosji, Rosją, Rosję), other words match whole tokens. Hyphens in a pattern are word
+("rosj*" matches Rosji, Rosją, Rosję), a lone ``*`` after the first word matches any one word, other
+words match whole tokens. Hyphens in a pattern are word
 breaks, like in the tokenizer. Every distinct token is analysed once and cached, so matching a long
 article costs a few dictionary look-ups per word.
 """
@@ -36,12 +37,14 @@ class Pattern:
 def parse_pattern(text: str, kind: str, weight: float = 1.0) -> Pattern | None:
     """Turn ``"territorial claim*"`` into a Pattern; None for an empty string."""
     words = tuple(w for w in _SPLIT.split(normalise_word(text.strip())) if w)
-    if not words:
+    if not words or words[0] == "*":
         return None
     return Pattern(words=words, kind=kind, weight=float(weight), source=text)
 
 
 def _word_matches(word: str, token: str) -> bool:
+    if word == "*":  # any one word: "wezwa* * ambasador*" = "wezwała rosyjskiego ambasadora"
+        return True
     if word.endswith("*"):
         return token.startswith(word[:-1])
     return token == word

@@ -64,6 +64,7 @@ def sentence_stance(tokens: Sequence[str], matches: Sequence[Match], cues: CueSe
     stance = 0.0
     relation = 0.0
     count = offtopic = 0
+    conceded_conflict = 0.0
     for match in matches:
         kind = match.pattern.kind
         if kind == OFFTOPIC:
@@ -77,6 +78,7 @@ def sentence_stance(tokens: Sequence[str], matches: Sequence[Match], cues: CueSe
         count += 1
         weight = match.pattern.weight
         if weight > 0 and conceded[match.start]:
+            conceded_conflict += weight
             continue
         negated = any(end <= match.start < end + window for _start, end in negator_spans)
         if not negated and post_window:
@@ -86,5 +88,7 @@ def sentence_stance(tokens: Sequence[str], matches: Sequence[Match], cues: CueSe
         if negated:
             weight = weight * (NEGATED_COOPERATION if weight < 0 else NEGATED_CONFLICT)
         stance += weight
+    if stance > 0:  # "refused despite pressure": the conceded conflict is part of the story
+        stance += conceded_conflict
     stance = max(-SENTENCE_CAP, min(SENTENCE_CAP, stance))
     return SentenceStance(stance, relation, count, offtopic, tuple(negated_at))
