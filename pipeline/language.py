@@ -6,8 +6,9 @@ from functools import lru_cache
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-# Kazakh written in Cyrillic shares most letters with Russian; these letters are Kazakh-only.
-_KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+# Kazakh written in Cyrillic shares most letters with Russian; these letters are Kazakh-only
+# (і is left out: Ukrainian and Belarusian use it too).
+_KAZAKH_LETTERS = frozenset("әғқңөұүһӘҒҚҢӨҰҮҺ")
 _MIN_CHARS = 12
 # News this tool reads comes in these languages; restricting py3langid to them stops short, name-heavy
 # texts ("Kazakhstan and Russia") from being called Acehnese or Latin.

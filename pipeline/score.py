@@ -26,13 +26,16 @@ TITLE_WEIGHT = 1.5  # a headline says what the piece is about
 TONE_WEIGHT = 0.8  # how much a sentence's tone adds to its stance (negative tone = tension)
 STANCE_SCALE = 0.9  # steepness of the final tanh
 _POLISH_LETTERS = frozenset("ąćęłńśźżĄĆĘŁŃŚŹŻ")
-_KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+_KAZAKH_LETTERS = frozenset("әғқңөұүһӘҒҚҢӨҰҮҺ")
+_UKRAINIAN_LETTERS = frozenset("іїєґІЇЄҐ")
 
 
 def _guess_by_script(text: str) -> str:
     # Too short for py3langid: the alphabet is still a good hint.
     if any(ch in _KAZAKH_LETTERS for ch in text):
         return "kk"
+    if any(ch in _UKRAINIAN_LETTERS for ch in text):
+        return "uk"
     if any("\u0400" <= ch <= "\u04ff" for ch in text):
         return "ru"
     if any(ch in _POLISH_LETTERS for ch in text):

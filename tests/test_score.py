@@ -135,3 +135,19 @@ def test_never_raises_on_odd_input():
     for value in ("", "\x00\x01", "\ud800 Russia", "🇰🇿🇷🇺" * 100, None, 42):
         s = score_article(value)  # type: ignore[arg-type]
         assert 0 <= s.relevance <= 1
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "sign"),
+    [
+        ("Kasachstan und Russland unterzeichneten ein Abkommen über Zusammenarbeit.", "de", -1),
+        ("Kasachstan lehnte die Anerkennung ab, Moskau reagierte mit Druck und Drohungen.", "de", 1),
+        ("Казахстан і Росія підписали угоду про стратегічне партнерство та співпрацю.", "uk", -1),
+        ("Казахстан відмовився визнати анексію, Москва погрожує Астані санкціями.", "uk", 1),
+    ],
+)
+def test_german_and_ukrainian_get_the_sign_right_but_stay_uncertain(text, language, sign):
+    s = score_article(text)
+    assert s.language == language
+    assert s.certain is False
+    assert s.tension * sign > 0.2
