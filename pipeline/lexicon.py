@@ -23,6 +23,7 @@ LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicons"
 CUE, RELATION, NEGATOR, POST_NEGATOR = "cue", "relation", "negator", "post_negator"
 OFFTOPIC = "offtopic"
 CONCESSIVE, POST_CONCESSIVE = "concessive", "post_concessive"
+BACKGROUND, CONTRAST = "background", "contrast"
 _NEGATION_FLIP = -0.74  # VADER's factor for a negated sentiment word
 _VADER_ALPHA = 15.0  # VADER's normalisation constant, so all languages share one scale
 
@@ -74,6 +75,8 @@ def _parse_cues(data: dict, language: str) -> CueSet:
         (POST_NEGATOR, "post_negators"),
         (CONCESSIVE, "concessives"),
         (POST_CONCESSIVE, "post_concessives"),
+        (BACKGROUND, "background"),
+        (CONTRAST, "contrast"),
     )
     for kind, key in kinds:
         for text in data.get(key, []):

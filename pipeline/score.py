@@ -88,6 +88,7 @@ def _score(text: object, title: object = "", language: str | None = None) -> Sco
     facts: list[SentenceFacts] = []
     token_lists: list[list[str]] = []
     negations: list[tuple[bool, ...]] = []
+    emphases: list[float] = []
     for is_title, part in ((True, head), (False, body)):
         for sentence in split_sentences(part):
             tokens = tokenize(sentence)
@@ -100,6 +101,7 @@ def _score(text: object, title: object = "", language: str | None = None) -> Sco
             sentences.append(sentence)
             token_lists.append(tokens)
             negations.append(stance.negated_at)
+            emphases.append(stance.emphasis)
             facts.append(
                 SentenceFacts(kinds, others, stance.stance, stance.relation, stance.cues, stance.offtopic, is_title)
             )
@@ -114,7 +116,7 @@ def _score(text: object, title: object = "", language: str | None = None) -> Sco
         if link <= 0:
             contributions.append(0.0)
             continue
-        weight = link * (TITLE_WEIGHT if facts[i].is_title else 1.0)
+        weight = link * emphases[i] * (TITLE_WEIGHT if facts[i].is_title else 1.0)
         if isinstance(model, VaderSentiment):
             tone = model.score_text(sentences[i])
         elif model is not None:

@@ -11,11 +11,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .lexicon import CONCESSIVE, CUE, NEGATOR, OFFTOPIC, POST_CONCESSIVE, POST_NEGATOR, RELATION, CueSet
+from .lexicon import (
+    BACKGROUND,
+    CONCESSIVE,
+    CONTRAST,
+    CUE,
+    NEGATOR,
+    OFFTOPIC,
+    POST_CONCESSIVE,
+    POST_NEGATOR,
+    RELATION,
+    CueSet,
+)
 from .patterns import Match
 
 NEGATED_COOPERATION = -0.8  # "did not sign" is nearly as much tension as "signed" is cooperation
 NEGATED_CONFLICT = -0.3  # "no tension" is reassurance, weaker than an agreement
+BACKGROUND_WEIGHT = 0.4  # "For three decades Kazakhstan has been Russia's ally": context, not news
+CONTRAST_WEIGHT = 1.5  # "Yet since 2022 ...", "Однако ...": the point the writer is making
 SENTENCE_CAP = 3.0  # one sentence cannot outweigh a whole article
 
 
@@ -25,6 +38,7 @@ class SentenceStance:
     relation: float  # strength of relational words (for relevance)
     cues: int  # number of cues found
     offtopic: int  # words of sport, weather, leisure ...
+    emphasis: float  # how much the sentence matters: background < 1 < contrast
     negated_at: tuple[bool, ...]  # per token: a negator governs it (for sentiment)
 
 
@@ -64,11 +78,18 @@ def sentence_stance(tokens: Sequence[str], matches: Sequence[Match], cues: CueSe
     stance = 0.0
     relation = 0.0
     count = offtopic = 0
+    emphasis = 1.0
     conceded_conflict = 0.0
     for match in matches:
         kind = match.pattern.kind
         if kind == OFFTOPIC:
             offtopic += 1
+            continue
+        if kind == BACKGROUND:
+            emphasis = min(emphasis, BACKGROUND_WEIGHT)
+            continue
+        if kind == CONTRAST and match.start <= 1:
+            emphasis = max(emphasis, CONTRAST_WEIGHT) if emphasis >= 1 else emphasis
             continue
         if kind == RELATION:
             relation += match.pattern.weight
@@ -91,4 +112,4 @@ def sentence_stance(tokens: Sequence[str], matches: Sequence[Match], cues: CueSe
     if stance > 0:  # "refused despite pressure": the conceded conflict is part of the story
         stance += conceded_conflict
     stance = max(-SENTENCE_CAP, min(SENTENCE_CAP, stance))
-    return SentenceStance(stance, relation, count, offtopic, tuple(negated_at))
+    return SentenceStance(stance, relation, count, offtopic, emphasis, tuple(negated_at))
