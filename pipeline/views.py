@@ -1,0 +1,358 @@
+"""What the dashboard shows, as plain functions: reading the database, filtering, shaping tables.
+
+``dashboard.py`` lays out widgets and calls these; it holds no SQL and no frame logic. Everything
+here is free of Streamlit, so it is tested and benchmarked without a browser. Reads take a
+database path (each opens and closes its own connection: Streamlit reruns in several threads).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from sqlite3 import Connection
+
+import polars as pl
+
+from . import store
+from .aggregate import Freq, aggregate, article_table, contract_frame
+from .export import csv_bytes, parquet_bytes
+from .ingest import STATUS_LABELS, IngestReport
+from .models import Evidence
+from .settings import Settings
+
+#: What the analyst can say about an article, as shown in the correction control.
+NO_CORRECTION = "scorer's reading (no correction)"
+NOT_RELEVANT = "not relevant"
+CORRECTIONS: tuple[str, ...] = (NO_CORRECTION, *store.STANCES, NOT_RELEVANT)
+
+#: Columns of the articles table on screen, in order.
+TABLE_COLUMNS: tuple[str, ...] = (
+    "id",
+    "published",
+    "title",
+    "source",
+    "language",
+    "tension",
+    "sentiment",
+    "relevance",
+    "correction",
+    "counted",
+    "url",
+)
+
+#: Hover text of the trend chart is cut at this many characters of evidence, then wrapped.
+HOVER_EVIDENCE_CHARS = 240
+HOVER_LINE_CHARS = 60
+
+CSV_MIME = "text/csv"
+PARQUET_MIME = "application/vnd.apache.parquet"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The sidebar's choices. Empty ``languages``/``sources`` mean all; ``start``/``end`` are inclusive."""
+
+    freq: Freq = "week"
+    smooth: int = 0
+    start: dt.date | None = None
+    end: dt.date | None = None
+    languages: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """What the filters can choose from in the current data."""
+
+    languages: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    first: dt.date | None = None
+    last: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Download:
+    """One download button's payload."""
+
+    label: str
+    file_name: str
+    data: bytes
+    mime: str
+
+
+# ---------------------------------------------------------------- reading and writing the database
+
+
+@contextmanager
+def _connection(db: str | Path) -> Iterator[Connection]:
+    conn = store.connect(db)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def data_version(db: str | Path) -> tuple:
+    """The database's change token (``store.data_version``): the cache key of every read below."""
+    with _connection(db) as conn:
+        return store.data_version(conn)
+
+
+def read_articles(db: str | Path) -> pl.DataFrame:
+    """Every stored article with its current score and correction (``store.ARTICLE_FRAME_SCHEMA``)."""
+    with _connection(db) as conn:
+        return store.articles_frame(conn)
+
+
+def read_article(db: str | Path, article_id: int) -> dict | None:
+    """One article with its score (``.evidence``) and correction; None when it is gone."""
+    with _connection(db) as conn:
+        return store.get_article(conn, article_id)
+
+
+def save_correction(db: str | Path, article_id: int, choice: str) -> None:
+    """Store the analyst's correction (one of ``CORRECTIONS``); ``NO_CORRECTION`` undoes it."""
+    if choice not in CORRECTIONS:
+        raise ValueError(f"correction {choice!r} is not one of {', '.join(CORRECTIONS)}")
+    with _connection(db) as conn:
+        if choice == NO_CORRECTION:
+            store.clear_override(conn, article_id)
+        elif choice == NOT_RELEVANT:
+            store.set_override(conn, article_id, not_relevant=True)
+        else:
+            store.set_override(conn, article_id, stance=choice)
+
+
+def undo_correction(db: str | Path, article_id: int) -> bool:
+    """Remove the analyst's correction of one article; True when there was one."""
+    with _connection(db) as conn:
+        return store.clear_override(conn, article_id)
+
+
+def is_empty(db: str | Path) -> bool:
+    """True when the database holds no article at all (the first run)."""
+    with _connection(db) as conn:
+        return store.article_count(conn) == 0
+
+
+# ---------------------------------------------------------------- filters
+
+
+def filter_options(frame: pl.DataFrame) -> FilterOptions:
+    """Languages, sources and the date span present in the articles frame."""
+
+    def values(name: str) -> list[str]:
+        return sorted(v for v in frame.get_column(name).drop_nulls().unique().to_list() if v)
+
+    dates = frame.get_column("published").drop_nulls()
+    return FilterOptions(
+        languages=values("language"),
+        sources=values("source"),
+        first=dates.min() if len(dates) else None,  # type: ignore[arg-type]
+        last=dates.max() if len(dates) else None,  # type: ignore[arg-type]
+    )
+
+
+def date_range(value: object, options: FilterOptions) -> tuple[dt.date | None, dt.date | None]:
+    """The (start, end) of a date-range widget's value; the missing end (mid-selection) is open."""
+    picked = list(value) if isinstance(value, list | tuple) else [value] if value else []
+    start = picked[0] if picked else None
+    end = picked[1] if len(picked) > 1 else None
+    # The full span means "no limit", so articles added later outside it are not hidden.
+    if start == options.first:
+        start = None
+    if end == options.last:
+        end = None
+    return start, end
+
+
+def apply_filters(frame: pl.DataFrame, filters: Filters, *, keep_undated: bool = False) -> pl.DataFrame:
+    """The articles that match the languages, sources and date range (undated ones only with ``keep_undated``)."""
+    keep = pl.lit(True)
+    if filters.languages:
+        keep &= pl.col("language").is_in(list(filters.languages))
+    if filters.sources:
+        keep &= pl.col("source").is_in(list(filters.sources))
+    dated = pl.lit(True)
+    if filters.start is not None:
+        dated &= pl.col("published") >= filters.start
+    if filters.end is not None:
+        dated &= pl.col("published") <= filters.end
+    if filters.start is not None or filters.end is not None:
+        dated = dated.fill_null(keep_undated)
+    return frame.filter(keep & dated)
+
+
+# ---------------------------------------------------------------- the trend
+
+
+def trend_series(frame: pl.DataFrame, filters: Filters, settings: Settings) -> pl.DataFrame:
+    """The aggregated series for the chart and the CSV: ``aggregate`` over the filtered articles."""
+    return aggregate(
+        apply_filters(frame, filters),
+        freq=filters.freq,
+        smooth=filters.smooth,
+        start=filters.start,
+        end=filters.end,
+        relevance_threshold=settings.relevance_threshold,
+        tension_threshold=settings.tension_threshold,
+    )
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return [*lines, line] if line else lines
+
+
+def escape_html(text: str) -> str:
+    """Text made inert for Plotly labels, which read a few HTML tags (``<b>``, ``<a href>``, ``<br>``)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def hover_text(series: pl.DataFrame) -> list[str]:
+    """One hover label per period: its article count and its strongest evidence sentence (escaped)."""
+    labels = []
+    for articles, evidence in zip(
+        series.get_column("articles").to_list(), series.get_column("top_evidence").to_list(), strict=True
+    ):
+        label = plural(articles, "article")
+        if evidence:
+            short = evidence if len(evidence) <= HOVER_EVIDENCE_CHARS else evidence[: HOVER_EVIDENCE_CHARS - 1] + "…"
+            label += "<br>strongest evidence:<br>" + "<br>".join(escape_html(s) for s in _wrap(short, HOVER_LINE_CHARS))
+        labels.append(label)
+    return labels
+
+
+def plural(n: int, noun: str) -> str:
+    """ "1 article", "2 articles"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def counted_in(series: pl.DataFrame) -> int:
+    """How many articles the series counts."""
+    return int(series.get_column("articles").sum())
+
+
+# ---------------------------------------------------------------- the articles table
+
+
+def _correction_expr() -> pl.Expr:
+    return (
+        pl.when(pl.col("override_not_relevant").fill_null(False))
+        .then(pl.lit("✎ " + NOT_RELEVANT))
+        .when(pl.col("override_stance").is_not_null())
+        .then(pl.lit("✎ ") + pl.col("override_stance"))
+        .otherwise(pl.lit(""))
+    )
+
+
+def articles_table(frame: pl.DataFrame, filters: Filters, settings: Settings, search: str = "") -> pl.DataFrame:
+    """The articles that match the filters and the search (title, source or URL), newest first.
+
+    Columns: ``TABLE_COLUMNS``; ``correction`` marks the analyst's corrections (✎), ``counted`` says
+    whether the article counts in the series or why not. Undated articles are listed too.
+    """
+    table = article_table(
+        apply_filters(frame, filters, keep_undated=True), relevance_threshold=settings.relevance_threshold
+    )
+    table = table.with_columns(_correction_expr().alias("correction"))
+    needle = search.strip().lower()
+    if needle:
+        hit = pl.lit(False)
+        for name in ("title", "source", "url"):
+            hit |= pl.col(name).str.to_lowercase().str.contains(needle, literal=True).fill_null(False)
+        table = table.filter(hit)
+    return table.sort(["published", "id"], descending=True, nulls_last=True).select(TABLE_COLUMNS)
+
+
+def article_choices(table: pl.DataFrame) -> dict[int, str]:
+    """Article id → "date · source · title" for the article picker, in table order."""
+    labels = table.select(
+        "id",
+        pl.concat_str(
+            pl.col("published").cast(pl.String).fill_null("undated"),
+            pl.col("source").fill_null(""),
+            pl.col("title").fill_null(""),
+            separator=" · ",
+        ).alias("label"),
+    )
+    return dict(zip(labels.get_column("id").to_list(), labels.get_column("label").to_list(), strict=True))
+
+
+def current_correction(article: dict) -> str:
+    """The article's correction as one of ``CORRECTIONS``."""
+    if article.get("override_not_relevant"):
+        return NOT_RELEVANT
+    return article.get("override_stance") or NO_CORRECTION
+
+
+def evidence_rows(evidence: Sequence[Evidence]) -> list[tuple[str, str, float]]:
+    """(direction, sentence, weight) of each evidence sentence, strongest first; direction by sign."""
+    rows = []
+    for item in sorted(evidence, key=lambda e: -abs(e.weight)):
+        direction = "tension" if item.weight > 0 else "cooperation" if item.weight < 0 else "neutral"
+        rows.append((direction, item.sentence, item.weight))
+    return rows
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text that Streamlit's markdown shows literally (no links, emphasis, HTML or LaTeX)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def is_web_link(url: str | None) -> bool:
+    """True for http(s) URLs, the only ones offered as links (saved pages get file:// URLs)."""
+    return bool(url) and url.lower().startswith(("http://", "https://"))  # type: ignore[union-attr]
+
+
+# ---------------------------------------------------------------- adding articles
+
+
+def outcomes_frame(report: IngestReport) -> pl.DataFrame:
+    """The ingest report as a table: input, result (stored / already present / ...), detail, title."""
+    return pl.DataFrame(
+        {
+            "input": [o.url for o in report.outcomes],
+            "result": [STATUS_LABELS.get(o.status, o.status) for o in report.outcomes],
+            "detail": [o.detail for o in report.outcomes],
+            "title": [o.title for o in report.outcomes],
+        },
+        schema={"input": pl.String, "result": pl.String, "detail": pl.String, "title": pl.String},
+    )
+
+
+def pasted_urls(text: str) -> str:
+    """Pasted text as a URL list: one URL a line (spaces and commas also separate URLs)."""
+    return "\n".join(token for token in re.split(r"[\s,]+", text) if token)
+
+
+# ---------------------------------------------------------------- export
+
+
+def downloads(series: pl.DataFrame, articles: pl.DataFrame, freq: str) -> list[Download]:
+    """The export buttons' payloads: the contract CSV of the series, the article table as CSV and Parquet."""
+    return [
+        Download(f"Aggregated CSV ({freq})", f"barometer-{freq}.csv", csv_bytes(contract_frame(series)), CSV_MIME),
+        Download("Article table (CSV)", "barometer-articles.csv", csv_bytes(articles), CSV_MIME),
+        Download("Article table (Parquet)", "barometer-articles.parquet", parquet_bytes(articles), PARQUET_MIME),
+    ]
+
+
+def export_table(frame: pl.DataFrame, filters: Filters, settings: Settings) -> pl.DataFrame:
+    """The article-level export for the current filters: ``aggregate.ARTICLE_COLUMNS`` (with ``counted``)."""
+    return article_table(
+        apply_filters(frame, filters, keep_undated=True), relevance_threshold=settings.relevance_threshold
+    )

@@ -1,0 +1,520 @@
+"""The dashboard as users drive it, through Streamlit's AppTest: every page on an empty and on a demo
+database, every filter, a correction and its undo, the bytes of each download, bad uploads, and URLs
+fetched from a real HTTP server on 127.0.0.1. Each test works on its own copy of a demo database
+built once per module (the demo load takes seconds)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import ClassVar
+
+import polars as pl
+import pytest
+import streamlit.testing.v1.app_test as app_test_module
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from pipeline import store
+from pipeline.aggregate import ARTICLE_COLUMNS, CONTRACT_COLUMNS
+from pipeline.charts import trend_figure
+from pipeline.demo import DEMO_LABEL, Event, load_demo, load_events
+from pipeline.ingest import HtmlItem, ingest_html
+from pipeline.settings import load_settings
+from pipeline.views import escape_markdown, hover_text
+from tests.httpserver import Reply, TestServer, article_html
+
+ROOT = Path(__file__).resolve().parent.parent
+DASHBOARD = str(ROOT / "dashboard.py")
+
+RELEVANT_PARAGRAPHS = [
+    "Kazakhstan and Russia signed an agreement on oil transit on Thursday, officials in Astana said, "
+    "adding that the accord covers ten years of deliveries through the northern pipeline network.",
+    "The Kremlin welcomed the deal, and President Tokayev said both sides would keep talking about "
+    "tariffs at the next meeting of the Eurasian Economic Union in Moscow.",
+]
+TENSE_PARAGRAPHS = [
+    "Kazakhstan protested to Russia on Monday after a Russian lawmaker questioned its borders, "
+    "and the foreign ministry in Astana summoned the Russian ambassador over the remarks.",
+    "Officials in Astana called the statement a provocation and warned Moscow that such claims damage "
+    "relations, while the Kremlin declined to comment on the dispute.",
+]
+
+
+# ---------------------------------------------------------------- helpers
+
+
+class RecordingMediaStorage(MemoryMediaFileStorage):
+    """Streamlit's in-memory media storage that keeps every file it is given, so a test can read
+    the bytes behind a download button after the run (AppTest drops its storage at the end)."""
+
+    files: ClassVar[dict[str, tuple[bytes, str, str | None]]] = {}
+
+    def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
+        file_id = super().load_and_get_id(path_or_data, mimetype, kind, filename)
+        RecordingMediaStorage.files[file_id] = (self.get_file(file_id).content, mimetype, filename)
+        return file_id
+
+
+def download(at: AppTest, label_start: str) -> tuple[bytes, str, str | None]:
+    """(bytes, mime type, file name) of the download button whose label starts with ``label_start``."""
+    button = next(b for b in at.download_button if b.label.startswith(label_start))
+    file_id = button.proto.url.rsplit("/", 1)[-1].split(".", 1)[0]
+    return RecordingMediaStorage.files[file_id]
+
+
+def csv_rows(data: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+
+
+def app() -> AppTest:
+    return AppTest.from_file(DASHBOARD, default_timeout=90)
+
+
+def open_page(at: AppTest, page: str) -> AppTest:
+    at.session_state["page"] = page
+    return at.run()
+
+
+def chart_spec(at: AppTest) -> dict:
+    charts = at.get("plotly_chart")
+    assert charts, "no trend chart on the page"
+    return json.loads(charts[0].proto.spec)
+
+
+def trace(spec: dict, name: str) -> dict:
+    return next(t for t in spec["data"] if t.get("name") == name)
+
+
+def header(at: AppTest) -> str:
+    return next(c.value for c in at.caption if "in the database" in c.value)
+
+
+def counted_here(at: AppTest) -> int:
+    text = next(c.value for c in at.caption if "count here" in c.value)
+    return int(text.split(" articles count here")[0].rsplit(" ", 1)[-1])
+
+
+def table(at: AppTest) -> pl.DataFrame:
+    """The page's table (each page has one: articles, or the ingest results)."""
+    assert len(at.dataframe) == 1
+    frame = pl.from_pandas(at.dataframe[0].value)
+    if "published" in frame.columns:  # Arrow's round trip through pandas turns dates into datetimes
+        frame = frame.with_columns(pl.col("published").cast(pl.Date))
+    return frame
+
+
+def no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    report = load_demo(load_settings(db=str(path)))
+    assert report.count("stored") > 50, report.summary()
+    return path
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch) -> Path:
+    """An empty database for the app (BAROMETER_DB), with the address guard off to reach 127.0.0.1."""
+    path = tmp_path / "barometer.sqlite"
+    monkeypatch.setenv("BAROMETER_DB", str(path))
+    monkeypatch.setenv("BAROMETER_ALLOW_PRIVATE", "1")
+    monkeypatch.setenv("BAROMETER_RETRIES", "0")
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", RecordingMediaStorage)
+    return path
+
+
+@pytest.fixture
+def demo_db(db, demo_template) -> Path:
+    """A copy of the demo database (the template was closed cleanly, so its WAL is checkpointed)."""
+    shutil.copyfile(demo_template, db)
+    return db
+
+
+@pytest.fixture
+def demo_app(demo_db) -> AppTest:
+    at = app().run()
+    no_exception(at)
+    return at
+
+
+def _db_of(at: AppTest) -> Path:
+    return Path(os.environ["BAROMETER_DB"])
+
+
+def articles_in(db: Path) -> list[dict]:
+    conn = store.connect(db)
+    try:
+        return store.articles_frame(conn).to_dicts()
+    finally:
+        conn.close()
+
+
+# ---------------------------------------------------------------- first run and the demo
+
+
+def test_empty_database_loads_the_demo_by_itself_and_says_so(db):
+    at = app().run()
+    no_exception(at)
+    assert any(DEMO_LABEL in i.value and "was empty" in i.value for i in at.info)
+    demo = [a for a in articles_in(db) if a["is_demo"]]
+    assert len(demo) == len(articles_in(db)) > 50
+    assert header(at).startswith(f"{len(demo)} articles in the database ({len(demo)} demo)")
+    assert counted_here(at) > 0
+    at.run()  # a second run does not load it again
+    assert len(articles_in(db)) == len(demo)
+
+
+def test_remove_demo_button_keeps_the_users_own_articles(demo_db):
+    own = article_html("Astana and Moscow sign oil transit deal", RELEVANT_PARAGRAPHS, date="2024-03-05")
+    ingest_html([HtmlItem("own.html", own.encode())], load_settings(db=str(demo_db)))
+    at = app().run()
+    at.button(key="remove_demo").click().run()
+    no_exception(at)
+    left = articles_in(demo_db)
+    assert [a["title"] for a in left] == ["Astana and Moscow sign oil transit deal"]
+    assert header(at).startswith("1 article in the database (0 demo)")
+    assert any("demo articles; your own articles were kept" in s.value for s in at.sidebar.success)
+    assert not [b for b in at.button if b.key == "remove_demo"]
+
+
+def test_removing_the_demo_from_an_otherwise_empty_database_does_not_reload_it(demo_db):
+    at = app().run()
+    at.button(key="remove_demo").click().run()
+    no_exception(at)
+    assert articles_in(demo_db) == []
+    assert header(at).startswith("0 articles")
+    assert any("No article counts" in i.value for i in at.info)
+
+
+# ---------------------------------------------------------------- trend
+
+
+def test_trend_page_draws_mean_band_counts_spikes_and_evidence_hover(demo_app):
+    spec = chart_spec(demo_app)
+    names = [t.get("name") for t in spec["data"]]
+    assert {"articles", "95% interval", "mean tension", "spike"} <= set(names)
+    bars = trace(spec, "articles")
+    assert bars["type"] == "bar" and bars["yaxis"] == "y2"
+    mean = trace(spec, "mean tension")
+    assert sum(bars["y"]) == counted_here(demo_app)
+    hover = [t for t, n in zip(mean["text"], bars["y"], strict=True) if n]
+    assert all("article" in t and "strongest evidence" in t for t in hover)
+    assert len(mean["x"]) == len(bars["y"])
+
+
+def test_key_events_are_labelled_vertical_lines():
+    series = pl.DataFrame(
+        {
+            "period_start": [date(2022, 1, 3), date(2022, 1, 10), date(2022, 1, 17)],
+            "articles": [2, 0, 3],
+            "mean_tension": [0.1, None, 0.5],
+            "ci_low": [0.0, None, 0.2],
+            "ci_high": [0.2, None, 0.8],
+            "tension_z": [None, None, 2.5],
+            "spike": [False, False, True],
+            "top_evidence": ["Moscow <b>sent</b> troops & more", None, "Astana protested"],
+            "top_evidence_id": [1, None, 3],
+        }
+    )
+    events = [Event(date(2022, 1, 6), "CSTO <mission>", "troops arrive"), Event(date(2023, 1, 1), "later", "")]
+    fig = trend_figure(series, events).to_plotly_json()
+    assert [a["text"] for a in fig["layout"]["annotations"]] == ["CSTO &lt;mission&gt;"]
+    assert [s["x0"] for s in fig["layout"]["shapes"]] == [date(2022, 1, 6)]
+    assert (
+        hover_text(series)[0] == "2 articles<br>strongest evidence:<br>Moscow &lt;b&gt;sent&lt;/b&gt; troops &amp; more"
+    )
+    assert hover_text(series)[1] == "0 articles"
+    spikes = next(t for t in fig["data"] if t["name"] == "spike")
+    assert list(spikes["x"]) == [date(2022, 1, 17)]
+
+
+def test_trend_chart_shows_the_bundled_events_in_range(demo_app):
+    events = load_events()
+    spec = chart_spec(demo_app)
+    x = trace(spec, "mean tension")["x"]
+    inside = [e for e in events if x[0] <= e.date.isoformat() <= x[-1]]
+    assert len(spec["layout"].get("annotations", [])) == len(inside)
+
+
+def test_period_filter_changes_the_buckets(demo_app):
+    weekly = trace(chart_spec(demo_app), "mean tension")["x"]
+    demo_app.sidebar.radio(key="freq").set_value("month").run()
+    monthly = trace(chart_spec(demo_app), "mean tension")["x"]
+    assert all(x.endswith("-01") for x in monthly)
+    assert len(monthly) < len(weekly)
+    demo_app.sidebar.radio(key="freq").set_value("day").run()
+    daily = trace(chart_spec(demo_app), "mean tension")["x"]
+    assert len(daily) > len(weekly)
+
+
+def test_smoothing_adds_the_smoothed_line(demo_app):
+    assert "smoothed" not in [t.get("name") for t in chart_spec(demo_app)["data"]]
+    demo_app.sidebar.slider(key="smooth").set_value(4).run()
+    smoothed = trace(chart_spec(demo_app), "smoothed")
+    assert any(v is not None for v in smoothed["y"])
+
+
+def test_date_range_limits_the_periods(demo_app):
+    everything = counted_here(demo_app)
+    demo_app.sidebar.date_input(key="dates").set_value((date(2022, 1, 1), date(2022, 12, 31))).run()
+    no_exception(demo_app)
+    x = trace(chart_spec(demo_app), "mean tension")["x"]
+    assert x[0] >= "2021-12-27" and x[-1] <= "2022-12-31"
+    assert 0 < counted_here(demo_app) < everything
+    open_page(demo_app, "Articles")
+    published = table(demo_app).get_column("published").drop_nulls()
+    assert published.min() >= date(2022, 1, 1) and published.max() <= date(2022, 12, 31)
+
+
+def test_language_and_source_filters_narrow_chart_and_table(demo_app):
+    everything = counted_here(demo_app)
+    demo_app.sidebar.multiselect(key="languages").set_value(["kk"]).run()
+    kazakh = counted_here(demo_app)
+    assert 0 < kazakh < everything
+    open_page(demo_app, "Articles")
+    assert set(table(demo_app).get_column("language")) == {"kk"}
+    source = demo_app.sidebar.multiselect(key="sources").options[0]
+    demo_app.sidebar.multiselect(key="languages").set_value([]).run()
+    demo_app.sidebar.multiselect(key="sources").set_value([source]).run()
+    assert set(table(demo_app).get_column("source")) == {source}
+    open_page(demo_app, "Trend")
+    assert 0 < counted_here(demo_app) < everything
+
+
+# ---------------------------------------------------------------- articles and corrections
+
+
+def test_articles_page_searches_and_shows_evidence_scores_and_link(demo_app):
+    open_page(demo_app, "Articles")
+    everything = table(demo_app)
+    assert list(everything.columns[:8]) == [
+        "id",
+        "published",
+        "title",
+        "source",
+        "language",
+        "tension",
+        "sentiment",
+        "relevance",
+    ]
+    demo_app.text_input(key="search").set_value("tokayev").run()
+    found = table(demo_app)
+    assert 0 < found.height < everything.height
+    assert all("tokayev" in (t + s + u).lower() for t, s, u in found.select("title", "source", "url").iter_rows())
+    chosen = demo_app.selectbox(key="article_id").value
+    article = next(a for a in articles_in(_db_of(demo_app)) if a["id"] == chosen)
+    assert demo_app.subheader[0].value == escape_markdown(article["title"])
+    assert {m.label for m in demo_app.metric} == {"Tension", "Sentiment", "Relevance", "Goldstein"}
+    badges = [m.value for m in demo_app.markdown if "-badge[" in m.value]
+    assert badges, "no evidence sentences shown"
+    for badge in badges:
+        colour, rest = badge[1:].split("-badge[", 1)
+        weight = float(rest.rstrip("]").rsplit(" ", 1)[-1])
+        assert colour == ("red" if weight > 0 else "green" if weight < 0 else "gray")
+    assert demo_app.get("link_button")[0].proto.url == article["url"]
+
+
+def test_correction_is_stored_marked_counted_and_undone(demo_app, demo_db):
+    before = counted_here(demo_app)
+    open_page(demo_app, "Articles")
+    counted_rows = table(demo_app).filter(pl.col("counted") == "yes")
+    article_id = counted_rows.get_column("id")[0]
+    demo_app.selectbox(key="article_id").set_value(article_id).run()
+    radio = next(r for r in demo_app.radio if r.key and r.key.startswith(f"correction-{article_id}-"))
+    radio.set_value("not relevant").run()
+    demo_app.button(key="save_correction").click().run()
+    no_exception(demo_app)
+    row = table(demo_app).filter(pl.col("id") == article_id).row(0, named=True)
+    assert row["correction"] == "✎ not relevant" and row["counted"] == "not relevant (analyst)"
+    stored = next(a for a in articles_in(demo_db) if a["id"] == article_id)
+    assert stored["override_not_relevant"] is True and stored["tension"] is not None  # the score is kept
+    open_page(demo_app, "Trend")
+    assert counted_here(demo_app) == before - 1
+
+    open_page(demo_app, "Articles")
+    radio = next(r for r in demo_app.radio if r.key and r.key.startswith(f"correction-{article_id}-"))
+    assert radio.value == "not relevant"
+    radio.set_value("tension").run()
+    demo_app.button(key="save_correction").click().run()
+    assert table(demo_app).filter(pl.col("id") == article_id)["correction"][0] == "✎ tension"
+    demo_app.button(key="undo_correction").click().run()
+    no_exception(demo_app)
+    row = table(demo_app).filter(pl.col("id") == article_id).row(0, named=True)
+    assert row["correction"] == "" and row["counted"] == "yes"
+    stored = next(a for a in articles_in(demo_db) if a["id"] == article_id)
+    assert stored["override_stance"] is None and stored["override_not_relevant"] is None
+    open_page(demo_app, "Trend")
+    assert counted_here(demo_app) == before
+
+
+def test_stance_correction_moves_the_series(demo_app):
+    open_page(demo_app, "Export")
+    weekly = {r["period_start"]: r for r in csv_rows(download(demo_app, "Aggregated CSV")[0])}
+    open_page(demo_app, "Articles")
+    row = table(demo_app).filter((pl.col("counted") == "yes") & (pl.col("tension") < 0.5)).row(0, named=True)
+    demo_app.selectbox(key="article_id").set_value(row["id"]).run()
+    radio = next(r for r in demo_app.radio if r.key and r.key.startswith(f"correction-{row['id']}-"))
+    radio.set_value("tension").run()
+    demo_app.button(key="save_correction").click().run()
+    open_page(demo_app, "Export")
+    after = {r["period_start"]: r for r in csv_rows(download(demo_app, "Aggregated CSV")[0])}
+    changed = [p for p in weekly if weekly[p]["mean_tension"] != after[p]["mean_tension"]]
+    assert len(changed) == 1 and float(after[changed[0]]["mean_tension"]) > float(weekly[changed[0]]["mean_tension"])
+
+
+# ---------------------------------------------------------------- export
+
+
+def test_downloads_hold_the_contract_csv_and_the_article_table(demo_app):
+    open_page(demo_app, "Export")
+    data, mime, name = download(demo_app, "Aggregated CSV")
+    assert (mime, name) == ("text/csv", "barometer-week.csv")
+    assert data.decode("utf-8").splitlines()[0] == ",".join(CONTRACT_COLUMNS)
+    rows = csv_rows(data)
+    assert sum(int(r["articles"]) for r in rows) == counted_here(open_page(demo_app, "Trend"))
+    assert all(date.fromisoformat(r["period_start"]).weekday() == 0 for r in rows)
+
+    open_page(demo_app, "Export")
+    data, mime, name = download(demo_app, "Article table (CSV)")
+    assert (mime, name) == ("text/csv", "barometer-articles.csv")
+    assert data.decode("utf-8").splitlines()[0] == ",".join(ARTICLE_COLUMNS)
+    everything = len(articles_in(_db_of(demo_app)))
+    assert len(csv_rows(data)) == everything
+    data, mime, name = download(demo_app, "Article table (Parquet)")
+    assert name == "barometer-articles.parquet" and data[:4] == b"PAR1"
+    parquet = pl.read_parquet(io.BytesIO(data))
+    assert parquet.columns == list(ARTICLE_COLUMNS) and parquet.height == everything
+
+
+def test_downloads_follow_the_filters_and_period(demo_app):
+    demo_app.sidebar.radio(key="freq").set_value("month").run()
+    demo_app.sidebar.multiselect(key="languages").set_value(["ru"]).run()
+    open_page(demo_app, "Export")
+    data, _, name = download(demo_app, "Aggregated CSV")
+    assert name == "barometer-month.csv"
+    rows = csv_rows(data)
+    assert all(r["period_start"].endswith("-01") for r in rows)
+    assert sum(int(r["articles"]) for r in rows) == counted_here(open_page(demo_app, "Trend"))
+    open_page(demo_app, "Export")
+    articles = csv_rows(download(demo_app, "Article table (CSV)")[0])
+    assert {r["language"] for r in articles} == {"ru"}
+
+
+# ---------------------------------------------------------------- adding articles
+
+
+def _served(server: TestServer) -> list[str]:
+    server.routes["/calm"] = Reply(
+        body=article_html("Astana and Moscow sign oil transit deal", RELEVANT_PARAGRAPHS, date="2024-03-05").encode()
+    )
+    server.routes["/tense"] = Reply(
+        body=article_html("Astana summons Russian ambassador", TENSE_PARAGRAPHS, date="2024-03-06").encode()
+    )
+    return [server.url("/calm"), server.url("/tense"), server.url("/missing")]
+
+
+def test_pasted_urls_are_fetched_stored_and_charted(demo_app, demo_db, server):
+    before = len(articles_in(demo_db))
+    counted = counted_here(demo_app)
+    urls = _served(server)
+    open_page(demo_app, "Add articles")
+    demo_app.text_area(key="pasted_urls").input("\n".join(urls))
+    demo_app.button(key="FormSubmitter:paste_form-Fetch and store").click().run()
+    no_exception(demo_app)
+    assert any("Pasted URLs finished: 2 stored" in s.value for s in demo_app.success)
+    results = {r["input"]: r for r in table(demo_app).iter_rows(named=True)}
+    assert results[urls[0]]["result"] == "stored" and results[urls[1]]["result"] == "stored"
+    assert results[urls[2]]["result"] == "failed" and "404" in results[urls[2]]["detail"]
+    assert len(articles_in(demo_db)) == before + 2
+    assert header(demo_app).startswith(f"{before + 2} articles")
+    assert counted_here(open_page(demo_app, "Trend")) == counted + 2
+
+    open_page(demo_app, "Add articles")
+    demo_app.text_area(key="pasted_urls").input(urls[0])
+    demo_app.button(key="FormSubmitter:paste_form-Fetch and store").click().run()
+    assert table(demo_app)["result"].to_list() == ["already present"]
+
+
+def test_address_guard_refusals_show_as_failures(demo_app, demo_db, server, monkeypatch):
+    monkeypatch.setenv("BAROMETER_ALLOW_PRIVATE", "0")
+    url = _served(server)[0]
+    open_page(demo_app, "Add articles")
+    demo_app.text_area(key="pasted_urls").input(url)
+    demo_app.button(key="FormSubmitter:paste_form-Fetch and store").click().run()
+    no_exception(demo_app)
+    result = table(demo_app).row(0, named=True)
+    assert result["result"] == "failed" and result["detail"].startswith("refused: 127.0.0.1")
+    assert server.hits["/calm"] == 0
+
+
+def test_uploaded_url_list_and_saved_pages_are_stored(demo_app, demo_db, server):
+    before = len(articles_in(demo_db))
+    urls = _served(server)
+    open_page(demo_app, "Add articles")
+    listing = "url,date,source\n" + f"{urls[0]},2024-03-05,Own Wire\n{urls[1]},,\n"
+    demo_app.file_uploader(key="url_file").set_value(("mine.csv", listing.encode(), "text/csv")).run()
+    demo_app.button(key="fetch_list").click().run()
+    no_exception(demo_app)
+    assert any("URL list mine.csv finished: 2 stored" in s.value for s in demo_app.success)
+    stored = [a for a in articles_in(demo_db) if a["url"] == urls[0]]
+    assert stored[0]["source"] == "Own Wire"
+
+    gas = [
+        "President Tokayev and Vladimir Putin discussed gas supplies to northern Kazakhstan by telephone, "
+        "the Akorda press service said, and agreed that Gazprom would expand the pipeline to Kostanay.",
+        "Russia and Kazakhstan will sign the gas agreement in Astana next month, according to the Kremlin.",
+    ]
+    page = article_html("Tokayev and Putin discuss gas", gas, date="2024-04-01", canonical="https://own.example/g")
+    demo_app.file_uploader(key="html_files").set_value([("gas.html", page.encode(), "text/html")]).run()
+    demo_app.button(key="store_pages").click().run()
+    no_exception(demo_app)
+    assert any("Saved pages finished: 1 stored" in s.value for s in demo_app.success)
+    assert len(articles_in(demo_db)) == before + 3
+    assert header(demo_app).startswith(f"{before + 3} articles")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("links.csv", b"link,date\nhttps://a.example/x,2024-01-01\n", "no 'url' column"),
+        ("latin.txt", "https://a.example/é\n".encode("latin-1"), "not UTF-8"),
+        ("empty.txt", b"# nothing here\n\n", "no URL found"),
+    ],
+)
+def test_bad_upload_gets_a_clear_message_and_stores_nothing(demo_app, demo_db, name, content, message):
+    before = articles_in(demo_db)
+    open_page(demo_app, "Add articles")
+    demo_app.file_uploader(key="url_file").set_value((name, content, "text/plain")).run()
+    demo_app.button(key="fetch_list").click().run()
+    no_exception(demo_app)
+    errors = [e.value for e in demo_app.error]
+    assert any(message in e and "Nothing was stored" in e and name in e for e in errors), errors
+    assert articles_in(demo_db) == before
+    conn = store.connect(demo_db)
+    assert store.failures_frame(conn).height == 0
+    conn.close()
+
+
+# ---------------------------------------------------------------- text is never HTML
+
+
+def test_titles_and_evidence_are_shown_as_text_not_html(demo_db):
+    title = "<b>Bold</b> **claim** [click](javascript:alert(1)) about Kazakhstan"
+    page = article_html(title.replace("<", "&lt;").replace(">", "&gt;"), TENSE_PARAGRAPHS, date="2024-05-01")
+    ingest_html([HtmlItem("x.html", page.encode())], load_settings(db=str(demo_db)))
+    at = app().run()
+    open_page(at, "Articles")
+    at.text_input(key="search").set_value("claim").run()
+    assert at.subheader[0].value == escape_markdown(title)
+    assert "\\<b\\>" in at.subheader[0].value and "\\[click\\]" in at.subheader[0].value
+    assert not at.get("html")
+    assert all(title not in m.value for m in at.markdown)
