@@ -108,13 +108,15 @@ def relevance(sentences: Sequence[SentenceFacts], sentence_links: Sequence[float
         if link <= 0:
             continue
         relational = facts.cues > 0 or facts.relation > 0
+        # Sport, weather, leisure: unless the sentence is more about stance than about the match.
+        leisure = 0.3 if facts.offtopic and facts.offtopic >= facts.cues else 1.0
         a, b = _sides(facts, named)
         if a and b:
-            gain = (1.5 if relational else 0.7) * (0.3 if facts.offtopic else 1.0)
+            gain = (1.5 if relational else 0.7) * leisure
             if facts.others >= LIST_OTHERS:  # a list of countries, not a relationship
                 gain *= 0.3
         elif link >= LINK_NEIGHBOUR_THIRD:
-            gain = (0.3 + (0.15 if relational else 0.0)) * (0.3 if facts.offtopic else 1.0)
+            gain = (0.3 + (0.15 if relational else 0.0)) * leisure
         elif link > LINK_THIRD_PARTY and relational:
             gain = 0.3 if (a or b) else 0.15
         else:
