@@ -87,22 +87,20 @@ def run_ingest(label: str, work) -> None:
 
 st.title("Kazakhstan–Russia barometer")
 if views.is_empty(DB) and "demo_removed" not in st.session_state:
-    bar = st.progress(0.0, text="Empty database: loading the demo corpus…")
-    report = load_demo(
-        settings, progress=lambda done, total, _: bar.progress(done / total, text=f"Demo: {done}/{total}")
-    )
-    bar.empty()
-    st.session_state["demo_loaded"] = report.count("stored") + report.count("duplicate")
+    # A spinner, not a progress bar: no Streamlit call during the load, so a rerun cannot cut it short.
+    with st.spinner("Empty database: loading the bundled demo corpus (a few seconds)…"):
+        load_demo(settings)
+    st.session_state["demo_loaded"] = True
     refresh_after_write()
-if "demo_loaded" in st.session_state:
-    st.info(
-        f"The database was empty, so the bundled demo was loaded ({st.session_state['demo_loaded']} articles): "
-        f"{DEMO_LABEL}. Remove it with **Remove demo articles** in the sidebar."
-    )
 
 version = views.data_version(DB)
 frame = load_articles(DB, version)
 demo_articles = int(frame.get_column("is_demo").sum())
+if "demo_loaded" in st.session_state:
+    st.info(
+        f"The database was empty, so the bundled demo was loaded ({demo_articles} articles): "
+        f"{DEMO_LABEL}. Remove it with **Remove demo articles** in the sidebar."
+    )
 st.caption(
     f"{views.plural(frame.height, 'article')} in the database ({demo_articles} demo) · {views.escape_markdown(DB)}"
     + (f" · {DEMO_LABEL}" if demo_articles else "")

@@ -7,6 +7,7 @@ comes from data (evidence sentences, event names) is escaped: Plotly reads a few
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
@@ -21,6 +22,10 @@ MEAN_COLOR = "#1f4e79"
 BAND_COLOR = "rgba(31, 78, 121, 0.18)"
 BAR_COLOR = "rgba(127, 127, 127, 0.35)"
 EVENT_COLOR = "rgba(90, 90, 90, 0.55)"
+WHISKER_COLOR = "rgba(31, 78, 121, 0.35)"
+
+#: Above this many events in view, labels show on hover only (written along the lines they overlap).
+MAX_EVENT_LABELS = 12
 
 #: The article bars use at most this share of the chart's height, so they stay under the line.
 BAR_HEIGHT_SHARE = 0.35
@@ -105,7 +110,7 @@ def trend_figure(series: pl.DataFrame, events: Sequence[Event] = (), *, freq: st
                 "arrayminus": minus,
                 "thickness": 1,
                 "width": 0,
-                "color": MEAN_COLOR,
+                "color": WHISKER_COLOR,
             },
             customdata=list(zip(low, high, strict=True)),
             text=labels,
@@ -151,7 +156,26 @@ def trend_figure(series: pl.DataFrame, events: Sequence[Event] = (), *, freq: st
 
     first = x[0] if x else None
     last = x[-1] if x else None
-    for event in _visible_events(events, first, last):
+    visible = _visible_events(events, first, last)
+    if visible:
+        # Hovering the diamond at the top of an event line shows its label and note; the label is also
+        # written along the line when there are few enough events for the labels not to overlap.
+        fig.add_trace(
+            go.Scatter(
+                x=[e.date for e in visible],
+                y=[1.0] * len(visible),
+                text=[
+                    escape_html(f"{e.date.isoformat()}: {e.label}" + (f" ({e.note})" if e.note else ""))
+                    for e in visible
+                ],
+                name="key events",
+                mode="markers",
+                marker={"symbol": "diamond", "size": 8, "color": EVENT_COLOR},
+                hovertemplate="%{text}<extra>key event</extra>",
+            ),
+            secondary_y=False,
+        )
+    for event in visible:
         fig.add_shape(
             type="line",
             x0=event.date,
@@ -159,20 +183,20 @@ def trend_figure(series: pl.DataFrame, events: Sequence[Event] = (), *, freq: st
             yref="paper",
             y0=0,
             y1=1,
-            line={"color": EVENT_COLOR, "width": 1, "dash": "dash"},
+            line={"color": EVENT_COLOR, "width": 1, "dash": "dot"},
         )
-        fig.add_annotation(
-            x=event.date,
-            y=1,
-            yref="paper",
-            text=escape_html(event.label),
-            hovertext=escape_html(f"{event.date.isoformat()}: {event.note or event.label}"),
-            showarrow=False,
-            textangle=-90,
-            xanchor="right",
-            yanchor="top",
-            font={"size": 10, "color": "#444"},
-        )
+        if len(visible) <= MAX_EVENT_LABELS:
+            fig.add_annotation(
+                x=event.date,
+                y=0.97,
+                yref="paper",
+                text=escape_html(event.label),
+                showarrow=False,
+                textangle=-90,
+                xanchor="right",
+                yanchor="top",
+                font={"size": 10, "color": "#444"},
+            )
 
     peak = max((a for a in articles if a), default=1)
     fig.update_yaxes(
@@ -182,7 +206,16 @@ def trend_figure(series: pl.DataFrame, events: Sequence[Event] = (), *, freq: st
         zerolinecolor="#999",
         secondary_y=False,
     )
-    fig.update_yaxes(title_text="articles", range=[0, peak / BAR_HEIGHT_SHARE], showgrid=False, secondary_y=True)
+    top = peak / BAR_HEIGHT_SHARE
+    fig.update_yaxes(
+        title_text="articles",
+        range=[0, top],
+        tickmode="linear",
+        tick0=0,
+        dtick=max(1, math.ceil(peak / 4)),
+        showgrid=False,
+        secondary_y=True,
+    )
     fig.update_xaxes(title_text=f"period ({freq})")
     fig.update_layout(
         hovermode="closest",

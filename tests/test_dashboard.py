@@ -242,7 +242,11 @@ def test_trend_chart_shows_the_bundled_events_in_range(demo_app):
     spec = chart_spec(demo_app)
     x = trace(spec, "mean tension")["x"]
     inside = [e for e in events if x[0] <= e.date.isoformat() <= x[-1]]
-    assert len(spec["layout"].get("annotations", [])) == len(inside)
+    assert len(spec["layout"].get("shapes", [])) == len(inside)
+    if inside:
+        markers = trace(spec, "key events")
+        assert [m[:10] for m in markers["x"]] == [e.date.isoformat() for e in inside]
+        assert all(e.label in t for e, t in zip(inside, markers["text"], strict=True))
 
 
 def test_period_filter_changes_the_buckets(demo_app):

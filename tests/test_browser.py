@@ -1,0 +1,174 @@
+"""One real path through the dashboard in headless Chromium: `streamlit run` on a free port over an
+empty database (so the demo loads by itself), URLs pasted from a real HTTP server on 127.0.0.1, the
+article count rising, the aggregated CSV downloaded, and a screenshot of the trend page kept as a
+test artifact (test-artifacts/trend.png)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from pipeline.aggregate import CONTRACT_COLUMNS
+from tests.httpserver import Reply, TestServer, article_html, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+COUNT = re.compile(r"(\d+) articles? in the database")
+
+PAGES = {
+    "/oil": (
+        "Astana and Moscow sign oil transit deal",
+        [
+            "Kazakhstan and Russia signed an agreement on oil transit on Thursday, officials in Astana said, "
+            "adding that the accord covers ten years of deliveries through the northern pipeline network.",
+            "The Kremlin welcomed the deal, and President Tokayev said both sides would keep talking about "
+            "tariffs at the next meeting of the Eurasian Economic Union in Moscow.",
+        ],
+        "2024-03-05",
+    ),
+    "/border": (
+        "Astana summons Russian ambassador",
+        [
+            "Kazakhstan protested to Russia on Monday after a Russian lawmaker questioned its borders, "
+            "and the foreign ministry in Astana summoned the Russian ambassador over the remarks.",
+            "Officials in Astana called the statement a provocation and warned Moscow that such claims damage "
+            "relations, while the Kremlin declined to comment on the dispute.",
+        ],
+        "2024-03-06",
+    ),
+}
+
+
+def _wait_until_serving(url: str, proc: subprocess.Popen, log: Path, timeout: float = 45.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"streamlit did not answer within {timeout:.0f} s:\n{log.read_text(errors='replace')}")
+
+
+@pytest.fixture
+def dashboard(tmp_path):
+    """`streamlit run dashboard.py` on a free port over an empty database; yields its URL."""
+    port = free_port()
+    env = dict(
+        os.environ,
+        BAROMETER_DB=str(tmp_path / "barometer.sqlite"),
+        BAROMETER_ALLOW_PRIVATE="1",
+        BAROMETER_RETRIES="0",
+    )
+    log = tmp_path / "streamlit.log"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "dashboard.py"),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_serving(url, proc, log)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _article_count(page) -> int:
+    text = page.get_by_text(COUNT).first.inner_text()
+    return int(COUNT.search(text).group(1))
+
+
+@pytest.mark.browser
+def test_browser_adds_urls_sees_count_rise_and_downloads_the_csv(dashboard):
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import expect, sync_playwright
+
+    with TestServer("127.0.0.1") as server, sync_playwright() as pw:
+        for path, (title, paragraphs, day) in PAGES.items():
+            server.routes[path] = Reply(body=article_html(title, paragraphs, date=day).encode())
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
+            page = context.new_page()
+            page.goto(dashboard)
+            # First run on an empty database: the demo loads by itself, which takes a few seconds.
+            expect(page.get_by_text("The database was empty")).to_be_visible(timeout=60_000)
+            expect(page.get_by_text(COUNT).first).to_be_visible(timeout=30_000)
+            before = _article_count(page)
+            assert before > 50
+
+            page.get_by_role("tab", name="Add articles").click()
+            box = page.get_by_label("Article URLs, one a line")
+            box.fill("\n".join(server.url(path) for path in PAGES))
+            page.get_by_role("button", name="Fetch and store").click()
+            expect(page.get_by_text("Pasted URLs finished: 2 stored")).to_be_visible(timeout=60_000)
+            expect(page.get_by_text(f"{before + 2} articles in the database")).to_be_visible(timeout=30_000)
+            assert server.hits["/oil"] == 1 and server.hits["/border"] == 1
+
+            page.get_by_role("tab", name="Export").click()
+            button = page.get_by_role("button", name="Aggregated CSV (week)")
+            expect(button).to_be_visible(timeout=30_000)
+            with page.expect_download(timeout=30_000) as download:
+                button.click()
+            assert download.value.suggested_filename == "barometer-week.csv"
+            text = Path(download.value.path()).read_text(encoding="utf-8")
+            assert text.splitlines()[0] == ",".join(CONTRACT_COLUMNS)
+            rows = list(csv.DictReader(io.StringIO(text)))
+            weeks = {r["period_start"]: int(r["articles"]) for r in rows}
+            assert weeks["2024-03-04"] == 2  # both new articles, in the ISO week of 4 March 2024
+            assert sum(weeks.values()) > 50
+
+            page.get_by_role("tab", name="Trend").click()
+            chart = page.locator(".js-plotly-plot").first
+            expect(chart).to_be_visible(timeout=30_000)
+            expect(page.locator(".js-plotly-plot .barlayer").first).to_be_attached(timeout=30_000)
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "trend.png"), full_page=True)
+            assert (ARTIFACTS / "trend.png").stat().st_size > 10_000
+        finally:
+            browser.close()
