@@ -53,8 +53,9 @@ def _named(sentences: Sequence[SentenceFacts]) -> _Named:
 
 
 def _sides(facts: SentenceFacts, named: _Named) -> tuple[bool, bool]:
-    # "the two countries" counts only when a country is named; "Russian-language" only when Russia is.
-    both = BOTH in facts.names and named.either
+    # "the two countries" counts only when both are named somewhere (not Putin and Xi);
+    # "Russian-language" only when Russia is.
+    both = BOTH in facts.names and named.a and named.b
     a = SIDE_A in facts.names or (WEAK_A in facts.names and named.a) or both
     b = SIDE_B in facts.names or (WEAK_B in facts.names and named.b) or both
     return a, b
