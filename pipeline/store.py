@@ -475,3 +475,48 @@ def data_version(conn: sqlite3.Connection) -> tuple[int, int, int, int]:
         " (SELECT COUNT(*) || '|' || COALESCE(MAX(created_at), '') FROM overrides)"
     ).fetchone()
     return tuple(row)  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------- bulk loading
+
+
+def insert_articles_bulk(conn: sqlite3.Connection, items: Iterable[tuple[Article, Score | None]]) -> int:
+    """Store many already-deduplicated articles (and scores) in one transaction; returns how many were new.
+
+    For benchmarks and imports: each article starts its own story (no fingerprint matching against
+    stored ones, though its band keys are indexed for later ingests); an existing canonical URL is skipped.
+    """
+    added = 0
+    with transaction(conn):
+        for article, score in items:
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO articles (url, canonical_url, final_url, title, text, published, date_origin,"
+                " source, language, fingerprint, story_id, is_demo, fetched_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,NULL,?,?)",
+                (
+                    article.url,
+                    article.canonical_url,
+                    article.final_url or article.url,
+                    article.title,
+                    article.text,
+                    article.published.isoformat() if article.published else None,
+                    article.date_origin,
+                    article.source,
+                    article.language,
+                    article.fingerprint,
+                    int(article.is_demo),
+                    now_iso(),
+                ),
+            )
+            if cur.rowcount == 0:
+                continue
+            article_id = cur.lastrowid
+            conn.execute("UPDATE articles SET story_id = id WHERE id = ?", (article_id,))
+            conn.executemany(
+                "INSERT INTO story_bands (band, key, article_id) VALUES (?,?,?)",
+                [(band, key, article_id) for band, key in enumerate(band_keys(article.fingerprint))],
+            )
+            if score is not None:
+                _write_score(conn, article_id, score)
+            added += 1
+    return added
