@@ -146,7 +146,7 @@ class LexiconSentiment:
         self.language = language
         self.words = {normalise_word(k): float(v) for k, v in data.get("words", {}).items()}
         suffixes = (normalise_word(s) for s in data.get("suffixes", []))
-        self.suffixes = tuple(sorted(set(suffixes), key=len, reverse=True))
+        self.suffixes = tuple(sorted(set(suffixes), key=lambda s: (-len(s), s)))
         self.negative_suffixes = frozenset(normalise_word(s) for s in data.get("negative_suffixes", []))
         self._cache: dict[str, tuple[float, bool]] = {}
 

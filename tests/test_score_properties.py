@@ -96,3 +96,22 @@ def test_same_result_across_calls_and_languages():
     text = "Tokayev told Putin that Kazakhstan would not recognise the republics."
     assert score_article(text) == score_article(text)
     assert score_article(text, language="en") == score_article(text, language="en")
+
+
+def test_same_result_in_processes_with_different_hash_seeds():
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from pipeline.score import score_article as s;"
+        "print(repr([s(t) for t in ('Қазақстан Ресейдің ұсынысын қолдамады, келіспеушілік ушықты.',"
+        "'Казахстан и Россия подписали соглашение, несмотря на санкции.',"
+        "'Kazachstan odcina się od Rosji.', 'Tokayev told Putin no.')]))"
+    )
+    outputs = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
