@@ -227,7 +227,7 @@ if add.open:
     with add:
         if "ingest_result" in st.session_state:
             label, summary, outcomes = st.session_state["ingest_result"]
-            st.success(f"{label} finished: {summary}.")
+            st.success(views.escape_markdown(f"{label} finished: {summary}."))
             st.dataframe(outcomes, hide_index=True, key="ingest_outcomes")
 
         st.subheader("Paste URLs")
@@ -251,13 +251,13 @@ if add.open:
             try:
                 requests, bad_rows = read_url_text(url_file.getvalue(), url_file.name)
             except InputError as err:
-                st.error(f"Nothing was stored. {err}")
+                st.error(views.escape_markdown(f"Nothing was stored. {err}"))
             else:
                 if requests or bad_rows:
                     label = f"URL list {url_file.name}"
                     run_ingest(label, lambda p: ingest_urls(requests, settings, bad_rows=bad_rows, progress=p))
                 else:
-                    st.error(f"Nothing was stored. {url_file.name}: no URL found in the file.")
+                    st.error(views.escape_markdown(f"Nothing was stored. {url_file.name}: no URL found in the file."))
 
         st.subheader("Upload saved pages")
         pages = st.file_uploader(
