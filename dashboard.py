@@ -165,6 +165,7 @@ if articles.open:
             hide_index=True,
             key="articles_table",
             column_config={
+                "published": st.column_config.DateColumn(format="YYYY-MM-DD"),
                 "url": st.column_config.LinkColumn("url"),
                 "tension": st.column_config.NumberColumn(format="%.2f"),
                 "sentiment": st.column_config.NumberColumn(format="%.2f"),
