@@ -56,8 +56,10 @@ def _sides(facts: SentenceFacts, named: _Named) -> tuple[bool, bool]:
     # "the two countries" counts only when both are named somewhere (not Putin and Xi);
     # "Russian-language" only when Russia is.
     both = BOTH in facts.names and named.a and named.b
-    a = SIDE_A in facts.names or (WEAK_A in facts.names and named.a) or both
-    b = SIDE_B in facts.names or (WEAK_B in facts.names and named.b) or both
+    strong = both or SIDE_A in facts.names or SIDE_B in facts.names
+    # Weak names need a plain name in the same sentence: "songs in Kazakh and Russian" links nothing.
+    a = SIDE_A in facts.names or (WEAK_A in facts.names and named.a and strong) or both
+    b = SIDE_B in facts.names or (WEAK_B in facts.names and named.b and strong) or both
     return a, b
 
 
@@ -66,8 +68,12 @@ def links(sentences: Sequence[SentenceFacts]) -> list[float]:
     named = _named(sentences)
     names_a, names_b = named.a, named.b
     own = [_sides(s, named) for s in sentences]
-    # A list of countries does not tie its neighbours to the pair.
-    sides = [(False, False) if s.others >= LIST_OTHERS else o for s, o in zip(sentences, own, strict=True)]
+    # A list of countries, or one side next to a third party ("imports from Russia and China"),
+    # does not tie the neighbouring sentences to the pair.
+    sides = [
+        (False, False) if s.others >= LIST_OTHERS or (s.others and not all(o)) else o
+        for s, o in zip(sentences, own, strict=True)
+    ]
     title_a = any(a for (a, _), s in zip(sides, sentences, strict=True) if s.is_title)
     title_b = any(b for (_, b), s in zip(sides, sentences, strict=True) if s.is_title)
     out: list[float] = []
