@@ -144,9 +144,11 @@ def test_never_raises_on_odd_input():
         ("Kasachstan lehnte die Anerkennung ab, Moskau reagierte mit Druck und Drohungen.", "de", 1),
         ("Казахстан і Росія підписали угоду про стратегічне партнерство та співпрацю.", "uk", -1),
         ("Казахстан відмовився визнати анексію, Москва погрожує Астані санкціями.", "uk", 1),
+        ("Le Kazakhstan et la Russie ont signé un accord de partenariat stratégique.", "fr", -1),
+        ("Le Kazakhstan refuse de reconnaître l'annexion, Moscou menace Astana de sanctions.", "fr", 1),
     ],
 )
-def test_german_and_ukrainian_get_the_sign_right_but_stay_uncertain(text, language, sign):
+def test_german_ukrainian_french_get_the_sign_right_but_stay_uncertain(text, language, sign):
     s = score_article(text)
     assert s.language == language
     assert s.certain is False
