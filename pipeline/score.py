@@ -19,7 +19,7 @@ from .relevance import SentenceFacts, links, relevance
 from .sentences import split_sentences, tokenize
 from .stance import sentence_stance
 
-SCORER_VERSION = "stance-1.2"
+SCORER_VERSION = "stance-1.3"
 
 MAX_CHARS = 100_000  # longer inputs are scored on their first 100 000 characters
 MAX_EVIDENCE = 8
