@@ -7,6 +7,7 @@ which countries they are; side "a" and side "b" are whatever the file says.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -115,6 +116,33 @@ def find_actors(tokens: list[str], matcher: PatternMatcher) -> list[Match]:
     return [
         m for m in matches if m.pattern.kind not in (SIDE_A, SIDE_B) or not any(s <= m.start < e for s, e in weak_spans)
     ]
+
+
+# What may stand between two items of a list of countries: a comma and/or a conjunction.
+_LIST_GAP = re.compile(r"^[\s,;]*(?:and|or|und|et|и|или|і|та|i|oraz|lub|және|мен|бен|пен|немесе)?[\s,;]*$")
+
+
+def in_a_list(matches: list[Match], sentence: str, spans: list[tuple[int, int]], min_items: int = 3) -> bool:
+    """True when one of the pair is an item in a comma-separated run of country names ("Russia,
+    Belarus, Kazakhstan and Uzbekistan"): ``min_items`` names or more, a third country among them."""
+    names = sorted((m for m in matches if m.pattern.kind in (SIDE_A, SIDE_B, OTHER)), key=lambda m: m.start)
+    text = sentence.lower()
+    runs: list[list[Match]] = []
+    for m in names:
+        if runs:
+            gap = text[spans[runs[-1][-1].end - 1][1] : spans[m.start][0]]
+            if _LIST_GAP.match(gap):
+                runs[-1].append(m)
+                continue
+        runs.append([m])
+    for run in runs:
+        if len(run) < min_items or not any(r.pattern.kind == OTHER for r in run):
+            continue
+        if any(r.pattern.kind != OTHER for r in run):
+            first, last = spans[run[0].start][0], spans[run[-1].end - 1][1]
+            if "," in text[first:last]:
+                return True
+    return False
 
 
 def sides_in(tokens: list[str], language: str, pair_id: str | None = None) -> set[str]:

@@ -24,13 +24,12 @@ LINK_ONE_SIDE_ALONE = 0.15  # one side, the other side nowhere in the piece
 LINK_THIRD_PARTY = 0.1  # one side with a third party: another relationship
 LINK_ANAPHORA = 0.3  # no names, right after a sentence naming both
 LINK_LIST = 0.3  # both sides, but in a list of several countries ("Russia, Belarus, Kazakhstan ...")
-LIST_OTHERS = 2  # third parties that make a sentence a list
 
 
 @dataclass(frozen=True)
 class SentenceFacts:
     names: frozenset[str]  # subset of {"a", "b", "both", "other"}
-    others: int  # number of third-party names
+    listed: bool  # the sides are items in a list of countries ("Russia, Belarus, Kazakhstan and ...")
     stance: float
     relation: float
     cues: int
@@ -71,7 +70,7 @@ def links(sentences: Sequence[SentenceFacts]) -> list[float]:
     # A list of countries, or one side next to a third party ("imports from Russia and China"),
     # does not tie the neighbouring sentences to the pair.
     sides = [
-        (False, False) if s.others >= LIST_OTHERS or (s.others and not all(o)) else o
+        (False, False) if s.listed or (OTHER in s.names and not all(o)) else o
         for s, o in zip(sentences, own, strict=True)
     ]
     title_a = any(a for (a, _), s in zip(sides, sentences, strict=True) if s.is_title)
@@ -81,7 +80,7 @@ def links(sentences: Sequence[SentenceFacts]) -> list[float]:
         a, b = own[i]
         third = OTHER in facts.names
         if a and b:
-            out.append(LINK_LIST if facts.others >= LIST_OTHERS else LINK_BOTH)
+            out.append(LINK_LIST if facts.listed else LINK_BOTH)
             continue
         prev_a, prev_b = sides[i - 1] if i > 0 else (False, False)
         next_a, next_b = sides[i + 1] if i + 1 < len(sentences) else (False, False)
@@ -119,8 +118,8 @@ def relevance(sentences: Sequence[SentenceFacts], sentence_links: Sequence[float
         leisure = 0.3 if facts.offtopic and facts.offtopic >= facts.cues else 1.0
         a, b = _sides(facts, named)
         if a and b:
-            gain = (1.5 if relational else 0.7) * leisure
-            if facts.others >= LIST_OTHERS:  # a list of countries, not a relationship
+            gain = (1.5 if relational else 0.5) * leisure
+            if facts.listed:  # a list of countries, not a relationship
                 gain *= 0.3
         elif link >= LINK_NEIGHBOUR_THIRD:
             gain = (0.3 + (0.15 if relational else 0.0)) * leisure

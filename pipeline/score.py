@@ -11,15 +11,15 @@ import math
 import re
 import unicodedata
 
-from .actors import OTHER, actor_matcher, find_actors
+from .actors import actor_matcher, find_actors, in_a_list
 from .language import detect_language
 from .lexicon import VaderSentiment, cue_matcher, cue_set, curated_languages, sentiment_model
 from .models import Evidence, Score
 from .relevance import SentenceFacts, links, relevance
-from .sentences import split_sentences, tokenize
+from .sentences import split_sentences, token_spans, tokenize
 from .stance import sentence_stance
 
-SCORER_VERSION = "stance-1.3"
+SCORER_VERSION = "stance-1.4"
 
 MAX_CHARS = 100_000  # longer inputs are scored on their first 100 000 characters
 MAX_EVIDENCE = 8
@@ -99,13 +99,13 @@ def _score(text: object, title: object = "", language: str | None = None) -> Sco
             names = find_actors(tokens, actors)
             stance = sentence_stance(tokens, cue_matcher_.find(tokens), cues)
             kinds = frozenset(m.pattern.kind for m in names)
-            others = sum(1 for m in names if m.pattern.kind == OTHER)
+            listed = in_a_list(names, sentence, token_spans(sentence)) if len(names) >= 3 else False
             sentences.append(sentence)
             token_lists.append(tokens)
             negations.append(stance.negated_at)
             emphases.append(stance.emphasis)
             facts.append(
-                SentenceFacts(kinds, others, stance.stance, stance.relation, stance.cues, stance.offtopic, is_title)
+                SentenceFacts(kinds, listed, stance.stance, stance.relation, stance.cues, stance.offtopic, is_title)
             )
 
     sentence_links = links(facts)

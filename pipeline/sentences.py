@@ -76,6 +76,11 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
+def token_spans(sentence: str) -> list[tuple[int, int]]:
+    """Character spans of the tokens ``tokenize`` returns, in the same order."""
+    return [m.span() for m in _TOKEN.finditer(sentence.lower())]
+
+
 def tokenize(sentence: str) -> list[str]:
     """Lower-cased word tokens; hyphens split words, apostrophes inside words are kept ("didn't")."""
     return [t.replace("’", "'").replace("ё", "е") for t in _TOKEN.findall(sentence.lower())]

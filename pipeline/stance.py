@@ -29,6 +29,7 @@ NEGATED_COOPERATION = -0.8  # "did not sign" is nearly as much tension as "signe
 NEGATED_CONFLICT = -0.3  # "no tension" is reassurance, weaker than an agreement
 BACKGROUND_WEIGHT = 0.4  # "For three decades Kazakhstan has been Russia's ally": context, not news
 CONTRAST_WEIGHT = 1.5  # "Yet since 2022 ...", "Однако ...": the point the writer is making
+RELATIONAL_CUE = 0.5  # weaker cues ("trade", "rose", "imported") do not make a sentence relational
 SENTENCE_CAP = 3.0  # one sentence cannot outweigh a whole article
 
 
@@ -36,7 +37,7 @@ SENTENCE_CAP = 3.0  # one sentence cannot outweigh a whole article
 class SentenceStance:
     stance: float  # > 0 tension, < 0 cooperation, before relevance weighting
     relation: float  # strength of relational words (for relevance)
-    cues: int  # number of cues found
+    cues: int  # number of cues of weight >= RELATIONAL_CUE (weaker ones only nudge the stance)
     offtopic: int  # words of sport, weather, leisure ...
     emphasis: float  # how much the sentence matters: background < 1 < contrast
     negated_at: tuple[bool, ...]  # per token: a negator governs it (for sentiment)
@@ -96,8 +97,9 @@ def sentence_stance(tokens: Sequence[str], matches: Sequence[Match], cues: CueSe
             continue
         if kind != CUE:
             continue
-        count += 1
         weight = match.pattern.weight
+        if abs(weight) >= RELATIONAL_CUE:
+            count += 1
         if weight > 0 and conceded[match.start]:
             conceded_conflict += weight
             continue

@@ -129,3 +129,21 @@ def test_pair_setting_chooses_the_data_file(tmp_path, monkeypatch):
     assert load_pair().id == "am-ru"
     assert names("Yerevan and Moscow", "en") == {SIDE_A, SIDE_B}
     assert SIDE_A not in names("Kazakhstan", "en")
+
+
+def _list(text: str, language: str) -> bool:
+    from pipeline.actors import actor_matcher, find_actors, in_a_list
+    from pipeline.sentences import token_spans
+
+    matches = find_actors(tokenize(text), actor_matcher(language))
+    return in_a_list(matches, text, token_spans(text))
+
+
+def test_comma_separated_countries_are_a_list():
+    assert _list("Athletes from Russia, Belarus, Kazakhstan, Uzbekistan and Kyrgyzstan took part.", "en")
+    assert _list("Спортсмены из России, Беларуси, Казахстана и Узбекистана.", "ru")
+
+
+def test_adjacent_names_without_commas_are_not_a_list():
+    assert not _list("Қазақстан Германияға ресейлік құбыр арқылы мұнай жеткізді.", "kk")
+    assert not _list("Kazakhstan and Russia signed a deal with China.", "en")
