@@ -11,6 +11,7 @@ cooperation ... +2 strong tension, 0 mixed, null off-topic), ``title`` and ``tex
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -138,10 +139,14 @@ def markdown_table(rows: Iterable[tuple[str, str, Figures]]) -> str:
         "| method | language | items | tension AUC | sign right | Spearman | relevance AUC |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
+
+    def fmt(value: float, spec: str) -> str:
+        return "–" if math.isnan(value) else format(value, spec)
+
     for method, language, f in rows:
         lines.append(
-            f"| {method} | {language} | {f.n} | {f.tension_auc:.2f} | {f.sign_accuracy:.0%} | "
-            f"{f.spearman:.2f} | {f.relevance_auc:.2f} |"
+            f"| {method} | {language} | {f.n} | {fmt(f.tension_auc, '.2f')} | {fmt(f.sign_accuracy, '.0%')} | "
+            f"{fmt(f.spearman, '.2f')} | {fmt(f.relevance_auc, '.2f')} |"
         )
     return "\n".join(lines)
 
