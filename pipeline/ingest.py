@@ -134,11 +134,11 @@ _WARM_UP_PAGE = (
 
 def _context() -> multiprocessing.context.BaseContext:
     """fork when this process has no other thread (the CLI): workers start at once with everything
-    imported and warmed up. Otherwise (the dashboard has threads, and forking those can deadlock) a
-    fork server that imports the pipeline once and forks clean workers from itself."""
+    imported, and warm up in parallel while the downloads begin. Otherwise (the dashboard has
+    threads, and forking those can deadlock) a fork server that imports the pipeline once and forks
+    clean workers from itself."""
     methods = multiprocessing.get_all_start_methods()
     if threading.active_count() == 1 and "fork" in methods:
-        _worker_init()
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")

@@ -25,23 +25,30 @@ class PageMetadata:
     canonical: str | None
 
 
-def _meta(tree: HtmlElement, *names: str) -> str:
-    for name in names:
+def _meta_tags(tree: HtmlElement) -> dict[str, str]:
+    """The page's <meta> values by property / name / itemprop (first non-empty wins), in one pass."""
+    found: dict[str, str] = {}
+    for element in tree.iter("meta"):
+        content = " ".join((element.get("content") or "").split())
+        if not content:
+            continue
         for attr in ("property", "name", "itemprop"):
-            values = tree.xpath(f'//meta[@{attr}="{name}"]/@content')
-            for value in values:
-                text = " ".join(str(value).split())
-                if text:
-                    return text
-    return ""
+            key = (element.get(attr) or "").strip().lower()
+            if key and key not in found:
+                found[key] = content
+    return found
+
+
+def _meta(tags: dict[str, str], *names: str) -> str:
+    return next((tags[name] for name in names if tags.get(name)), "")
 
 
 def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def _title(tree: HtmlElement, site_name: str) -> str:
-    title = _meta(tree, "og:title", "twitter:title")
+def _title(tree: HtmlElement, tags: dict[str, str], site_name: str) -> str:
+    title = _meta(tags, "og:title", "twitter:title")
     if title:
         return title
     headings = [_clean(h.text_content()) for h in tree.xpath("//h1")]
@@ -68,9 +75,10 @@ def page_metadata(tree: HtmlElement) -> PageMetadata:
     free text is not used: it turns "© 2024" into 1 January 2024, and loading its date parser costs
     seconds per process. A page that states no date is stored undated, never dated with today.
     """
-    site_name = _meta(tree, "og:site_name", "application-name")
+    tags = _meta_tags(tree)
+    site_name = _meta(tags, "og:site_name", "application-name")
     canonical = next((str(h).strip() for h in tree.xpath('//link[@rel="canonical"]/@href') if str(h).strip()), None)
-    canonical = canonical or _meta(tree, "og:url") or None
+    canonical = canonical or _meta(tags, "og:url") or None
     try:
         found = find_date(tree, url=canonical, extensive_search=False, original_date=True)
     except (ValueError, TypeError):
@@ -79,4 +87,4 @@ def page_metadata(tree: HtmlElement) -> PageMetadata:
         published = date.fromisoformat(found) if found else None
     except ValueError:
         published = None
-    return PageMetadata(_title(tree, site_name), published, site_name, canonical)
+    return PageMetadata(_title(tree, tags, site_name), published, site_name, canonical)
