@@ -57,7 +57,7 @@ def load_key_events():
 
 
 def refresh_after_write() -> None:
-    """Drop cached reads: the change token alone cannot see a correction replaced within the same second."""
+    """Drop cached reads after our own writes (belt and braces: the change token moves too)."""
     st.cache_data.clear()
 
 

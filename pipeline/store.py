@@ -19,7 +19,7 @@ import polars as pl
 from .dedupe import SAME_STORY, band_keys, similarity
 from .models import Article, Evidence, FetchFailure, Score
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 30_000
 STANCES = ("tension", "neutral", "cooperation")
 
@@ -85,6 +85,21 @@ _MIGRATIONS: dict[int, str] = {
         created_at   TEXT NOT NULL
     );
     """,
+    # A change counter bumped by triggers on every write to the tables the dashboard shows: a cache
+    # key that cannot miss a change (timestamps and counts can, e.g. a correction replaced within
+    # the same second).
+    2: """
+    CREATE TABLE changes (id INTEGER PRIMARY KEY CHECK (id = 1), counter INTEGER NOT NULL);
+    INSERT INTO changes (id, counter) VALUES (1, 0);
+    """
+    + "".join(
+        f"""
+    CREATE TRIGGER {table}_{event.lower()}_counts AFTER {event} ON {table}
+    BEGIN UPDATE changes SET counter = counter + 1 WHERE id = 1; END;
+    """
+        for table in ("articles", "scores", "overrides")
+        for event in ("INSERT", "UPDATE", "DELETE")
+    ),
 }
 
 
@@ -128,11 +143,16 @@ def _migrate(conn: sqlite3.Connection) -> None:
 
 
 def _statements(script: str) -> Iterator[str]:
-    for chunk in script.split(";"):
-        lines = [line.split("--", 1)[0] for line in chunk.splitlines()]
-        statement = "\n".join(lines).strip()
-        if statement:
-            yield statement
+    # Statements end at a ";" that completes one (a trigger body holds ";" of its own).
+    buffer = ""
+    for line in script.splitlines():
+        buffer += line.split("--", 1)[0] + "\n"
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip().rstrip(";").strip():
+                yield buffer.strip()
+            buffer = ""
+    if buffer.strip():
+        yield buffer.strip()
 
 
 @contextmanager
@@ -467,14 +487,9 @@ def articles_frame(conn: sqlite3.Connection) -> pl.DataFrame:
     )
 
 
-def data_version(conn: sqlite3.Connection) -> tuple[int, int, int, int]:
-    """A cheap token that changes whenever articles, scores or overrides change (for UI caches)."""
-    row = conn.execute(
-        "SELECT (SELECT COUNT(*) FROM articles), (SELECT COALESCE(MAX(id), 0) FROM articles),"
-        " (SELECT COUNT(*) || '|' || COALESCE(MAX(scored_at), '') FROM scores),"
-        " (SELECT COUNT(*) || '|' || COALESCE(MAX(created_at), '') FROM overrides)"
-    ).fetchone()
-    return tuple(row)  # type: ignore[return-value]
+def data_version(conn: sqlite3.Connection) -> tuple[int]:
+    """A token that changes with every write to articles, scores or overrides (the UI's cache key)."""
+    return (conn.execute("SELECT counter FROM changes WHERE id = 1").fetchone()[0],)
 
 
 # ---------------------------------------------------------------- bulk loading

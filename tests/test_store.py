@@ -1,0 +1,75 @@
+"""The SQLite store: forward migrations, the change token, refusal of newer schemas."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+import pytest
+
+from pipeline import store
+from pipeline.models import Article, Score
+
+
+def article(i: int) -> Article:
+    return Article(
+        url=f"https://a.example/{i}",
+        canonical_url=f"https://a.example/{i}",
+        title=f"t{i}",
+        text=f"text {i}",
+        published=date(2022, 1, i + 1),
+        source="a",
+        language="en",
+        fingerprint="",
+    )
+
+
+def test_a_version_1_database_is_migrated_forward_with_its_data(tmp_path):
+    path = tmp_path / "v1.sqlite"
+    raw = sqlite3.connect(path)
+    for statement in store._statements(store._MIGRATIONS[1]):
+        raw.execute(statement)
+    raw.execute("INSERT INTO articles (url, canonical_url, title, fetched_at) VALUES ('u', 'u', 'kept', 'now')")
+    raw.execute("PRAGMA user_version = 1")
+    raw.commit()
+    raw.close()
+    conn = store.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+    assert [tuple(r) for r in conn.execute("SELECT title FROM articles")] == [("kept",)]
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_change_token_moves_on_every_write_even_within_one_second(tmp_path):
+    conn = store.connect(tmp_path / "t.sqlite")
+    seen = [store.data_version(conn)]
+    saved = store.insert_article(conn, article(0), Score(0.1, 0.0, 0.5, "en", version="v"))
+    seen.append(store.data_version(conn))
+    store.set_override(conn, saved.id, stance="tension")
+    seen.append(store.data_version(conn))
+    store.set_override(conn, saved.id, stance="cooperation")  # replaced in the same second
+    seen.append(store.data_version(conn))
+    store.clear_override(conn, saved.id)
+    seen.append(store.data_version(conn))
+    assert len(set(seen)) == len(seen)
+
+
+def test_a_database_from_a_newer_version_is_refused_untouched(tmp_path):
+    path = tmp_path / "new.sqlite"
+    raw = sqlite3.connect(path)
+    raw.execute("PRAGMA user_version = 99")
+    raw.commit()
+    raw.close()
+    with pytest.raises(store.SchemaTooNew, match="newer than this program's"):
+        store.connect(path)
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 99
+
+
+def test_a_failed_transaction_leaves_stored_data_intact(tmp_path):
+    conn = store.connect(tmp_path / "t.sqlite")
+    store.insert_article(conn, article(0))
+    with pytest.raises(ValueError, match="no article with id 999"):
+        store.set_override(conn, 999, stance="tension")
+    with pytest.raises(ValueError, match="stance 'angry' is not one of"):
+        store.set_override(conn, 1, stance="angry")
+    assert store.article_count(conn) == 1
+    assert conn.execute("SELECT COUNT(*) FROM overrides").fetchone()[0] == 0
