@@ -247,3 +247,12 @@ def test_trafilatura_fetch_path_refuses_loopback_by_default(server):
     server.routes["/p"] = good_page()
     assert trafilatura.fetch_url(server.url("/p")) is None
     assert server.hits["/p"] == 0
+
+
+@pytest.mark.parametrize("host", ["2130706433", "0x7f.1", "127.1", "017700000001", "[::ffff:127.0.0.1]", "0"])
+def test_loopback_in_other_notations_is_refused(settings, host):
+    """Decimal, hexadecimal, short and octal forms and IPv4-mapped IPv6 all reach 127.0.0.1 / 0.0.0.0."""
+    url = f"http://{host}/admin"
+    outcomes, _ = run(replace(settings, allow_private=False), url)
+    detail = outcomes[url].detail
+    assert detail.startswith("refused:") and ("loopback" in detail or "unspecified" in detail), detail
