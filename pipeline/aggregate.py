@@ -174,7 +174,7 @@ def _with_overrides(frame: pl.DataFrame | pl.LazyFrame, relevance_threshold: flo
     )
     relevant = pl.col("_stance_tension").is_not_null() | (pl.col("relevance") >= relevance_threshold).fill_null(False)
     return (
-        lf.join(story_overrides, on="_story", how="left")
+        lf.join(story_overrides, on="_story", how="left", maintain_order="left")
         .with_columns(
             pl.col("_excluded").fill_null(False),
             pl.coalesce("_stance_tension", "tension").alias("_tension"),
@@ -184,6 +184,19 @@ def _with_overrides(frame: pl.DataFrame | pl.LazyFrame, relevance_threshold: flo
                 ~pl.col("_excluded") & pl.col("published").is_not_null() & pl.col("tension").is_not_null() & relevant
             ).alias("_qualifies")
         )
+    )
+
+
+def propagate_story_overrides(frame: pl.DataFrame) -> pl.DataFrame:
+    """Give every copy of a story the story's correction (see ``_with_overrides``), so that filtering
+    the articles afterwards (by source, language or date) cannot drop a correction with its copy."""
+    story = pl.coalesce("story_id", "id")
+    return frame.with_columns(
+        pl.col("override_stance").sort_by("id").drop_nulls().first().over(story).alias("override_stance"),
+        pl.when(pl.col("override_not_relevant").fill_null(False).any().over(story))
+        .then(True)
+        .otherwise(pl.col("override_not_relevant"))
+        .alias("override_not_relevant"),
     )
 
 

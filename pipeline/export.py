@@ -42,6 +42,8 @@ def protect_formulas(frame: pl.DataFrame) -> pl.DataFrame:
 
 def _rounded(frame: pl.DataFrame) -> pl.DataFrame:
     floats = [name for name, dtype in frame.schema.items() if dtype.is_float()]
+    # Round twice: sums taken in another order differ in the 16th digit, which must not flip the 4th.
+    frame = frame.with_columns(pl.col(name).round(12) for name in floats)
     # NaN becomes an empty cell; a value that rounds to zero is written 0.0000, not -0.0000.
     return frame.with_columns(
         pl.when(pl.col(name).round(DECIMALS) == 0).then(0.0).otherwise(pl.col(name).round(DECIMALS)).alias(name)

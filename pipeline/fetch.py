@@ -26,6 +26,7 @@ from .guard import AddressPolicy, RefusedTarget, make_pool_manager
 from .models import FetchFailure, Page
 from .settings import USER_AGENT, Settings
 
+READ_IDLE = 10.0  # seconds a download may go without receiving a byte
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
 _MAGIC = (
@@ -149,7 +150,9 @@ class Fetcher:
         except OSError as err:
             raise _Failed(str(err)) from None
         deadline = time.monotonic() + self.settings.total_timeout
-        timeout = urllib3.Timeout(connect=self.settings.connect_timeout, read=self.settings.total_timeout)
+        # A silent server is given at most READ_IDLE seconds per read; the deadline bounds the rest.
+        read = min(self.settings.total_timeout, READ_IDLE)
+        timeout = urllib3.Timeout(connect=self.settings.connect_timeout, read=read)
         with self._host_slot(host):
             try:
                 response = self.pool.request(
@@ -193,7 +196,9 @@ class Fetcher:
             raise _Failed(f"page too large: {int(declared):,} bytes (limit {limit:,})")
         chunks, size = [], 0
         try:
-            for chunk in response.stream(65536):
+            # read1 returns whatever has arrived, so the deadline is checked after every piece a
+            # slow server drips, not only after a full 64 KiB buffer.
+            while chunk := response.read1(65536):
                 size += len(chunk)
                 if size > limit:
                     raise _Failed(f"page too large: more than {limit:,} bytes (limit {limit:,})")
@@ -217,8 +222,8 @@ class Fetcher:
         if "refused:" in text:
             return _Failed("refused:" + text.split("refused:", 1)[1].split("')")[0])
         if isinstance(cause, ReadTimeoutError) or "timed out" in text.lower():
-            limit = self.settings.total_timeout if isinstance(cause, ReadTimeoutError) else None
-            limit = limit or self.settings.connect_timeout
+            read = min(self.settings.total_timeout, READ_IDLE)
+            limit = read if isinstance(cause, ReadTimeoutError) else self.settings.connect_timeout
             return _Failed(f"timed out after {limit:g} s (no answer from the server)")
         if isinstance(cause, NameResolutionError):
             return _Failed(f"host not found: {urlsplit(url).hostname}")

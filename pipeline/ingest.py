@@ -7,10 +7,13 @@ article, so a crash loses nothing stored before it and a rerun simply continues.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import hashlib
 import multiprocessing
 import os
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -22,9 +25,11 @@ from concurrent.futures import (
     ThreadPoolExecutor,
     wait,
 )
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote
 
 from . import store
 from .dedupe import canonicalize_url
@@ -152,8 +157,9 @@ class _Extractor:
 
     def __init__(self, settings: Settings, n_items: int):
         self.pool: Executor | None = None
+        self._lock = threading.Lock()
+        self.workers = workers = settings.workers or os.cpu_count() or 1
         if n_items >= settings.process_threshold:
-            workers = settings.workers or os.cpu_count() or 1
             context = _context()
             self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start)
             # With fork, the first submit forks every worker: do it now, from this thread, before the
@@ -163,7 +169,22 @@ class _Extractor:
     def run(self, *args: object) -> tuple[Article | FetchFailure, Score | None]:
         if self.pool is None:
             return process_page(*args)  # type: ignore[arg-type]
-        return self.pool.submit(process_page, *args).result()
+        pool = self.pool
+        try:
+            return pool.submit(process_page, *args).result()
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): start a fresh pool once and retry this page, so
+            # one bad page does not fail the rest of the batch.
+            self._replace(pool)
+            return self.pool.submit(process_page, *args).result()
+
+    def _replace(self, broken: Executor) -> None:
+        with self._lock:
+            if self.pool is broken:
+                broken.shutdown(wait=False, cancel_futures=True)
+                # Download threads run now, so no plain fork from this process.
+                context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+                self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_worker_start)
 
     def close(self) -> None:
         if self.pool is not None:
@@ -171,6 +192,17 @@ class _Extractor:
 
 
 def _store_result(conn, url: str, result: Article | FetchFailure, score: Score | None) -> Outcome:
+    """Store one result; a storage error (disk full, a lock held too long) becomes a failed outcome."""
+    try:
+        return _store(conn, url, result, score)
+    except sqlite3.Error as err:
+        reason = f"could not store: {err}"
+        with contextlib.suppress(sqlite3.Error):  # the database may be what is failing
+            store.record_failure(conn, FetchFailure(url, reason, "store"))
+        return Outcome(url, "failed", reason)
+
+
+def _store(conn, url: str, result: Article | FetchFailure, score: Score | None) -> Outcome:
     if isinstance(result, FetchFailure):
         store.record_failure(conn, result)
         return Outcome(url, "failed", result.reason)
@@ -328,9 +360,9 @@ def ingest_html(
     def job(item: HtmlItem) -> tuple[Article | FetchFailure, Score | None]:
         result, score = extractor.run(item.content, "", "", None, None, None, is_demo, settings.score)
         if isinstance(result, FetchFailure):
-            return FetchFailure(_file_url(item.name), result.reason, result.stage), None
+            return FetchFailure(_file_url(item), result.reason, result.stage), None
         if not result.canonical_url:
-            url = _file_url(item.name)
+            url = _file_url(item)
             result = replace(result, url=url, canonical_url=url, final_url=url)
         else:
             result = replace(result, url=result.canonical_url, final_url=result.canonical_url)
@@ -349,6 +381,11 @@ def ingest_html(
     return report
 
 
-def _file_url(name: str) -> str:
-    path = Path(name)
-    return path.as_uri() if path.is_absolute() else f"file:///{name.lstrip('/')}"
+def _file_url(item: HtmlItem) -> str:
+    """A file's URL: its path on disk, or for an upload (a bare name) the name under a digest of
+    the content, so that two different uploads called index.html are two articles."""
+    path = Path(item.name)
+    if path.is_absolute():
+        return path.as_uri()
+    digest = hashlib.sha256(item.content).hexdigest()[:16]
+    return f"file:///uploads/{digest}/{quote(path.name)}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -121,25 +122,45 @@ def connect(db: str | Path) -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
-    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        conn.execute("PRAGMA journal_mode = WAL")
+    _set_wal(conn)
     conn.execute("PRAGMA synchronous = NORMAL")  # safe in WAL: a crash loses no committed page
     _migrate(conn)
     return conn
 
 
+def _set_wal(conn: sqlite3.Connection) -> None:
+    # Switching to WAL needs a moment alone with the file; another process opening it at the same
+    # time makes the pragma fail at once instead of waiting, so wait and retry.
+    for attempt in range(100):
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError:
+            if attempt == 99:
+                raise
+            time.sleep(0.05)
+
+
 def _migrate(conn: sqlite3.Connection) -> None:
+    if _schema_version(conn) == SCHEMA_VERSION:
+        return
+    # Read the version again inside the write lock: another process may have migrated meanwhile.
+    with transaction(conn):
+        for target in range(_schema_version(conn) + 1, SCHEMA_VERSION + 1):
+            for statement in _statements(_MIGRATIONS[target]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {target}")
+
+
+def _schema_version(conn: sqlite3.Connection) -> int:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise SchemaTooNew(
             f"database schema version {version} is newer than this program's ({SCHEMA_VERSION}); "
             "upgrade bilateral-barometer"
         )
-    for target in range(version + 1, SCHEMA_VERSION + 1):
-        with transaction(conn):
-            for statement in _statements(_MIGRATIONS[target]):
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {target}")
+    return version
 
 
 def _statements(script: str) -> Iterator[str]:

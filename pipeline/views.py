@@ -18,7 +18,7 @@ from sqlite3 import Connection
 import polars as pl
 
 from . import store
-from .aggregate import Freq, aggregate, article_table, contract_frame
+from .aggregate import Freq, aggregate, article_table, contract_frame, propagate_story_overrides
 from .export import csv_bytes, parquet_bytes
 from .ingest import STATUS_LABELS, IngestReport
 from .models import Evidence
@@ -184,7 +184,7 @@ def apply_filters(frame: pl.DataFrame, filters: Filters, *, keep_undated: bool =
         dated &= pl.col("published") <= filters.end
     if filters.start is not None or filters.end is not None:
         dated = dated.fill_null(keep_undated)
-    return frame.filter(keep & dated)
+    return propagate_story_overrides(frame).filter(keep & dated)
 
 
 # ---------------------------------------------------------------- the trend

@@ -469,3 +469,25 @@ def test_series_agrees_with_a_plain_reading_of_the_rules(rows):
         assert got[week]["mean_tension"] == pytest.approx(sum(tensions) / len(tensions))
     counted = article_table(frame).filter(pl.col("counted") == "yes").height
     assert counted == sum(len(t) for t in expected.values())
+
+
+def test_a_correction_survives_filtering_away_the_corrected_copy():
+    """Corrections are per story: a filter on the other copy's source must not drop them."""
+    from pipeline.aggregate import propagate_story_overrides
+
+    frame = pl.DataFrame(
+        {
+            "id": [1, 2],
+            "story_id": [1, 1],
+            "source": ["A", "B"],
+            "override_stance": [None, None],
+            "override_not_relevant": [True, None],
+        },
+        schema_overrides={"override_stance": pl.String, "override_not_relevant": pl.Boolean},
+    )
+    spread = propagate_story_overrides(frame).filter(pl.col("source") == "B")
+    assert spread.get_column("override_not_relevant").to_list() == [True]
+    stance = frame.with_columns(
+        pl.Series("override_stance", ["tension", None]), pl.Series("override_not_relevant", [None, None], pl.Boolean)
+    )
+    assert propagate_story_overrides(stance).get_column("override_stance").to_list() == ["tension", "tension"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import pytest
@@ -219,9 +220,13 @@ def test_saved_html_files_use_their_canonical_link(tmp_path, settings, db_path):
 
 
 def test_uploaded_html_bytes_are_ingested_like_files(settings, db_path):
-    report = ingest_html([HtmlItem("upload.html", page("Upload", EN_PARAGRAPHS, date="2023-01-02"))], settings)
-    assert report.outcomes[0].status == "stored"
-    assert stored(db_path)[0]["url"] == "file:///upload.html"
+    first = HtmlItem("index.html", page("Upload", EN_PARAGRAPHS, date="2023-01-02"))
+    other = HtmlItem("index.html", page("Another upload", RU_PARAGRAPHS, date="2023-01-03"))
+    report = ingest_html([first, other], settings)
+    assert [o.status for o in report.outcomes] == ["stored", "stored"]  # same name, different pages
+    urls = [r["url"] for r in stored(db_path)]
+    assert all(u.startswith("file:///uploads/") and u.endswith("/index.html") for u in urls)
+    assert ingest_html([first], settings).outcomes[0].status == "present"
 
 
 def test_large_batch_uses_worker_processes_and_stores_everything(server, settings, db_path):
@@ -234,3 +239,57 @@ def test_large_batch_uses_worker_processes_and_stores_everything(server, setting
     report = ingest_urls([UrlRequest(server.url(f"/n{i}")) for i in range(20)], settings)
     assert report.count("stored") + report.count("duplicate") == 20
     assert len(stored(db_path)) == 20
+
+
+def test_a_storage_error_fails_that_input_with_a_reason_and_the_batch_goes_on(server, settings, db_path):
+    """Stands in for a full disk: a trigger makes SQLite refuse one article's insert."""
+    server.routes["/bad"] = Reply(body=page("Refused by the database", EN_PARAGRAPHS))
+    server.routes["/good"] = Reply(body=page("Fine", RU_PARAGRAPHS))
+    conn = store.connect(db_path)
+    conn.execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON articles WHEN NEW.title LIKE 'Refused%' "
+        "BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END"
+    )
+    report = ingest_urls([UrlRequest(server.url("/bad")), UrlRequest(server.url("/good"))], settings)
+    outcomes = {o.url: o for o in report.outcomes}
+    assert outcomes[server.url("/bad")].detail == "could not store: disk full (simulated)"
+    assert outcomes[server.url("/good")].status == "stored"
+    assert conn.execute("SELECT stage FROM failures").fetchall()[0][0] == "store"
+
+
+def test_a_worker_process_that_dies_does_not_fail_the_rest_of_the_batch(server, settings, db_path):
+    """The out-of-memory killer may end a worker at any time: the batch goes on with a fresh pool."""
+    import threading
+    from dataclasses import replace
+
+    import psutil
+
+    for i in range(16):
+        text = [f"Dispatch {i}: " + p for p in EN_PARAGRAPHS] + [f"Closing line of dispatch {i} " * 6]
+        server.routes[f"/n{i}"] = Reply(body=page(f"Dispatch {i}", text), delay=0.2)
+    killed = []
+
+    def kill_a_worker() -> None:
+        me = psutil.Process()
+        for _ in range(200):
+            # workers are the grandchildren (forked by the fork server) or children (plain fork)
+            workers = [
+                p
+                for p in me.children(recursive=True)
+                if p.ppid() != me.pid or "forkserver" not in " ".join(p.cmdline())
+            ]
+            if len(store.connect(db_path).execute("SELECT id FROM articles").fetchall()) >= 2 and workers:
+                workers[-1].kill()
+                killed.append(workers[-1].pid)
+                return
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_a_worker)
+    killer.start()
+    settings = replace(settings, process_threshold=5, workers=2, concurrency=2)
+    report = ingest_urls([UrlRequest(server.url(f"/n{i}")) for i in range(16)], settings)
+    killer.join()
+    assert killed, "the test must kill a worker mid-batch"
+    assert report.count("stored") + report.count("duplicate") == 16, [
+        o for o in report.outcomes if o.status == "failed"
+    ]

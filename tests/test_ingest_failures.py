@@ -83,9 +83,12 @@ def test_server_that_accepts_and_never_answers_times_out(server, settings):
 
 
 def test_slow_drip_is_cut_at_the_total_timeout(server, settings):
-    server.routes["/drip"] = Reply(body=b"<html>" + b"x" * 2000 + b"</html>", delay=0.4, chunks=10)
+    # 200 KB in 40 pieces 0.3 s apart: each piece is far below a 64 KiB read buffer
+    server.routes["/drip"] = Reply(body=b"<html>" + b"x" * 200_000 + b"</html>", delay=0.3, chunks=40)
+    started = time.monotonic()
     outcomes, _ = run(replace(settings, total_timeout=1.0), server.url("/drip"))
     assert "timed out after 1 s" in outcomes[server.url("/drip")].detail
+    assert time.monotonic() - started < 3
 
 
 def test_connection_refused_is_named(settings):

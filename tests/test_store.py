@@ -73,3 +73,23 @@ def test_a_failed_transaction_leaves_stored_data_intact(tmp_path):
         store.set_override(conn, 1, stance="angry")
     assert store.article_count(conn) == 1
     assert conn.execute("SELECT COUNT(*) FROM overrides").fetchone()[0] == 0
+
+
+def _open_fresh(path: str) -> str:
+    try:
+        store.connect(path).close()
+    except Exception as err:  # reported back to the test, which shows it
+        return f"{type(err).__name__}: {err}"
+    return "ok"
+
+
+def test_processes_opening_a_new_database_together_all_succeed(tmp_path):
+    """The dashboard and a CLI ingest may create the same database file at the same moment."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        for round_ in range(5):
+            path = str(tmp_path / f"fresh{round_}.sqlite")
+            assert pool.map(_open_fresh, [path] * 4) == ["ok"] * 4
+    conn = store.connect(tmp_path / "fresh0.sqlite")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
