@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -132,6 +133,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             return EXIT_NOTHING_DONE
         requests.extend(from_file)
     if not requests and not bad_rows:
+        if args.from_file:
+            print(f"error: {args.from_file}: no URLs in the file", file=sys.stderr)
+            return EXIT_NOTHING_DONE
         print("error: no URLs given (pass URLs or --from FILE)", file=sys.stderr)
         return EXIT_USAGE
     bar = _Bar(not args.no_progress, "url")
@@ -270,6 +274,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args, settings)
     except store.SchemaTooNew as err:
         print(f"error: {err}", file=sys.stderr)
+        return EXIT_NOTHING_DONE
+    except (sqlite3.Error, OSError) as err:  # e.g. a --db path that cannot be opened
+        print(f"error: database {settings.db}: {err}", file=sys.stderr)
         return EXIT_NOTHING_DONE
     except KeyboardInterrupt:
         print(

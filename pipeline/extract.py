@@ -46,7 +46,7 @@ def extract_article(
         tree = load_html(text_html)
         if tree is None:
             return FetchFailure(url, "no article text found", stage="extract")
-        meta = page_metadata(tree)
+        meta = page_metadata(tree, final_url or url or None)
         text = _main_text(tree, text_html, final_url or url or None)
     except (ValueError, TypeError, RecursionError, MemoryError) as err:  # broken markup deep in lxml
         return FetchFailure(url, f"could not parse the page ({type(err).__name__})", stage="extract")

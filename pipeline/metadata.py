@@ -67,7 +67,7 @@ def _title(tree: HtmlElement, tags: dict[str, str], site_name: str) -> str:
     return headings[0] if len(headings) == 1 else head_title
 
 
-def page_metadata(tree: HtmlElement) -> PageMetadata:
+def page_metadata(tree: HtmlElement, page_url: str | None = None) -> PageMetadata:
     """Title, publication date, site name and canonical link of a page.
 
     The date comes from what the page states in a machine-readable way (meta tags, JSON-LD, <time>
@@ -80,7 +80,7 @@ def page_metadata(tree: HtmlElement) -> PageMetadata:
     canonical = next((str(h).strip() for h in tree.xpath('//link[@rel="canonical"]/@href') if str(h).strip()), None)
     canonical = canonical or _meta(tags, "og:url") or None
     try:
-        found = find_date(tree, url=canonical, extensive_search=False, original_date=True)
+        found = find_date(tree, url=canonical or page_url, extensive_search=False, original_date=True)
     except (ValueError, TypeError):
         found = None
     try:

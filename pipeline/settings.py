@@ -5,6 +5,7 @@ Every setting has an environment variable ``BAROMETER_<NAME>``; the README lists
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -64,4 +65,21 @@ def load_settings(**overrides: object) -> Settings:
                 raise ValueError(f"BAROMETER_{f.name.upper()}={raw!r} is not a valid value: {err}") from err
     settings = replace(base, **env)
     given = {k: v for k, v in overrides.items() if v is not None}
-    return replace(settings, **given)
+    settings = replace(settings, **given)
+    _validate(settings)
+    return settings
+
+
+def _validate(settings: Settings) -> None:
+    for name in ("concurrency", "per_host", "max_bytes"):
+        if getattr(settings, name) < 1:
+            raise ValueError(f"{name} must be at least 1 (got {getattr(settings, name)})")
+    for name in ("workers", "retries", "max_redirects"):
+        if getattr(settings, name) < 0:
+            raise ValueError(f"{name} must not be negative (got {getattr(settings, name)})")
+    for part in settings.allow_networks.split(","):
+        if part.strip():
+            try:
+                ipaddress.ip_network(part.strip(), strict=False)
+            except ValueError as err:
+                raise ValueError(f"BAROMETER_ALLOW_NETWORKS: {part.strip()!r} is not a network ({err})") from None

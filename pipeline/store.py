@@ -369,18 +369,28 @@ def retire_scores(conn: sqlite3.Connection, keep_version: str) -> int:
 
 
 def _current_score_sql() -> str:
-    # The newest score of each article: the latest scored_at, ties broken by version string.
+    # The current score of each article: this program's scorer version when there is one, else the
+    # newest (by time, then insertion order).
     return (
         "SELECT s.* FROM scores s WHERE s.rowid = (SELECT s2.rowid FROM scores s2 "
-        "WHERE s2.article_id = s.article_id ORDER BY s2.scored_at DESC, s2.scorer_version DESC LIMIT 1)"
+        "WHERE s2.article_id = s.article_id ORDER BY s2.scorer_version = ? DESC, s2.scored_at DESC,"
+        " s2.rowid DESC LIMIT 1)"
     )
 
 
+def _scorer_version() -> str:
+    # Imported late: the store does not need the scorer, only the name of its current version.
+    from .score import SCORER_VERSION
+
+    return SCORER_VERSION
+
+
 def current_score(conn: sqlite3.Connection, article_id: int) -> Score | None:
-    """The newest stored score of one article."""
+    """The current score of one article: this scorer version's when stored, else the newest."""
     row = conn.execute(
-        "SELECT * FROM scores WHERE article_id = ? ORDER BY scored_at DESC, scorer_version DESC LIMIT 1",
-        (article_id,),
+        "SELECT * FROM scores WHERE article_id = ? "
+        "ORDER BY scorer_version = ? DESC, scored_at DESC, rowid DESC LIMIT 1",
+        (article_id, _scorer_version()),
     ).fetchone()
     if row is None:
         return None
@@ -500,7 +510,7 @@ def articles_frame(conn: sqlite3.Connection) -> pl.DataFrame:
         name: (pl.String if dtype in (pl.Date,) else pl.Int64 if dtype == pl.Boolean else dtype)
         for name, dtype in ARTICLE_FRAME_SCHEMA.items()
     }
-    rows = conn.execute(sql).fetchall()
+    rows = conn.execute(sql, (_scorer_version(),)).fetchall()
     frame = pl.DataFrame([tuple(r) for r in rows], schema=raw, orient="row")
     return frame.with_columns(
         pl.col("published").str.to_date("%Y-%m-%d", strict=False),

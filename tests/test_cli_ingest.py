@@ -110,3 +110,17 @@ def test_no_score_stores_unscored_articles_that_rescore_completes(server, db_pat
     result = cli("rescore", "--db", str(db_path))
     assert result.returncode == 0 and "1 articles scored" in result.stdout
     assert conn.execute("SELECT COUNT(*) FROM scores").fetchone()[0] == 1
+
+
+def test_bad_settings_and_unopenable_databases_get_a_message_not_a_traceback(tmp_path):
+    result = cli("ingest", "http://a.example/", env={"BAROMETER_ALLOW_NETWORKS": "10.0.0.0/33"})
+    assert result.returncode == 2 and "BAROMETER_ALLOW_NETWORKS: '10.0.0.0/33' is not a network" in result.stderr
+    result = cli("ingest", "http://a.example/", "--concurrency", "0")
+    assert result.returncode == 2 and "concurrency must be at least 1" in result.stderr
+    (tmp_path / "adir.sqlite").mkdir()
+    result = cli("export", "--db", str(tmp_path / "adir.sqlite"))
+    assert result.returncode == 1 and "error: database" in result.stderr and "Traceback" not in result.stderr
+    empty = tmp_path / "empty.txt"
+    empty.write_text("# nothing yet\n", encoding="utf-8")
+    result = cli("ingest", "--from", str(empty), "--db", str(tmp_path / "x.sqlite"))
+    assert result.returncode == 1 and "no URLs in the file" in result.stderr

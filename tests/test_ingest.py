@@ -293,3 +293,10 @@ def test_a_worker_process_that_dies_does_not_fail_the_rest_of_the_batch(server, 
     assert report.count("stored") + report.count("duplicate") == 16, [
         o for o in report.outcomes if o.status == "failed"
     ]
+
+
+def test_a_date_in_the_fetched_url_dates_a_page_without_metadata(server, settings, db_path):
+    html = article_html("No date in the page", EN_PARAGRAPHS)  # no meta date, no canonical link
+    server.routes["/2024/03/05/story"] = Reply(body=html.encode())
+    ingest_urls([UrlRequest(server.url("/2024/03/05/story"))], settings)
+    assert stored(db_path)[0]["published"] == "2024-03-05"

@@ -93,3 +93,13 @@ def test_processes_opening_a_new_database_together_all_succeed(tmp_path):
             assert pool.map(_open_fresh, [path] * 4) == ["ok"] * 4
     conn = store.connect(tmp_path / "fresh0.sqlite")
     assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+
+
+def test_the_current_scorer_versions_score_wins_over_a_newer_timestamp(tmp_path):
+    from pipeline.score import SCORER_VERSION
+
+    conn = store.connect(tmp_path / "t.sqlite")
+    saved = store.insert_article(conn, article(0), Score(0.5, 0.0, 0.5, "en", version=SCORER_VERSION))
+    store.write_scores(conn, [(saved.id, Score(-0.5, 0.0, 0.5, "en", version="zz-experimental"))])
+    assert store.current_score(conn, saved.id).version == SCORER_VERSION
+    assert store.articles_frame(conn).get_column("scorer_version").to_list() == [SCORER_VERSION]
