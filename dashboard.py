@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pipeline import views
+from pipeline.actors import check_pair
 from pipeline.charts import trend_figure
 from pipeline.demo import DEMO_LABEL, load_demo, load_events, remove_demo
 from pipeline.ingest import HtmlItem, IngestReport, ingest_html, ingest_urls
@@ -22,7 +23,14 @@ EVIDENCE_COLORS = {"tension": "red", "cooperation": "green", "neutral": "gray"}
 TABLE_ROWS_SHOWN = 2000  # the newest rows on screen; search or filter to reach the others
 
 st.set_page_config(page_title="Kazakhstan–Russia barometer", layout="wide")
-settings = load_settings()
+try:
+    settings = load_settings()
+except ValueError as err:
+    st.error(f"A setting is not valid: {err}")
+    st.stop()
+if problem := check_pair():
+    st.error(f"The pair of countries cannot be loaded: {problem}")
+    st.stop()
 DB = settings.db
 
 

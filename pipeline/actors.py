@@ -91,6 +91,26 @@ def load_pair(pair_id: str | None = None) -> Pair:
     return _load_pair(str(pair_path(pair_id)))
 
 
+def check_pair(pair_id: str | None = None) -> str | None:
+    """None when the pair's data file loads and names both sides, else the reason in words.
+
+    ``score_article`` never raises, so a missing or broken pair file would quietly give neutral
+    scores; the CLI and the dashboard call this first and refuse to start instead.
+    """
+    path = pair_path(pair_id)
+    try:
+        pair = load_pair(pair_id)
+    except FileNotFoundError:
+        return f"pair file {path} not found (BAROMETER_PAIR names a file in data/actors/ or a .toml path)"
+    except (OSError, tomllib.TOMLDecodeError, ValueError, TypeError) as err:
+        return f"pair file {path} cannot be read: {err}"
+    sides = {code for code, patterns in pair.patterns.items() for p in patterns if p.kind in (SIDE_A, SIDE_B)}
+    kinds = {p.kind for patterns in pair.patterns.values() for p in patterns}
+    if not {SIDE_A, SIDE_B} <= kinds or not sides:
+        return f"pair file {path} does not name both sides (sides.a and sides.b lists)"
+    return None
+
+
 @lru_cache(maxsize=8)
 def _load_pair(path: str) -> Pair:
     with open(path, "rb") as handle:

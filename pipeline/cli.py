@@ -270,6 +270,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_USAGE
+    if args.command in ("ingest", "ingest-html", "score", "rescore", "demo"):
+        from .actors import check_pair
+
+        if problem := check_pair():
+            print(f"error: {problem}", file=sys.stderr)
+            return EXIT_USAGE
     try:
         return COMMANDS[args.command](args, settings)
     except store.SchemaTooNew as err:

@@ -45,9 +45,14 @@ class AddressPolicy:
         if self.allow_private:
             return True
         ip = _normalize(address)
+        if any(ip in net for net in self.allow_networks if net.version == ip.version):
+            return True
         # Multicast ranges count as "global" in the ipaddress module, but are never a web server.
         public = ip.is_global and not ip.is_multicast
-        return public or any(ip in net for net in self.allow_networks if net.version == ip.version)
+        # An IPv6 address may carry an IPv4 one (NAT64, 6to4, Teredo, IPv4-compatible) that a
+        # gateway would reach: that one must be public too.
+        embedded = _embedded_ipv4(ip)
+        return public and (embedded is None or self.allows(str(embedded)))
 
     def check_address(self, address: str) -> None:
         """Raise RefusedTarget unless the policy allows connecting to this IP address."""
@@ -80,6 +85,22 @@ def _normalize(address: str) -> IPAddress:
     ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id
     mapped = getattr(ip, "ipv4_mapped", None)
     return mapped or ip
+
+
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def _embedded_ipv4(ip: IPAddress) -> ipaddress.IPv4Address | None:
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return None
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    if any(ip in net for net in (*_NAT64, _IPV4_COMPATIBLE)):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
 
 
 def _is_ip_literal(host: str) -> bool:

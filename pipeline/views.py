@@ -308,9 +308,17 @@ def evidence_rows(evidence: Sequence[Evidence]) -> list[tuple[str, str, float]]:
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
 
 
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|www|mailto)(?=[:.])|(@)")
+
+
 def escape_markdown(text: str) -> str:
-    """Text that Streamlit's markdown shows literally (no links, emphasis, HTML or LaTeX)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    """Text that Streamlit's markdown shows literally (no links, emphasis, HTML or LaTeX).
+
+    Escaping alone does not stop GitHub-style autolinks ("https://…", "www.…", e-mail addresses),
+    which are found after escapes are resolved; an invisible word joiner breaks them.
+    """
+    text = _AUTOLINK.sub(lambda m: (m.group(1) or m.group(2)) + "\u2060", " ".join(text.split()))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def is_web_link(url: str | None) -> bool:

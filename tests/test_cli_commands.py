@@ -159,3 +159,14 @@ def test_retiring_spares_articles_that_have_no_new_score_yet(tmp_path):
     assert store.retire_scores(conn, "new") == 1
     assert store.current_score(conn, ids[1]).version == "old"  # not destroyed: no new score yet
     assert store.current_score(conn, ids[0]).version == "new"
+
+
+def test_a_missing_pair_file_stops_scoring_commands_with_a_message(tmp_path, db_path):
+    page = demo_pages()[0]
+    result = cli("score", str(page), env={"BAROMETER_PAIR": "am-xx"})
+    assert result.returncode == 2 and "pair file" in result.stderr and "am-xx.toml not found" in result.stderr
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[sides.a]\nen = [", encoding="utf-8")
+    result = cli("ingest", "https://a.example/x", "--db", str(db_path), env={"BAROMETER_PAIR": str(broken)})
+    assert result.returncode == 2 and "cannot be read" in result.stderr
+    assert not db_path.exists()  # nothing was stored with neutral placeholder scores

@@ -534,3 +534,15 @@ def test_titles_and_evidence_are_shown_as_text_not_html(demo_db):
     assert "\\<b\\>" in at.subheader[0].value and "\\[click\\]" in at.subheader[0].value
     assert not at.get("html")
     assert all(title not in m.value for m in at.markdown)
+
+
+def test_a_broken_setting_or_pair_file_is_an_error_on_the_page(tmp_path, monkeypatch):
+    monkeypatch.setenv("BAROMETER_DB", str(tmp_path / "b.sqlite"))
+    monkeypatch.setenv("BAROMETER_PAIR", "am-xx")
+    at = app().run()
+    assert not at.exception
+    assert "The pair of countries cannot be loaded" in at.error[0].value
+    monkeypatch.setenv("BAROMETER_CONCURRENCY", "zero")
+    at = app().run()
+    assert "A setting is not valid: BAROMETER_CONCURRENCY='zero'" in at.error[0].value
+    assert not (tmp_path / "b.sqlite").exists()

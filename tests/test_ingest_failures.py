@@ -259,3 +259,22 @@ def test_loopback_in_other_notations_is_refused(settings, host):
     outcomes, _ = run(replace(settings, allow_private=False), url)
     detail = outcomes[url].detail
     assert detail.startswith("refused:") and ("loopback" in detail or "unspecified" in detail), detail
+
+
+@pytest.mark.parametrize(
+    ("address", "allowed"),
+    [
+        ("64:ff9b::a00:1", False),  # NAT64 of 10.0.0.1
+        ("2002:a00:1::1", False),  # 6to4 of 10.0.0.1
+        ("::7f00:1", False),  # IPv4-compatible 127.0.0.1
+        ("::ffff:192.168.1.1", False),  # IPv4-mapped
+        ("100.64.0.1", False),  # carrier-grade NAT
+        ("64:ff9b::808:808", True),  # NAT64 of a public address
+        ("8.8.8.8", True),
+        ("2001:4860:4860::8888", True),
+    ],
+)
+def test_ipv6_forms_that_carry_a_private_ipv4_are_refused(address, allowed):
+    from pipeline.guard import AddressPolicy
+
+    assert AddressPolicy().allows(address) is allowed
