@@ -24,15 +24,19 @@ from typing import TextIO
 import polars as pl
 
 #: A text cell starting with one of these is run as a formula by Excel, LibreOffice or Sheets.
-FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\n")
 DECIMALS = 4
 
 Destination = str | os.PathLike[str] | TextIO
 
 
 def protect_formulas(frame: pl.DataFrame) -> pl.DataFrame:
-    """Prefix an apostrophe to every text cell that starts like a formula; other columns unchanged."""
-    risky = "^[" + "".join("\\" + c if c in "+-" else c for c in FORMULA_PREFIXES) + "]"
+    """Prefix an apostrophe to every text cell that starts like a formula; other columns unchanged.
+
+    Spreadsheets also run a formula behind leading spaces (" =1+1"), so those count too.
+    """
+    starters = "".join("\\" + c if c in "+-" else c for c in FORMULA_PREFIXES if c.strip())
+    risky = rf"^[\t\r\n]|^[\s\u00a0]*[{starters}]"
     text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
     return frame.with_columns(
         pl.when(pl.col(name).str.contains(risky)).then(pl.lit("'") + pl.col(name)).otherwise(pl.col(name)).alias(name)

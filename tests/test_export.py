@@ -102,3 +102,11 @@ def test_article_parquet_keeps_types_and_nulls(tmp_path):
     assert pl.read_parquet(io.BytesIO(parquet_bytes(table))).equals(table)
     assert table.get_column("title").to_list()[1] == "=not a formula in parquet"
     assert table.schema["published"] == pl.Date
+
+
+def test_formulas_behind_leading_spaces_and_newlines_are_protected():
+    from pipeline.export import protect_formulas
+
+    cells = [" =1+1", "\u00a0+cmd", "\n=x", "plain", "a=b"]
+    out = protect_formulas(pl.DataFrame({"title": cells})).get_column("title").to_list()
+    assert out == ["' =1+1", "'\u00a0+cmd", "'\n=x", "plain", "a=b"]
