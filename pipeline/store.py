@@ -238,6 +238,43 @@ def _story_for(conn: sqlite3.Connection, fp: str, keys: list[int]) -> sqlite3.Ro
     return None
 
 
+def _insert_row(
+    conn: sqlite3.Connection, article: Article, story_id: int | None, keys: list[int], *, or_ignore: bool = False
+) -> int | None:
+    """Insert one article row and its band keys (inside the caller's transaction); its id, or None
+    when ``or_ignore`` and the canonical URL is already stored. ``story_id`` None starts a story."""
+    cur = conn.execute(
+        f"INSERT {'OR IGNORE ' if or_ignore else ''}INTO articles (url, canonical_url, final_url, title, text,"
+        " published, date_origin, source, language, fingerprint, story_id, is_demo, fetched_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            article.url,
+            article.canonical_url,
+            article.final_url or article.url,
+            article.title,
+            article.text,
+            article.published.isoformat() if article.published else None,
+            article.date_origin,
+            article.source,
+            article.language,
+            article.fingerprint,
+            story_id,
+            int(article.is_demo),
+            now_iso(),
+        ),
+    )
+    if cur.rowcount == 0:
+        return None
+    article_id = cur.lastrowid
+    if story_id is None:
+        conn.execute("UPDATE articles SET story_id = id WHERE id = ?", (article_id,))
+    conn.executemany(
+        "INSERT INTO story_bands (band, key, article_id) VALUES (?,?,?)",
+        [(band, key, article_id) for band, key in enumerate(keys)],
+    )
+    return article_id
+
+
 def insert_article(conn: sqlite3.Connection, article: Article, score: Score | None = None) -> StoredArticle:
     """Store an article (and its score) in one transaction; idempotent on the canonical URL.
 
@@ -249,33 +286,7 @@ def insert_article(conn: sqlite3.Connection, article: Article, score: Score | No
         if row:
             return StoredArticle(row[0], "present")
         first = _story_for(conn, article.fingerprint, keys)
-        cur = conn.execute(
-            "INSERT INTO articles (url, canonical_url, final_url, title, text, published, date_origin,"
-            " source, language, fingerprint, story_id, is_demo, fetched_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                article.url,
-                article.canonical_url,
-                article.final_url or article.url,
-                article.title,
-                article.text,
-                article.published.isoformat() if article.published else None,
-                article.date_origin,
-                article.source,
-                article.language,
-                article.fingerprint,
-                first["story_id"] if first else None,
-                int(article.is_demo),
-                now_iso(),
-            ),
-        )
-        article_id = cur.lastrowid
-        if first is None:
-            conn.execute("UPDATE articles SET story_id = id WHERE id = ?", (article_id,))
-        conn.executemany(
-            "INSERT INTO story_bands (band, key, article_id) VALUES (?,?,?)",
-            [(band, key, article_id) for band, key in enumerate(keys)],
-        )
+        article_id = _insert_row(conn, article, first["story_id"] if first else None, keys)
         if score is not None:
             _write_score(conn, article_id, score)
     if first is not None:
@@ -535,33 +546,9 @@ def insert_articles_bulk(conn: sqlite3.Connection, items: Iterable[tuple[Article
     added = 0
     with transaction(conn):
         for article, score in items:
-            cur = conn.execute(
-                "INSERT OR IGNORE INTO articles (url, canonical_url, final_url, title, text, published, date_origin,"
-                " source, language, fingerprint, story_id, is_demo, fetched_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,NULL,?,?)",
-                (
-                    article.url,
-                    article.canonical_url,
-                    article.final_url or article.url,
-                    article.title,
-                    article.text,
-                    article.published.isoformat() if article.published else None,
-                    article.date_origin,
-                    article.source,
-                    article.language,
-                    article.fingerprint,
-                    int(article.is_demo),
-                    now_iso(),
-                ),
-            )
-            if cur.rowcount == 0:
+            article_id = _insert_row(conn, article, None, band_keys(article.fingerprint), or_ignore=True)
+            if article_id is None:
                 continue
-            article_id = cur.lastrowid
-            conn.execute("UPDATE articles SET story_id = id WHERE id = ?", (article_id,))
-            conn.executemany(
-                "INSERT INTO story_bands (band, key, article_id) VALUES (?,?,?)",
-                [(band, key, article_id) for band, key in enumerate(band_keys(article.fingerprint))],
-            )
             if score is not None:
                 _write_score(conn, article_id, score)
             added += 1
