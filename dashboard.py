@@ -64,11 +64,6 @@ def load_key_events():
     return load_events()
 
 
-def refresh_after_write() -> None:
-    """Drop cached reads after our own writes (belt and braces: the change token moves too)."""
-    st.cache_data.clear()
-
-
 def kept(key: str, default=None):
     """A page widget's last value: widgets of a page that is not shown lose their state, this copy stays."""
     return st.session_state.get(f"kept-{key}", default)
@@ -87,7 +82,6 @@ def run_ingest(label: str, work) -> None:
 
     report: IngestReport = work(progress)
     st.session_state["ingest_result"] = (label, report.summary(), views.outcomes_frame(report))
-    refresh_after_write()
     st.rerun()
 
 
@@ -99,7 +93,6 @@ if views.is_empty(DB) and "demo_removed" not in st.session_state:
     with st.spinner("Empty database: loading the bundled demo corpus (a few seconds)…"):
         load_demo(settings)
     st.session_state["demo_loaded"] = True
-    refresh_after_write()
 
 version = views.data_version(DB)
 frame = load_articles(DB, version)
@@ -132,7 +125,6 @@ with st.sidebar:
         if st.button("Remove demo articles", key="remove_demo"):
             st.session_state["demo_removed"] = remove_demo(settings)
             st.session_state.pop("demo_loaded", None)
-            refresh_after_write()
             st.rerun()
     if "demo_removed" in st.session_state:
         st.success(f"Removed {st.session_state['demo_removed']} demo articles; your own articles were kept.")
@@ -223,11 +215,9 @@ if articles.open:
                 save, undo = st.columns(2)
                 if save.button("Save correction", key="save_correction", disabled=choice == current):
                     views.save_correction(DB, chosen, choice)
-                    refresh_after_write()
                     st.rerun()
                 if current != views.NO_CORRECTION and undo.button("Undo correction", key="undo_correction"):
                     views.undo_correction(DB, chosen)
-                    refresh_after_write()
                     st.rerun()
 
 # ---------------------------------------------------------------- Add articles

@@ -11,7 +11,6 @@ import json
 import sqlite3
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from tqdm import tqdm
 
@@ -296,4 +295,4 @@ def _json(obj: object) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2)
 
 
-__all__ = ["Path", "main"]
+__all__ = ["main"]

@@ -37,6 +37,7 @@ from .extract import extract_article
 from .fetch import Fetcher, check_web_url
 from .inputs import BadRow
 from .models import Article, FetchFailure, Score, UrlRequest
+from .score import score_article
 from .settings import Settings
 
 STATUSES = ("stored", "present", "duplicate", "repeated", "failed")
@@ -83,13 +84,15 @@ class IngestReport:
 Progress = Callable[[int, int, Outcome], None]
 
 
-def _score(article: Article) -> Score | None:
-    # The scorer is a separate stage; ingest stores what it has (no placeholder numbers).
-    try:
-        from .score import score_article
-    except ImportError:
-        return None
-    return score_article(article.text, title=article.title, language=article.language or None)
+def _finisher(report: IngestReport, total: int, progress: Progress | None) -> Callable[[Outcome], None]:
+    """Records each outcome in ``report`` and tells ``progress`` (done, total, outcome)."""
+
+    def finish(outcome: Outcome) -> None:
+        report.outcomes.append(outcome)
+        if progress is not None:
+            progress(len(report.outcomes), total, outcome)
+
+    return finish
 
 
 def process_page(
@@ -114,7 +117,9 @@ def process_page(
     )
     if isinstance(result, FetchFailure):
         return result, None
-    return result, (_score(result) if score else None)
+    if not score:
+        return result, None
+    return result, score_article(result.text, title=result.title, language=result.language or None)
 
 
 def _worker_init() -> None:
@@ -242,22 +247,19 @@ def ingest_urls(
             continue
         seen.add(key)
         todo.append(replace(req, url=url))
-    known = store.known_urls(conn, [r.url for r in todo] + [canonicalize_url(r.url) for r in todo])
+    canonical = {r.url: canonicalize_url(r.url) for r in todo}
+    known = store.known_urls(conn, [*canonical, *canonical.values()])
     fresh = []
     for req in todo:
-        if req.url in known or canonicalize_url(req.url) in known:
-            article_id = store.find_article_id(conn, canonicalize_url(req.url)) or store.find_article_id(conn, req.url)
+        if req.url in known or canonical[req.url] in known:
+            article_id = store.find_article_id(conn, canonical[req.url]) or store.find_article_id(conn, req.url)
             pending_outcomes.append((Outcome(req.url, "present", "", article_id), None))
         else:
             fresh.append(req)
     total = len(pending_outcomes) + len(fresh)
     extractor = _Extractor(settings, len(fresh))  # before any thread starts (see _context)
     fetcher = Fetcher(settings)
-
-    def finish(outcome: Outcome) -> None:
-        report.outcomes.append(outcome)
-        if progress is not None:
-            progress(len(report.outcomes), total, outcome)
+    finish = _finisher(report, total, progress)
 
     for outcome, failure in pending_outcomes:
         if failure is not None:
@@ -345,17 +347,11 @@ def ingest_html(
     failed = list(failed)
     total = len(items) + len(failed)
     conn = store.connect(settings.db)
-
-    def finish(outcome: Outcome) -> None:
-        report.outcomes.append(outcome)
-        if progress is not None:
-            progress(len(report.outcomes), total, outcome)
-
+    finish = _finisher(report, total, progress)
     for outcome in failed:
         store.record_failure(conn, FetchFailure(outcome.url, outcome.detail, "input"))
         finish(outcome)
     extractor = _Extractor(settings, len(items))
-    lock = threading.Lock()
 
     def job(item: HtmlItem) -> tuple[Article | FetchFailure, Score | None]:
         result, score = extractor.run(item.content, "", "", None, None, None, is_demo, settings.score)
@@ -368,13 +364,10 @@ def ingest_html(
             result = replace(result, url=result.canonical_url, final_url=result.canonical_url)
         return result, score
 
-    def done(item: HtmlItem, res: tuple) -> None:
-        with lock:
-            finish(_store_result(conn, res[0].url, *res))
-
     try:
-        workers = 1 if extractor.pool is None else (settings.workers or os.cpu_count() or 1) * 2
-        _run_bounded(items, job, workers, done)
+        # two pages in flight per worker keep the workers busy; inline extraction takes one at a time
+        in_flight = 1 if extractor.pool is None else extractor.workers * 2
+        _run_bounded(items, job, in_flight, lambda item, res: finish(_store_result(conn, res[0].url, *res)))
     finally:
         extractor.close()
         conn.close()
