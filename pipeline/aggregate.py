@@ -1,9 +1,9 @@
 """Aggregate scored articles into a tension time series with Polars.
 
 Input: a frame with the columns of ``pipeline.store.ARTICLE_FRAME_SCHEMA`` (eager or lazy; never a
-database connection). Output: one row per period (and group), oldest first. The rules — what
-counts, how a story is deduplicated, what an override means — are in ``docs/aggregation.md``;
-the short version sits next to each constant below.
+database connection). Output: one row per period (and group), oldest first. The rules (what
+counts, how a story is deduplicated, what an override means) are in README.md under "The tension
+series and its exports"; the short version sits next to each constant below.
 """
 
 from __future__ import annotations
@@ -174,7 +174,7 @@ def _with_overrides(frame: pl.DataFrame | pl.LazyFrame, relevance_threshold: flo
     )
     relevant = pl.col("_stance_tension").is_not_null() | (pl.col("relevance") >= relevance_threshold).fill_null(False)
     return (
-        lf.join(story_overrides, on="_story", how="left", maintain_order="left")
+        lf.join(story_overrides, on="_story", how="left")
         .with_columns(
             pl.col("_excluded").fill_null(False),
             pl.coalesce("_stance_tension", "tension").alias("_tension"),
@@ -207,12 +207,16 @@ def _order_key() -> pl.Expr:
 
 def counted_articles(frame: pl.DataFrame | pl.LazyFrame, *, relevance_threshold: float = 0.3) -> pl.LazyFrame:
     """The articles that count in the series, one per story, with ``tension`` after overrides (lazy)."""
-    return (
-        _with_overrides(frame, relevance_threshold)
-        .filter(pl.col("_qualifies"))
-        .filter(_order_key() == _order_key().min().over("_story"))
-        .with_columns(pl.col("_tension").alias("tension"))
-    )
+    qualifying = _with_overrides(frame, relevance_threshold).filter(pl.col("_qualifies"))
+    # Most stories have one copy, and a per-story window over millions of rows is the costliest
+    # step, so it runs only on stories with several copies. Ids are unique, so a story with two or
+    # more copies has a copy whose id differs from the story's; a story none of whose copies has
+    # such an id has exactly one copy, which is its representative.
+    shared = pl.col("_story").filter(pl.col("_story") != pl.col("id")).unique().implode()
+    qualifying = qualifying.with_columns(pl.col("_story").is_in(shared).alias("_shared"))
+    single = qualifying.filter(~pl.col("_shared"))
+    several = qualifying.filter(pl.col("_shared")).filter(_order_key() == _order_key().min().over("_story"))
+    return pl.concat([single, several]).with_columns(pl.col("_tension").alias("tension")).drop("_shared")
 
 
 def article_table(frame: pl.DataFrame | pl.LazyFrame, *, relevance_threshold: float = 0.3) -> pl.DataFrame:
@@ -351,9 +355,11 @@ def aggregate(
     if by:  # a missing group is labelled after grouping, on the small frame
         counted = counted.with_columns(pl.col(by).fill_null(""))
     # Materialise the counted articles once (only the columns needed): the statistics and the
-    # evidence both read them, and the story dedupe is the costliest step.
+    # evidence both read them, and the story dedupe is the costliest step. The in-memory engine
+    # runs this filter-and-window plan faster than the streaming one (0.32 s against 0.45 s at
+    # 10M rows); the grouping below is the other way round (benchmarks/README.md).
     needed = ["id", "published", "tension", "sentiment", "top_evidence", "top_evidence_weight", *keys[1:]]
-    counted = counted.select(needed).collect().lazy()
+    counted = counted.select(needed).collect(engine="in-memory").lazy()
     stats = _with_interval(_period_stats(counted, every, keys, tension_threshold).collect())
     if by:
         stats = stats.with_columns(pl.col(by).replace("", UNKNOWN_GROUP))
