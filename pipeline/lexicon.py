@@ -21,6 +21,7 @@ from .patterns import Pattern, PatternMatcher, normalise_word, parse_pattern
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicons"
 
 CUE, RELATION, NEGATOR, POST_NEGATOR = "cue", "relation", "negator", "post_negator"
+REFUSAL = "refusal"  # "... is not on the agenda": turns down what the clause before it proposed
 OFFTOPIC = "offtopic"
 CONCESSIVE, POST_CONCESSIVE = "concessive", "post_concessive"
 BACKGROUND, CONTRAST = "background", "contrast"
@@ -55,6 +56,7 @@ class CueSet:
     negative_suffixes: tuple[str, ...] = ()
     negative_verb: re.Pattern[str] | None = None  # a token matching it negates the cues just before
     concessive_window: int = 8
+    refusal_window: int = 8  # how many words before a refusal the proposal it turns down may end
 
 
 def _parse_cues(data: dict, language: str) -> CueSet:
@@ -73,6 +75,7 @@ def _parse_cues(data: dict, language: str) -> CueSet:
     kinds = (
         (NEGATOR, "negators"),
         (POST_NEGATOR, "post_negators"),
+        (REFUSAL, "refusals"),
         (CONCESSIVE, "concessives"),
         (POST_CONCESSIVE, "post_concessives"),
         (BACKGROUND, "background"),
@@ -91,6 +94,7 @@ def _parse_cues(data: dict, language: str) -> CueSet:
         negative_suffixes=tuple(normalise_word(s) for s in data.get("negative_suffixes", [])),
         negative_verb=re.compile(data["negative_verb"]) if data.get("negative_verb") else None,
         concessive_window=int(data.get("concessive_window", 8)),
+        refusal_window=int(data.get("refusal_window", 8)),
     )
 
 

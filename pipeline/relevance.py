@@ -10,8 +10,8 @@ weighted by the link; relevance adds the links up with the title counted and sca
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from .actors import BOTH, OTHER, SIDE_A, SIDE_B, WEAK_A, WEAK_B
 
@@ -60,6 +60,36 @@ def _sides(facts: SentenceFacts, named: _Named) -> tuple[bool, bool]:
     a = SIDE_A in facts.names or (WEAK_A in facts.names and named.a and strong) or both
     b = SIDE_B in facts.names or (WEAK_B in facts.names and named.b and strong) or both
     return a, b
+
+
+def _pair_named(sentences: Sequence[SentenceFacts], order: Iterable[int]) -> bool | None:
+    """Walking the sentences in ``order``: is the first pair of parties met the watched pair (True),
+    another pair (False), or is there none (None)? A sentence naming both sides outside a list
+    settles it at once; otherwise the first two distinct parties (side a, side b, a third party)."""
+    seen: set[str] = set()
+    for j in order:
+        names = sentences[j].names
+        if SIDE_A in names and SIDE_B in names and not sentences[j].listed:
+            return True
+        seen |= {kind for kind in (SIDE_A, SIDE_B, OTHER) if kind in names}
+        if len(seen) >= 2:
+            return seen == {SIDE_A, SIDE_B}
+    return None
+
+
+def resolve_both(sentences: Sequence[SentenceFacts]) -> list[SentenceFacts]:
+    """The sentences, with "the two countries" (and the like) read as a third party where it means
+    another pair: the piece opens on another pair ("Kazakhstan and China agree ...") and the nearest
+    parties before it (after it, when it comes first) are not the watched pair either. Otherwise
+    the phrase keeps meaning the pair."""
+    out = list(sentences)
+    if _pair_named(sentences, range(len(sentences))) is not False:
+        return out
+    for i, facts in enumerate(sentences):
+        nearest = [*range(i, -1, -1), *range(i + 1, len(sentences))]
+        if BOTH in facts.names and _pair_named(sentences, nearest) is False:
+            out[i] = replace(facts, names=(facts.names - {BOTH}) | {OTHER})
+    return out
 
 
 def links(sentences: Sequence[SentenceFacts]) -> list[float]:

@@ -15,11 +15,11 @@ from .actors import actor_matcher, find_actors, in_a_list
 from .language import detect_language
 from .lexicon import VaderSentiment, cue_matcher, cue_set, curated_languages, sentiment_model
 from .models import Evidence, Score
-from .relevance import SentenceFacts, links, relevance
+from .relevance import SentenceFacts, links, relevance, resolve_both
 from .sentences import split_sentences, token_spans, tokenize
 from .stance import sentence_stance
 
-SCORER_VERSION = "stance-1.5"
+SCORER_VERSION = "stance-1.6"
 
 MAX_CHARS = 100_000  # longer inputs are scored on their first 100 000 characters
 MAX_EVIDENCE = 8
@@ -108,6 +108,7 @@ def _score(text: object, title: object = "", language: str | None = None) -> Sco
                 SentenceFacts(kinds, listed, stance.stance, stance.relation, stance.cues, stance.offtopic, is_title)
             )
 
+    facts = resolve_both(facts)
     sentence_links = links(facts)
     relevance_value = relevance(facts, sentence_links)
 

@@ -3,7 +3,9 @@
 A cooperation cue counts towards cooperation (negative tension), a conflict cue towards tension.
 Negation turns a cooperation cue into tension ("did not support", "nie poparła", "не поддержал",
 "қолдамады") and softens a conflict cue into a small lean towards cooperation ("no tension",
-"denied any rift"). Whether the sentence is about the pair at all is decided elsewhere (relevance).
+"denied any rift"). A refusal after a proposal ("joining the Union State is not on the agenda",
+"не стоит на повестке дня") negates the cooperation cues of the clause before it. Whether the
+sentence is about the pair at all is decided elsewhere (relevance).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from .lexicon import (
     OFFTOPIC,
     POST_CONCESSIVE,
     POST_NEGATOR,
+    REFUSAL,
     RELATION,
     CueSet,
 )
@@ -58,6 +61,7 @@ def sentence_stance(tokens: Sequence[str], matches: Sequence[Match], cues: CueSe
     """Score one tokenized sentence from its cue matches."""
     negator_spans = [(m.start, m.end) for m in matches if m.pattern.kind == NEGATOR]
     post_starts = [m.start for m in matches if m.pattern.kind == POST_NEGATOR]
+    refusal_starts = [m.start for m in matches if m.pattern.kind == REFUSAL]
     if cues.negative_verb is not None:
         post_starts += [i for i, t in enumerate(tokens) if cues.negative_verb.match(t)]
     window, post_window = cues.negation_window, cues.post_negation_window
@@ -108,6 +112,8 @@ def sentence_stance(tokens: Sequence[str], matches: Sequence[Match], cues: CueSe
             negated = any(match.end <= s < match.end + post_window for s in post_starts)
         if not negated:
             negated = _suffix_negated(tokens, match, cues.negative_suffixes)
+        if not negated and weight < 0:  # "joining the Union State is not on the agenda"
+            negated = any(match.end <= s < match.end + cues.refusal_window for s in refusal_starts)
         if negated:
             weight = weight * (NEGATED_COOPERATION if weight < 0 else NEGATED_CONFLICT)
         stance += weight

@@ -82,6 +82,69 @@ def test_kazakhstan_china_trade_is_off_topic():
     assert s.relevance <= 0.2
 
 
+@pytest.mark.parametrize(
+    ("partner", "title"),
+    [
+        ("China", "Kazakhstan and China agree new rail crossing"),
+        ("Russia", "Kazakhstan and Russia agree new rail crossing"),
+    ],
+)
+def test_the_two_countries_means_the_pair_the_piece_is_about(partner, title):
+    text = (
+        f"Kazakhstan and {partner} signed an agreement on Monday to build a new railway crossing. "
+        "The line is expected to double freight between the two countries by 2030, and both sides "
+        "agreed to cut border waiting times. Since 2022 many shippers have avoided routes through "
+        "Russia, and traffic through Kazakhstan to the Caspian ports has grown."
+    )
+    s = score_article(text, title=title)
+    if partner == "China":  # Russia is background: "the two countries" are Kazakhstan and China
+        assert s.relevance < 0.3
+    else:
+        assert s.relevance >= 0.5 and s.tension < -0.2
+
+
+def test_the_two_countries_keeps_the_pair_when_the_lede_names_it():
+    from pipeline.actors import BOTH, OTHER, SIDE_A, SIDE_B
+    from pipeline.relevance import SentenceFacts, resolve_both
+
+    def facts(*names):
+        return SentenceFacts(frozenset(names), False, 0.0, 0.0, 0)
+
+    # Lede on the pair; a list of rival bidders in between; a Russian official on "both countries".
+    story = [facts(SIDE_A, SIDE_B), facts(OTHER), facts(SIDE_B, BOTH)]
+    assert resolve_both(story) == story
+    # Lede on Kazakhstan and China: the phrase right after them means them, not Russia.
+    other = [facts(SIDE_A, OTHER), facts(BOTH), facts(SIDE_A, SIDE_B)]
+    assert resolve_both(other)[1].names == frozenset({OTHER})
+    assert resolve_both(other)[2] == other[2]
+
+
+@pytest.mark.parametrize(
+    ("proposed", "refused"),
+    [
+        (
+            "Kazakhstan's joining the Union State with Russia is being prepared, Tokayev's spokesman said.",
+            "Kazakhstan's joining the Union State with Russia is not on the agenda, Tokayev's spokesman said.",
+        ),
+        (
+            "Вступление Казахстана в Союзное государство с Россией готовится, заявил Желдибай.",
+            "Вступление Казахстана в Союзное государство с Россией не стоит на повестке дня, заявил Желдибай.",
+        ),
+        (
+            "Przystąpienie Kazachstanu do Państwa Związkowego z Rosją jest przygotowywane, powiedział rzecznik.",
+            "Przystąpienie Kazachstanu do Państwa Związkowego z Rosją nie wchodzi w grę, powiedział rzecznik.",
+        ),
+        (
+            "Қазақстанның Ресеймен Одақтас мемлекетке кіру мәселесі дайындалуда, деді Желдібай.",
+            "Қазақстанның Ресеймен Одақтас мемлекетке кіру мәселесі күн тәртібінде тұрған жоқ, деді Желдібай.",
+        ),
+    ],
+)
+def test_a_refusal_turns_down_the_proposal_before_it(proposed, refused):
+    assert score_article(refused).tension > 0
+    assert score_article(refused).tension > score_article(proposed).tension
+
+
 def test_relationship_article_is_relevant():
     s = score_article(
         "Putin arrived in Astana on a state visit. Tokayev and Putin signed a joint statement on "
