@@ -145,6 +145,17 @@ def test_a_refusal_turns_down_the_proposal_before_it(proposed, refused):
     assert score_article(refused).tension > score_article(proposed).tension
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Дружба России и Казахстана крепка, и об этом не стоит забывать, заявил Токаев.",
+        "Kazakhstan and Russia signed a partnership agreement; prices were not discussed.",
+    ],
+)
+def test_ordinary_negation_after_cooperation_is_not_a_refusal(text):
+    assert score_article(text).tension < 0
+
+
 def test_relationship_article_is_relevant():
     s = score_article(
         "Putin arrived in Astana on a state visit. Tokayev and Putin signed a joint statement on "
