@@ -222,9 +222,10 @@ def known_urls(conn: sqlite3.Connection, urls: Iterable[str]) -> set[str]:
     return found & set(wanted)
 
 
-def _story_for(conn: sqlite3.Connection, fp: str, keys: list[int]) -> sqlite3.Row | None:
+def _same_story(conn: sqlite3.Connection, fp: str, keys: list[int]) -> list[sqlite3.Row]:
+    """The stored articles whose text is the same story as fingerprint ``fp``, lowest id first."""
     if not keys:
-        return None
+        return []
     clause = " OR ".join("(b.band = ? AND b.key = ?)" for _ in keys)
     params = [v for band, key in enumerate(keys) for v in (band, key)]
     rows = conn.execute(
@@ -232,10 +233,7 @@ def _story_for(conn: sqlite3.Connection, fp: str, keys: list[int]) -> sqlite3.Ro
         f"JOIN articles a ON a.id = b.article_id WHERE {clause} ORDER BY a.id",
         params,
     ).fetchall()
-    for row in rows:
-        if similarity(fp, row["fingerprint"]) >= SAME_STORY:
-            return row
-    return None
+    return [row for row in rows if similarity(fp, row["fingerprint"]) >= SAME_STORY]
 
 
 def _insert_row(
@@ -278,19 +276,27 @@ def _insert_row(
 def insert_article(conn: sqlite3.Connection, article: Article, score: Score | None = None) -> StoredArticle:
     """Store an article (and its score) in one transaction; idempotent on the canonical URL.
 
-    A text whose fingerprint matches an earlier article's is stored too, linked to that story.
+    A text whose fingerprint matches an earlier article's is stored too, linked to that story; when
+    it matches copies of several stories, they are merged into the earliest one, so the stories
+    are the same whatever order the copies arrive in.
     """
     keys = band_keys(article.fingerprint)
     with transaction(conn):
         row = conn.execute("SELECT id FROM articles WHERE canonical_url = ?", (article.canonical_url,)).fetchone()
         if row:
             return StoredArticle(row[0], "present")
-        first = _story_for(conn, article.fingerprint, keys)
-        article_id = _insert_row(conn, article, first["story_id"] if first else None, keys)
+        matches = _same_story(conn, article.fingerprint, keys)
+        stories = sorted({row["story_id"] for row in matches})
+        article_id = _insert_row(conn, article, stories[0] if stories else None, keys)
+        if len(stories) > 1:
+            # The new copy is close to copies stored as different stories (A ~ B and B ~ C, but
+            # A and C further apart): they are one story, whatever order they arrived in.
+            marks = ",".join("?" * (len(stories) - 1))
+            conn.execute(f"UPDATE articles SET story_id = ? WHERE story_id IN ({marks})", stories)
         if score is not None:
             _write_score(conn, article_id, score)
-    if first is not None:
-        return StoredArticle(article_id, "duplicate", story_of=first["url"])
+    if matches:
+        return StoredArticle(article_id, "duplicate", story_of=matches[0]["url"])
     return StoredArticle(article_id, "stored")
 
 

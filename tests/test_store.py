@@ -103,3 +103,26 @@ def test_the_current_scorer_versions_score_wins_over_a_newer_timestamp(tmp_path)
     store.write_scores(conn, [(saved.id, Score(-0.5, 0.0, 0.5, "en", version="zz-experimental"))])
     assert store.current_score(conn, saved.id).version == SCORER_VERSION
     assert store.articles_frame(conn).get_column("scorer_version").to_list() == [SCORER_VERSION]
+
+
+def test_near_copies_form_one_story_whatever_order_they_arrive_in(tmp_path):
+    """A ~ B and B ~ C while A and C are further apart (a story edited twice): one story, in every
+    arrival order, including A and C first, which start two stories that B then joins."""
+    import itertools
+    from dataclasses import replace
+
+    from pipeline.dedupe import SAME_STORY, fingerprint, similarity
+
+    words = [f"w{n}" for n in range(140)]
+    texts = {"a": " ".join(words[0:100]), "b": " ".join(words[20:120]), "c": " ".join(words[40:140])}
+    prints = {name: fingerprint(text) for name, text in texts.items()}
+    assert similarity(prints["a"], prints["b"]) >= SAME_STORY and similarity(prints["b"], prints["c"]) >= SAME_STORY
+    assert similarity(prints["a"], prints["c"]) < SAME_STORY
+    for n, order in enumerate(itertools.permutations("abc")):
+        conn = store.connect(tmp_path / f"{n}.sqlite")
+        for name in order:
+            base = article(ord(name) - ord("a"))
+            store.insert_article(conn, replace(base, text=texts[name], fingerprint=prints[name]))
+        stories = conn.execute("SELECT story_id, MIN(id) FROM articles GROUP BY story_id").fetchall()
+        assert len(stories) == 1, order
+        assert stories[0][0] == stories[0][1]  # the story id is its first stored copy's id
