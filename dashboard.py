@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pipeline import views
+from pipeline import jobs, views
 from pipeline.actors import check_pair
 from pipeline.charts import trend_figure
 from pipeline.demo import DEMO_LABEL, load_demo, load_events, remove_demo
-from pipeline.ingest import HtmlItem, IngestReport, ingest_html, ingest_urls
+from pipeline.ingest import HtmlItem, ingest_html, ingest_urls
 from pipeline.inputs import InputError, read_url_text
 from pipeline.settings import load_settings
 
@@ -74,14 +74,32 @@ def keep(key: str, value) -> None:
 
 
 def run_ingest(label: str, work) -> None:
-    """Run an ingest with a progress bar, keep its report for the results table, and rerun."""
-    bar = st.progress(0.0, text=f"{label}: starting…")
+    """Start an ingest in the background (see ``pipeline.jobs``); one at a time per browser session."""
+    running = st.session_state.get("ingest_job")
+    if running is not None and not running.finished:
+        st.warning(views.escape_markdown(f"{running.label} is still running; start the next one when it is done."))
+        return
+    st.session_state.pop("ingest_result", None)
+    st.session_state.pop("ingest_error", None)
+    st.session_state["ingest_job"] = jobs.start(label, work)
+    st.rerun()
 
-    def progress(done: int, total: int, outcome) -> None:
-        bar.progress(done / total if total else 1.0, text=f"{label}: {done} of {total} done")
 
-    report: IngestReport = work(progress)
-    st.session_state["ingest_result"] = (label, report.summary(), views.outcomes_frame(report))
+@st.fragment(run_every=1.0)
+def ingest_progress() -> None:
+    """The running ingest's progress bar, redrawn every second on whatever page is open; when the job
+    ends, its results go to the "Add articles" page and the whole page reruns to show the new data."""
+    job = st.session_state.get("ingest_job")
+    if job is None:
+        return
+    if not job.finished:
+        st.progress(job.fraction, text=views.escape_markdown(job.status()))
+        return
+    del st.session_state["ingest_job"]
+    if job.error:
+        st.session_state["ingest_error"] = f"{job.label} stopped: {job.error}. What was stored before stays stored."
+    else:
+        st.session_state["ingest_result"] = (job.label, job.report.summary(), views.outcomes_frame(job.report))
     st.rerun()
 
 
@@ -106,6 +124,8 @@ st.caption(
     f"{views.plural(frame.height, 'article')} in the database ({demo_articles} demo) · {views.escape_markdown(DB)}"
     + (f" · {DEMO_LABEL}" if demo_articles else "")
 )
+if "ingest_job" in st.session_state:
+    ingest_progress()
 
 # ---------------------------------------------------------------- sidebar: filters and the demo
 
@@ -224,6 +244,8 @@ if articles.open:
 
 if add.open:
     with add:
+        if "ingest_error" in st.session_state:
+            st.error(views.escape_markdown(st.session_state["ingest_error"]))
         if "ingest_result" in st.session_state:
             label, summary, outcomes = st.session_state["ingest_result"]
             st.success(views.escape_markdown(f"{label} finished: {summary}."))

@@ -436,13 +436,22 @@ def _served(server: TestServer) -> list[str]:
     return [server.url("/calm"), server.url("/tense"), server.url("/missing")]
 
 
+def finish_ingest(at: AppTest, timeout: float = 60.0) -> AppTest:
+    """Wait for the background ingest the last click started, then rerun the page, which collects it."""
+    if "ingest_job" in at.session_state:
+        assert at.session_state["ingest_job"].wait(timeout), "the ingest did not finish in time"
+    at.run()
+    assert "ingest_job" not in at.session_state
+    return at
+
+
 def test_pasted_urls_are_fetched_stored_and_charted(demo_app, demo_db, server):
     before = len(articles_in(demo_db))
     counted = counted_here(demo_app)
     urls = _served(server)
     open_page(demo_app, "Add articles")
     demo_app.text_area(key="pasted_urls").input("\n".join(urls))
-    demo_app.button(key="FormSubmitter:paste_form-Fetch and store").click().run()
+    finish_ingest(demo_app.button(key="FormSubmitter:paste_form-Fetch and store").click().run())
     no_exception(demo_app)
     assert any("Pasted URLs finished: 2 stored" in unescaped(s.value) for s in demo_app.success)
     results = {r["input"]: r for r in table(demo_app).iter_rows(named=True)}
@@ -454,8 +463,31 @@ def test_pasted_urls_are_fetched_stored_and_charted(demo_app, demo_db, server):
 
     open_page(demo_app, "Add articles")
     demo_app.text_area(key="pasted_urls").input(urls[0])
-    demo_app.button(key="FormSubmitter:paste_form-Fetch and store").click().run()
+    finish_ingest(demo_app.button(key="FormSubmitter:paste_form-Fetch and store").click().run())
     assert table(demo_app)["result"].to_list() == ["already present"]
+
+
+def test_clicks_during_an_ingest_do_not_stop_it(demo_app, demo_db, server):
+    """Streamlit stops a script run on every click; the ingest runs in its own thread, so moving a
+    filter and switching pages while it fetches neither stops it nor loses its results table."""
+    before = len(articles_in(demo_db))
+    urls = _served(server)[:2]
+    server.routes["/tense"] = Reply(body=server.routes["/tense"].body, delay=3.0)  # still fetching below
+    open_page(demo_app, "Add articles")
+    demo_app.text_area(key="pasted_urls").input("\n".join(urls))
+    demo_app.button(key="FormSubmitter:paste_form-Fetch and store").click().run()
+    job = demo_app.session_state["ingest_job"]
+    assert not job.finished
+    assert [p.proto.text for p in demo_app.get("progress")], "no progress bar while the ingest runs"
+    demo_app.sidebar.radio(key="freq").set_value("month").run()  # a click: the script run restarts
+    open_page(demo_app, "Trend")
+    no_exception(demo_app)
+    assert demo_app.get("progress"), "the progress bar is shown on the other page too"
+    finish_ingest(demo_app)
+    open_page(demo_app, "Add articles")
+    assert any("Pasted URLs finished: 2 stored" in unescaped(s.value) for s in demo_app.success)
+    assert table(demo_app)["result"].to_list() == ["stored", "stored"]
+    assert len(articles_in(demo_db)) == before + 2
 
 
 def test_address_guard_refusals_show_as_failures(demo_app, demo_db, server, monkeypatch):
@@ -463,7 +495,7 @@ def test_address_guard_refusals_show_as_failures(demo_app, demo_db, server, monk
     url = _served(server)[0]
     open_page(demo_app, "Add articles")
     demo_app.text_area(key="pasted_urls").input(url)
-    demo_app.button(key="FormSubmitter:paste_form-Fetch and store").click().run()
+    finish_ingest(demo_app.button(key="FormSubmitter:paste_form-Fetch and store").click().run())
     no_exception(demo_app)
     result = table(demo_app).row(0, named=True)
     assert result["result"] == "failed" and result["detail"].startswith("refused: 127.0.0.1")
@@ -476,7 +508,7 @@ def test_uploaded_url_list_and_saved_pages_are_stored(demo_app, demo_db, server)
     open_page(demo_app, "Add articles")
     listing = "url,date,source\n" + f"{urls[0]},2024-03-05,Own Wire\n{urls[1]},,\n"
     demo_app.file_uploader(key="url_file").set_value(("mine.csv", listing.encode(), "text/csv")).run()
-    demo_app.button(key="fetch_list").click().run()
+    finish_ingest(demo_app.button(key="fetch_list").click().run())
     no_exception(demo_app)
     assert any("URL list mine.csv finished: 2 stored" in unescaped(s.value) for s in demo_app.success)
     stored = [a for a in articles_in(demo_db) if a["url"] == urls[0]]
@@ -489,7 +521,7 @@ def test_uploaded_url_list_and_saved_pages_are_stored(demo_app, demo_db, server)
     ]
     page = article_html("Tokayev and Putin discuss gas", gas, date="2024-04-01", canonical="https://own.example/g")
     demo_app.file_uploader(key="html_files").set_value([("gas.html", page.encode(), "text/html")]).run()
-    demo_app.button(key="store_pages").click().run()
+    finish_ingest(demo_app.button(key="store_pages").click().run())
     no_exception(demo_app)
     assert any("Saved pages finished: 1 stored" in unescaped(s.value) for s in demo_app.success)
     assert len(articles_in(demo_db)) == before + 3
@@ -509,6 +541,7 @@ def test_bad_upload_gets_a_clear_message_and_stores_nothing(demo_app, demo_db, n
     open_page(demo_app, "Add articles")
     demo_app.file_uploader(key="url_file").set_value((name, content, "text/plain")).run()
     demo_app.button(key="fetch_list").click().run()
+    assert "ingest_job" not in demo_app.session_state  # nothing to fetch: no background job
     no_exception(demo_app)
     errors = [e.value for e in demo_app.error]  # markdown source: the file's text is escaped
     assert any(
