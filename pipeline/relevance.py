@@ -23,6 +23,7 @@ LINK_ONE_SIDE = 0.35  # one side, the other named elsewhere in the piece
 LINK_ONE_SIDE_ALONE = 0.15  # one side, the other side nowhere in the piece
 LINK_THIRD_PARTY = 0.1  # one side with a third party: another relationship
 LINK_ANAPHORA = 0.3  # no names, right after a sentence naming both
+TOPICAL_SHARE = 0.25  # from this share of body sentences about sport, weather, leisure, the piece is about them
 LINK_LIST = 0.3  # both sides, but in a list of several countries ("Russia, Belarus, Kazakhstan ...")
 
 
@@ -133,6 +134,11 @@ def links(sentences: Sequence[SentenceFacts]) -> list[float]:
     return out
 
 
+def _leisure(facts: SentenceFacts) -> bool:
+    """Sport, weather, leisure: unless the sentence is more about stance than about the match."""
+    return bool(facts.offtopic) and facts.offtopic >= facts.cues
+
+
 def relevance(sentences: Sequence[SentenceFacts], sentence_links: Sequence[float]) -> float:
     """How much the piece is about the relationship, in [0, 1]."""
     named = _named(sentences)
@@ -144,8 +150,7 @@ def relevance(sentences: Sequence[SentenceFacts], sentence_links: Sequence[float
         if link <= 0:
             continue
         relational = facts.cues > 0 or facts.relation > 0
-        # Sport, weather, leisure: unless the sentence is more about stance than about the match.
-        leisure = 0.3 if facts.offtopic and facts.offtopic >= facts.cues else 1.0
+        leisure = 0.3 if _leisure(facts) else 1.0
         a, b = _sides(facts, named)
         if a and b:
             gain = (1.5 if relational else 0.5) * leisure
@@ -162,6 +167,12 @@ def relevance(sentences: Sequence[SentenceFacts], sentence_links: Sequence[float
         evidence += gain
     if not (named.a and named.b):
         evidence *= 0.4
+    # A piece where many sentences are about the match, the weather or the concert is about that,
+    # even in its sentences without such words ("Power companies in both countries warned ...").
+    # Only sentences with no stance word count: "denied entry to a pop singer" is about the pair.
+    topical = sum(1 for f in sentences if not f.is_title and f.offtopic and not f.cues) / max(body, 4)
+    if topical >= TOPICAL_SHARE:
+        evidence *= 1.0 - topical
     density = evidence / max(body, 4)
     value = (1.0 - math.exp(-evidence / 2.0)) * min(1.0, 0.3 + 2.5 * density)
     return max(0.0, min(1.0, value))

@@ -156,6 +156,26 @@ def test_ordinary_negation_after_cooperation_is_not_a_refusal(text):
     assert score_article(text).tension < 0
 
 
+def test_a_weather_piece_naming_both_countries_is_not_about_their_relations():
+    s = score_article(
+        "Meteorologists expect a heatwave across southern Russia and western Kazakhstan this week. "
+        "Temperatures in Atyrau and Astrakhan could reach 44 degrees Celsius, the forecast says. "
+        "Drought has already cut the wheat harvest in the Volga region. "
+        "Power companies in Kazakhstan and Russia expect record demand for electricity and asked customers "
+        "to save energy."
+    )
+    assert s.relevance < 0.3  # the last sentence alone would make it relevant (0.56 without the piece-level rule)
+
+
+def test_a_ban_on_a_singer_is_still_about_the_pair():
+    s = score_article(
+        "Kazakhstan has banned a Russian singer who performed for troops in occupied Ukraine. "
+        "Moscow called the ban an unfriendly step and summoned the Kazakh ambassador. "
+        "The singer's concert in Almaty was cancelled."
+    )
+    assert s.relevance >= 0.5 and s.tension > 0.2
+
+
 def test_relationship_article_is_relevant():
     s = score_article(
         "Putin arrived in Astana on a state visit. Tokayev and Putin signed a joint statement on "
