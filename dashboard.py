@@ -99,7 +99,13 @@ def ingest_progress() -> None:
     if job.error:
         st.session_state["ingest_error"] = f"{job.label} stopped: {job.error}. What was stored before stays stored."
     else:
-        st.session_state["ingest_result"] = (job.label, job.report.summary(), views.outcomes_frame(job.report))
+        failed_all = job.report.count("failed") == len(job.report.outcomes)
+        st.session_state["ingest_result"] = (
+            job.label,
+            job.report.summary(),
+            views.outcomes_frame(job.report),
+            failed_all,
+        )
     st.rerun()
 
 
@@ -108,7 +114,7 @@ def ingest_progress() -> None:
 st.title("Kazakhstan–Russia barometer")
 if views.is_empty(DB) and "demo_removed" not in st.session_state:
     # A spinner, not a progress bar: no Streamlit call during the load, so a rerun cannot cut it short.
-    with st.spinner("Empty database: loading the bundled demo corpus (a few seconds)…"):
+    with st.spinner("Empty database: loading and scoring the bundled demo corpus (15–20 seconds)…"):
         load_demo(settings)
     st.session_state["demo_loaded"] = True
 
@@ -159,7 +165,7 @@ if trend.open:
         counted = views.counted_in(series)
         st.caption(
             f"Mean tension per {freq} with its 95% interval (band and whiskers), articles per {freq} as bars "
-            f"(right axis), spikes as red triangles, key events as dashed lines. {counted} articles count here: "
+            f"(right axis), spikes as red triangles, key events as dotted lines. {counted} articles count here: "
             "relevant, dated, each story once. Hover a period for its strongest evidence sentence."
         )
         if counted:
@@ -247,8 +253,12 @@ if add.open:
         if "ingest_error" in st.session_state:
             st.error(views.escape_markdown(st.session_state["ingest_error"]))
         if "ingest_result" in st.session_state:
-            label, summary, outcomes = st.session_state["ingest_result"]
-            st.success(views.escape_markdown(f"{label} finished: {summary}."))
+            label, summary, outcomes, failed_all = st.session_state["ingest_result"]
+            line = views.escape_markdown(f"{label} finished: {summary}.")
+            if failed_all:  # nothing stored: not a success, whatever the batch itself did right
+                st.warning(line + " Nothing was stored; the table says why for each input.")
+            else:
+                st.success(line)
             st.dataframe(outcomes, hide_index=True, key="ingest_outcomes")
 
         st.subheader("Paste URLs")

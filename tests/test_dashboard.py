@@ -490,6 +490,15 @@ def test_clicks_during_an_ingest_do_not_stop_it(demo_app, demo_db, server):
     assert len(articles_in(demo_db)) == before + 2
 
 
+def test_a_batch_where_every_input_failed_is_a_warning_not_a_success(demo_app, server):
+    open_page(demo_app, "Add articles")
+    demo_app.text_area(key="pasted_urls").input(f"{server.url('/missing')}\nnot-a-web-address")
+    finish_ingest(demo_app.button(key="FormSubmitter:paste_form-Fetch and store").click().run())
+    assert not demo_app.success
+    assert any("Nothing was stored" in unescaped(w.value) for w in demo_app.warning)
+    assert table(demo_app)["result"].to_list() == ["failed", "failed"]
+
+
 def test_address_guard_refusals_show_as_failures(demo_app, demo_db, server, monkeypatch):
     monkeypatch.setenv("BAROMETER_ALLOW_PRIVATE", "0")
     url = _served(server)[0]
