@@ -57,6 +57,7 @@ class CueSet:
     negative_verb: re.Pattern[str] | None = None  # a token matching it negates the cues just before
     concessive_window: int = 8
     refusal_window: int = 8  # how many words before a refusal the proposal it turns down may end
+    refusal_stops: frozenset[str] = frozenset()  # words a refusal does not reach across ("and", "but")
 
 
 def _parse_cues(data: dict, language: str) -> CueSet:
@@ -95,6 +96,7 @@ def _parse_cues(data: dict, language: str) -> CueSet:
         negative_verb=re.compile(data["negative_verb"]) if data.get("negative_verb") else None,
         concessive_window=int(data.get("concessive_window", 8)),
         refusal_window=int(data.get("refusal_window", 8)),
+        refusal_stops=frozenset(normalise_word(w) for w in data.get("refusal_stops", [])),
     )
 
 
@@ -110,6 +112,7 @@ def cue_set(language: str) -> CueSet:
         negation_window=max((p.negation_window for p in parts), default=3),
         post_negation_window=max((p.post_negation_window for p in parts), default=0),
         negative_suffixes=(),
+        refusal_stops=frozenset().union(*(p.refusal_stops for p in parts)),
     )
 
 

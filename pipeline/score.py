@@ -66,6 +66,18 @@ def _clean(value: object) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:\u2013\u2014]|\s-\s")
+
+
+def _clause_starts(sentence: str) -> tuple[int, ...]:
+    """Indices of the tokens that open a new clause: a comma, semicolon, colon or dash before them."""
+    spans = token_spans(sentence)
+    lowered = sentence.lower()
+    return tuple(
+        i for i in range(1, len(spans)) if _CLAUSE_BREAK.search(lowered, spans[i - 1][1], spans[i][0]) is not None
+    )
+
+
 def _neutral(language: str) -> Score:
     return Score(
         tension=0.0,
@@ -97,7 +109,7 @@ def _score(text: object, title: object = "", language: str | None = None) -> Sco
             if not tokens:
                 continue
             names = find_actors(tokens, actors)
-            stance = sentence_stance(tokens, cue_matcher_.find(tokens), cues)
+            stance = sentence_stance(tokens, cue_matcher_.find(tokens), cues, _clause_starts(sentence))
             kinds = frozenset(m.pattern.kind for m in names)
             listed = in_a_list(names, sentence, token_spans(sentence)) if len(names) >= 3 else False
             sentences.append(sentence)

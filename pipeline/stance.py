@@ -57,11 +57,35 @@ def _suffix_negated(tokens: Sequence[str], match: Match, suffixes: Sequence[str]
     return any(rest.startswith(suffix) and rest[len(suffix) : len(suffix) + 1] != "н" for suffix in suffixes)
 
 
-def sentence_stance(tokens: Sequence[str], matches: Sequence[Match], cues: CueSet) -> SentenceStance:
-    """Score one tokenized sentence from its cue matches."""
+def _refused(match: Match, refusal_starts: Sequence[int], stops: Sequence[bool], window: int) -> bool:
+    """A refusal up to ``window`` words after a cooperation cue turns it down, when nothing stands
+    between them: no clause break ("expand cooperation, and a break is out of the question") and no
+    conflict word or negator ("sanctions against Moscow are off the table")."""
+    for start in refusal_starts:
+        if match.end <= start < match.end + window and not any(stops[match.end : start + 1]):
+            return True
+    return False
+
+
+def sentence_stance(
+    tokens: Sequence[str], matches: Sequence[Match], cues: CueSet, clause_starts: Sequence[int] = ()
+) -> SentenceStance:
+    """Score one tokenized sentence from its cue matches. ``clause_starts``: indices of the tokens
+    that open a new clause (after a comma, semicolon, colon or dash), which a refusal does not cross."""
     negator_spans = [(m.start, m.end) for m in matches if m.pattern.kind == NEGATOR]
     post_starts = [m.start for m in matches if m.pattern.kind == POST_NEGATOR]
     refusal_starts = [m.start for m in matches if m.pattern.kind == REFUSAL]
+    # Where a refusal's reach stops: a new clause, a conflict cue, a negator (not the refusal's own).
+    stops = [False] * (len(tokens) + 1)
+    for i in clause_starts:
+        stops[i] = True
+    for i, token in enumerate(tokens):
+        if token in cues.refusal_stops:  # "and", "but", «а», "ale", «бірақ»: another clause may start
+            stops[i] = True
+    for m in matches:
+        stopping = (m.pattern.kind == CUE and m.pattern.weight > 0) or m.pattern.kind in (NEGATOR, POST_NEGATOR)
+        if stopping and m.start not in refusal_starts:
+            stops[m.start] = True
     if cues.negative_verb is not None:
         post_starts += [i for i, t in enumerate(tokens) if cues.negative_verb.match(t)]
     window, post_window = cues.negation_window, cues.post_negation_window
@@ -113,7 +137,7 @@ def sentence_stance(tokens: Sequence[str], matches: Sequence[Match], cues: CueSe
         if not negated:
             negated = _suffix_negated(tokens, match, cues.negative_suffixes)
         if not negated and weight < 0:  # "joining the Union State is not on the agenda"
-            negated = any(match.end <= s < match.end + cues.refusal_window for s in refusal_starts)
+            negated = _refused(match, refusal_starts, stops, cues.refusal_window)
         if negated:
             weight = weight * (NEGATED_COOPERATION if weight < 0 else NEGATED_CONFLICT)
         stance += weight
