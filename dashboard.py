@@ -85,15 +85,11 @@ def run_ingest(label: str, work) -> None:
     st.rerun()
 
 
-@st.fragment(run_every=1.0)
-def ingest_progress() -> None:
-    """The running ingest's progress bar, redrawn every second on whatever page is open; when the job
-    ends, its results go to the "Add articles" page and the whole page reruns to show the new data."""
+def collect_finished_ingest() -> None:
+    """Hand a finished job's results to the "Add articles" page, without a rerun: a click that
+    started this run (a correction, another batch) must not be dropped."""
     job = st.session_state.get("ingest_job")
-    if job is None:
-        return
-    if not job.finished:
-        st.progress(job.fraction, text=views.escape_markdown(job.status()))
+    if job is None or not job.finished:
         return
     del st.session_state["ingest_job"]
     if job.error:
@@ -106,7 +102,19 @@ def ingest_progress() -> None:
             views.outcomes_frame(job.report),
             failed_all,
         )
-    st.rerun()
+
+
+@st.fragment(run_every=1.0)
+def ingest_progress() -> None:
+    """The running ingest's progress bar, redrawn every second on whatever page is open. When a
+    timed redraw finds the job finished, the whole page reruns, collects it and shows the new data.
+    (A full run collects a finished job before drawing this, so its clicks are never dropped.)"""
+    job = st.session_state.get("ingest_job")
+    if job is None:
+        return
+    if job.finished:
+        st.rerun()
+    st.progress(job.fraction, text=views.escape_markdown(job.status()))
 
 
 # ---------------------------------------------------------------- first run: the demo corpus
@@ -118,6 +126,7 @@ if views.is_empty(DB) and "demo_removed" not in st.session_state:
         load_demo(settings)
     st.session_state["demo_loaded"] = True
 
+collect_finished_ingest()  # before the data version is read, so the page shows what it stored
 version = views.data_version(DB)
 frame = load_articles(DB, version)
 demo_articles = int(frame.get_column("is_demo").sum())

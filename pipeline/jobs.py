@@ -61,9 +61,15 @@ def start(label: str, work: Callable[[Progress], IngestReport]) -> Job:
 
     def run() -> None:
         try:
-            job.report = work(job._progress)
-        except Exception as err:  # shown to the user instead of lost with the thread
+            report = work(job._progress)
+        except BaseException as err:  # shown to the user instead of lost with the thread
             job.error = f"{type(err).__name__}: {err}"
+            if not isinstance(err, Exception):
+                raise
+        else:
+            if report is None:
+                job.error = "the ingest returned no report"
+            job.report = report
 
     job._thread = threading.Thread(target=run, name=f"ingest {label}", daemon=True)
     job._thread.start()

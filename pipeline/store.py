@@ -286,7 +286,7 @@ def insert_article(conn: sqlite3.Connection, article: Article, score: Score | No
         if row:
             return StoredArticle(row[0], "present")
         matches = _same_story(conn, article.fingerprint, keys)
-        stories = sorted({row["story_id"] for row in matches})
+        stories = sorted({row["story_id"] for row in matches if row["story_id"] is not None})
         article_id = _insert_row(conn, article, stories[0] if stories else None, keys)
         if len(stories) > 1:
             # The new copy is close to copies stored as different stories (A ~ B and B ~ C, but

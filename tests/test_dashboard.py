@@ -499,6 +499,21 @@ def test_a_batch_where_every_input_failed_is_a_warning_not_a_success(demo_app, s
     assert table(demo_app)["result"].to_list() == ["failed", "failed"]
 
 
+def test_a_click_when_a_batch_has_just_ended_is_not_dropped(demo_app, demo_db, server):
+    """The page collects a finished batch without a rerun, so the click that started that run counts."""
+    urls = _served(server)[:2]
+    server.routes["/calm"] = Reply(body=server.routes["/calm"].body, delay=1.5)
+    open_page(demo_app, "Add articles")
+    demo_app.text_area(key="pasted_urls").input(urls[0])
+    demo_app.button(key="FormSubmitter:paste_form-Fetch and store").click().run()
+    assert demo_app.session_state["ingest_job"].wait(60)  # ended, not yet collected by the page
+    demo_app.text_area(key="pasted_urls").input(urls[1])
+    demo_app.button(key="FormSubmitter:paste_form-Fetch and store").click().run()
+    finish_ingest(demo_app)
+    assert {a["url"] for a in articles_in(demo_db)} >= set(urls)
+    assert table(demo_app)["input"].to_list() == [urls[1]]
+
+
 def test_address_guard_refusals_show_as_failures(demo_app, demo_db, server, monkeypatch):
     monkeypatch.setenv("BAROMETER_ALLOW_PRIVATE", "0")
     url = _served(server)[0]

@@ -38,3 +38,9 @@ def test_an_exception_ends_the_job_with_an_error_instead_of_vanishing():
 
 def test_status_before_the_first_page():
     assert jobs.Job("Saved pages").status() == "Saved pages: starting…"
+
+
+def test_a_job_whose_work_returns_nothing_ends_with_an_error():
+    job = jobs.start("Saved pages", lambda progress: None)
+    assert job.wait(10)
+    assert job.error == "the ingest returned no report"
