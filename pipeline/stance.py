@@ -75,17 +75,17 @@ def sentence_stance(
     negator_spans = [(m.start, m.end) for m in matches if m.pattern.kind == NEGATOR]
     post_starts = [m.start for m in matches if m.pattern.kind == POST_NEGATOR]
     refusal_starts = [m.start for m in matches if m.pattern.kind == REFUSAL]
-    # Where a refusal's reach stops: a new clause, a conflict cue, a negator (not the refusal's own).
-    stops = [False] * (len(tokens) + 1)
-    for i in clause_starts:
-        stops[i] = True
-    for i, token in enumerate(tokens):
-        if token in cues.refusal_stops:  # "and", "but", «а», "ale", «бірақ»: another clause may start
+    # Where a refusal's reach stops: a new clause, a contrast ("but", «а», "ale", «бірақ»), a conflict
+    # cue, a negator (not the refusal's own). Only worked out when there is a refusal (rare).
+    stops: list[bool] = []
+    if refusal_starts:
+        stops = [token in cues.refusal_stops for token in tokens] + [False]
+        for i in clause_starts:
             stops[i] = True
-    for m in matches:
-        stopping = (m.pattern.kind == CUE and m.pattern.weight > 0) or m.pattern.kind in (NEGATOR, POST_NEGATOR)
-        if stopping and m.start not in refusal_starts:
-            stops[m.start] = True
+        for m in matches:
+            stopping = (m.pattern.kind == CUE and m.pattern.weight > 0) or m.pattern.kind in (NEGATOR, POST_NEGATOR)
+            if stopping and m.start not in refusal_starts:
+                stops[m.start] = True
     if cues.negative_verb is not None:
         post_starts += [i for i, t in enumerate(tokens) if cues.negative_verb.match(t)]
     window, post_window = cues.negation_window, cues.post_negation_window
@@ -136,7 +136,7 @@ def sentence_stance(
             negated = any(match.end <= s < match.end + post_window for s in post_starts)
         if not negated:
             negated = _suffix_negated(tokens, match, cues.negative_suffixes)
-        if not negated and weight < 0:  # "joining the Union State is not on the agenda"
+        if not negated and weight < 0 and refusal_starts:  # "joining the Union State is not on the agenda"
             negated = _refused(match, refusal_starts, stops, cues.refusal_window)
         if negated:
             weight = weight * (NEGATED_COOPERATION if weight < 0 else NEGATED_CONFLICT)
