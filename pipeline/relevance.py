@@ -23,7 +23,7 @@ LINK_ONE_SIDE = 0.35  # one side, the other named elsewhere in the piece
 LINK_ONE_SIDE_ALONE = 0.15  # one side, the other side nowhere in the piece
 LINK_THIRD_PARTY = 0.1  # one side with a third party: another relationship
 LINK_ANAPHORA = 0.3  # no names, right after a sentence naming both
-TOPICAL_SHARE = 0.4  # from this share of body sentences about sport, weather, leisure, the piece is about them
+TOPICAL_SHARE = 0.4  # from this share of body sentences about sport, heat, music, launches: about them
 LINK_LIST = 0.3  # both sides, but in a list of several countries ("Russia, Belarus, Kazakhstan ...")
 
 
@@ -167,9 +167,9 @@ def relevance(sentences: Sequence[SentenceFacts], sentence_links: Sequence[float
         evidence += gain
     if not (named.a and named.b):
         evidence *= 0.4
-    # A piece where many sentences are about the match, the heat or the concert is about that, even
-    # in its sentences without such words ("Power companies in both countries expect record demand"):
-    # unless a sentence names both sides with a stance word outside that talk (a ban, a deal).
+    # A piece where many sentences are about the match, the heat or the launch is about that, even in
+    # its sentences without such words ("Baikonur has been leased by Russia from Kazakhstan since
+    # 1994"): unless a sentence names both sides with a stance word outside that talk (a ban, a deal).
     # Only sentences with no stance word count: "denied entry to a pop singer" is about the pair.
     topical = sum(1 for f in sentences if not f.is_title and f.offtopic and not f.cues) / max(body, 4)
     engaged = any(f.cues and not _leisure(f) and all(_sides(f, named)) for f in sentences)
