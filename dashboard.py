@@ -79,29 +79,17 @@ def run_ingest(label: str, work) -> None:
     if running is not None and not running.finished:
         st.warning(views.escape_markdown(f"{running.label} is still running; start the next one when it is done."))
         return
-    st.session_state.pop("ingest_result", None)
-    st.session_state.pop("ingest_error", None)
+    st.session_state.pop("ingest_done", None)
     st.session_state["ingest_job"] = jobs.start(label, work)
     st.rerun()
 
 
 def collect_finished_ingest() -> None:
-    """Hand a finished job's results to the "Add articles" page, without a rerun: a click that
-    started this run (a correction, another batch) must not be dropped."""
+    """Hand a finished job to the "Add articles" page, without a rerun: a click that started this
+    run (a correction, another batch) must not be dropped."""
     job = st.session_state.get("ingest_job")
-    if job is None or not job.finished:
-        return
-    del st.session_state["ingest_job"]
-    if job.error:
-        st.session_state["ingest_error"] = f"{job.label} stopped: {job.error}. What was stored before stays stored."
-    else:
-        failed_all = job.report.count("failed") == len(job.report.outcomes)
-        st.session_state["ingest_result"] = (
-            job.label,
-            job.report.summary(),
-            views.outcomes_frame(job.report),
-            failed_all,
-        )
+    if job is not None and job.finished:
+        st.session_state["ingest_done"] = st.session_state.pop("ingest_job")
 
 
 @st.fragment(run_every=1.0)
@@ -259,16 +247,16 @@ if articles.open:
 
 if add.open:
     with add:
-        if "ingest_error" in st.session_state:
-            st.error(views.escape_markdown(st.session_state["ingest_error"]))
-        if "ingest_result" in st.session_state:
-            label, summary, outcomes, failed_all = st.session_state["ingest_result"]
-            line = views.escape_markdown(f"{label} finished: {summary}.")
-            if failed_all:  # nothing stored: not a success, whatever the batch itself did right
+        done = st.session_state.get("ingest_done")
+        if done is not None and done.error:
+            st.error(views.escape_markdown(f"{done.label} stopped: {done.error}. What was stored before stays stored."))
+        elif done is not None:
+            line = views.escape_markdown(f"{done.label} finished: {done.report.summary()}.")
+            if done.report.count("failed") == len(done.report.outcomes):  # nothing stored: not a success
                 st.warning(line + " Nothing was stored; the table says why for each input.")
             else:
                 st.success(line)
-            st.dataframe(outcomes, hide_index=True, key="ingest_outcomes")
+            st.dataframe(views.outcomes_frame(done.report), hide_index=True, key="ingest_outcomes")
 
         st.subheader("Paste URLs")
         with st.form("paste_form"):
