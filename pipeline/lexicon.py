@@ -22,6 +22,12 @@ LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicons"
 
 CUE, RELATION, NEGATOR, POST_NEGATOR = "cue", "relation", "negator", "post_negator"
 REFUSAL = "refusal"  # "... is not on the agenda": turns down what the clause before it proposed
+EXIT = "exit"  # "pulled out of the project run jointly with Russia": undoes the cooperation after it, clause-wide
+POST_EXIT = "post_exit"  # the same where the verb comes after its object (Kazakh: "... жобадан шықты")
+EPITHET = "epithet"  # "former ally", "бывший союзник": the cooperation word right after it is a grievance
+GRIEVANCE = "grievance"  # "so much for the partnership", «только на словах»: the clause's cooperation is a grievance
+#: Kinds that need the sentence's clause breaks (worked out only when one of them is present).
+CLAUSE_KINDS = frozenset({REFUSAL, EXIT, POST_EXIT, EPITHET, GRIEVANCE})
 OFFTOPIC = "offtopic"
 CONCESSIVE, POST_CONCESSIVE = "concessive", "post_concessive"
 BACKGROUND, CONTRAST = "background", "contrast"
@@ -58,6 +64,9 @@ class CueSet:
     concessive_window: int = 8
     refusal_window: int = 8  # how many words before a refusal the proposal it turns down may end
     refusal_stops: frozenset[str] = frozenset()  # words a refusal does not reach across ("and", "but")
+    exit_window: int = 8  # how many words after leaving or stopping its object may reach
+    exit_stops: frozenset[str] = frozenset()  # words an exit does not reach across ("and": a new clause)
+    relatives: frozenset[str] = frozenset()  # "which", «который»: the clause they open still names the object
 
 
 def _parse_cues(data: dict, language: str) -> CueSet:
@@ -77,6 +86,10 @@ def _parse_cues(data: dict, language: str) -> CueSet:
         (NEGATOR, "negators"),
         (POST_NEGATOR, "post_negators"),
         (REFUSAL, "refusals"),
+        (EXIT, "exits"),
+        (POST_EXIT, "post_exits"),
+        (EPITHET, "epithets"),
+        (GRIEVANCE, "grievances"),
         (CONCESSIVE, "concessives"),
         (POST_CONCESSIVE, "post_concessives"),
         (BACKGROUND, "background"),
@@ -97,6 +110,9 @@ def _parse_cues(data: dict, language: str) -> CueSet:
         concessive_window=int(data.get("concessive_window", 8)),
         refusal_window=int(data.get("refusal_window", 8)),
         refusal_stops=frozenset(normalise_word(w) for w in data.get("refusal_stops", [])),
+        exit_window=int(data.get("exit_window", 8)),
+        exit_stops=frozenset(normalise_word(w) for w in data.get("exit_stops", [])),
+        relatives=frozenset(normalise_word(w) for w in data.get("relatives", [])),
     )
 
 
@@ -113,6 +129,8 @@ def cue_set(language: str) -> CueSet:
         post_negation_window=max((p.post_negation_window for p in parts), default=0),
         negative_suffixes=(),
         refusal_stops=frozenset().union(*(p.refusal_stops for p in parts)),
+        exit_stops=frozenset().union(*(p.exit_stops for p in parts)),
+        relatives=frozenset().union(*(p.relatives for p in parts)),
     )
 
 

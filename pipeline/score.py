@@ -13,7 +13,7 @@ import unicodedata
 
 from .actors import actor_matcher, find_actors, in_a_list
 from .language import detect_language
-from .lexicon import REFUSAL, VaderSentiment, cue_matcher, cue_set, curated_languages, sentiment_model
+from .lexicon import CLAUSE_KINDS, VaderSentiment, cue_matcher, cue_set, curated_languages, sentiment_model
 from .models import Evidence, Score
 from .relevance import SentenceFacts, links, relevance, resolve_both
 from .sentences import split_sentences, token_spans, tokenize
@@ -110,8 +110,8 @@ def _score(text: object, title: object = "", language: str | None = None) -> Sco
                 continue
             names = find_actors(tokens, actors)
             matches = cue_matcher_.find(tokens)
-            refusal = any(m.pattern.kind == REFUSAL for m in matches)  # clauses matter only then
-            stance = sentence_stance(tokens, matches, cues, _clause_starts(sentence) if refusal else ())
+            clausal = any(m.pattern.kind in CLAUSE_KINDS for m in matches)  # clauses matter only then
+            stance = sentence_stance(tokens, matches, cues, _clause_starts(sentence) if clausal else ())
             kinds = frozenset(m.pattern.kind for m in names)
             listed = in_a_list(names, sentence, token_spans(sentence)) if len(names) >= 3 else False
             sentences.append(sentence)

@@ -4,8 +4,11 @@ A cooperation cue counts towards cooperation (negative tension), a conflict cue 
 Negation turns a cooperation cue into tension ("did not support", "nie poparła", "не поддержал",
 "қолдамады") and softens a conflict cue into a small lean towards cooperation ("no tension",
 "denied any rift"). A refusal after a proposal ("joining the Union State is not on the agenda",
-"не стоит на повестке дня") negates the cooperation cues of the clause before it. Whether the
-sentence is about the pair at all is decided elsewhere (relevance).
+"не стоит на повестке дня") negates the cooperation cues of the clause before it. Leaving or stopping
+("withdrew from the project run jointly with Moscow") negates the cooperation cues of its object,
+however long, up to the end of the clause. A cooperation word used as a grievance ("former ally",
+"so much for the strategic partnership") counts towards tension. Whether the sentence is about the
+pair at all is decided elsewhere (relevance).
 """
 
 from __future__ import annotations
@@ -18,9 +21,13 @@ from .lexicon import (
     CONCESSIVE,
     CONTRAST,
     CUE,
+    EPITHET,
+    EXIT,
+    GRIEVANCE,
     NEGATOR,
     OFFTOPIC,
     POST_CONCESSIVE,
+    POST_EXIT,
     POST_NEGATOR,
     REFUSAL,
     RELATION,
@@ -34,6 +41,7 @@ BACKGROUND_WEIGHT = 0.4  # "For three decades Kazakhstan has been Russia's ally"
 CONTRAST_WEIGHT = 1.5  # "Yet since 2022 ...", "Однако ...": the point the writer is making
 RELATIONAL_CUE = 0.5  # weaker cues ("trade", "rose", "imported") do not make a sentence relational
 SENTENCE_CAP = 3.0  # one sentence cannot outweigh a whole article
+GRIEVANCE_FACTOR = 0.6  # "a former ally": the cooperation word, turned, is weaker tension than a conflict word
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,73 @@ def _refused(match: Match, refusal_starts: Sequence[int], stops: Sequence[bool],
     return False
 
 
+def _clause_bounds(tokens: Sequence[str], clause_starts: Sequence[int], stop_words: frozenset[str]) -> list[bool]:
+    """Per token: whether a new clause opens at it (after a comma or dash, or at a contrast word)."""
+    bounds = [token in stop_words for token in tokens]
+    for i in clause_starts:
+        bounds[i] = True
+    return bounds
+
+
+def _exit_reach(
+    tokens: Sequence[str], matches: Sequence[Match], cues: CueSet, clause_starts: Sequence[int]
+) -> list[bool]:
+    """Per token: whether leaving or stopping something governs it ("withdrew from the eGov project
+    carried out jointly with Russia"): up to ``exit_window`` words on, until the clause ends or a
+    conflict word or negator intervenes. Empty when the sentence has no exit word."""
+    exits = [m for m in matches if m.pattern.kind in (EXIT, POST_EXIT)]
+    if not exits:
+        return []
+    # "withdrew from the project, which was run jointly with Russia": a relative clause is the object.
+    starts = [i for i in clause_starts if tokens[i] not in cues.relatives]
+    bounds = _clause_bounds(tokens, starts, cues.refusal_stops | cues.exit_stops)
+    blocked = [False] * len(tokens)  # a conflict word or another negator ends an exit's reach
+    exit_starts = {m.start for m in exits}
+    for m in matches:
+        blocking = (m.pattern.kind == CUE and m.pattern.weight > 0) or m.pattern.kind in (NEGATOR, POST_NEGATOR)
+        if blocking and m.start not in exit_starts:
+            blocked[m.start] = True
+    reach = [False] * len(tokens)
+    for m in exits:
+        if m.pattern.kind == EXIT:
+            for i in range(m.end, min(len(tokens), m.end + cues.exit_window)):
+                if bounds[i] or blocked[i]:
+                    break
+                reach[i] = True
+        else:  # the object comes before the verb: walk back to the clause's start
+            for i in range(m.start - 1, max(-1, m.start - 1 - cues.exit_window), -1):
+                if blocked[i] or bounds[i + 1]:
+                    break
+                reach[i] = True
+    return reach
+
+
+def _grievance_frames(
+    tokens: Sequence[str], matches: Sequence[Match], cues: CueSet, clause_starts: Sequence[int]
+) -> list[bool]:
+    """Per token: whether a cooperation word there is used as a grievance: right after an epithet
+    ("former ally", «бывший союзник») or anywhere in a clause with a grievance frame ("so much for the
+    strategic partnership", «союзник только на словах»). Empty when the sentence has neither."""
+    epithets = [m for m in matches if m.pattern.kind == EPITHET]
+    grievances = [m for m in matches if m.pattern.kind == GRIEVANCE]
+    if not epithets and not grievances:
+        return []
+    framed = [False] * len(tokens)
+    for m in epithets:  # the pattern holds both words: "former ally*", "бывш* * союзни*"
+        for i in range(m.start, m.end):
+            framed[i] = True
+    if grievances:
+        bounds = _clause_bounds(tokens, clause_starts, cues.refusal_stops)
+        clause, current = [], 0
+        for i in range(len(tokens)):
+            current += bounds[i] and i > 0
+            clause.append(current)
+        hit = {clause[m.start] for m in grievances}
+        for i in range(len(tokens)):
+            framed[i] = framed[i] or clause[i] in hit
+    return framed
+
+
 def sentence_stance(
     tokens: Sequence[str], matches: Sequence[Match], cues: CueSet, clause_starts: Sequence[int] = ()
 ) -> SentenceStance:
@@ -86,6 +161,8 @@ def sentence_stance(
             stopping = (m.pattern.kind == CUE and m.pattern.weight > 0) or m.pattern.kind in (NEGATOR, POST_NEGATOR)
             if stopping and m.start not in refusal_starts:
                 stops[m.start] = True
+    exited = _exit_reach(tokens, matches, cues, clause_starts)
+    framed = _grievance_frames(tokens, matches, cues, clause_starts)
     if cues.negative_verb is not None:
         post_starts += [i for i, t in enumerate(tokens) if cues.negative_verb.match(t)]
     window, post_window = cues.negation_window, cues.post_negation_window
@@ -138,8 +215,12 @@ def sentence_stance(
             negated = _suffix_negated(tokens, match, cues.negative_suffixes)
         if not negated and weight < 0 and refusal_starts:  # "joining the Union State is not on the agenda"
             negated = _refused(match, refusal_starts, stops, cues.refusal_window)
+        if not negated and weight < 0 and exited:  # "pulled out of the project run jointly with Russia"
+            negated = exited[match.start]
         if negated:
             weight = weight * (NEGATED_COOPERATION if weight < 0 else NEGATED_CONFLICT)
+        elif weight < 0 and framed and framed[match.start]:  # "former ally", "so much for the partnership"
+            weight = -weight * GRIEVANCE_FACTOR
         stance += weight
     if stance > 0:  # "refused despite pressure": the conceded conflict is part of the story
         stance += conceded_conflict

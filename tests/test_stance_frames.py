@@ -1,0 +1,114 @@
+"""Stance mechanisms modelled on how real journalism frames the relationship (the sentences are
+invented): leaving reaches its whole object, a cooperation word can be a grievance, and a plan can be
+turned down after it is named. Each test pairs a framed sentence with a plain one, so a broken rule
+shows as a wrong sign rather than as a small drift."""
+
+import pytest
+
+from pipeline.lexicon import cue_matcher, cue_set
+from pipeline.score import _clause_starts, _score
+from pipeline.sentences import tokenize
+from pipeline.stance import sentence_stance
+
+
+def stance(sentence: str, language: str) -> float:
+    tokens = tokenize(sentence)
+    matches = cue_matcher(language).find(tokens)
+    return sentence_stance(tokens, matches, cue_set(language), _clause_starts(sentence)).stance
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "expected"),
+    [
+        # the cooperation words sit beyond the old four-word negation window
+        ("en", "Kazakhstan withdrew from the payment card project developed jointly with Russia.", 1.12),
+        ("pl", "Kazachstan wycofuje się z systemu płatniczego budowanego od lat wspólnie z Rosją.", 1.9),
+        ("ru", "Казахстан вышел из разработанного в прошлом году совместно с Россией платёжного проекта.", 0.4),
+        # a relative clause after a comma still names what was left
+        ("ru", "Казахстан вышел из проекта, который Астана вела совместно с Москвой.", 1.12),
+        # Kazakh puts the verb last: the object before it is reached
+        ("kk", "Қазақстан Ресеймен бірлесіп ұзақ жылдар бойы жүргізілген цифрлық жобадан шықты.", 1.12),
+    ],
+)
+def test_leaving_reaches_the_whole_object(language, sentence, expected):
+    assert stance(sentence, language) == pytest.approx(expected, abs=0.01)
+
+
+def test_leaving_does_not_reach_past_and_into_a_new_act():
+    # the second act is cooperation of its own; only the first is undone
+    left = stance("Kazakhstan left the commission.", "en")
+    both = stance("Kazakhstan left the commission and signed a new cooperation agreement with Russia.", "en")
+    assert both < left
+    assert both < 0
+
+
+@pytest.mark.parametrize(
+    ("language", "framed", "plain"),
+    [
+        (
+            "en",
+            "Astana keeps quiet about its former allies in Moscow.",
+            "Astana keeps quiet about its allies in Moscow.",
+        ),
+        (
+            "pl",
+            "Astana milczy o swoich dawnych sojusznikach z Moskwy.",
+            "Astana milczy o swoich sojusznikach z Moskwy.",
+        ),
+        ("ru", "Астана молчит о своих бывших союзниках в Москве.", "Астана молчит о своих союзниках в Москве."),
+        ("kk", "Астана бұрынғы одақтасына хат жолдады.", "Астана одақтасына хат жолдады."),
+    ],
+)
+def test_a_former_ally_is_a_grievance_not_an_alliance(language, framed, plain):
+    assert stance(plain, language) < 0
+    assert stance(framed, language) > 0
+
+
+@pytest.mark.parametrize(
+    ("language", "framed", "plain"),
+    [
+        ("en", "So much for the strategic partnership with Moscow.", "A strategic partnership with Moscow."),
+        (
+            "ru",
+            "Стратегическое партнерство с Москвой существует только на словах.",
+            "Стратегическое партнерство с Москвой.",
+        ),
+        ("pl", "Partnerstwo strategiczne z Moskwą istnieje tylko na papierze.", "Partnerstwo strategiczne z Moskwą."),
+    ],
+)
+def test_a_grievance_frame_turns_the_clause(language, framed, plain):
+    assert stance(plain, language) < 0
+    assert stance(framed, language) > 0
+
+
+def test_a_grievance_frame_stays_in_its_clause():
+    # after the contrast the writer speaks plainly: that cooperation counts as cooperation
+    text = "The partnership was so-called, but this week the two ministers signed a real agreement."
+    assert stance(text, "en") < 0
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("pl", "Podpisanie umowy z Moskwą nie jest w planach, przekazało ministerstwo w Astanie."),
+        ("ru", "Подписание соглашения с Москвой не входит в планы Астаны."),
+        ("en", "Signing the agreement with Moscow is not in the plans, the ministry in Astana said."),
+    ],
+)
+def test_a_plan_turned_down_after_it_is_named_is_tension(language, sentence):
+    assert stance(sentence, language) > 0
+
+
+def test_an_invented_report_modelled_on_the_founding_article_reads_as_clear_tension():
+    # Modelled on the 2022 Polish report the project was founded on (written anew, no sentence of it):
+    # a withdrawal from a joint digital project, distancing from a recent ally, a plan turned down.
+    title = "Kazachstan odcina się od Rosji w sprawie cyfrowego państwa"
+    text = (
+        "Kazachstan rezygnuje z platformy e-administracji rozwijanej wspólnie z rosyjskim bankiem. "
+        "To kolejny sygnał, że Astana chce zdystansować się od swojego niedawnego sojusznika. "
+        "Resort cyfryzacji Kazachstanu przekazał, że podpisanie umowy z Rosją nie jest w planach. "
+        "Stosunki między dawnymi sojusznikami są napięte od wiosny."
+    )
+    score = _score(text, title, "pl")
+    assert score.tension > 0.4
+    assert score.relevance > 0.8
