@@ -7,7 +7,9 @@ Negation turns a cooperation cue into tension ("did not support", "nie poparła"
 "не стоит на повестке дня") negates the cooperation cues of the clause before it. Leaving or stopping
 ("withdrew from the project run jointly with Moscow") negates the cooperation cues of its object,
 however long, up to the end of the clause. A cooperation word used as a grievance ("former ally",
-"so much for the strategic partnership") counts towards tension. Whether the sentence is about the
+"so much for the strategic partnership") counts towards tension. A sentence that turns down both a
+step against the other side and a step for it ("will neither join the sanctions nor help to dodge
+them") is a balance and counts little. Whether the sentence is about the
 pair at all is decided elsewhere (relevance).
 """
 
@@ -41,6 +43,7 @@ BACKGROUND_WEIGHT = 0.4  # "For three decades Kazakhstan has been Russia's ally"
 CONTRAST_WEIGHT = 1.5  # "Yet since 2022 ...", "Однако ...": the point the writer is making
 RELATIONAL_CUE = 0.5  # weaker cues ("trade", "rose", "imported") do not make a sentence relational
 SENTENCE_CAP = 3.0  # one sentence cannot outweigh a whole article
+BALANCING_FACTOR = 0.3  # "will neither join the sanctions nor help anyone dodge them": a balance, not a side
 GRIEVANCE_FACTOR = 0.6  # "a former ally": the cooperation word, turned, is weaker tension than a conflict word
 
 
@@ -186,6 +189,7 @@ def sentence_stance(
     count = offtopic = 0
     emphasis = 1.0
     conceded_conflict = 0.0
+    refused: set[bool] = set()  # which kinds of cue were negated: True cooperation, False conflict
     for match in matches:
         kind = match.pattern.kind
         if kind == OFFTOPIC:
@@ -218,11 +222,15 @@ def sentence_stance(
         if not negated and weight < 0 and exited:  # "pulled out of the project run jointly with Russia"
             negated = exited[match.start]
         if negated:
+            if abs(weight) >= RELATIONAL_CUE:  # "a project not aimed against the neighbour" is no balance
+                refused.add(weight < 0)
             weight = weight * (NEGATED_COOPERATION if weight < 0 else NEGATED_CONFLICT)
         elif weight < 0 and framed and framed[match.start]:  # "former ally", "so much for the partnership"
             weight = -weight * GRIEVANCE_FACTOR
         stance += weight
     if stance > 0:  # "refused despite pressure": the conceded conflict is part of the story
         stance += conceded_conflict
+    if len(refused) == 2:  # it turns down a step against the other side and a step for it: balancing
+        stance *= BALANCING_FACTOR
     stance = max(-SENTENCE_CAP, min(SENTENCE_CAP, stance))
     return SentenceStance(stance, relation, count, offtopic, emphasis, tuple(negated_at))

@@ -112,3 +112,36 @@ def test_an_invented_report_modelled_on_the_founding_article_reads_as_clear_tens
     score = _score(text, title, "pl")
     assert score.tension > 0.4
     assert score.relevance > 0.8
+
+
+@pytest.mark.parametrize(
+    ("language", "balanced", "one_sided"),
+    [
+        (
+            "en",
+            "Kazakhstan will neither join the sanctions against Russia nor help anyone circumvent them.",
+            "Kazakhstan will not help anyone circumvent the sanctions against Russia.",
+        ),
+        (
+            "ru",
+            "Астана не будет присоединяться к санкциям против России "
+            "и не позволит использовать свою территорию для их обхода.",
+            "Астана не позволит использовать свою территорию для обхода санкций против России.",
+        ),
+    ],
+)
+def test_a_balancing_statement_counts_little(language, balanced, one_sided):
+    assert abs(stance(balanced, language)) < 0.5 * abs(stance(one_sided, language))
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "expected"),
+    [
+        ("en", "Kazakhstan did not join the sanctions against Russia.", -0.45),
+        ("ru", "Казахстан не присоединился к санкциям против России.", -0.3),
+        ("pl", "Kazachstan nie przyłączył się do sankcji wobec Rosji.", -0.3),
+    ],
+)
+def test_not_joining_sanctions_is_not_tension(language, sentence, expected):
+    # joining is not cooperation when what is joined is a step against the other side
+    assert stance(sentence, language) == pytest.approx(expected, abs=0.01)
