@@ -145,3 +145,29 @@ def test_a_balancing_statement_counts_little(language, balanced, one_sided):
 def test_not_joining_sanctions_is_not_tension(language, sentence, expected):
     # joining is not cooperation when what is joined is a step against the other side
     assert stance(sentence, language) == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", "The Russian envoy was handed a note at the foreign ministry in Astana."),
+        ("ru", "Посла России пригласили в МИД Казахстана и вручили ему ноту."),
+        ("pl", "Ambasadorowi Rosji wręczono notę w Astanie."),
+        ("kk", "Ресей елшісіне Астанада нотасын тапсырды."),
+    ],
+)
+def test_a_protest_told_as_a_meeting_is_tension(language, sentence):
+    assert stance(sentence, language) >= 1.5
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("ru", "Помощник президента России прилетел в Астану."),
+        ("kk", "Ресей президентінің көмекшісі Астанаға келді."),
+        ("kk", "Тоқаев Ресей делегациясымен танысты."),
+        ("en", "An assistant to the Russian president arrived in Astana."),
+    ],
+)
+def test_words_that_only_look_like_cues_count_nothing(language, sentence):
+    assert stance(sentence, language) == 0.0
