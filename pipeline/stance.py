@@ -43,6 +43,7 @@ BACKGROUND_WEIGHT = 0.4  # "For three decades Kazakhstan has been Russia's ally"
 CONTRAST_WEIGHT = 1.5  # "Yet since 2022 ...", "Однако ...": the point the writer is making
 RELATIONAL_CUE = 0.5  # weaker cues ("trade", "rose", "imported") do not make a sentence relational
 SENTENCE_CAP = 3.0  # one sentence cannot outweigh a whole article
+LIFTED_CONFLICT = -0.6  # lifting a ban or suspending a claim is a conciliatory act, more than "no tension"
 BALANCING_FACTOR = 0.3  # "will neither join the sanctions nor help anyone dodge them": a balance, not a side
 GRIEVANCE_FACTOR = 0.6  # "a former ally": the cooperation word, turned, is weaker tension than a conflict word
 
@@ -98,24 +99,30 @@ def _exit_reach(
     # "withdrew from the project, which was run jointly with Russia": a relative clause is the object.
     starts = [i for i in clause_starts if tokens[i] not in cues.relatives]
     bounds = _clause_bounds(tokens, starts, cues.refusal_stops | cues.exit_stops)
-    blocked = [False] * len(tokens)  # a conflict word or another negator ends an exit's reach
+    # Another negator ends an exit's reach before it; a conflict word is the last word reached
+    # ("lifted the ban on imports": the ban is lifted, what follows is not).
+    negator_at = [False] * len(tokens)
+    conflict_at = [False] * len(tokens)
     exit_starts = {m.start for m in exits}
     for m in matches:
-        blocking = (m.pattern.kind == CUE and m.pattern.weight > 0) or m.pattern.kind in (NEGATOR, POST_NEGATOR)
-        if blocking and m.start not in exit_starts:
-            blocked[m.start] = True
+        if m.start in exit_starts:
+            continue
+        if m.pattern.kind in (NEGATOR, POST_NEGATOR):
+            negator_at[m.start] = True
+        elif m.pattern.kind == CUE and m.pattern.weight > 0:
+            conflict_at[m.start] = True
     reach = [False] * len(tokens)
     for m in exits:
         if m.pattern.kind == EXIT:
-            for i in range(m.end, min(len(tokens), m.end + cues.exit_window)):
-                if bounds[i] or blocked[i]:
-                    break
-                reach[i] = True
+            steps = range(m.end, min(len(tokens), m.end + cues.exit_window))
         else:  # the object comes before the verb: walk back to the clause's start
-            for i in range(m.start - 1, max(-1, m.start - 1 - cues.exit_window), -1):
-                if blocked[i] or bounds[i + 1]:
-                    break
-                reach[i] = True
+            steps = range(m.start - 1, max(-1, m.start - 1 - cues.exit_window), -1)
+        for i in steps:
+            if negator_at[i] or (bounds[i] if m.pattern.kind == EXIT else bounds[i + 1]):
+                break
+            reach[i] = True
+            if conflict_at[i]:
+                break
     return reach
 
 
@@ -211,6 +218,9 @@ def sentence_stance(
             count += 1
         if weight > 0 and conceded[match.start]:
             conceded_conflict += weight
+            continue
+        if weight > 0 and exited and exited[match.start]:  # "lifted the ban", "снял запрет": a step back
+            stance += weight * LIFTED_CONFLICT
             continue
         negated = any(end <= match.start < end + window for _start, end in negator_spans)
         if not negated and post_window:

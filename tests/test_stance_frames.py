@@ -171,3 +171,37 @@ def test_a_protest_told_as_a_meeting_is_tension(language, sentence):
 )
 def test_words_that_only_look_like_cues_count_nothing(language, sentence):
     assert stance(sentence, language) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("language", "lifted", "imposed", "expected"),
+    [
+        (
+            "en",
+            "Russia lifted the ban on imports of Kazakh grain.",
+            "Russia imposed a ban on imports of Kazakh grain.",
+            (-0.8, 0.8),
+        ),
+        (
+            "ru",
+            "Россия сняла запрет на ввоз казахстанского зерна.",
+            "Россия ввела запрет на ввоз казахстанского зерна.",
+            (-0.6, 1.0),
+        ),
+        (
+            "pl",
+            "Rosja zniosła zakaz importu kazachskiego zboża.",
+            "Rosja wprowadziła zakaz importu kazachskiego zboża.",
+            (-0.8, 0.8),
+        ),
+        (
+            "kk",
+            "Ресей қазақстандық астыққа салынған тыйымды алып тастады.",
+            "Ресей қазақстандық астыққа тыйым салды.",
+            (-0.6, 1.0),
+        ),
+    ],
+)
+def test_lifting_a_ban_is_a_step_towards_the_other_side(language, lifted, imposed, expected):
+    # the ban counts -0.6x once lifted; the trade words around it count as they are
+    assert (round(stance(lifted, language), 3), round(stance(imposed, language), 3)) == expected
