@@ -248,7 +248,7 @@ def fill(rows: list[dict], items: Sequence[Scored], which: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ledger", type=Path, default=DEFAULT_LEDGER)
-    parser.add_argument("--cache", type=Path, default=os.environ.get(CACHE_ENV), help=f"default: ${CACHE_ENV}")
+    parser.add_argument("--cache", type=Path, default=os.environ.get(CACHE_ENV) or None, help=f"default: ${CACHE_ENV}")
     parser.add_argument("--write", choices=("before", "after"), help="fill these columns of the ledger")
     parser.add_argument("--errors", action="store_true", help="list the misclassified items")
     parser.add_argument("--threshold", type=float, default=0.3, help="relevance counted as 'about the pair'")
