@@ -26,6 +26,7 @@ EXIT = "exit"  # "pulled out of the project run jointly with Russia": undoes the
 POST_EXIT = "post_exit"  # the same where the verb comes after its object (Kazakh: "... жобадан шықты")
 EPITHET = "epithet"  # "former ally", "бывший союзник": the cooperation word right after it is a grievance
 GRIEVANCE = "grievance"  # "so much for the partnership", «только на словах»: the clause's cooperation is a grievance
+STATUS = "status"  # "ally", "strategic partner": a standing tie named, not a step taken
 #: Kinds that need the sentence's clause breaks (worked out only when one of them is present).
 CLAUSE_KINDS = frozenset({REFUSAL, EXIT, POST_EXIT, EPITHET, GRIEVANCE})
 OFFTOPIC = "offtopic"
@@ -90,6 +91,7 @@ def _parse_cues(data: dict, language: str) -> CueSet:
         (POST_EXIT, "post_exits"),
         (EPITHET, "epithets"),
         (GRIEVANCE, "grievances"),
+        (STATUS, "status"),
         (CONCESSIVE, "concessives"),
         (POST_CONCESSIVE, "post_concessives"),
         (BACKGROUND, "background"),

@@ -33,6 +33,7 @@ from .lexicon import (
     POST_NEGATOR,
     REFUSAL,
     RELATION,
+    STATUS,
     CueSet,
 )
 from .patterns import Match
@@ -45,6 +46,7 @@ RELATIONAL_CUE = 0.5  # weaker cues ("trade", "rose", "imported") do not make a 
 SENTENCE_CAP = 3.0  # one sentence cannot outweigh a whole article
 LIFTED_CONFLICT = -0.6  # lifting a ban or suspending a claim is a conciliatory act, more than "no tension"
 BALANCING_FACTOR = 0.3  # "will neither join the sanctions nor help anyone dodge them": a balance, not a side
+STATUS_WEIGHT = 0.5  # "Kazakhstan remains Russia's ally": the boilerplate of the tie, less than a step taken
 GRIEVANCE_FACTOR = 0.6  # "a former ally": the cooperation word, turned, is weaker tension than a conflict word
 
 
@@ -196,6 +198,7 @@ def sentence_stance(
     count = offtopic = 0
     emphasis = 1.0
     conceded_conflict = 0.0
+    status_at = {m.start for m in matches if m.pattern.kind == STATUS}
     refused: set[bool] = set()  # which kinds of cue were negated: True cooperation, False conflict
     for match in matches:
         kind = match.pattern.kind
@@ -231,6 +234,8 @@ def sentence_stance(
             negated = _refused(match, refusal_starts, stops, cues.refusal_window)
         if not negated and weight < 0 and exited:  # "pulled out of the project run jointly with Russia"
             negated = exited[match.start]
+        if not negated and weight < 0 and match.start in status_at:
+            weight *= STATUS_WEIGHT
         if negated:
             if abs(weight) >= RELATIONAL_CUE:  # "a project not aimed against the neighbour" is no balance
                 refused.add(weight < 0)

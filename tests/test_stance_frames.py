@@ -205,3 +205,17 @@ def test_words_that_only_look_like_cues_count_nothing(language, sentence):
 def test_lifting_a_ban_is_a_step_towards_the_other_side(language, lifted, imposed, expected):
     # the ban counts -0.6x once lifted; the trade words around it count as they are
     assert (round(stance(lifted, language), 3), round(stance(imposed, language), 3)) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "status", "expected"),
+    [
+        ("en", "Kazakhstan remains an ally of Russia.", -0.75),
+        ("ru", "Казахстан остается союзником России.", -0.75),
+        ("pl", "Kazachstan pozostaje sojusznikiem Rosji.", -0.6),
+        ("kk", "Қазақстан Ресейдің одақтасы болып қала береді.", -0.75),
+    ],
+)
+def test_naming_the_standing_tie_counts_half_a_step_taken(language, status, expected):
+    # real reports repeat "ally" and "strategic partner" as boilerplate, even in stories of a rift
+    assert stance(status, language) == pytest.approx(expected, abs=0.01)
