@@ -27,6 +27,7 @@ POST_EXIT = "post_exit"  # the same where the verb comes after its object (Kazak
 EPITHET = "epithet"  # "former ally", "бывший союзник": the cooperation word right after it is a grievance
 GRIEVANCE = "grievance"  # "so much for the partnership", «только на словах»: the clause's cooperation is a grievance
 STATUS = "status"  # "ally", "strategic partner": a standing tie named, not a step taken
+HYPOTHETICAL = "hypothetical"  # "a conflict would be fatal": a conflict imagined, not one happening
 #: Kinds that need the sentence's clause breaks (worked out only when one of them is present).
 CLAUSE_KINDS = frozenset({REFUSAL, EXIT, POST_EXIT, EPITHET, GRIEVANCE})
 OFFTOPIC = "offtopic"
@@ -92,6 +93,7 @@ def _parse_cues(data: dict, language: str) -> CueSet:
         (EPITHET, "epithets"),
         (GRIEVANCE, "grievances"),
         (STATUS, "status"),
+        (HYPOTHETICAL, "hypotheticals"),
         (CONCESSIVE, "concessives"),
         (POST_CONCESSIVE, "post_concessives"),
         (BACKGROUND, "background"),

@@ -26,6 +26,7 @@ from .lexicon import (
     EPITHET,
     EXIT,
     GRIEVANCE,
+    HYPOTHETICAL,
     NEGATOR,
     OFFTOPIC,
     POST_CONCESSIVE,
@@ -46,6 +47,7 @@ RELATIONAL_CUE = 0.5  # weaker cues ("trade", "rose", "imported") do not make a 
 SENTENCE_CAP = 3.0  # one sentence cannot outweigh a whole article
 LIFTED_CONFLICT = -0.6  # lifting a ban or suspending a claim is a conciliatory act, more than "no tension"
 BALANCING_FACTOR = 0.3  # "will neither join the sanctions nor help anyone dodge them": a balance, not a side
+HYPOTHETICAL_WEIGHT = 0.4  # "breaking such ties would be fatal": a conflict imagined counts less
 STATUS_WEIGHT = 0.5  # "Kazakhstan remains Russia's ally": the boilerplate of the tie, less than a step taken
 GRIEVANCE_FACTOR = 0.6  # "a former ally": the cooperation word, turned, is weaker tension than a conflict word
 
@@ -199,6 +201,7 @@ def sentence_stance(
     emphasis = 1.0
     conceded_conflict = 0.0
     status_at = {m.start for m in matches if m.pattern.kind == STATUS}
+    hypothetical = any(m.pattern.kind == HYPOTHETICAL for m in matches)
     refused: set[bool] = set()  # which kinds of cue were negated: True cooperation, False conflict
     for match in matches:
         kind = match.pattern.kind
@@ -243,6 +246,8 @@ def sentence_stance(
         elif weight < 0 and framed and framed[match.start]:  # "former ally", "so much for the partnership"
             weight = -weight * GRIEVANCE_FACTOR
         stance += weight
+    if hypothetical and stance > 0:  # imagined conflict: "a rift would be a disaster for both"
+        stance *= HYPOTHETICAL_WEIGHT
     if stance > 0:  # "refused despite pressure": the conceded conflict is part of the story
         stance += conceded_conflict
     if len(refused) == 2:  # it turns down a step against the other side and a step for it: balancing

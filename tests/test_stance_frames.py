@@ -219,3 +219,33 @@ def test_lifting_a_ban_is_a_step_towards_the_other_side(language, lifted, impose
 def test_naming_the_standing_tie_counts_half_a_step_taken(language, status, expected):
     # real reports repeat "ally" and "strategic partner" as boilerplate, even in stories of a rift
     assert stance(status, language) == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("language", "imagined", "reported"),
+    [
+        (
+            "en",
+            "A conflict with Russia would be a disaster for Kazakhstan.",
+            "A conflict with Russia is a disaster for Kazakhstan.",
+        ),
+        (
+            "ru",
+            "Конфликт с Россией был бы катастрофой для Казахстана.",
+            "Конфликт с Россией стал катастрофой для Казахстана.",
+        ),
+        (
+            "pl",
+            "Konflikt z Rosją byłby katastrofą dla Kazachstanu.",
+            "Konflikt z Rosją jest katastrofą dla Kazachstanu.",
+        ),
+    ],
+)
+def test_an_imagined_conflict_counts_less_than_a_reported_one(language, imagined, reported):
+    assert stance(imagined, language) == pytest.approx(0.4 * stance(reported, language), abs=0.01)
+    assert stance(reported, language) > 0
+
+
+def test_showing_the_limits_of_friendship_is_a_grievance():
+    assert stance("Tokayev showed Moscow the limits of friendship.", "en") > 0
+    assert stance("Токаев показал Москве пределы дружбы.", "ru") > 0
