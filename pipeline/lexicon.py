@@ -68,6 +68,7 @@ class CueSet:
     refusal_stops: frozenset[str] = frozenset()  # words a refusal does not reach across ("and", "but")
     exit_window: int = 8  # how many words after leaving or stopping its object may reach
     exit_stops: frozenset[str] = frozenset()  # words an exit does not reach across ("and": a new clause)
+    function_words: frozenset[str] = frozenset()  # not counted in a negator's reach ("the", "о", "się")
     relatives: frozenset[str] = frozenset()  # "which", «который»: the clause they open still names the object
 
 
@@ -117,6 +118,7 @@ def _parse_cues(data: dict, language: str) -> CueSet:
         exit_window=int(data.get("exit_window", 8)),
         exit_stops=frozenset(normalise_word(w) for w in data.get("exit_stops", [])),
         relatives=frozenset(normalise_word(w) for w in data.get("relatives", [])),
+        function_words=frozenset(normalise_word(w) for w in data.get("function_words", [])),
     )
 
 
@@ -135,6 +137,7 @@ def cue_set(language: str) -> CueSet:
         refusal_stops=frozenset().union(*(p.refusal_stops for p in parts)),
         exit_stops=frozenset().union(*(p.exit_stops for p in parts)),
         relatives=frozenset().union(*(p.relatives for p in parts)),
+        function_words=frozenset().union(*(p.function_words for p in parts)),
     )
 
 

@@ -190,10 +190,17 @@ def sentence_stance(
             for i in range(max(0, m.start - cues.concessive_window), m.start):
                 conceded[i] = True
 
+    # A negator reaches ``window`` content words on; function words ("о", "the", "się") do not count,
+    # so "не рассматривает вопрос о признании" negates the recognition.
     negated_at = [False] * len(tokens)
     for _start, end in negator_spans:
-        for i in range(end, min(len(tokens), end + window)):
+        left = window
+        for i in range(end, len(tokens)):
+            if left <= 0:
+                break
             negated_at[i] = True
+            if tokens[i] not in cues.function_words:
+                left -= 1
 
     stance = 0.0
     relation = 0.0
@@ -228,7 +235,7 @@ def sentence_stance(
         if weight > 0 and exited and exited[match.start]:  # "lifted the ban", "снял запрет": a step back
             stance += weight * LIFTED_CONFLICT
             continue
-        negated = any(end <= match.start < end + window for _start, end in negator_spans)
+        negated = negated_at[match.start]
         if not negated and post_window:
             negated = any(match.end <= s < match.end + post_window for s in post_starts)
         if not negated:

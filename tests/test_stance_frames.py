@@ -249,3 +249,16 @@ def test_an_imagined_conflict_counts_less_than_a_reported_one(language, imagined
 def test_showing_the_limits_of_friendship_is_a_grievance():
     assert stance("Tokayev showed Moscow the limits of friendship.", "en") > 0
     assert stance("Токаев показал Москве пределы дружбы.", "ru") > 0
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("ru", "Казахстан не рассматривает вопрос о признании ДНР, заявили в Астане."),
+        ("pl", "Kazachstan nie rozważa w ogóle kwestii uznania republik, poinformowała Astana."),
+        ("en", "Kazakhstan is not raising the issue of the recognition of the republics."),
+    ],
+)
+def test_negation_reaches_past_prepositions_and_the_issue_of(language, sentence):
+    # four or five words from the negator, but only three content words
+    assert stance(sentence, language) > 0
