@@ -262,3 +262,16 @@ def test_showing_the_limits_of_friendship_is_a_grievance():
 def test_negation_reaches_past_prepositions_and_the_issue_of(language, sentence):
     # four or five words from the negator, but only three content words
     assert stance(sentence, language) > 0
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("pl", "Żądania Astany nie mają nic wspólnego z Moskwą."),
+        ("ru", "Требования Астаны не имеют ничего общего с Москвой."),
+        ("en", "Astana's demands have nothing in common with Moscow."),
+    ],
+)
+def test_nothing_in_common_is_not_a_joint_step(language, sentence):
+    # "wspólny", «общий», "common" are cooperation words, but not inside this idiom
+    assert stance(sentence, language) >= 0
