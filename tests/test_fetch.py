@@ -161,6 +161,24 @@ def test_a_public_name_is_connected_to_at_the_address_that_was_checked(connects)
     assert connects == [(PUBLIC_IP, 80)]
 
 
+def test_a_name_that_changes_its_answer_is_connected_to_where_it_was_checked(server, connects, monkeypatch):
+    """DNS rebinding: the first answer is public, every later one loopback. The connection uses the
+    address it checked, so the loopback listener never sees an accept."""
+    answers = iter([PUBLIC_IP] + ["127.0.0.1"] * 5)
+    stub = socket.getaddrinfo  # the fixture's resolver, for every other name
+
+    def rebinding(host, port, *args, **kwargs):
+        if host == "rebind.example":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), int(port)))]
+        return stub(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    result = fetch(f"http://rebind.example:{server.port}/a", retries=0)
+    assert reason(result) == f"connection failed (test: nothing leaves this machine ({PUBLIC_IP}))"
+    assert connects == [(PUBLIC_IP, server.port)]
+    assert server.accepts == 0
+
+
 # ---- one deadline per request, headers included -----------------------------------------------
 
 
@@ -173,6 +191,18 @@ def test_a_header_dripped_a_byte_at_a_time_is_cut_at_the_deadline(server):
     elapsed = time.monotonic() - started
     assert reason(result) == "timed out after 1 s (no answer from the server)"
     assert elapsed / deadline < 3
+
+
+def test_a_read_is_given_only_the_time_left_until_the_deadline(server):
+    """A byte at 0 s and the next at 0.9 s: the read waiting at 0.9 s may wait 0.1 s, not the
+    whole idle limit (which would end the fetch at 1.8 s)."""
+    server.routes["/stall"] = Reply(body=b"<html></html>", header_drip=0.9)
+    deadline = 1.0
+    started = time.monotonic()
+    result = fetch(server.url("/stall"), allow_private=True, retries=0, total_timeout=deadline)
+    elapsed = time.monotonic() - started
+    assert reason(result) == "timed out after 1 s (no answer from the server)"
+    assert elapsed / deadline < 1.4
 
 
 def test_a_header_that_arrives_in_time_is_read_through_the_deadline_reader(server):
