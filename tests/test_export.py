@@ -44,7 +44,7 @@ def test_grouped_csv_has_the_group_second_and_keeps_unicode():
 @pytest.mark.parametrize("by", [None, "source", "language"])
 def test_empty_input_gives_the_header_alone(by):
     text = csv_text(contract_frame(aggregate(articles(), by=by)))
-    header = "period_start,articles,mean_tension,ci_low,ci_high,mean_sentiment,share_tension".split(",")
+    header = ["period_start", "articles", "mean_tension", "ci_low", "ci_high", "mean_sentiment", "share_tension"]
     if by:
         header.insert(1, by)
     assert text == ",".join(header) + "\n"
