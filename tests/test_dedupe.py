@@ -25,6 +25,7 @@ from pipeline.dedupe import MIN_WORDS, PERMUTATIONS, SAME_STORY, band_keys, cano
             "https://news.example.kz/a?id=7&fbclid=1&gclid=2&yclid=3&UTM_Medium=4&pk_campaign=5&ref=6&_ga=7",
             "https://news.example.kz/a?id=7",
         ),
+        ("https://news.example.kz/a?FBCLID=1&Ref=x&id=3", "https://news.example.kz/a?id=3"),  # any case
         ("https://news.example.kz/a?reference=1&fromage=2", "https://news.example.kz/a?fromage=2&reference=1"),
         ("  https://news.example.kz/a  ", "https://news.example.kz/a"),
     ],
