@@ -39,11 +39,14 @@ def _wrap_width(lines: list[str]) -> int:
     return width if continued >= 2 and continued >= 0.25 * len(full) else 0
 
 
-def _join(left: str, right: str) -> str:
+def _join(parts: list[str]) -> str:
     # "российско-\nказахстанские": a break after a hyphen keeps the hyphen and adds no space.
-    if len(left) > 1 and left.endswith("-") and left[-2].isalpha():
-        return left + right
-    return f"{left} {right}"
+    out: list[str] = []
+    for part in parts:
+        if out and not (len(out[-1]) > 1 and out[-1].endswith("-") and out[-1][-2].isalpha()):
+            out.append(" ")
+        out.append(part)
+    return "".join(out)
 
 
 def rejoin_wrapped_lines(text: str) -> str:
@@ -56,17 +59,18 @@ def rejoin_wrapped_lines(text: str) -> str:
         return text
     lines = [line.strip() for line in _LINE.split(text)]
     width = _wrap_width(lines)
-    out: list[str] = []
+    paragraphs: list[list[str]] = []  # each: the lines that make one line once joined
     previous_length = 0  # of the last line as written, not as joined
     for line in lines:
-        if out and out[-1] and line and not _TERMINAL.search(out[-1]):
+        last = paragraphs[-1][-1] if paragraphs else ""
+        if last and line and not _TERMINAL.search(last):
             if _starts_lowercase(line) or (width and previous_length >= 0.7 * width):
-                out[-1] = _join(out[-1], line)
+                paragraphs[-1].append(line)
                 previous_length = len(line)
                 continue
-        out.append(line)
+        paragraphs.append([line])
         previous_length = len(line)
-    return "\n".join(out)
+    return "\n".join(_join(parts) for parts in paragraphs)
 
 
 # --- Latin look-alikes inside Cyrillic words -----------------------------------------------------
