@@ -84,19 +84,22 @@ _WEAK_WORDS = frozenset({"men", "emes", "bu", "bir"})  # shared with a neighbour
 _TURKIC_EXACT = {code: frozenset(words.split()) for code, words in _TURKIC_WORDS.items()}
 _TURKIC_PREFIX = {code: tuple(words.split()) for code, words in _TURKIC_STEMS.items()}
 _TURKIC_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*'?")
-_APOSTROPHE_SHAPES = str.maketrans({c: "'" for c in "’ʼʻ‘`´"})
+_ODD_APOSTROPHE = re.compile("[’ʼʻ‘`´]")
+_TURKIC_SAMPLE_CHARS = 1000  # some 130 words: plenty for function words to show
 # Letters no other Latin-script language of the news uses together with Kazakh words: ū ǵ ñ (with q).
 _KAZAKH_LATIN_LETTERS = re.compile("[ūǵŪǴ]")
 _NOT_KAZAKH_LETTERS = re.compile("[əƏňŇžŽłŁąĄęĘśŚźŹżŻćĆ]")  # Azerbaijani, Turkmen, Polish
 _MIN_MARKERS = 2.0
 
 
-def turkic_votes(text: str) -> dict[str, float]:
+def turkic_votes(text: str, languages: tuple[str, ...] = tuple(_TURKIC_WORDS)) -> dict[str, float]:
     """How strongly the text reads as each Turkic language in Latin script (word and name hits)."""
-    votes = dict.fromkeys(_TURKIC_WORDS, 0.0)
-    for token in _TURKIC_TOKEN.findall(text.translate(_APOSTROPHE_SHAPES).lower()):
-        for code, exact in _TURKIC_EXACT.items():
-            if token in exact:
+    votes = dict.fromkeys(languages, 0.0)
+    if _ODD_APOSTROPHE.search(text):
+        text = _ODD_APOSTROPHE.sub("'", text)
+    for token in _TURKIC_TOKEN.findall(text.lower()):
+        for code in languages:
+            if token in _TURKIC_EXACT[code]:
                 votes[code] += 0.5 if token in _WEAK_WORDS else 1.0
             elif token.startswith(_TURKIC_PREFIX[code]):
                 votes[code] += 1.0
@@ -106,12 +109,12 @@ def turkic_votes(text: str) -> dict[str, float]:
 def kazakh_latin(text: str) -> bool:
     """True when a Latin-script text is Kazakh: its words outvote Turkish, Uzbek, Turkmen and
     Azerbaijani ones, and it has none of their (or Polish) letters in any number."""
-    sample = (text or "")[:_SAMPLE_CHARS]
-    latin = sum(1 for ch in sample if ch.isalpha() and ch < "\u0250")
-    if latin < _MIN_CHARS or len(_CYRILLIC.findall(sample)) > latin:
+    sample = (text or "")[:_TURKIC_SAMPLE_CHARS]
+    if len(sample) < _MIN_CHARS or (_CYRILLIC.search(sample) and len(_CYRILLIC.findall(sample)) > len(sample) / 4):
         return False
-    votes = turkic_votes(sample)
-    kazakh = votes.pop("kk") + 2.0 * len(_KAZAKH_LATIN_LETTERS.findall(sample))
-    if len(_NOT_KAZAKH_LETTERS.findall(sample)) > 2:
+    # Kazakh words first: most texts (English, Polish ...) stop here, before the other languages count.
+    kazakh = turkic_votes(sample, ("kk",))["kk"] + 2.0 * len(_KAZAKH_LATIN_LETTERS.findall(sample))
+    if kazakh < _MIN_MARKERS or len(_NOT_KAZAKH_LETTERS.findall(sample)) > 2:
         return False
-    return kazakh >= _MIN_MARKERS and kazakh > 1.5 * max(votes.values())
+    others = turkic_votes(sample, tuple(code for code in _TURKIC_WORDS if code != "kk"))
+    return kazakh > 1.5 * max(others.values())

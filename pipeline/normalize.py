@@ -11,9 +11,14 @@ from .language import kazakh_latin
 # --- hard-wrapped lines ----------------------------------------------------------------------------
 
 _LINE = re.compile(r"\r\n|[\r\n\u2028\u2029]")
-_TERMINAL = re.compile(r"""[.!?…:;][»"”’')\]]*$""")
+_CLOSING = """»"”’')]"""
+_TERMINAL_MARKS = ".!?…:;"
 _STARTS_LOWER = re.compile(r"""^[«"„“'(\[]?[^\W\d_]""")
 _MIN_WRAPPED_LINES = 3
+
+
+def _ends_sentence(line: str) -> bool:
+    return line.rstrip(_CLOSING)[-1:] in _TERMINAL_MARKS if line.rstrip(_CLOSING) else False
 
 
 def _starts_lowercase(line: str) -> bool:
@@ -35,7 +40,7 @@ def _wrap_width(lines: list[str]) -> int:
     full = [i for i, line in enumerate(lines) if len(line) >= 0.7 * width and i + 1 < len(lines) and lines[i + 1]]
     if len(full) < 0.4 * len(lengths):
         return 0
-    continued = sum(1 for i in full if _starts_lowercase(lines[i + 1]) and not _TERMINAL.search(lines[i]))
+    continued = sum(1 for i in full if _starts_lowercase(lines[i + 1]) and not _ends_sentence(lines[i]))
     return width if continued >= 2 and continued >= 0.25 * len(full) else 0
 
 
@@ -63,11 +68,11 @@ def rejoin_wrapped_lines(text: str) -> str:
     previous_length = 0  # of the last line as written, not as joined
     for line in lines:
         last = paragraphs[-1][-1] if paragraphs else ""
-        if last and line and not _TERMINAL.search(last):
-            if _starts_lowercase(line) or (width and previous_length >= 0.7 * width):
-                paragraphs[-1].append(line)
-                previous_length = len(line)
-                continue
+        open_ended = bool(last and line) and not _ends_sentence(last)
+        if open_ended and (_starts_lowercase(line) or (width and previous_length >= 0.7 * width)):
+            paragraphs[-1].append(line)
+            previous_length = len(line)
+            continue
         paragraphs.append([line])
         previous_length = len(line)
     return "\n".join(_join(parts) for parts in paragraphs)
@@ -93,7 +98,7 @@ def _fix_word(match: re.Match[str]) -> str:
 def fix_lookalikes(text: str) -> str:
     """Latin letters that look Cyrillic (a, e, o, p, c, x, y, K, M, H, T, B ...) inside a Cyrillic
     word become the Cyrillic letters, so "Рoссия" with a Latin o is Россия again."""
-    if not text or not _MIXED_HINT.search(text):
+    if not text or not _CYRILLIC.search(text) or not _MIXED_HINT.search(text):
         return text
     return _WORD.sub(_fix_word, text)
 
@@ -277,6 +282,7 @@ def kazakh_latin_to_cyrillic(text: str, scheme: str | None = None) -> str:
 
 # --- all repairs, as the scorer calls them -------------------------------------------------------
 
+_ODD_APOSTROPHE = re.compile("[ʻʼ‘`´]")
 _UZBEK_APOSTROPHE = re.compile(r"(?<=[^\W\d_])[ʻʼ‘`´](?=[^\W\d_])")
 
 
@@ -285,7 +291,7 @@ def normalize_article(title: str, text: str, language: str | None = None) -> tup
     in Latin script (and is now Cyrillic), else the one given."""
     text = rejoin_wrapped_lines(text)
     title = rejoin_wrapped_lines(title)
-    if _UZBEK_APOSTROPHE.search(text) or _UZBEK_APOSTROPHE.search(title):
+    if _ODD_APOSTROPHE.search(text) or _ODD_APOSTROPHE.search(title):
         # oʻ, gʻ (Uzbek) and the 2017 Kazakh apostrophes come in many shapes; one shape for the tokenizer.
         text, title = _UZBEK_APOSTROPHE.sub("'", text), _UZBEK_APOSTROPHE.sub("'", title)
     code = str(language or "").strip().lower()[:2]

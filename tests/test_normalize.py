@@ -8,7 +8,6 @@ import time
 
 import pytest
 
-from pipeline import score_article
 from pipeline.lexicon import cue_set
 from pipeline.normalize import (
     fix_lookalikes,
@@ -206,7 +205,10 @@ def test_headlines_and_finished_sentences_keep_their_line_breaks():
     assert rejoin_wrapped_lines(headlines) == headlines
     finished = "The talks ended.\nthe next round is in May.\n\nA new paragraph"
     assert rejoin_wrapped_lines(finished) == finished
-    assert rejoin_wrapped_lines("talks between\nthe two sides\n\nNew paragraph") == "talks between the two sides\n\nNew paragraph"
+    assert (
+        rejoin_wrapped_lines("talks between\nthe two sides\n\nNew paragraph")
+        == "talks between the two sides\n\nNew paragraph"
+    )
     assert rejoin_wrapped_lines("российско-\nказахстанские") == "российско-казахстанские"
 
 
