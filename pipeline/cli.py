@@ -7,6 +7,7 @@ them), 1 when nothing could be done, 2 on a usage error.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sqlite3
 import sys
@@ -16,7 +17,7 @@ from tqdm import tqdm
 
 from . import ingest as ingest_mod
 from . import store
-from .inputs import InputError, read_url_file
+from .inputs import InputError, stream_url_file
 from .models import UrlRequest
 from .settings import Settings, load_settings
 
@@ -100,6 +101,7 @@ class _Bar:
             return
         if self.bar is None:
             self.bar = tqdm(total=total, unit=self.unit, file=sys.stderr, dynamic_ncols=True)
+        self.bar.total = total  # a streamed list's total grows as it is read
         self.bar.update(1)
         self.bar.set_postfix_str(ingest_mod.STATUS_LABELS[outcome.status], refresh=False)
 
@@ -117,36 +119,38 @@ def _print_report(report: ingest_mod.IngestReport) -> int:
         print("Failed:")
         for outcome in report.failures:
             print(f"  {outcome.url}: {outcome.detail}")
-    useful = len(report.outcomes) - len(report.failures)
-    return EXIT_OK if useful or not report.outcomes else EXIT_NOTHING_DONE
+    useful = report.total - report.count("failed")
+    return EXIT_OK if useful or not report.total else EXIT_NOTHING_DONE
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     requests = [UrlRequest(url=u) for u in args.urls]
-    bad_rows = []
+    listed = iter(())
     if args.from_file:
         try:
-            from_file, bad_rows = read_url_file(args.from_file)
+            listed = stream_url_file(args.from_file)  # read lazily: a long list starts at once
         except InputError as err:
             print(f"error: {err}", file=sys.stderr)
             return EXIT_NOTHING_DONE
-        requests.extend(from_file)
-    if not requests and not bad_rows:
+    first = next(listed, None)
+    if not requests and first is None:
         if args.from_file:
             print(f"error: {args.from_file}: no URLs in the file", file=sys.stderr)
             return EXIT_NOTHING_DONE
         print("error: no URLs given (pass URLs or --from FILE)", file=sys.stderr)
         return EXIT_USAGE
+    inputs = itertools.chain(requests, [first] if first is not None else [], listed)
     bar = _Bar(not args.no_progress, "url")
     try:
-        report = ingest_mod.ingest_urls(requests, settings, bad_rows=bad_rows, progress=bar)
+        # only what is printed is kept: stored and present URLs are counted, not held in memory
+        report = ingest_mod.ingest_urls(inputs, settings, progress=bar, keep=("duplicate", "failed"))
     finally:
         bar.close()
     return _print_report(report)
 
 
 def cmd_ingest_html(args: argparse.Namespace, settings: Settings) -> int:
-    items, failed = ingest_mod.read_html_files(args.files)
+    items, failed = ingest_mod.read_html_files(args.files, max_bytes=settings.max_bytes)
     bar = _Bar(not args.no_progress, "page")
     try:
         report = ingest_mod.ingest_html(items, settings, failed=failed, progress=bar)

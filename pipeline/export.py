@@ -8,39 +8,50 @@ Typical use::
     write_csv(contract_frame(aggregate(frame, freq="week", by="source")), "series.csv")  # or sys.stdout
     write_parquet(article_table(frame), "articles.parquet")
 
-CSV: UTF-8 without BOM, comma-separated, a header row, ISO dates, empty cells for nulls (never
-"nan"), floats with ``DECIMALS`` decimals, and every text cell that a spreadsheet would read as a
-formula (leading ``=``, ``+``, ``-``, ``@``, tab or carriage return) prefixed with an apostrophe.
-Numbers are never touched: -0.25 stays -0.25.
+CSV: UTF-8 without BOM, comma-separated, a header row, every value in double quotes (so a cell holding
+";" or "," stays one cell whichever separator a spreadsheet guesses), ISO dates, empty cells for nulls
+(never "nan"), floats with ``DECIMALS`` decimals. Text cells are made safe to open: line breaks and
+other control characters become spaces or go, and a cell whose first visible character starts a
+formula (``=``, ``+``, ``-``, ``@``, also behind spaces, NUL, BOM, zero-width or other invisible
+characters) gets a leading apostrophe. Numbers are never touched: -0.25 stays -0.25.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import re
 from pathlib import Path
 from typing import TextIO
 
 import polars as pl
 
-#: A text cell starting with one of these is run as a formula by Excel, LibreOffice or Sheets.
-FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\n")
+#: A text cell whose first visible character is one of these is run as a formula by Excel, LibreOffice or Sheets.
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@")
 DECIMALS = 4
+# Line breaks inside a quoted cell end the row for a spreadsheet that guessed another separator,
+# and the next line's start is then read as a cell of its own: a text cell is kept on one line.
+_LINE_BREAKS = r"[\t\n\r\v\f\x85\u2028\u2029]"
+# What a spreadsheet skips or does not show before a formula: controls, format characters (BOM,
+# word joiner, soft hyphen, zero-width space) and every kind of space.
+_INVISIBLE = r"[\p{Cc}\p{Cf}\p{Z}]"
 
 Destination = str | os.PathLike[str] | TextIO
 
 
 def protect_formulas(frame: pl.DataFrame) -> pl.DataFrame:
-    """Prefix an apostrophe to every text cell that starts like a formula; other columns unchanged.
+    """Make every text cell safe to open in a spreadsheet; other columns unchanged.
 
-    Spreadsheets also run a formula behind leading spaces (" =1+1"), so those count too.
+    Line breaks and tabs become spaces and other control characters go; then a cell whose first
+    visible character starts a formula gets an apostrophe in front ("=1+1" → "'=1+1").
     """
-    starters = "".join("\\" + c if c in "+-" else c for c in FORMULA_PREFIXES if c.strip())
-    risky = rf"^[\t\r\n]|^[\s\u00a0]*[{starters}]"
+    starters = "".join(re.escape(c) for c in FORMULA_PREFIXES)
+    risky = rf"^{_INVISIBLE}*[{starters}]"
     text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    one_line = {name: pl.col(name).str.replace_all(_LINE_BREAKS, " ").str.replace_all(r"\p{Cc}", "") for name in text}
     return frame.with_columns(
-        pl.when(pl.col(name).str.contains(risky)).then(pl.lit("'") + pl.col(name)).otherwise(pl.col(name)).alias(name)
-        for name in text
+        pl.when(cell.str.contains(risky)).then(pl.lit("'") + cell).otherwise(cell).alias(name)
+        for name, cell in one_line.items()
     )
 
 
@@ -57,7 +68,11 @@ def _rounded(frame: pl.DataFrame) -> pl.DataFrame:
 
 def csv_text(frame: pl.DataFrame) -> str:
     """The frame as formula-safe CSV text (an empty frame gives the header row alone)."""
-    return protect_formulas(_rounded(frame)).write_csv(float_precision=DECIMALS, date_format="%Y-%m-%d")
+    # The header is our own column names, plain as in the contract; every value is quoted.
+    rows = protect_formulas(_rounded(frame)).write_csv(
+        float_precision=DECIMALS, date_format="%Y-%m-%d", quote_style="always", include_header=False
+    )
+    return ",".join(frame.columns) + "\n" + rows
 
 
 def csv_bytes(frame: pl.DataFrame) -> bytes:

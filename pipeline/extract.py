@@ -14,6 +14,7 @@ from trafilatura.utils import load_html
 from .decode import decode_html
 from .dedupe import canonicalize_url, fingerprint
 from .fetch import check_web_url
+from .inputs import clean_field
 from .language import detect_language
 from .metadata import page_metadata
 from .models import Article, FetchFailure
@@ -52,7 +53,7 @@ def extract_article(
         return FetchFailure(url, f"could not parse the page ({type(err).__name__})", stage="extract")
     if len(text) < MIN_TEXT_CHARS:
         return FetchFailure(url, "no article text found", stage="extract")
-    title = meta.title
+    title = clean_field(meta.title or "")
     page_url = final_url or url
     published, origin = _published(meta.date, user_date)
     language, _ = detect_language(f"{title}\n{text}")
@@ -62,7 +63,7 @@ def extract_article(
         title=title,
         text=text,
         published=published,
-        source=(user_source or "").strip() or _source(meta.site_name, page_url),
+        source=clean_field(user_source or "") or _source(meta.site_name, page_url),
         language=language,
         fingerprint=fingerprint(text),
         date_origin=origin,
@@ -110,7 +111,7 @@ def _canonical(page_url: str, declared: str | None) -> str:
 
 
 def _source(sitename: str | None, page_url: str) -> str:
-    name = " ".join((sitename or "").split())
+    name = clean_field(" ".join((sitename or "").split()))
     if name:
         return name
     host = (urlsplit(page_url).hostname or "").lower() if page_url else ""

@@ -1,13 +1,18 @@
-"""HTTP fetching with limits: timeouts, a body-size cap, retries with backoff, redirects checked hop
-by hop against the address policy, and per-host politeness. Returns a Page or a FetchFailure."""
+"""HTTP fetching with limits: one deadline per request (headers included), a body-size cap, retries
+with backoff, every hop checked against the address policy, and per-host politeness. Returns a Page
+or a FetchFailure."""
 
 from __future__ import annotations
 
 import email.utils
+import http.client
+import io
+import socket
 import threading
 import time
 from collections import defaultdict
 from contextlib import contextmanager
+from contextvars import ContextVar
 from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
 
@@ -21,8 +26,9 @@ from urllib3.exceptions import (
     ProtocolError,
     ReadTimeoutError,
 )
+from urllib3.util import parse_url
 
-from .guard import AddressPolicy, RefusedTarget, make_pool_manager
+from .guard import AddressPolicy, RefusedConnection, make_pool_manager
 from .models import FetchFailure, Page
 from .settings import USER_AGENT, Settings
 
@@ -36,6 +42,8 @@ _MAGIC = (
     (b"GIF8", "an image (GIF)"),
     (b"PK\x03\x04", "a ZIP archive"),
 )
+# The monotonic time by which the request under way in this thread must have been read in full.
+_DEADLINE: ContextVar[float | None] = ContextVar("fetch_deadline", default=None)
 
 
 class _Failed(Exception):
@@ -47,26 +55,78 @@ class _Failed(Exception):
 
 
 def check_web_url(url: str) -> str | None:
-    """None when ``url`` is an absolute http(s) URL with a host, else the reason it is not."""
+    """None when ``url`` is an absolute http(s) URL with a host, else the reason it is not.
+
+    Forms that URL parsers read differently (a backslash, a user name before the host, a percent
+    sign in the host, control characters) are refused: one of them could name a host the address
+    guard never saw."""
     text = (url or "").strip()
     if not text:
         return "empty URL"
     if any(ch.isspace() for ch in text):
         return "not a web address (contains spaces)"
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in text):
+        return "not a web address (contains a control character)"
+    if "\\" in text:
+        return "not a web address (contains a backslash, which programs read differently)"
     try:
         parts = urlsplit(text)
         port = parts.port
+        parsed = parse_url(text)
     except ValueError as err:
         return f"not a web address ({err})"
     if not parts.scheme:
         return "not a web address (expected http:// or https://)"
     if parts.scheme.lower() not in ("http", "https"):
         return f"unsupported scheme '{parts.scheme.lower()}:' (only http and https are fetched)"
-    if not parts.hostname:
+    if not parts.hostname or not parsed.host:
         return "not a web address (no host name)"
+    if "@" in parts.netloc or parsed.auth:
+        return "not a web address (a user name or password before the host, user@host, is not accepted)"
+    if "%" in parts.netloc:
+        return "not a web address (percent-encoded host name)"
     if port == 0:
         return "not a web address (port 0)"
+    host = parsed.host.strip("[]")
+    if host.isascii() and (host, parsed.port) != (parts.hostname, port):
+        return f"not a web address (its host reads as {host!r} or {parts.hostname!r})"
     return None
+
+
+class _DeadlineIO(io.RawIOBase):
+    """A socket reader that gives every recv only the time left until the deadline."""
+
+    def __init__(self, sock: socket.socket, deadline: float, idle: float | None):
+        # makefile() counts this reader as a user of the socket: a connection that closes its end
+        # ("Connection: close") leaves the socket open until the response is read.
+        self._raw = sock.makefile("rb", buffering=0)
+        self._sock, self._deadline, self._idle = sock, deadline, idle
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int | None:  # type: ignore[no-untyped-def, override]
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the fetch deadline has passed")
+        self._sock.settimeout(left if self._idle is None else min(left, self._idle))
+        return self._raw.readinto(buffer)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+class _DeadlineResponse(http.client.HTTPResponse):
+    """http.client's response, reading through _DeadlineIO: a server that drips its status line
+    and headers a byte at a time is cut at the deadline like one that drips its body."""
+
+    def __init__(self, sock: socket.socket, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(sock, *args, **kwargs)
+        deadline = _DEADLINE.get()
+        if deadline is not None:
+            self.fp.close()  # only the reader: the socket stays open while the connection holds it
+            self.fp = io.BufferedReader(_DeadlineIO(sock, deadline, sock.gettimeout()))
 
 
 class Fetcher:
@@ -77,6 +137,7 @@ class Fetcher:
         self.policy = AddressPolicy.from_settings(settings.allow_private, settings.allow_networks)
         self.pool = make_pool_manager(
             self.policy,
+            response_class=_DeadlineResponse,
             num_pools=64,
             maxsize=max(1, settings.per_host),
             ca_certs=certifi.where(),
@@ -140,40 +201,45 @@ class Fetcher:
 
     def _get(self, url: str) -> Page | str:
         """One request: a Page, or the absolute URL a redirect points to."""
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        try:
-            self.policy.check_host(host, port)
-        except RefusedTarget as err:
-            raise _Failed(str(err)) from None
-        except OSError as err:
-            raise _Failed(str(err)) from None
-        deadline = time.monotonic() + self.settings.total_timeout
-        # A silent server is given at most READ_IDLE seconds per read; the deadline bounds the rest.
-        read = min(self.settings.total_timeout, READ_IDLE)
-        timeout = urllib3.Timeout(connect=self.settings.connect_timeout, read=read)
+        # Parsed once, by urllib3's parser: the connection goes to exactly this host and port, and
+        # the connection itself applies the address policy before it opens a socket.
+        target = parse_url(url)
+        host = target.host or ""
         with self._host_slot(host):
+            # One deadline for the whole request, from connecting to the last byte of the body.
+            deadline = time.monotonic() + self.settings.total_timeout
+            token = _DEADLINE.set(deadline)
             try:
-                response = self.pool.request(
-                    "GET",
-                    url,
-                    headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.5"},
-                    redirect=False,
-                    retries=False,
-                    timeout=timeout,
-                    preload_content=False,
-                )
-            except HTTPError as err:
-                raise self._describe_error(err, url) from None
-            try:
-                return self._read(url, response, deadline)
-            except _Failed:
-                # An unread body would poison the kept-alive connection for the next request.
-                response.close()
-                raise
+                response = self._send(target, deadline)
+                try:
+                    return self._read(url, response, deadline)
+                except _Failed:
+                    # An unread body would poison the kept-alive connection for the next request.
+                    response.close()
+                    raise
+                finally:
+                    response.release_conn()
             finally:
-                response.release_conn()
+                _DEADLINE.reset(token)
+
+    def _send(self, target: urllib3.util.Url, deadline: float) -> urllib3.BaseHTTPResponse:
+        total = self.settings.total_timeout
+        # A silent server is given at most READ_IDLE seconds per read; the deadline bounds the rest.
+        timeout = urllib3.Timeout(connect=min(self.settings.connect_timeout, total), read=min(total, READ_IDLE))
+        try:
+            pool = self.pool.connection_from_host(target.host, target.port, (target.scheme or "http").lower())
+            return pool.urlopen(
+                "GET",
+                target.request_uri,
+                headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.5"},
+                redirect=False,
+                retries=False,
+                assert_same_host=False,
+                timeout=timeout,
+                preload_content=False,
+            )
+        except HTTPError as err:
+            raise self._describe_error(err, target.host or "", deadline) from None
 
     def _read(self, url: str, response: urllib3.BaseHTTPResponse, deadline: float) -> Page | str:
         status = response.status
@@ -206,7 +272,7 @@ class Fetcher:
                     raise _Failed(f"timed out after {self.settings.total_timeout:g} s while reading the page")
                 chunks.append(chunk)
         except HTTPError as err:
-            raise self._describe_error(err, url) from None
+            raise self._describe_error(err, parse_url(url).host or "", deadline, reading=True) from None
         body = b"".join(chunks)
         if not body.strip():
             raise _Failed("empty response (HTTP 200 with no content)")
@@ -216,17 +282,24 @@ class Fetcher:
         charset = _charset(content_type)
         return Page(url, url, status, mime or "text/html", body, charset)
 
-    def _describe_error(self, err: Exception, url: str) -> _Failed:
+    def _describe_error(self, err: Exception, host: str, deadline: float, *, reading: bool = False) -> _Failed:
         cause = err.reason if isinstance(err, MaxRetryError) and err.reason else err
         text = str(cause)
-        if "refused:" in text:
-            return _Failed("refused:" + text.split("refused:", 1)[1].split("')")[0])
+        if isinstance(cause, RefusedConnection):
+            return _Failed(cause.refusal)
         if isinstance(cause, ReadTimeoutError) or "timed out" in text.lower():
-            read = min(self.settings.total_timeout, READ_IDLE)
-            limit = read if isinstance(cause, ReadTimeoutError) else self.settings.connect_timeout
+            # The socket waits are cut at the deadline, so a timeout at (or just before) it is the deadline's.
+            if time.monotonic() >= deadline - 0.05:
+                limit = self.settings.total_timeout
+                if reading:
+                    return _Failed(f"timed out after {limit:g} s while reading the page")
+            elif isinstance(cause, ReadTimeoutError):
+                limit = min(self.settings.total_timeout, READ_IDLE)
+            else:
+                limit = min(self.settings.total_timeout, self.settings.connect_timeout)
             return _Failed(f"timed out after {limit:g} s (no answer from the server)")
         if isinstance(cause, NameResolutionError):
-            return _Failed(f"host not found: {urlsplit(url).hostname}")
+            return _Failed(f"host not found: {host}")
         if isinstance(cause, NewConnectionError) and "refused" in text.lower():
             return _Failed("connection refused", retry=True)
         if isinstance(cause, ProtocolError | NewConnectionError):

@@ -1,10 +1,10 @@
 """Which network targets a fetch may reach: refuse private, loopback, link-local and other non-public ones.
 
-Two layers, the way trafilatura's SSRF protection works: before connecting, every hop's host is
-resolved and each address checked (this gives the user a clear reason); after connecting, the
-address the socket really reached is checked again, so a name that resolves differently the
-second time (DNS rebinding) cannot slip through. Unlike trafilatura's check, ours takes an operator
-allowlist of networks (intranet use, and tests that redirect from one loopback address to another).
+The check lives inside the connection urllib3 opens, so it reads the very host urllib3 will connect
+to (no second URL parser to disagree with). Before any socket exists, the host is resolved and every
+address checked; the socket is then opened to those checked addresses only, never to a fresh lookup.
+After connecting, the peer the socket really reached is checked again as a second layer. Unlike
+trafilatura's SSRF check, ours takes an operator allowlist of networks (intranets, and tests).
 """
 
 from __future__ import annotations
@@ -17,12 +17,87 @@ from typing import Any
 import urllib3
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
+from urllib3.util import connection as urllib3_connection
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+# The IANA IPv4 and IPv6 Special-Purpose Address Registries (iana.org/assignments/iana-ipv4-special-
+# registry and iana-ipv6-special-registry), plus multicast, the deprecated site-local block and
+# SIIT's IPv4-translated form. No web page is served from any of these blocks, so every row is
+# refused, including the anycast services the registry marks as globally reachable (AS112, AMT).
+# Columns: network, what it is (for the message), where it is defined. The most specific row names it.
+SPECIAL_PURPOSE: tuple[tuple[str, str, str], ...] = (
+    ("0.0.0.0/8", 'a "this network" address', "RFC 791"),
+    ("0.0.0.0/32", "an unspecified address", "RFC 1122"),
+    ("10.0.0.0/8", "a private address", "RFC 1918"),
+    ("100.64.0.0/10", "a shared (carrier-grade NAT) address", "RFC 6598"),
+    ("127.0.0.0/8", "a loopback address", "RFC 1122"),
+    ("169.254.0.0/16", "a link-local address", "RFC 3927"),
+    ("172.16.0.0/12", "a private address", "RFC 1918"),
+    ("192.0.0.0/24", "an IETF protocol assignment", "RFC 6890"),
+    ("192.0.0.0/29", "an IPv4 service continuity address", "RFC 7335"),
+    ("192.0.0.8/32", "the IPv4 dummy address", "RFC 7600"),
+    ("192.0.0.9/32", "a port control protocol anycast address", "RFC 7723"),
+    ("192.0.0.10/32", "a TURN anycast address", "RFC 8155"),
+    ("192.0.0.170/31", "a NAT64/DNS64 discovery address", "RFC 8880"),
+    ("192.0.2.0/24", "a documentation address", "RFC 5737"),
+    ("192.31.196.0/24", "an AS112 anycast address", "RFC 7535"),
+    ("192.52.193.0/24", "an AMT anycast address", "RFC 7450"),
+    ("192.88.99.0/24", "a deprecated 6to4 relay anycast address", "RFC 7526"),
+    ("192.168.0.0/16", "a private address", "RFC 1918"),
+    ("192.175.48.0/24", "an AS112 anycast address", "RFC 7534"),
+    ("198.18.0.0/15", "a benchmarking address", "RFC 2544"),
+    ("198.51.100.0/24", "a documentation address", "RFC 5737"),
+    ("203.0.113.0/24", "a documentation address", "RFC 5737"),
+    ("224.0.0.0/4", "a multicast address", "RFC 5771"),
+    ("240.0.0.0/4", "a reserved address", "RFC 1112"),
+    ("255.255.255.255/32", "the broadcast address", "RFC 919"),
+    ("::/128", "an unspecified address", "RFC 4291"),
+    ("::1/128", "a loopback address", "RFC 4291"),
+    ("::/96", "a deprecated IPv4-compatible address", "RFC 4291"),
+    ("::ffff:0:0:0/96", "an IPv4-translated (SIIT) address", "RFC 2765"),
+    ("64:ff9b:1::/48", "a local-use IPv4/IPv6 translation address", "RFC 8215"),
+    ("100::/64", "a discard-only address", "RFC 6666"),
+    ("2001::/23", "an IETF protocol assignment", "RFC 2928"),
+    ("2001::/32", "a Teredo address", "RFC 4380"),
+    ("2001:1::1/128", "a port control protocol anycast address", "RFC 7723"),
+    ("2001:1::2/128", "a TURN anycast address", "RFC 8155"),
+    ("2001:2::/48", "a benchmarking address", "RFC 5180"),
+    ("2001:3::/32", "an AMT anycast address", "RFC 7450"),
+    ("2001:4:112::/48", "an AS112 anycast address", "RFC 7535"),
+    ("2001:10::/28", "a deprecated ORCHID address", "RFC 4843"),
+    ("2001:20::/28", "an ORCHIDv2 address", "RFC 7343"),
+    ("2001:db8::/32", "a documentation address", "RFC 3849"),
+    ("2620:4f:8000::/48", "an AS112 anycast address", "RFC 7534"),
+    ("3fff::/20", "a documentation address", "RFC 9637"),
+    ("5f00::/16", "a segment routing (SRv6) address", "RFC 9602"),
+    ("fc00::/7", "a unique-local (private) address", "RFC 4193"),
+    ("fe80::/10", "a link-local address", "RFC 4291"),
+    ("fec0::/10", "a deprecated site-local address", "RFC 3879"),
+    ("ff00::/8", "a multicast address", "RFC 4291"),
+)
+_SPECIAL = sorted(
+    ((ipaddress.ip_network(net), what) for net, what, _rfc in SPECIAL_PURPOSE), key=lambda row: -row[0].prefixlen
+)
+# IPv6 forms that carry an IPv4 address a gateway would reach: that one decides (IPv4-mapped
+# ::ffff:0:0/96, RFC 4291, is unwrapped before anything else).
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052
+_SIX_TO_FOUR = ipaddress.IPv6Network("2002::/16")  # RFC 3056
+_GLOBAL_UNICAST = ipaddress.IPv6Network("2000::/3")  # the only block IANA allocates for unicast (RFC 4291)
 
 
 class RefusedTarget(Exception):
-    """A target the policy refuses; the message says which address and why."""
+    """A target the policy refuses; the message says which address, why, and how to allow it."""
+
+
+class RefusedConnection(NewConnectionError):
+    """urllib3's form of RefusedTarget, raised by a connection instead of opening a socket."""
+
+    def __init__(self, conn: HTTPConnection, refusal: str) -> None:
+        self.refusal = refusal
+        super().__init__(conn, refusal)
 
 
 @dataclass(frozen=True)
@@ -30,7 +105,7 @@ class AddressPolicy:
     """Allow everything (``allow_private``), or only public addresses plus ``allow_networks``."""
 
     allow_private: bool = False
-    allow_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = field(default=())
+    allow_networks: tuple[IPNetwork, ...] = field(default=())
 
     @classmethod
     def from_settings(cls, allow_private: bool, allow_networks: str = "") -> AddressPolicy:
@@ -42,43 +117,55 @@ class AddressPolicy:
 
     def allows(self, address: str) -> bool:
         """Whether the policy allows connecting to this IP address."""
-        if self.allow_private:
-            return True
-        ip = _normalize(address)
-        if any(ip in net for net in self.allow_networks if net.version == ip.version):
-            return True
-        # Multicast ranges count as "global" in the ipaddress module, but are never a web server.
-        public = ip.is_global and not ip.is_multicast
-        # An IPv6 address may carry an IPv4 one (NAT64, 6to4, Teredo, IPv4-compatible) that a
-        # gateway would reach: that one must be public too.
-        embedded = _embedded_ipv4(ip)
-        return public and (embedded is None or self.allows(str(embedded)))
+        return self.allow_private or self._why_refused(_normalize(address)) is None
 
     def check_address(self, address: str) -> None:
         """Raise RefusedTarget unless the policy allows connecting to this IP address."""
         if self.allows(address):
             return
         ip = _normalize(address)
-        raise RefusedTarget(f"refused: {ip} is {_describe(ip)} (fetching it needs --allow-private)")
+        raise RefusedTarget(f"refused: {ip} is {self._why_refused(ip)}{_how_to_allow(ip)}")
 
-    def check_host(self, host: str, port: int) -> None:
-        """Resolve ``host`` and check every address; raise RefusedTarget or OSError ("host not found")."""
-        try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except socket.gaierror as err:
-            raise OSError(f"host not found: {host}") from err
-        if self.allow_private:
-            return
-        for info in infos:
-            address = str(info[4][0])
+    def resolve(self, host: str, port: int) -> list[str]:
+        """Resolve ``host`` and check every address: the addresses, or RefusedTarget / socket.gaierror."""
+        host = host.strip("[]")
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+        for address in addresses:
             if self.allows(address):
                 continue
             ip = _normalize(address)
+            why = self._why_refused(ip)
             if _is_ip_literal(host):
-                raise RefusedTarget(f"refused: {ip} is {_describe(ip)} (fetching it needs --allow-private)")
-            raise RefusedTarget(
-                f"refused: {host} resolves to {ip}, {_describe(ip)} (fetching it needs --allow-private)"
-            )
+                raise RefusedTarget(f"refused: {ip} is {why}{_how_to_allow(ip)}")
+            raise RefusedTarget(f"refused: {host} resolves to {ip}, {why}{_how_to_allow(ip)}")
+        return addresses
+
+    def _why_refused(self, ip: IPAddress) -> str | None:
+        """None when ``ip`` may be reached, else what it is in words."""
+        if any(ip in net for net in self.allow_networks if net.version == ip.version):
+            return None
+        for net, what in _SPECIAL:
+            if net.version == ip.version and ip in net:
+                return what
+        if isinstance(ip, ipaddress.IPv6Address):
+            carried = _carried_ipv4(ip)
+            if carried is not None:
+                why = self._why_refused(carried)
+                return None if why is None else f"a translation of {carried}, {why}"
+            if ip not in _GLOBAL_UNICAST:
+                return "not a global unicast address"
+        # The standard library's own copy of the registries, as a second opinion.
+        return None if ip.is_global else "not a public address"
+
+
+def _how_to_allow(ip: IPAddress) -> str:
+    # The dashboard has no command line: name the settings every user can give.
+    single = f"{ip}/{ip.max_prefixlen}"
+    return (
+        f"; to fetch it, set BAROMETER_ALLOW_NETWORKS={single} (or an intranet range) or "
+        "BAROMETER_ALLOW_PRIVATE=1 (every address; --allow-private on the command line)"
+    )
 
 
 def _normalize(address: str) -> IPAddress:
@@ -87,19 +174,11 @@ def _normalize(address: str) -> IPAddress:
     return mapped or ip
 
 
-_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
-_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
-
-
-def _embedded_ipv4(ip: IPAddress) -> ipaddress.IPv4Address | None:
-    if not isinstance(ip, ipaddress.IPv6Address):
-        return None
-    if ip.sixtofour is not None:
-        return ip.sixtofour
-    if ip.teredo is not None:
-        return ip.teredo[1]
-    if any(ip in net for net in (*_NAT64, _IPV4_COMPATIBLE)):
+def _carried_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if ip in _NAT64:
         return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if ip in _SIX_TO_FOUR:
+        return ip.sixtofour
     return None
 
 
@@ -111,23 +190,7 @@ def _is_ip_literal(host: str) -> bool:
     return True
 
 
-def _describe(ip: IPAddress) -> str:
-    if ip.is_loopback:
-        return "a loopback address"
-    if ip.is_link_local:
-        return "a link-local address"
-    if ip.is_multicast:
-        return "a multicast address"
-    if ip.is_unspecified:
-        return "an unspecified address"
-    if ip.is_private:
-        return "a private address"
-    if ip.is_reserved:
-        return "a reserved address"
-    return "not a public address"
-
-
-# --- connection-level check (after connect: the peer the socket really reached) -------------
+# --- the connection: check, connect to the checked addresses only, check the peer ----------------
 
 
 def _vetted(base: type[HTTPConnection]) -> type[HTTPConnection]:
@@ -135,21 +198,47 @@ def _vetted(base: type[HTTPConnection]) -> type[HTTPConnection]:
         policy: AddressPolicy = AddressPolicy()
 
         def _new_conn(self) -> socket.socket:
-            sock = super()._new_conn()
+            try:
+                addresses = self.policy.resolve(self._dns_host, self.port)
+            except RefusedTarget as err:
+                raise RefusedConnection(self, str(err)) from None
+            except socket.gaierror as err:
+                raise NameResolutionError(self.host, self, err) from err
+            sock = self._connect_to(addresses)
             try:
                 self.policy.check_address(sock.getpeername()[0])
             except RefusedTarget as err:
                 sock.close()
-                raise urllib3.exceptions.NewConnectionError(self, str(err)) from err
+                raise RefusedConnection(self, str(err)) from None
             return sock
+
+        def _connect_to(self, addresses: list[str]) -> socket.socket:
+            # As urllib3's own _new_conn, but to the addresses just checked, not to a new lookup.
+            failure: Exception | None = None
+            for address in addresses:
+                try:
+                    return urllib3_connection.create_connection(
+                        (address, self.port),
+                        self.timeout,
+                        source_address=self.source_address,
+                        socket_options=self.socket_options,
+                    )
+                except TimeoutError:
+                    failure = ConnectTimeoutError(
+                        self, f"Connection to {self.host} timed out. (connect timeout={self.timeout})"
+                    )
+                except OSError as err:
+                    failure = NewConnectionError(self, f"Failed to establish a new connection: {err}")
+            raise failure or NewConnectionError(self, f"no address for {self.host}")
 
     return Vetted
 
 
-def make_pool_manager(policy: AddressPolicy, **kwargs: Any) -> urllib3.PoolManager:
-    """A urllib3 PoolManager whose every connection is checked against ``policy`` after connecting."""
-    http_conn = type("PolicyHTTPConnection", (_vetted(HTTPConnection),), {"policy": policy})
-    https_conn = type("PolicyHTTPSConnection", (_vetted(HTTPSConnection),), {"policy": policy})
+def make_pool_manager(policy: AddressPolicy, response_class: type | None = None, **kwargs: Any) -> urllib3.PoolManager:
+    """A urllib3 PoolManager whose every connection is checked against ``policy`` before and after connecting."""
+    extra = {"policy": policy} | ({"response_class": response_class} if response_class else {})
+    http_conn = type("PolicyHTTPConnection", (_vetted(HTTPConnection),), extra)
+    https_conn = type("PolicyHTTPSConnection", (_vetted(HTTPSConnection),), extra)
     http_pool = type("PolicyHTTPPool", (HTTPConnectionPool,), {"ConnectionCls": http_conn})
     https_pool = type("PolicyHTTPSPool", (HTTPSConnectionPool,), {"ConnectionCls": https_conn})
     manager = urllib3.PoolManager(**kwargs)

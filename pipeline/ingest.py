@@ -10,13 +10,14 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import hashlib
+import itertools
 import multiprocessing
 import os
 import signal
 import sqlite3
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sized
 from concurrent.futures import (
     FIRST_COMPLETED,
     Executor,
@@ -35,7 +36,7 @@ from . import store
 from .dedupe import canonicalize_url
 from .extract import extract_article
 from .fetch import Fetcher, check_web_url
-from .inputs import BadRow
+from .inputs import BadRow, clean_field
 from .models import Article, FetchFailure, Score, UrlRequest
 from .score import score_article
 from .settings import Settings
@@ -63,13 +64,34 @@ class Outcome:
 
 @dataclass
 class IngestReport:
-    """Every input's outcome, in completion order, with counts."""
+    """Every input's outcome, in completion order, with counts.
+
+    ``keep`` names the statuses whose outcomes are kept in ``outcomes`` (all by default); the others
+    are only counted, so a list of a million URLs does not keep a million outcomes in memory.
+    """
 
     outcomes: list[Outcome] = field(default_factory=list)
+    keep: frozenset[str] = frozenset(STATUSES)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for outcome in self.outcomes:
+            self.counts[outcome.status] = self.counts.get(outcome.status, 0) + 1
+
+    def add(self, outcome: Outcome) -> None:
+        """Count one outcome, and keep it when its status is one of ``keep``."""
+        self.counts[outcome.status] = self.counts.get(outcome.status, 0) + 1
+        if outcome.status in self.keep:
+            self.outcomes.append(outcome)
 
     def count(self, status: str) -> int:
         """Number of inputs that ended with ``status``."""
-        return sum(o.status == status for o in self.outcomes)
+        return self.counts.get(status, 0)
+
+    @property
+    def total(self) -> int:
+        """Number of inputs that have an outcome, kept or not."""
+        return sum(self.counts.values())
 
     @property
     def failures(self) -> list[Outcome]:
@@ -84,13 +106,16 @@ class IngestReport:
 Progress = Callable[[int, int, Outcome], None]
 
 
-def _finisher(report: IngestReport, total: int, progress: Progress | None) -> Callable[[Outcome], None]:
-    """Records each outcome in ``report`` and tells ``progress`` (done, total, outcome)."""
+def _finisher(
+    report: IngestReport, total: int | Callable[[], int], progress: Progress | None
+) -> Callable[[Outcome], None]:
+    """Records each outcome in ``report`` and tells ``progress`` (done, total, outcome); ``total`` may
+    be a function, for inputs whose length is known only as they are read."""
 
     def finish(outcome: Outcome) -> None:
-        report.outcomes.append(outcome)
+        report.add(outcome)
         if progress is not None:
-            progress(len(report.outcomes), total, outcome)
+            progress(report.total, total() if callable(total) else total, outcome)
 
     return finish
 
@@ -220,51 +245,72 @@ def _store(conn, url: str, result: Article | FetchFailure, score: Score | None) 
 
 
 def ingest_urls(
-    requests: Iterable[UrlRequest],
+    requests: Iterable[UrlRequest | BadRow],
     settings: Settings,
     *,
     bad_rows: Iterable[BadRow] = (),
     progress: Progress | None = None,
     is_demo: bool = False,
+    keep: Iterable[str] = STATUSES,
 ) -> IngestReport:
-    """Fetch, extract, score and store each URL; every input ends stored, present, duplicate or failed."""
-    report = IngestReport()
-    conn = store.connect(settings.db)
-    todo: list[UrlRequest] = []
-    seen: set[str] = set()
-    pending_outcomes: list[tuple[Outcome, FetchFailure | None]] = []
-    for row in bad_rows:
-        pending_outcomes.append((Outcome(row.url, "failed", row.reason), FetchFailure(row.url, row.reason, "input")))
-    requests = list(requests)
-    for req in requests:
-        url = req.url.strip()
-        if reason := check_web_url(url):
-            pending_outcomes.append((Outcome(url, "failed", reason), FetchFailure(url, reason, "input")))
-            continue
-        key = canonicalize_url(url)
-        if key in seen:
-            pending_outcomes.append((Outcome(url, "repeated", "listed earlier in this input"), None))
-            continue
-        seen.add(key)
-        todo.append(replace(req, url=url))
-    canonical = {r.url: canonicalize_url(r.url) for r in todo}
-    known = store.known_urls(conn, [*canonical, *canonical.values()])
-    fresh = []
-    for req in todo:
-        if req.url in known or canonical[req.url] in known:
-            article_id = store.find_article_id(conn, canonical[req.url]) or store.find_article_id(conn, req.url)
-            pending_outcomes.append((Outcome(req.url, "present", "", article_id), None))
-        else:
-            fresh.append(req)
-    total = len(pending_outcomes) + len(fresh)
-    extractor = _Extractor(settings, len(fresh))  # before any thread starts (see _context)
-    fetcher = Fetcher(settings)
-    finish = _finisher(report, total, progress)
+    """Fetch, extract, score and store each URL; every input ends stored, present, duplicate or failed.
 
-    for outcome, failure in pending_outcomes:
-        if failure is not None:
-            store.record_failure(conn, failure)
-        finish(outcome)
+    ``requests`` is read lazily, ``CHUNK`` inputs at a time (a generator over a huge file is fine):
+    each chunk is checked and looked up in the database, and its new URLs are fetched while the next
+    chunks wait. The progress total is the number of inputs read so far until the input ends.
+    """
+    inputs = _Counted(itertools.chain(bad_rows, requests))
+    known_total = len(bad_rows) + len(requests) if isinstance(bad_rows, Sized) and isinstance(requests, Sized) else None
+    report = IngestReport(keep=frozenset(keep))
+    conn = store.connect(settings.db)
+    finish = _finisher(report, known_total if known_total is not None else (lambda: inputs.read), progress)
+    fetched: set[bytes] = set()  # digests of the canonical URLs sent for download in this run
+
+    def screen(chunk: list[UrlRequest | BadRow]) -> list[UrlRequest]:
+        """Settle the inputs that need no download (bad rows, non-web strings, repeats, URLs already
+        stored) and return the rest."""
+        candidates: list[tuple[UrlRequest, str]] = []
+        in_chunk: set[str] = set()
+        for item in chunk:
+            if isinstance(item, BadRow):
+                _fail_input(conn, finish, item.url, item.reason)
+                continue
+            url = clean_field(item.url)
+            if reason := check_web_url(url):
+                _fail_input(conn, finish, url, reason)
+                continue
+            key = canonicalize_url(url)
+            if key in in_chunk or _digest(key) in fetched:
+                finish(Outcome(url, "repeated", "listed earlier in this input"))
+                continue
+            in_chunk.add(key)
+            candidates.append((replace(item, url=url), key))
+        known = store.known_urls(conn, [u for req, key in candidates for u in (req.url, key)])
+        fresh = []
+        for req, key in candidates:
+            if req.url in known or key in known:
+                article_id = store.find_article_id(conn, key) or store.find_article_id(conn, req.url)
+                finish(Outcome(req.url, "present", "", article_id))
+            else:
+                fetched.add(_digest(key))
+                fresh.append(req)
+        return fresh
+
+    # Settle chunks until one has something to download: how many it has (and whether more input
+    # follows) decides whether extraction needs worker processes, which must start before any thread.
+    chunks = _chunked(inputs, CHUNK)
+    first: list[UrlRequest] = []
+    for chunk in chunks:
+        first = screen(chunk)
+        if first:
+            break
+    extractor = _Extractor(settings, len(first) if inputs.exhausted else max(len(first), CHUNK))
+    fetcher = Fetcher(settings)
+
+    def to_fetch() -> Iterator[UrlRequest]:
+        yield from first
+        for chunk in chunks:
+            yield from screen(chunk)
 
     def job(req: UrlRequest) -> tuple[Article | FetchFailure, Score | None]:
         page = fetcher.fetch(req.url)
@@ -275,14 +321,54 @@ def ingest_urls(
         )
 
     try:
-        _run_bounded(fresh, job, settings.concurrency, lambda req, res: finish(_store_result(conn, req.url, *res)))
+        _run_bounded(to_fetch(), job, settings.concurrency, lambda req, res: finish(_store_result(conn, req.url, *res)))
     finally:
         extractor.close()
         conn.close()
     return report
 
 
-def _run_bounded(items: list, job: Callable, limit: int, on_done: Callable) -> None:
+#: Inputs read, checked and looked up in the database at a time.
+CHUNK = 2000
+
+
+class _Counted:
+    """An iterator that counts what it has handed out and knows when it has run dry."""
+
+    def __init__(self, items: Iterable):
+        self._items = iter(items)
+        self.read = 0
+        self.exhausted = False
+
+    def __iter__(self) -> _Counted:
+        return self
+
+    def __next__(self):
+        try:
+            item = next(self._items)
+        except StopIteration:
+            self.exhausted = True
+            raise
+        self.read += 1
+        return item
+
+
+def _chunked(items: Iterator, size: int) -> Iterator[list]:
+    while chunk := list(itertools.islice(items, size)):
+        yield chunk
+
+
+def _digest(key: str) -> bytes:
+    # 16 bytes per URL instead of the URL itself: the set of fetched URLs stays small for long lists
+    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _fail_input(conn, finish: Callable[[Outcome], None], url: str, reason: str) -> None:
+    store.record_failure(conn, FetchFailure(url, reason, "input"))
+    finish(Outcome(url, "failed", reason))
+
+
+def _run_bounded(items: Iterable, job: Callable, limit: int, on_done: Callable) -> None:
     """Run ``job`` over ``items`` with at most ``limit`` in flight; ``on_done`` runs in this thread."""
     limit = max(1, limit)
     with ThreadPoolExecutor(max_workers=limit, thread_name_prefix="fetch") as pool:
@@ -315,22 +401,60 @@ _END = object()
 
 @dataclass(frozen=True)
 class HtmlItem:
-    """A saved HTML page: its name (file name or path) and bytes."""
+    """A saved HTML page: its name (file name or path) and bytes.
+
+    ``from_disk`` is set by read_html_files alone: only a file read from disk is known by its path;
+    anything else (an upload) is known by a digest of its content, whatever name the client sent.
+    """
 
     name: str
     content: bytes
+    from_disk: bool = False
 
 
-def read_html_files(paths: Iterable[str | Path]) -> tuple[list[HtmlItem], list[Outcome]]:
-    """Read saved pages from disk; unreadable files become failed outcomes."""
+def read_html_files(
+    paths: Iterable[str | Path], max_bytes: int = Settings.max_bytes
+) -> tuple[list[HtmlItem], list[Outcome]]:
+    """Read saved pages from disk; unreadable files and files over ``max_bytes`` become failed outcomes.
+
+    The size is checked before reading (and the read stops past the cap), so a huge file costs nothing.
+    """
     items, failed = [], []
     for path in paths:
         p = Path(path)
         try:
-            items.append(HtmlItem(str(p.resolve()), p.read_bytes()))
+            size = p.stat().st_size
+            if size <= max_bytes:
+                with p.open("rb") as handle:
+                    content = handle.read(max_bytes + 1)  # the file may grow after stat
+                size = max(size, len(content))
         except OSError as err:
             failed.append(Outcome(str(p), "failed", f"cannot read the file ({err.strerror or err})"))
+            continue
+        if size > max_bytes:
+            failed.append(Outcome(str(p), "failed", _too_large(size, max_bytes)))
+        else:
+            items.append(HtmlItem(str(p.resolve()), content, from_disk=True))
     return items, failed
+
+
+def read_uploads(
+    uploads: Iterable[tuple[str, bytes]], max_bytes: int = Settings.max_bytes
+) -> tuple[list[HtmlItem], list[Outcome]]:
+    """Saved pages received as (file name, bytes), e.g. from the dashboard; pages over ``max_bytes``
+    become failed outcomes that name the file and the limit."""
+    items, failed = [], []
+    for name, content in uploads:
+        name = clean_field(name)
+        if len(content) > max_bytes:
+            failed.append(Outcome(name, "failed", _too_large(len(content), max_bytes)))
+        else:
+            items.append(HtmlItem(name, content))
+    return items, failed
+
+
+def _too_large(size: int, limit: int) -> str:
+    return f"{size:,} bytes is larger than the {limit:,}-byte limit"
 
 
 def ingest_html(
@@ -375,10 +499,10 @@ def ingest_html(
 
 
 def _file_url(item: HtmlItem) -> str:
-    """A file's URL: its path on disk, or for an upload (a bare name) the name under a digest of
-    the content, so that two different uploads called index.html are two articles."""
-    path = Path(item.name)
-    if path.is_absolute():
-        return path.as_uri()
+    """A file's URL: its path for a file read from disk; for an upload, its base name under a digest
+    of the content, so that two different uploads called index.html (or /a.html) are two articles."""
+    if item.from_disk:
+        return Path(item.name).resolve().as_uri()
+    base = clean_field(item.name).replace("\\", "/").rsplit("/", 1)[-1] or "page.html"
     digest = hashlib.sha256(item.content).hexdigest()[:16]
-    return f"file:///uploads/{digest}/{quote(path.name)}"
+    return f"file:///uploads/{digest}/{quote(base)}"

@@ -8,8 +8,12 @@ from functools import lru_cache
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 # Kazakh written in Cyrillic shares most letters with Russian; these letters are Kazakh-only
-# (і is left out: Ukrainian and Belarusian use it too).
+# (і is left out: Ukrainian and Belarusian use it too). Kyrgyz has ң ө ү but none of ә ғ қ ұ һ;
+# Uzbek Cyrillic has ғ қ but also ў and ҳ, which Kazakh never uses.
 _KAZAKH_LETTERS = frozenset("әғқңөұүһӘҒҚҢӨҰҮҺ")
+_KAZAKH_NOT_KYRGYZ = re.compile("[әғқұһӘҒҚҰҺ]")
+_UZBEK_CYRILLIC = re.compile("[ўҳЎҲ]")
+_KYRGYZ_WORDS = re.compile(r"(?i)\b(?:жана|менен|үчүн|кыргыз\w*|орусия\w*|казакстан\w*)\b")
 _MIN_CHARS = 12
 _SAMPLE_CHARS = 1500  # enough for a confident call; the cost grows with the sample
 _LETTER = re.compile(r"[^\W\d_]")
@@ -19,7 +23,7 @@ _KAZAKH = re.compile("[" + "".join(sorted(_KAZAKH_LETTERS)) + "]")
 # texts ("Kazakhstan and Russia") from being called Acehnese or Latin.
 _NEWS_LANGUAGE_CODES = """
 en ru pl kk uk be de fr es it pt nl sv no da fi et lv lt cs sk sl hr sr bg
-ro hu el tr az hy ka uz ky mn zh ja ko ar fa he hi ur id vi th
+ro hu el tr az hy ka uz ky tk mn zh ja ko ar fa he hi ur id vi th
 """
 NEWS_LANGUAGES = tuple(_NEWS_LANGUAGE_CODES.split())
 
@@ -40,6 +44,77 @@ def detect_language(text: str) -> tuple[str, float]:
     cyrillic = len(_CYRILLIC.findall(sample))
     # py3langid sometimes calls short Kazakh text Russian or Mongolian; Kazakh-only letters settle it.
     if cyrillic and kazakh / cyrillic > 0.02:
-        return "kk", 0.95
+        if len(_UZBEK_CYRILLIC.findall(sample)) / cyrillic > 0.005:
+            return "uz", 0.9
+        if _KAZAKH_NOT_KYRGYZ.search(sample):
+            return "kk", 0.95
+        if "ң" in sample or "Ң" in sample or _KYRGYZ_WORDS.search(sample):
+            return "ky", 0.9
+    elif not cyrillic and kazakh_latin(sample):
+        return "kk", 0.9
     code, prob = _identifier().classify(sample)
     return str(code), float(prob)
+
+
+# --- Turkic languages in Latin script ------------------------------------------------------------
+# py3langid calls Kazakh in Latin script Turkish or Azerbaijani. Frequent words and names settle it:
+# each language's function words and its own names of the two countries, in every spelling of its
+# alphabets (for Kazakh: 2017 apostrophes, 2018 acute accents, 2021 Turkic letters). Written for this
+# project from the alphabets' published letter tables and general knowledge of the languages.
+_TURKIC_WORDS = {
+    "kk": """jäne jáne ja'ne jane men bul būl üşin úshin u'shin ushin osy dep degen bolyp arasyndağy
+        arasyndaǵy arasyndag'y arasyndagy ekı eki bıraq biraq alaida alaıda alai'da sondai sondaı sondai'
+        joq emes jyl jyly jylğy jylǵy jylg'y qarym týraly turaly y'raly""",
+    "uz": """va bilan uchun ham emas haqida orqali ushbu yana bo'yicha o'rtasidagi o'rtasida yil yilda
+        qildi bo'lib esa hamda o'z mamlakat mamlakatlar""",
+    "tk": """we bilen üçin hem bolup barada boýunça arasyndaky ýaly soňra diýip edildi ýyl ýylda""",
+    "tr": """ve bir bu için ile olarak değil çok daha olan gibi ancak arasında arasındaki tarafından ise
+        sonra dedi veya kadar göre""",
+    "az": """və ilə üçün bir bu olan arasında isə həm görə sonra""",
+}
+_TURKIC_STEMS = {
+    "kk": """qazaqstan resei reseı mäskeu máskeý ma'skey' toqaev yntymaq ıntymaq qatynas ärıptes áriptes
+        kelısım kelisim mälımde málimde şielenıs shıelenis shielenis""",
+    "uz": """qozog'iston qozogiston rossiya o'zbekiston hamkorlik munosabat davlat""",
+    "tk": """gazagystan russiýa rossiýa moskwa ýurt hyzmatdaşlyk döwlet gatnaşyk""",
+    "tr": """kazakistan rusya moskova ilişki işbirliği ülke cumhurbaşkan türkiye""",
+    "az": """qazaxıstan rusiya ölkə əlaqə əməkdaşlıq""",
+}
+_WEAK_WORDS = frozenset({"men", "emes", "bu", "bir"})  # shared with a neighbour or with English
+_TURKIC_EXACT = {code: frozenset(words.split()) for code, words in _TURKIC_WORDS.items()}
+_TURKIC_PREFIX = {code: tuple(words.split()) for code, words in _TURKIC_STEMS.items()}
+_TURKIC_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*'?")
+_ODD_APOSTROPHE = re.compile("[’ʼʻ‘`´]")
+_TURKIC_SAMPLE_CHARS = 1000  # some 130 words: plenty for function words to show
+# Letters no other Latin-script language of the news uses together with Kazakh words: ū ǵ ñ (with q).
+_KAZAKH_LATIN_LETTERS = re.compile("[ūǵŪǴ]")
+_NOT_KAZAKH_LETTERS = re.compile("[əƏňŇžŽłŁąĄęĘśŚźŹżŻćĆ]")  # Azerbaijani, Turkmen, Polish
+_MIN_MARKERS = 2.0
+
+
+def turkic_votes(text: str, languages: tuple[str, ...] = tuple(_TURKIC_WORDS)) -> dict[str, float]:
+    """How strongly the text reads as each Turkic language in Latin script (word and name hits)."""
+    votes = dict.fromkeys(languages, 0.0)
+    if _ODD_APOSTROPHE.search(text):
+        text = _ODD_APOSTROPHE.sub("'", text)
+    for token in _TURKIC_TOKEN.findall(text.lower()):
+        for code in languages:
+            if token in _TURKIC_EXACT[code]:
+                votes[code] += 0.5 if token in _WEAK_WORDS else 1.0
+            elif token.startswith(_TURKIC_PREFIX[code]):
+                votes[code] += 1.0
+    return votes
+
+
+def kazakh_latin(text: str) -> bool:
+    """True when a Latin-script text is Kazakh: its words outvote Turkish, Uzbek, Turkmen and
+    Azerbaijani ones, and it has none of their (or Polish) letters in any number."""
+    sample = (text or "")[:_TURKIC_SAMPLE_CHARS]
+    if len(sample) < _MIN_CHARS or (_CYRILLIC.search(sample) and len(_CYRILLIC.findall(sample)) > len(sample) / 4):
+        return False
+    # Kazakh words first: most texts (English, Polish ...) stop here, before the other languages count.
+    kazakh = turkic_votes(sample, ("kk",))["kk"] + 2.0 * len(_KAZAKH_LATIN_LETTERS.findall(sample))
+    if kazakh < _MIN_MARKERS or len(_NOT_KAZAKH_LETTERS.findall(sample)) > 2:
+        return False
+    others = turkic_votes(sample, tuple(code for code in _TURKIC_WORDS if code != "kk"))
+    return kazakh > 1.5 * max(others.values())

@@ -15,6 +15,7 @@ from .actors import actor_matcher, find_actors, in_a_list
 from .language import detect_language
 from .lexicon import CLAUSE_KINDS, VaderSentiment, cue_matcher, cue_set, curated_languages, sentiment_model
 from .models import Evidence, Score
+from .normalize import normalize_article
 from .relevance import SentenceFacts, links, relevance, resolve_both
 from .sentences import split_sentences, token_spans, tokenize
 from .stance import sentence_stance
@@ -93,6 +94,7 @@ def _neutral(language: str) -> Score:
 
 def _score(text: object, title: object = "", language: str | None = None) -> Score:
     body, head = _clean(text), _clean(title)
+    head, body, language = normalize_article(head, body, language)  # wrapped lines, look-alikes, kk Latin
     lang = _language(body, head, language)
     actors = actor_matcher(lang)
     cue_matcher_ = cue_matcher(lang)

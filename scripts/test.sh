@@ -12,6 +12,12 @@ if [ ! -x /usr/bin/chromium ] || ! python3 -c "import ensurepip" >/dev/null 2>&1
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium python3-venv >/dev/null
 fi
 
+# LibreOffice Calc, headless, opens our CSVs in tests/test_spreadsheet.py to check that no cell is a formula.
+if ! command -v soffice >/dev/null 2>&1; then
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null
+fi
+
 if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[test]"

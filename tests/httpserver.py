@@ -19,13 +19,15 @@ class Reply:
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html; charset=utf-8"})
     delay: float = 0.0  # seconds before answering
     chunks: int = 0  # when > 0, send the body in this many pieces, `delay` apart (a slow drip)
+    header_drip: float = 0.0  # when > 0, send the status line and headers a byte at a time, this far apart
 
 
 Route = Reply | Callable[[int], Reply]  # a callable gets the 1-based hit count of its path
 
 
 class TestServer:
-    """Serves ``routes`` on ``host``; ``hits[path]`` counts requests, ``times[path]`` their times."""
+    """Serves ``routes`` on ``host``; ``hits[path]`` counts requests, ``times[path]`` their times,
+    ``accepts`` every TCP connection accepted (a refused target must never see one)."""
 
     __test__ = False  # not a test class, despite the name
 
@@ -34,6 +36,7 @@ class TestServer:
         self.hits: dict[str, int] = defaultdict(int)
         self.times: dict[str, list[float]] = defaultdict(list)
         self.user_agents: list[str] = []
+        self.accepts = 0
         self._lock = threading.Lock()
         server = self
 
@@ -60,6 +63,9 @@ class TestServer:
                     return
                 if reply.delay and not reply.chunks:
                     time.sleep(reply.delay)
+                if reply.header_drip:
+                    self._drip_head(reply)
+                    return
                 try:
                     self.send_response(reply.status)
                     headers = dict(reply.headers)
@@ -82,7 +88,25 @@ class TestServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
+            def _drip_head(self, reply: Reply) -> None:
+                head = f"HTTP/1.1 {reply.status} OK\r\nContent-Length: {len(reply.body)}\r\n"
+                head += "".join(f"{key}: {value}\r\n" for key, value in reply.headers.items())
+                self.close_connection = True
+                try:
+                    for byte in (head + "\r\n").encode() + reply.body:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(reply.header_drip)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
         class Server(ThreadingHTTPServer):
+            def get_request(self):  # type: ignore[no-untyped-def]
+                request = super().get_request()
+                with server._lock:
+                    server.accepts += 1
+                return request
+
             def handle_error(self, request: object, client_address: object) -> None:
                 pass  # clients that hang up early (timeouts, size caps) are part of the tests
 

@@ -101,6 +101,29 @@ def test_ingest_html_files(tmp_path, db_path):
     assert sqlite3.connect(db_path).execute("SELECT url FROM articles").fetchone() == ("https://gazette.example/deal",)
 
 
+def test_ingest_html_refuses_a_file_over_the_byte_limit_by_name(tmp_path, db_path):
+    big = tmp_path / "big.html"
+    big.write_text(article_html("Deal", PARAGRAPHS).ljust(5000), encoding="utf-8")
+    env = {"BAROMETER_MAX_BYTES": "4000"}
+    result = cli("ingest-html", str(big), "--db", str(db_path), "--no-progress", env=env)
+    assert result.returncode == 1
+    assert f"  {big}: 5,000 bytes is larger than the 4,000-byte limit" in result.stdout
+
+
+def test_ingest_from_a_long_list_streams_it_and_counts_without_listing_stored_urls(server, tmp_path, db_path):
+    server.routes["/a"] = Reply(body=article_html("Deal", PARAGRAPHS, date="2022-03-04").encode())
+    listing = tmp_path / "list.txt"
+    listing.write_text("".join(f"{server.url('/a')}?utm_source={i}\n" for i in range(5000)) + "not a url\n")
+    result = cli("ingest", "--from", str(listing), "--db", str(db_path), "--allow-private")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "Summary: 1 stored, 0 already present, 0 duplicate story, 4999 repeated in the input, 1 failed."
+        in result.stdout
+    )
+    assert "5001/5001" in result.stderr  # the bar's total grew with the list and ended exact
+    assert sum(server.hits.values()) == 1  # one download for 5,000 tracking variants
+
+
 def test_no_score_stores_unscored_articles_that_rescore_completes(server, db_path):
     server.routes["/a"] = Reply(body=article_html("Deal", PARAGRAPHS, date="2022-03-04").encode())
     result = cli("ingest", server.url("/a"), "--db", str(db_path), "--allow-private", "--no-score", "--no-progress")

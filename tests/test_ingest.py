@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from pipeline import store
-from pipeline.ingest import HtmlItem, ingest_html, ingest_urls, read_html_files
+from pipeline.ingest import HtmlItem, ingest_html, ingest_urls, read_html_files, read_uploads
 from pipeline.inputs import InputError, read_url_text
 from pipeline.models import UrlRequest
 from tests.httpserver import Reply, article_html
@@ -227,6 +227,48 @@ def test_uploaded_html_bytes_are_ingested_like_files(settings, db_path):
     urls = [r["url"] for r in stored(db_path)]
     assert all(u.startswith("file:///uploads/") and u.endswith("/index.html") for u in urls)
     assert ingest_html([first], settings).outcomes[0].status == "present"
+
+
+@pytest.mark.parametrize("name", ["/a.html", "/tmp/a.html", "C:\\Users\\me\\a.html", "../../a.html"])
+def test_uploads_are_keyed_by_content_whatever_path_the_client_sends(settings, db_path, name):
+    first = HtmlItem(name, page("Upload", EN_PARAGRAPHS, date="2023-01-02"))
+    other = HtmlItem(name, page("Another upload", RU_PARAGRAPHS, date="2023-01-03"))
+    report = ingest_html([first, other], settings)
+    assert [o.status for o in report.outcomes] == ["stored", "stored"]  # two pages, not one "present"
+    urls = [r["url"] for r in stored(db_path)]
+    assert all(u.startswith("file:///uploads/") and u.endswith("/a.html") for u in urls) and len(set(urls)) == 2
+
+
+def test_an_upload_over_the_size_cap_fails_with_its_name_and_the_limit(settings, db_path):
+    items, failed = read_uploads([("big.html", b"x" * 1001), ("ok.html", page())], max_bytes=1000)
+    assert [(o.url, o.detail) for o in failed] == [("big.html", "1,001 bytes is larger than the 1,000-byte limit")]
+    assert [i.name for i in items] == ["ok.html"] and not items[0].from_disk
+    report = ingest_html(items, settings, failed=failed)
+    assert (report.count("stored"), report.count("failed")) == (1, 1)
+
+
+def test_a_saved_file_over_the_cap_is_refused_before_it_is_read(tmp_path, settings, db_path):
+    import tracemalloc
+
+    huge = tmp_path / "huge.html"
+    with huge.open("wb") as handle:  # sparse: 200 MB on paper, nothing on disk
+        handle.truncate(200_000_000)
+    at_cap = tmp_path / "at-cap.html"
+    at_cap.write_bytes(page().ljust(settings.max_bytes, b" "))
+    tracemalloc.start()
+    try:
+        items, failed = read_html_files([huge, at_cap], max_bytes=settings.max_bytes)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [(o.url, o.detail) for o in failed] == [
+        (str(huge), "200,000,000 bytes is larger than the 10,000,000-byte limit")
+    ]
+    assert [i.name for i in items] == [str(at_cap.resolve())]
+    assert peak < 3 * settings.max_bytes  # the file at the cap was read, the huge one was not
+    report = ingest_html(items, settings, failed=failed)
+    assert (report.count("stored"), report.count("failed")) == (1, 1)
+    assert store.connect(db_path).execute("SELECT reason FROM failures").fetchone()[0].startswith("200,000,000 bytes")
 
 
 def test_large_batch_uses_worker_processes_and_stores_everything(server, settings, db_path):

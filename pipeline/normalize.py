@@ -1,0 +1,301 @@
+"""Text repairs before scoring: hard-wrapped lines, Latin look-alikes in Cyrillic words, Kazakh in
+Latin script (the 2017, 2018 and 2021 official alphabets) back to Cyrillic. Pure functions."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .language import kazakh_latin
+
+# --- hard-wrapped lines ----------------------------------------------------------------------------
+
+_LINE = re.compile(r"\r\n|[\r\n\u2028\u2029]")
+_CLOSING = """»"”’')]"""
+_TERMINAL_MARKS = ".!?…:;"
+_STARTS_LOWER = re.compile(r"""^[«"„“'(\[]?[^\W\d_]""")
+_MIN_WRAPPED_LINES = 3
+
+
+def _ends_sentence(line: str) -> bool:
+    return line.rstrip(_CLOSING)[-1:] in _TERMINAL_MARKS if line.rstrip(_CLOSING) else False
+
+
+def _starts_lowercase(line: str) -> bool:
+    match = _STARTS_LOWER.match(line)
+    return match is not None and match.group()[-1].islower()
+
+
+def _wrap_width(lines: list[str]) -> int:
+    """The column a hard-wrapped block breaks at, or 0 when the lines do not look wrapped.
+
+    Wrapped prose has most lines near one width and many breaks in mid-sentence (the next line
+    starts lowercase); a list of headlines or captions has neither."""
+    lengths = sorted(len(line) for line in lines if line)
+    if len(lengths) < _MIN_WRAPPED_LINES:
+        return 0
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    if not 30 <= width <= 120:
+        return 0
+    full = [i for i, line in enumerate(lines) if len(line) >= 0.7 * width and i + 1 < len(lines) and lines[i + 1]]
+    if len(full) < 0.4 * len(lengths):
+        return 0
+    continued = sum(1 for i in full if _starts_lowercase(lines[i + 1]) and not _ends_sentence(lines[i]))
+    return width if continued >= 2 and continued >= 0.25 * len(full) else 0
+
+
+def _join(parts: list[str]) -> str:
+    # "российско-\nказахстанские": a break after a hyphen keeps the hyphen and adds no space.
+    out: list[str] = []
+    for part in parts:
+        if out and not (len(out[-1]) > 1 and out[-1].endswith("-") and out[-1][-2].isalpha()):
+            out.append(" ")
+        out.append(part)
+    return "".join(out)
+
+
+def rejoin_wrapped_lines(text: str) -> str:
+    """Join lines broken inside a sentence, so that only real sentence and paragraph ends remain.
+
+    A break is undone when the line does not end with terminal punctuation and the next line starts
+    lowercase or, in a block hard-wrapped at a fixed width, the line is full ("talks between" /
+    "Kazakhstan and Russia"). Breaks after a full stop and blank lines stay."""
+    if not text or not _LINE.search(text):
+        return text
+    lines = [line.strip() for line in _LINE.split(text)]
+    width = _wrap_width(lines)
+    paragraphs: list[list[str]] = []  # each: the lines that make one line once joined
+    previous_length = 0  # of the last line as written, not as joined
+    for line in lines:
+        last = paragraphs[-1][-1] if paragraphs else ""
+        open_ended = bool(last and line) and not _ends_sentence(last)
+        if open_ended and (_starts_lowercase(line) or (width and previous_length >= 0.7 * width)):
+            paragraphs[-1].append(line)
+            previous_length = len(line)
+            continue
+        paragraphs.append([line])
+        previous_length = len(line)
+    return "\n".join(_join(parts) for parts in paragraphs)
+
+
+# --- Latin look-alikes inside Cyrillic words -----------------------------------------------------
+
+_LOOKALIKES = str.maketrans("aceopxyiABCEHKMOPTXYI", "асеорхуіАВСЕНКМОРТХУІ")
+_LOOKALIKE_CLASS = "aceopxyiABCEHKMOPTXYI"
+_MIXED_HINT = re.compile(f"[\u0400-\u04ff][{_LOOKALIKE_CLASS}]|[{_LOOKALIKE_CLASS}][\u0400-\u04ff]")
+_WORD = re.compile(r"[^\W\d_]+")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_NOT_LOOKALIKE_LATIN = re.compile(f"[A-Za-z](?<![{_LOOKALIKE_CLASS}])")
+
+
+def _fix_word(match: re.Match[str]) -> str:
+    word = match.group()
+    if not _CYRILLIC.search(word) or _NOT_LOOKALIKE_LATIN.search(word):
+        return word  # all Latin, or a real mixed word ("Газпромneft"): leave it
+    return word.translate(_LOOKALIKES)
+
+
+def fix_lookalikes(text: str) -> str:
+    """Latin letters that look Cyrillic (a, e, o, p, c, x, y, K, M, H, T, B ...) inside a Cyrillic
+    word become the Cyrillic letters, so "Рoссия" with a Latin o is Россия again."""
+    if not text or not _CYRILLIC.search(text) or not _MIXED_HINT.search(text):
+        return text
+    return _WORD.sub(_fix_word, text)
+
+
+# --- Kazakh in Latin script ----------------------------------------------------------------------
+
+# Letters shared by the 2017 (apostrophe), 2018 (acute) and 2021 (Turkic-style) alphabets.
+_COMMON = {
+    "a": "а", "b": "б", "d": "д", "e": "е", "f": "ф", "g": "г", "h": "х", "j": "ж", "k": "к", "l": "л",
+    "m": "м", "n": "н", "o": "о", "p": "п", "q": "қ", "r": "р", "s": "с", "t": "т", "v": "в", "w": "у",
+    "y": "ы", "z": "з", "x": "кс", "c": "ц", "sh": "ш", "ch": "ч", "ŋ": "ң", "ä": "ә", "ö": "ө", "ü": "ү",
+}  # fmt: skip
+_I = "\x00"  # the one Latin letter for both и and й; which one is settled by its neighbours
+# Where the alphabets differ: the letters for і, и/й, у, ұ and the marks on ә ғ ң ө ү ш ч.
+_SCHEMES = {
+    "2021": {"ä": "ә", "ğ": "ғ", "ñ": "ң", "ö": "ө", "ū": "ұ", "ü": "ү", "ş": "ш", "ç": "ч", "ı": "і", "i": _I,
+             "u": "у"},
+    "2018": {"á": "ә", "ǵ": "ғ", "ń": "ң", "ó": "ө", "u": "ұ", "ú": "ү", "ý": "у", "i": "і", "ı": _I},
+    "2017": {"a'": "ә", "g'": "ғ", "n'": "ң", "o'": "ө", "u'": "ү", "y'": "у", "s'": "ш", "c'": "ч",
+             "i'": _I, "i": "і", "u": "ұ"},
+}  # fmt: skip
+_APOSTROPHES = "'’ʼʻ‘`´"
+_LATIN_LETTERS = "A-Za-z\u00c0-\u024f\u0300-\u036f"
+# A Latin word with the apostrophes inside or after it (the 2017 alphabet's marks), not before it.
+_LATIN_RUN = re.compile(f"[{_LATIN_LETTERS}]+(?:[{_APOSTROPHES}][{_LATIN_LETTERS}]*)*")
+_CYR_VOWELS = "аәеёиоөуұүыіэюя"
+_CYR_WORD = re.compile("[\u0400-\u04ff]+")
+_SCHEME_MARKS = {
+    "2021": re.compile("[äğñöūüşçÄĞÑÖŪÜŞÇİ]"),
+    "2018": re.compile("[áǵńóúýÁǴŃÓÚÝ]"),
+    "2017": re.compile(f"[AaGgIiNnOoSsCcUuYy][{_APOSTROPHES}](?=[^\\W\\d_]|\\s|$)"),
+}
+
+
+def kazakh_latin_scheme(text: str) -> str:
+    """Which official Latin alphabet a Kazakh text uses: "2021", "2018" or "2017" (apostrophes)."""
+    counts = {name: len(mark.findall(text)) for name, mark in _SCHEME_MARKS.items()}
+    best = max(counts, key=lambda name: counts[name])
+    return best if counts[best] else "2021"
+
+
+def _tables(scheme: str) -> tuple[dict[str, str], int]:
+    table = {**_COMMON, **_SCHEMES[scheme]}
+    if scheme == "2017":
+        for apostrophe in _APOSTROPHES:
+            table.update({k.replace("'", apostrophe): v for k, v in _SCHEMES["2017"].items() if "'" in k})
+    return table, max(len(k) for k in table)
+
+
+def _settle_i(word: str) -> str:
+    """The shared и/й letter: й after a vowel, и elsewhere; "ia" / "iu" spell я / ю ("iia": ия)."""
+    out: list[str] = []
+    i, n = 0, len(word)
+    while i < n:
+        ch = word[i]
+        if ch != _I:
+            out.append(ch)
+            i += 1
+            continue
+        after = word[i + 1] if i + 1 < n else ""
+        after_vowel = bool(out) and out[-1] in _CYR_VOWELS
+        if after == _I and word[i + 2 : i + 3] in ("а", "у"):  # "Aziia", "qiiu"
+            out.append("ия" if word[i + 2] == "а" else "ию")
+            i += 3
+        elif after == "а" and (not out or after_vowel):  # я at the start or after a vowel ("aiaq")
+            out.append("я")
+            i += 2
+        elif after == "у":
+            out.append("ю")
+            i += 2
+        else:
+            out.append("й" if after_vowel else "и")
+            i += 1
+    return "".join(out)
+
+
+# Loanwords whose ц the Latin alphabets write ts: before и ("investitsiia") and at the start it is ц;
+# elsewhere тс is a Kazakh suffix boundary ("aitsa", "ketse") and stays.
+_LOAN_FIXES = ((re.compile(r"(?<=[^\W\d_])тс(?=и)|^тс"), "ц"),)
+
+
+# Cyrillic to Latin, letter by letter, as the alphabets' tables give it (used to learn what they lose).
+_TO_LATIN_SHARED = dict(zip("абдефгжклмнопқрствызхһэ", "abdefgjklmnopqrstvyzhhe", strict=True))
+_TO_LATIN = {
+    "2021": {"ә": "ä", "ғ": "ğ", "ң": "ñ", "ө": "ö", "ұ": "ū", "ү": "ü", "ш": "ş", "ч": "ç", "і": "ı", "и": "i",
+             "й": "i", "у": "u", "я": "ia", "ю": "iu", "ц": "ts", "щ": "şş", "ё": "io"},
+    "2018": {"ә": "á", "ғ": "ǵ", "ң": "ń", "ө": "ó", "ұ": "u", "ү": "ú", "ш": "sh", "ч": "ch", "і": "i",
+             "и": "ı", "й": "ı", "у": "ý", "я": "ıa", "ю": "ıý", "ц": "ts", "щ": "shsh", "ё": "ıo"},
+    "2017": {"ә": "a'", "ғ": "g'", "ң": "n'", "ө": "o'", "ұ": "u", "ү": "u'", "ш": "s'", "ч": "c'", "і": "i",
+             "и": "i'", "й": "i'", "у": "y'", "я": "i'a", "ю": "i'y'", "ц": "ts", "щ": "s's'", "ё": "i'o"},
+}  # fmt: skip
+
+
+def to_kazakh_latin(text: str, scheme: str = "2021") -> str:
+    """Kazakh Cyrillic in one of the official Latin alphabets (ъ and ь are dropped, as they prescribe)."""
+    table = {**_TO_LATIN_SHARED, **_TO_LATIN[scheme], "ъ": "", "ь": ""}
+    out: list[str] = []
+    for ch in text:
+        low = ch.lower()
+        latin = table.get(low)
+        if latin is None:
+            out.append(ch)
+        else:
+            out.append(latin[:1].upper() + latin[1:] if ch != low else latin)
+    return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def _restored_stems() -> tuple[tuple[str, str], ...]:
+    """(lossy spelling, lexicon spelling) of the Kazakh cue, tone and actor stems that come back from
+    Latin changed (ь and э are gone, ц is ts, "Ukraina" reads й): the lexicons' own words decide."""
+    from .actors import load_pair
+    from .lexicon import cue_set, sentiment_model
+
+    words = {w for p in cue_set("kk").patterns for w in p.words}
+    words |= {w for p in load_pair().patterns.get("kk", ()) for w in p.words}
+    model = sentiment_model("kk")
+    words |= set(getattr(model, "words", {}))
+    restored: dict[str, str] = {}
+    for word in words:
+        stem = word.rstrip("*")
+        if len(stem) < 4 or not _CYRILLIC.search(stem):
+            continue
+        for scheme in ("2021", "2018"):
+            back = transliterate_kazakh_latin(to_kazakh_latin(stem, scheme), scheme)
+            if back != stem and len(back) >= 4:
+                restored.setdefault(back, stem)
+    return tuple(sorted(restored.items(), key=lambda item: (-len(item[0]), item[0])))
+
+
+def _restore_stem(word: str) -> str:
+    lower = word.lower()
+    for lossy, stem in _restored_stems():
+        if lower.startswith(lossy):
+            return _recase(word, stem + lower[len(lossy) :])
+    return word
+
+
+def _recase(original: str, lowered: str) -> str:
+    """``lowered`` in the case of ``original``: all capitals, a capital first letter, or none."""
+    if len(original) > 1 and original.isupper():
+        return lowered.upper()
+    return lowered[:1].upper() + lowered[1:] if original[:1].isupper() else lowered
+
+
+def _transliterate_word(word: str, table: dict[str, str], longest: int, scheme: str) -> str:
+    # In the 2021 alphabet capital I is the capital of ı (і), and İ that of i (и / й).
+    lower = word.replace("İ", "i").replace("I", "ı").lower() if scheme == "2021" else word.lower()
+    out: list[str] = []
+    i = 0
+    while i < len(lower):
+        for size in range(min(longest, len(lower) - i), 0, -1):
+            if lower[i : i + size] in table:
+                out.append(table[lower[i : i + size]])
+                i += size
+                break
+        else:
+            out.append("" if lower[i] == "\u0307" else lower[i])  # the dot of İ is gone with it
+            i += 1
+    cyrillic = "".join(out)
+    cyrillic = _settle_i(cyrillic) if _I in cyrillic else cyrillic
+    for pattern, replacement in _LOAN_FIXES:
+        cyrillic = pattern.sub(replacement, cyrillic)
+    return _recase(word, cyrillic)
+
+
+def transliterate_kazakh_latin(text: str, scheme: str | None = None) -> str:
+    """Kazakh written in an official Latin alphabet, back in Cyrillic (scheme guessed when None)."""
+    if not text:
+        return text
+    scheme = scheme or kazakh_latin_scheme(text)
+    table, longest = _tables(scheme)
+    return _LATIN_RUN.sub(lambda m: _transliterate_word(m.group(), table, longest, scheme), text)
+
+
+def kazakh_latin_to_cyrillic(text: str, scheme: str | None = None) -> str:
+    """``transliterate_kazakh_latin``, then the lexicons' spelling for stems the Latin alphabets lose."""
+    cyrillic = transliterate_kazakh_latin(text, scheme)
+    return _CYR_WORD.sub(lambda m: _restore_stem(m.group()), cyrillic)
+
+
+# --- all repairs, as the scorer calls them -------------------------------------------------------
+
+_ODD_APOSTROPHE = re.compile("[ʻʼ‘`´]")
+_UZBEK_APOSTROPHE = re.compile(r"(?<=[^\W\d_])[ʻʼ‘`´](?=[^\W\d_])")
+
+
+def normalize_article(title: str, text: str, language: str | None = None) -> tuple[str, str, str | None]:
+    """(title, text, language) repaired for scoring; the language is "kk" when the text was Kazakh
+    in Latin script (and is now Cyrillic), else the one given."""
+    text = rejoin_wrapped_lines(text)
+    title = rejoin_wrapped_lines(title)
+    if _ODD_APOSTROPHE.search(text) or _ODD_APOSTROPHE.search(title):
+        # oʻ, gʻ (Uzbek) and the 2017 Kazakh apostrophes come in many shapes; one shape for the tokenizer.
+        text, title = _UZBEK_APOSTROPHE.sub("'", text), _UZBEK_APOSTROPHE.sub("'", title)
+    code = str(language or "").strip().lower()[:2]
+    if code in ("", "kk") and kazakh_latin(f"{title}\n{text[:2500]}"):
+        scheme = kazakh_latin_scheme(f"{title}\n{text}")
+        return kazakh_latin_to_cyrillic(title, scheme), kazakh_latin_to_cyrillic(text, scheme), "kk"
+    return fix_lookalikes(title), fix_lookalikes(text), language

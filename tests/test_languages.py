@@ -1,0 +1,101 @@
+"""Languages beyond the curated four: detected right, their names of the pair found, scores uncertain.
+
+Sentences are invented for the tests (each names both countries in its own language)."""
+
+import pytest
+
+from pipeline.actors import SIDE_A, SIDE_B, sides_in
+from pipeline.language import detect_language, kazakh_latin
+from pipeline.score import _score
+from pipeline.sentences import tokenize
+
+PIECES = {
+    "tr": "Kazakistan ile Rusya arasındaki ilişkiler son yıllarda gerginleşti. Astana, Moskova'nın "
+    "açıklamalarını kabul etmediğini bildirdi ve büyükelçiyi bakanlığa çağırdı.",
+    "uz": "Qozogʻiston va Rossiya oʻrtasidagi munosabatlar soʻnggi yillarda keskinlashdi. Ostona "
+    "Moskvaning bayonotini rad etdi va elchini tashqi ishlar vazirligiga chaqirdi.",
+    "tk": "Gazagystan bilen Russiýanyň arasyndaky gatnaşyklar soňky ýyllarda ýaramazlaşdy. Astana "
+    "Moskwanyň beýanatyny ret etdi we ilçini daşary işler ministrligine çagyrdy.",
+    "ky": "Казакстан менен Орусиянын ортосундагы мамилелер акыркы жылдары начарлады. Астана "
+    "Москванын билдирүүсүн четке кагып, элчини тышкы иштер министрлигине чакырды.",
+    "az": "Qazaxıstan ilə Rusiya arasında münasibətlər son illərdə gərginləşib. Astana Moskvanın "
+    "bəyanatını rədd etdi və səfiri Xarici İşlər Nazirliyinə çağırdı.",
+    "uk": "Казахстан викликав посла Росії після заяви депутата Держдуми. Астана назвала ці слова "
+    "неприйнятними, а Москва відповіла погрозами.",
+    "de": "Kasachstan bestellte den russischen Botschafter ein, nachdem ein Abgeordneter in Moskau die "
+    "Grenzen des Landes in Frage gestellt hatte. Astana nannte die Worte inakzeptabel.",
+}
+
+
+@pytest.mark.parametrize("language", sorted(PIECES))
+def test_pieces_naming_both_countries_are_relevant_and_uncertain(language):
+    s = _score(PIECES[language])
+    assert s.language == language
+    assert s.relevance > 0.2
+    assert s.certain is False  # no curated lexicon: a 0 here is "not measured", not "neutral"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("uz", "Qozogʻistonning"),
+        ("uz", "Rossiyaga"),
+        ("uz", "Қозоғистон билан"),
+        ("ky", "Казакстандын"),
+        ("ky", "Орусияга"),
+        ("tk", "Gazagystanyň"),
+        ("tk", "Russiýa bilen"),
+        ("tr", "Kazakistan'ın"),
+        ("tr", "Rusya'ya"),
+        ("az", "Qazaxıstanın"),
+        ("az", "Rusiyaya"),
+        ("uk", "Нур-Султані"),
+        ("de", "Astanas"),
+    ],
+)
+def test_each_language_names_the_pair_in_its_inflected_forms(language, text):
+    found = sides_in(tokenize(text.replace("ʻ", "'")), language)
+    assert found & {SIDE_A, SIDE_B}
+
+
+def test_kyrgyz_is_not_taken_for_kazakh():
+    assert detect_language(PIECES["ky"])[0] == "ky"
+    assert detect_language("Қазақстан мен Ресей арасындағы қарым-қатынас нығайды.")[0] == "kk"
+
+
+def test_uzbek_cyrillic_is_not_taken_for_kazakh():
+    text = "Қозоғистон ва Россия ўртасидаги муносабатлар сўнгги йилларда кескинлашди."
+    assert detect_language(text)[0] == "uz"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        PIECES["tr"],
+        PIECES["uz"],
+        PIECES["tk"],
+        PIECES["az"],
+        "Kazachstan wezwał ambasadora Rosji. Astana uznała słowa deputowanego za niedopuszczalne.",
+        "Türkiye ile Kazakistan bu yıl bir anlaşma imzaladı ve iki ülke arasındaki ticaret arttı.",
+        "Oʻzbekiston va Qozogʻiston bu yil yangi shartnoma imzoladi, ikki davlat hamkorligi kengaydi.",
+        "Qazaqstan and Russia signed a deal; the men met in Astana.",
+    ],
+)
+def test_other_latin_languages_are_not_taken_for_kazakh(text):
+    assert not kazakh_latin(text)
+    assert detect_language(text)[0] != "kk"
+    assert _score(text).language != "kk"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Qazaqstan men Resei arasyndağy qarym-qatynas nyğaidy.",
+        "Qazaqstan men Reseı arasyndaǵy qarym-qatynas nyǵaıdy.",
+        "Qazaqstan men Resei' arasyndag'y qarym-qatynas nyg'ai'dy.",
+        "Toqaev Mäskeuge bardy. Ekı el jäne ekı tarap kelısımge qol qoidy.",
+    ],
+)
+def test_kazakh_in_every_latin_alphabet_is_detected_as_kazakh(text):
+    assert kazakh_latin(text)
+    assert detect_language(text)[0] == "kk"
