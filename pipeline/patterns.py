@@ -1,8 +1,9 @@
 """Word patterns from the data files, matched against token lists.
 
 A pattern is one or more words; a word ending in ``*`` matches any token that starts with it
-("rosj*" matches Rosji, Rosją, Rosję), a lone ``*`` after the first word matches any one word, other
-words match whole tokens. Hyphens in a pattern are word
+("rosj*" matches Rosji, Rosją, Rosję), a lone ``*`` after the first word matches any one word, ``...``
+between two words matches up to five words (free word order: "елші* ... шақыр*"), other words match
+whole tokens. Hyphens in a pattern are word
 breaks, like in the tokenizer. Every distinct token is analysed once and cached, so matching a long
 article costs a few dictionary look-ups per word.
 """
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 
 _SPLIT = re.compile(r"[\s\-‐-―]+")
 _CACHE_LIMIT = 200_000
+GAP = "..."  # in a pattern: up to GAP_WORDS words of anything ("елші* ... шақыр*": the envoy ... summoned)
+GAP_WORDS = 5
 
 
 def normalise_word(word: str) -> str:
@@ -37,7 +40,7 @@ class Pattern:
 def parse_pattern(text: str, kind: str, weight: float = 1.0) -> Pattern | None:
     """Turn ``"territorial claim*"`` into a Pattern; None for an empty string."""
     words = tuple(w for w in _SPLIT.split(normalise_word(text.strip())) if w)
-    if not words or words[0] == "*":
+    if not words or words[0] in ("*", GAP) or words[-1] == GAP:
         return None
     return Pattern(words=words, kind=kind, weight=float(weight), source=text)
 
@@ -48,6 +51,33 @@ def _word_matches(word: str, token: str) -> bool:
     if word.endswith("*"):
         return token.startswith(word[:-1])
     return token == word
+
+
+def _match_end(words: Sequence[str], tokens: Sequence[str], i: int) -> int | None:
+    """Where a pattern whose first word matched ``tokens[i]`` ends, or None when the rest fails."""
+    if GAP not in words:
+        n = len(words)
+        if i + n > len(tokens) or not all(_word_matches(w, tokens[i + k]) for k, w in enumerate(words[1:], 1)):
+            return None
+        return i + n
+    return _match_gapped(words, 1, tokens, i + 1)
+
+
+def _match_gapped(words: Sequence[str], w: int, tokens: Sequence[str], t: int) -> int | None:
+    # Patterns hold at most a few gaps, each trying at most GAP_WORDS + 1 lengths: bounded work.
+    if w == len(words):
+        return t
+    if words[w] == GAP:
+        for skip in range(GAP_WORDS + 1):
+            if t + skip > len(tokens):
+                break
+            end = _match_gapped(words, w + 1, tokens, t + skip)
+            if end is not None:
+                return end
+        return None
+    if t < len(tokens) and _word_matches(words[w], tokens[t]):
+        return _match_gapped(words, w + 1, tokens, t + 1)
+    return None
 
 
 @dataclass(frozen=True)
@@ -105,13 +135,10 @@ class PatternMatcher:
                 kind = pattern.kind
                 if kind in seen_kinds or covered.get(kind, 0) > i:
                     continue
-                n = len(pattern.words)
-                if n > 1:
-                    if i + n > len(tokens):
-                        continue
-                    if not all(_word_matches(w, tokens[i + k]) for k, w in enumerate(pattern.words[1:], 1)):
-                        continue
+                end = _match_end(pattern.words, tokens, i)
+                if end is None:
+                    continue
                 seen_kinds.add(kind)
-                covered[kind] = i + n
-                matches.append(Match(i, i + n, pattern))
+                covered[kind] = end
+                matches.append(Match(i, end, pattern))
         return matches

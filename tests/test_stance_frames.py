@@ -275,3 +275,28 @@ def test_negation_reaches_past_prepositions_and_the_issue_of(language, sentence)
 def test_nothing_in_common_is_not_a_joint_step(language, sentence):
     # "wspólny", «общий», "common" are cooperation words, but not inside this idiom
     assert stance(sentence, language) >= 0
+
+
+def test_a_gap_in_a_pattern_spans_up_to_five_words_and_no_more():
+    from pipeline.patterns import PatternMatcher, parse_pattern
+
+    matcher = PatternMatcher([parse_pattern("envoy* ... summoned", "cue", 1.5)])
+    five = ["the", "envoy", "of", "the", "northern", "neighbour", "was", "summoned"]
+    six = ["the", "envoy", "of", "the", "big", "northern", "neighbour", "was", "summoned"]
+    assert [(m.start, m.end) for m in matcher.find(five)] == [(1, 8)]
+    assert matcher.find(six) == []
+    assert parse_pattern("... summoned", "cue") is None
+    assert parse_pattern("envoy ...", "cue") is None
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("kk", "Ресей елшісі Сыртқы істер министрлігіне әңгімеге шақырылды."),
+        ("ru", "Посла России в четверг срочно вызвали в МИД Казахстана."),
+        ("pl", "Ambasadora Rosji w czwartek pilnie wezwano do MSZ w Astanie."),
+        ("en", "The Russian ambassador was on Thursday summoned to the ministry in Astana."),
+    ],
+)
+def test_an_envoy_summoned_a_few_words_apart_is_a_protest(language, sentence):
+    assert stance(sentence, language) >= 1.5
