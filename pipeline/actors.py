@@ -78,6 +78,9 @@ def parse_pair(data: dict, pair_id: str = "") -> Pair:
     add(WEAK_A, weak.get("a", {}))
     add(WEAK_B, weak.get("b", {}))
     add(OTHER, data.get("others", {}))
+    proxies = data.get("proxies", {})  # "will not recognise the DNR": a stance towards Russia
+    add(SIDE_A, proxies.get("a", {}))
+    add(SIDE_B, proxies.get("b", {}))
     return Pair(
         id=str(data.get("id", pair_id)),
         title=str(data.get("title", pair_id)),

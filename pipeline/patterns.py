@@ -2,7 +2,7 @@
 
 A pattern is one or more words; a word ending in ``*`` matches any token that starts with it
 ("rosj*" matches Rosji, Rosją, Rosję), a lone ``*`` after the first word matches any one word, ``...``
-between two words matches up to five words (free word order: "елші* ... шақыр*"), other words match
+between two words matches up to ten words (free word order: "елші* ... шақыр*"), other words match
 whole tokens. Hyphens in a pattern are word
 breaks, like in the tokenizer. Every distinct token is analysed once and cached, so matching a long
 article costs a few dictionary look-ups per word.
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 _SPLIT = re.compile(r"[\s\-‐-―]+")
 _CACHE_LIMIT = 200_000
 GAP = "..."  # in a pattern: up to GAP_WORDS words of anything ("елші* ... шақыр*": the envoy ... summoned)
-GAP_WORDS = 5
+GAP_WORDS = 10
 
 
 def normalise_word(word: str) -> str:

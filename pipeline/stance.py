@@ -73,11 +73,16 @@ def _suffix_negated(tokens: Sequence[str], match: Match, suffixes: Sequence[str]
     return any(rest.startswith(suffix) and rest[len(suffix) : len(suffix) + 1] != "н" for suffix in suffixes)
 
 
-def _refused(match: Match, refusal_starts: Sequence[int], stops: Sequence[bool], window: int) -> bool:
+def _refused(match: Match, refusals: Sequence[Match], stops: Sequence[bool], window: int) -> bool:
     """A refusal up to ``window`` words after a cooperation cue turns it down, when nothing stands
     between them: no clause break ("expand cooperation, and a break is out of the question") and no
-    conflict word or negator ("sanctions against Moscow are off the table")."""
-    for start in refusal_starts:
+    conflict word or negator ("sanctions against Moscow are off the table"). A refusal that frames
+    the cue ("вопрос о признании ... не стоит": the question of recognition does not arise) turns
+    down what it frames."""
+    for refusal in refusals:
+        start = refusal.start
+        if start < match.start and match.end <= refusal.end:
+            return True
         if match.end <= start < match.end + window and not any(stops[match.end : start + 1]):
             return True
     return False
@@ -163,7 +168,8 @@ def sentence_stance(
     that open a new clause (after a comma, semicolon, colon or dash), which a refusal does not cross."""
     negator_spans = [(m.start, m.end) for m in matches if m.pattern.kind == NEGATOR]
     post_starts = [m.start for m in matches if m.pattern.kind == POST_NEGATOR]
-    refusal_starts = [m.start for m in matches if m.pattern.kind == REFUSAL]
+    refusals = [m for m in matches if m.pattern.kind == REFUSAL]
+    refusal_starts = [m.start for m in refusals]
     # Where a refusal's reach stops: a new clause, a contrast ("but", «а», "ale", «бірақ»), a conflict
     # cue, a negator (not the refusal's own). Only worked out when there is a refusal (rare).
     stops: list[bool] = []
@@ -241,7 +247,7 @@ def sentence_stance(
         if not negated:
             negated = _suffix_negated(tokens, match, cues.negative_suffixes)
         if not negated and weight < 0 and refusal_starts:  # "joining the Union State is not on the agenda"
-            negated = _refused(match, refusal_starts, stops, cues.refusal_window)
+            negated = _refused(match, refusals, stops, cues.refusal_window)
         if not negated and weight < 0 and exited:  # "pulled out of the project run jointly with Russia"
             negated = exited[match.start]
         if not negated and weight < 0 and match.start in status_at:

@@ -277,16 +277,57 @@ def test_nothing_in_common_is_not_a_joint_step(language, sentence):
     assert stance(sentence, language) >= 0
 
 
-def test_a_gap_in_a_pattern_spans_up_to_five_words_and_no_more():
+def test_a_gap_in_a_pattern_spans_up_to_ten_words_and_no_more():
     from pipeline.patterns import PatternMatcher, parse_pattern
 
     matcher = PatternMatcher([parse_pattern("envoy* ... summoned", "cue", 1.5)])
-    five = ["the", "envoy", "of", "the", "northern", "neighbour", "was", "summoned"]
-    six = ["the", "envoy", "of", "the", "big", "northern", "neighbour", "was", "summoned"]
-    assert [(m.start, m.end) for m in matcher.find(five)] == [(1, 8)]
-    assert matcher.find(six) == []
+    ten = [
+        "the",
+        "envoy",
+        "of",
+        "the",
+        "big",
+        "northern",
+        "neighbour",
+        "in",
+        "its",
+        "capital",
+        "city",
+        "was",
+        "summoned",
+    ]
+    eleven = [
+        "the",
+        "envoy",
+        "of",
+        "the",
+        "big",
+        "northern",
+        "neighbour",
+        "in",
+        "its",
+        "old",
+        "capital",
+        "city",
+        "was",
+        "summoned",
+    ]
+    assert [(m.start, m.end) for m in matcher.find(ten)] == [(1, 13)]
+    assert matcher.find(eleven) == []
     assert parse_pattern("... summoned", "cue") is None
     assert parse_pattern("envoy ...", "cue") is None
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("ru", "Вопрос о признании Казахстаном Донецкой и Луганской народных республик не стоит."),
+        ("kk", "Днр мен лнр-ді Қазақстанның тануы мәселесі күн тәртібінде тұрған жоқ."),
+        ("pl", "Kwestia uznania przez Kazachstan republik separatystycznych nie jest rozważana."),
+    ],
+)
+def test_a_refusal_that_frames_its_proposal_turns_it_down(language, sentence):
+    assert stance(sentence, language) > 0
 
 
 @pytest.mark.parametrize(
