@@ -263,7 +263,10 @@ def sentence_stance(
         stance *= HYPOTHETICAL_WEIGHT
     if stance > 0:  # "refused despite pressure": the conceded conflict is part of the story
         stance += conceded_conflict
-    if len(refused) == 2:  # it turns down a step against the other side and a step for it: balancing
+    # Two refusals, one of a step against the other side and one of a step for it ("will neither
+    # join the sanctions nor help to dodge them"): balancing. One refusal of a mixed phrase ("refused
+    # to recognise the annexation") is a single act and keeps its weight.
+    if len(refused) == 2 and len(negator_spans) + len(post_starts) >= 2:
         stance *= BALANCING_FACTOR
     stance = max(-SENTENCE_CAP, min(SENTENCE_CAP, stance))
     return SentenceStance(stance, relation, count, offtopic, emphasis, tuple(negated_at))

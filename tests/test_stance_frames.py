@@ -341,3 +341,8 @@ def test_a_refusal_that_frames_its_proposal_turns_it_down(language, sentence):
 )
 def test_an_envoy_summoned_a_few_words_apart_is_a_protest(language, sentence):
     assert stance(sentence, language) >= 1.5
+
+
+def test_one_refusal_of_a_mixed_phrase_is_one_act_not_a_balance():
+    # "refused to recognise the annexation": a cooperation and a conflict word under one negator
+    assert stance("Казахстан отказался признать аннексию.", "ru") == pytest.approx(1.53, abs=0.01)
