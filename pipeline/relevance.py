@@ -10,10 +10,12 @@ weighted by the link; relevance adds the links up with the title counted and sca
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from itertools import combinations
 
-from .actors import BOTH, OTHER, SIDE_A, SIDE_B, WEAK_A, WEAK_B
+from .actors import BOTH, IMPLIED_A, IMPLIED_B, OTHER, SIDE_A, SIDE_B, THIRD, WEAK_A, WEAK_B
 
 # Link of a sentence, by what it names.
 LINK_BOTH = 1.0
@@ -48,19 +50,28 @@ class _Named:
         return self.a or self.b
 
 
-def _named(sentences: Sequence[SentenceFacts]) -> _Named:
-    return _Named(any(SIDE_A in s.names for s in sentences), any(SIDE_B in s.names for s in sentences))
+def _named(sentences: Sequence[SentenceFacts], implied: bool = True) -> _Named:
+    a = any(SIDE_A in s.names for s in sentences)
+    b = any(SIDE_B in s.names for s in sentences)
+    if not implied:
+        return _Named(a, b)
+    # An epithet or an institution stands for a side only where the other side is named outright:
+    # "the northern neighbour" of Kazakhstan is Russia, in a piece about nothing named it is nobody.
+    a_implied = b and any(IMPLIED_A in s.names for s in sentences)
+    b_implied = a and any(IMPLIED_B in s.names for s in sentences)
+    return _Named(a or a_implied, b or b_implied)
 
 
-def _sides(facts: SentenceFacts, named: _Named) -> tuple[bool, bool]:
+def _sides(facts: SentenceFacts, named: _Named, implied: bool = True) -> tuple[bool, bool]:
     # "the two countries" counts only when both are named somewhere (not Putin and Xi);
     # "Russian-language" only when Russia is.
-    both = BOTH in facts.names and named.a and named.b
-    strong = both or SIDE_A in facts.names or SIDE_B in facts.names
+    names = facts.names
+    both = BOTH in names and named.a and named.b
+    a = SIDE_A in names or (implied and IMPLIED_A in names and named.a) or both
+    b = SIDE_B in names or (implied and IMPLIED_B in names and named.b) or both
     # Weak names need a plain name in the same sentence: "songs in Kazakh and Russian" links nothing.
-    a = SIDE_A in facts.names or (WEAK_A in facts.names and named.a and strong) or both
-    b = SIDE_B in facts.names or (WEAK_B in facts.names and named.b and strong) or both
-    return a, b
+    strong = a or b
+    return a or (WEAK_A in names and named.a and strong), b or (WEAK_B in names and named.b and strong)
 
 
 def _pair_named(sentences: Sequence[SentenceFacts], order: Iterable[int]) -> bool | None:
@@ -94,10 +105,11 @@ def resolve_both(sentences: Sequence[SentenceFacts]) -> list[SentenceFacts]:
 
 
 def links(sentences: Sequence[SentenceFacts]) -> list[float]:
-    """The link of each sentence to the pair (title sentences included, first)."""
-    named = _named(sentences)
+    """The link of each sentence to the pair (title sentences included, first). Implied sides
+    ("the northern neighbour") make a piece about the pair but do not weight its sentences' stance."""
+    named = _named(sentences, implied=False)
     names_a, names_b = named.a, named.b
-    own = [_sides(s, named) for s in sentences]
+    own = [_sides(s, named, implied=False) for s in sentences]
     # A list of countries, or one side next to a third party ("imports from Russia and China"),
     # does not tie the neighbouring sentences to the pair.
     sides = [
@@ -147,11 +159,11 @@ def relevance(sentences: Sequence[SentenceFacts], sentence_links: Sequence[float
     for facts, link in zip(sentences, sentence_links, strict=True):
         if not facts.is_title:
             body += 1
-        if link <= 0:
+        a, b = _sides(facts, named)
+        if link <= 0 and not (a or b):
             continue
         relational = facts.cues > 0 or facts.relation > 0
         leisure = 0.3 if _leisure(facts) else 1.0
-        a, b = _sides(facts, named)
         if a and b:
             gain = (1.5 if relational else 0.5) * leisure
             if facts.listed:  # a list of countries, not a relationship
