@@ -27,6 +27,8 @@ LINK_THIRD_PARTY = 0.1  # one side with a third party: another relationship
 LINK_ANAPHORA = 0.3  # no names, right after a sentence naming both
 TOPICAL_SHARE = 0.4  # from this share of body sentences about sport, heat, music, launches: about them
 LINK_LIST = 0.3  # both sides, but in a list of several countries ("Russia, Belarus, Kazakhstan ...")
+PAIR_PRIOR = 0.5  # added to both counts in pair_share: a pair met once does not silence the piece
+TITLE_GAIN = 1.5  # a headline says what the piece is about
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,43 @@ def _leisure(facts: SentenceFacts) -> bool:
     return bool(facts.offtopic) and facts.offtopic >= facts.cues
 
 
+def _parties(facts: SentenceFacts, named: _Named) -> set[str]:
+    """The countries a sentence names: the two sides and each third country by its own kind."""
+    a, b = _sides(facts, named)
+    found = {kind for kind in facts.names if kind.startswith(THIRD)}
+    return found | ({SIDE_A} if a else set()) | ({SIDE_B} if b else set())
+
+
+def pair_share(sentences: Sequence[SentenceFacts], sentence_links: Sequence[float]) -> float:
+    """How much of the piece's talk of two countries together is about the watched pair, in [0, 1].
+
+    Counts how often every two countries meet in one sentence (outside a list; the title counts
+    more); a sentence naming both sides counts for them alone, whatever third party it names too.
+    The watched pair also meets, half as much, across neighbouring sentences. A piece whose
+    most-met pair is another one, met at least twice (Kazakhstan and China; Armenia and Azerbaijan
+    in Almaty), gets the watched pair's count over that pair's; otherwise 1.
+    """
+    named = _named(sentences)
+    met: Counter[tuple[str, str]] = Counter()
+    for facts, link in zip(sentences, sentence_links, strict=True):
+        if facts.listed:
+            continue
+        weight = TITLE_GAIN if facts.is_title else 1.0
+        parties = _parties(facts, named)
+        if {SIDE_A, SIDE_B} <= parties:  # the pair with a third party as context: still the pair
+            met[(SIDE_A, SIDE_B)] += weight
+            continue
+        for pair in combinations(sorted(parties), 2):
+            met[pair] += weight
+        if link >= LINK_NEIGHBOUR:
+            met[(SIDE_A, SIDE_B)] += weight / 2
+    ours = met[(SIDE_A, SIDE_B)]
+    top = max(met.values(), default=0.0)
+    if ours >= top or top < 2:
+        return 1.0
+    return (ours + PAIR_PRIOR) / (top + PAIR_PRIOR)
+
+
 def relevance(sentences: Sequence[SentenceFacts], sentence_links: Sequence[float]) -> float:
     """How much the piece is about the relationship, in [0, 1]."""
     named = _named(sentences)
@@ -175,7 +214,7 @@ def relevance(sentences: Sequence[SentenceFacts], sentence_links: Sequence[float
         else:
             gain = 0.0
         if facts.is_title:
-            gain *= 1.5
+            gain *= TITLE_GAIN
         evidence += gain
     if not (named.a and named.b):
         evidence *= 0.4
@@ -187,6 +226,7 @@ def relevance(sentences: Sequence[SentenceFacts], sentence_links: Sequence[float
     engaged = any(f.cues and not _leisure(f) and all(_sides(f, named)) for f in sentences)
     if topical >= TOPICAL_SHARE and not engaged:
         evidence *= 1.0 - topical
+    evidence *= pair_share(sentences, sentence_links)
     density = evidence / max(body, 4)
     value = (1.0 - math.exp(-evidence / 2.0)) * min(1.0, 0.3 + 2.5 * density)
     return max(0.0, min(1.0, value))
