@@ -25,6 +25,7 @@ LINK_ONE_SIDE = 0.35  # one side, the other named elsewhere in the piece
 LINK_ONE_SIDE_ALONE = 0.15  # one side, the other side nowhere in the piece
 LINK_THIRD_PARTY = 0.1  # one side with a third party: another relationship
 LINK_ANAPHORA = 0.3  # no names, right after a sentence naming both
+ENGAGED_STANCE = 0.5  # a sentence about the pair with this much stance keeps a topical piece relevant
 TOPICAL_SHARE = 0.4  # from this share of body sentences about sport, heat, music, launches: about them
 LINK_LIST = 0.3  # both sides, but in a list of several countries ("Russia, Belarus, Kazakhstan ...")
 PAIR_PRIOR = 0.5  # added to both counts in pair_share: a pair met once does not silence the piece
@@ -221,9 +222,13 @@ def relevance(sentences: Sequence[SentenceFacts], sentence_links: Sequence[float
     # A piece where many sentences are about the match, the heat or the launch is about that, even in
     # its sentences without such words ("Baikonur has been leased by Russia from Kazakhstan since
     # 1994"): unless a sentence names both sides with a stance word outside that talk (a ban, a deal).
-    # Only sentences with no stance word count: "denied entry to a pop singer" is about the pair.
-    topical = sum(1 for f in sentences if not f.is_title and f.offtopic and not f.cues) / max(body, 4)
-    engaged = any(f.cues and not _leisure(f) and all(_sides(f, named)) for f in sentences)
+    # A sentence counts as topical when it has at least as many topic words as stance words ("lost to
+    # Russia 1:4" is the match); a stance word that leaves no stance ("the meeting against Russia")
+    # does not engage: "denied entry to a pop singer" does, and the piece is about the pair.
+    topical = sum(1 for f in sentences if not f.is_title and _leisure(f)) / max(body, 4)
+    engaged = any(
+        f.cues and not _leisure(f) and abs(f.stance) >= ENGAGED_STANCE and all(_sides(f, named)) for f in sentences
+    )
     if topical >= TOPICAL_SHARE and not engaged:
         evidence *= 1.0 - topical
     evidence *= pair_share(sentences, sentence_links)
