@@ -22,6 +22,9 @@ DEFAULT_PAIR = "kz-ru"
 # Kinds of actor pattern: the two sides, phrases naming both at once, and third parties.
 SIDE_A, SIDE_B, BOTH, OTHER = "a", "b", "both", "other"
 WEAK_A, WEAK_B = "a~", "b~"  # a language or ethnic group rather than the state
+IMPLIED_A, IMPLIED_B = "a^", "b^"  # an epithet or institution ("the northern neighbour")
+ANY_LANGUAGE = "*"  # patterns listed once for every language
+THIRD = "@"  # prefix of a third country's own kind ("@china"), to tell one third party from another
 
 
 @dataclass(frozen=True)
@@ -34,14 +37,15 @@ class Pair:
 
     @property
     def languages(self) -> tuple[str, ...]:
-        return tuple(sorted(self.patterns))
+        return tuple(sorted(code for code in self.patterns if code != ANY_LANGUAGE))
 
     def patterns_for(self, language: str) -> tuple[Pattern, ...]:
         """Patterns for a language plus the English ones (names travel); all of them if unknown."""
+        shared = self.patterns.get(ANY_LANGUAGE, ())
         if language in self.patterns:
             extra = self.patterns.get("en", ()) if language != "en" else ()
-            return self.patterns[language] + extra
-        merged: list[Pattern] = []
+            return self.patterns[language] + extra + shared
+        merged: list[Pattern] = list(shared)
         for code in self.languages:
             merged.extend(self.patterns[code])
         return tuple(merged)
@@ -78,6 +82,11 @@ def parse_pair(data: dict, pair_id: str = "") -> Pair:
     add(WEAK_A, weak.get("a", {}))
     add(WEAK_B, weak.get("b", {}))
     add(OTHER, data.get("others", {}))
+    implied = data.get("implied", {})
+    add(IMPLIED_A, implied.get("a", {}))
+    add(IMPLIED_B, implied.get("b", {}))
+    for country, words in data.get("third_countries", {}).items():
+        add(THIRD + country, {ANY_LANGUAGE: words})  # names travel: one list for every language
     proxies = data.get("proxies", {})  # "will not recognise the DNR": a stance towards Russia
     add(SIDE_A, proxies.get("a", {}))
     add(SIDE_B, proxies.get("b", {}))

@@ -10,10 +10,12 @@ weighted by the link; relevance adds the links up with the title counted and sca
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from itertools import combinations
 
-from .actors import BOTH, OTHER, SIDE_A, SIDE_B, WEAK_A, WEAK_B
+from .actors import BOTH, IMPLIED_A, IMPLIED_B, OTHER, SIDE_A, SIDE_B, THIRD, WEAK_A, WEAK_B
 
 # Link of a sentence, by what it names.
 LINK_BOTH = 1.0
@@ -23,8 +25,11 @@ LINK_ONE_SIDE = 0.35  # one side, the other named elsewhere in the piece
 LINK_ONE_SIDE_ALONE = 0.15  # one side, the other side nowhere in the piece
 LINK_THIRD_PARTY = 0.1  # one side with a third party: another relationship
 LINK_ANAPHORA = 0.3  # no names, right after a sentence naming both
+ENGAGED_STANCE = 0.5  # a sentence about the pair with this much stance keeps a topical piece relevant
 TOPICAL_SHARE = 0.4  # from this share of body sentences about sport, heat, music, launches: about them
 LINK_LIST = 0.3  # both sides, but in a list of several countries ("Russia, Belarus, Kazakhstan ...")
+PAIR_PRIOR = 0.5  # added to both counts in pair_share: a pair met once does not silence the piece
+TITLE_GAIN = 1.5  # a headline says what the piece is about
 
 
 @dataclass(frozen=True)
@@ -48,19 +53,28 @@ class _Named:
         return self.a or self.b
 
 
-def _named(sentences: Sequence[SentenceFacts]) -> _Named:
-    return _Named(any(SIDE_A in s.names for s in sentences), any(SIDE_B in s.names for s in sentences))
+def _named(sentences: Sequence[SentenceFacts], implied: bool = True) -> _Named:
+    a = any(SIDE_A in s.names for s in sentences)
+    b = any(SIDE_B in s.names for s in sentences)
+    if not implied:
+        return _Named(a, b)
+    # An epithet or an institution stands for a side only where the other side is named outright:
+    # "the northern neighbour" of Kazakhstan is Russia, in a piece about nothing named it is nobody.
+    a_implied = b and any(IMPLIED_A in s.names for s in sentences)
+    b_implied = a and any(IMPLIED_B in s.names for s in sentences)
+    return _Named(a or a_implied, b or b_implied)
 
 
-def _sides(facts: SentenceFacts, named: _Named) -> tuple[bool, bool]:
+def _sides(facts: SentenceFacts, named: _Named, implied: bool = True) -> tuple[bool, bool]:
     # "the two countries" counts only when both are named somewhere (not Putin and Xi);
     # "Russian-language" only when Russia is.
-    both = BOTH in facts.names and named.a and named.b
-    strong = both or SIDE_A in facts.names or SIDE_B in facts.names
+    names = facts.names
+    both = BOTH in names and named.a and named.b
+    a = SIDE_A in names or (implied and IMPLIED_A in names and named.a) or both
+    b = SIDE_B in names or (implied and IMPLIED_B in names and named.b) or both
     # Weak names need a plain name in the same sentence: "songs in Kazakh and Russian" links nothing.
-    a = SIDE_A in facts.names or (WEAK_A in facts.names and named.a and strong) or both
-    b = SIDE_B in facts.names or (WEAK_B in facts.names and named.b and strong) or both
-    return a, b
+    strong = a or b
+    return a or (WEAK_A in names and named.a and strong), b or (WEAK_B in names and named.b and strong)
 
 
 def _pair_named(sentences: Sequence[SentenceFacts], order: Iterable[int]) -> bool | None:
@@ -94,10 +108,11 @@ def resolve_both(sentences: Sequence[SentenceFacts]) -> list[SentenceFacts]:
 
 
 def links(sentences: Sequence[SentenceFacts]) -> list[float]:
-    """The link of each sentence to the pair (title sentences included, first)."""
-    named = _named(sentences)
+    """The link of each sentence to the pair (title sentences included, first). Implied sides
+    ("the northern neighbour") make a piece about the pair but do not weight its sentences' stance."""
+    named = _named(sentences, implied=False)
     names_a, names_b = named.a, named.b
-    own = [_sides(s, named) for s in sentences]
+    own = [_sides(s, named, implied=False) for s in sentences]
     # A list of countries, or one side next to a third party ("imports from Russia and China"),
     # does not tie the neighbouring sentences to the pair.
     sides = [
@@ -139,6 +154,43 @@ def _leisure(facts: SentenceFacts) -> bool:
     return bool(facts.offtopic) and facts.offtopic >= facts.cues
 
 
+def _parties(facts: SentenceFacts, named: _Named) -> set[str]:
+    """The countries a sentence names: the two sides and each third country by its own kind."""
+    a, b = _sides(facts, named)
+    found = {kind for kind in facts.names if kind.startswith(THIRD)}
+    return found | ({SIDE_A} if a else set()) | ({SIDE_B} if b else set())
+
+
+def pair_share(sentences: Sequence[SentenceFacts], sentence_links: Sequence[float]) -> float:
+    """How much of the piece's talk of two countries together is about the watched pair, in [0, 1].
+
+    Counts how often every two countries meet in one sentence (outside a list; the title counts
+    more); a sentence naming both sides counts for them alone, whatever third party it names too.
+    The watched pair also meets, half as much, across neighbouring sentences. A piece whose
+    most-met pair is another one, met at least twice (Kazakhstan and China; Armenia and Azerbaijan
+    in Almaty), gets the watched pair's count over that pair's; otherwise 1.
+    """
+    named = _named(sentences)
+    met: Counter[tuple[str, str]] = Counter()
+    for facts, link in zip(sentences, sentence_links, strict=True):
+        if facts.listed:
+            continue
+        weight = TITLE_GAIN if facts.is_title else 1.0
+        parties = _parties(facts, named)
+        if {SIDE_A, SIDE_B} <= parties:  # the pair with a third party as context: still the pair
+            met[(SIDE_A, SIDE_B)] += weight
+            continue
+        for pair in combinations(sorted(parties), 2):
+            met[pair] += weight
+        if link >= LINK_NEIGHBOUR:
+            met[(SIDE_A, SIDE_B)] += weight / 2
+    ours = met[(SIDE_A, SIDE_B)]
+    top = max(met.values(), default=0.0)
+    if ours >= top or top < 2:
+        return 1.0
+    return (ours + PAIR_PRIOR) / (top + PAIR_PRIOR)
+
+
 def relevance(sentences: Sequence[SentenceFacts], sentence_links: Sequence[float]) -> float:
     """How much the piece is about the relationship, in [0, 1]."""
     named = _named(sentences)
@@ -147,11 +199,11 @@ def relevance(sentences: Sequence[SentenceFacts], sentence_links: Sequence[float
     for facts, link in zip(sentences, sentence_links, strict=True):
         if not facts.is_title:
             body += 1
-        if link <= 0:
+        a, b = _sides(facts, named)
+        if link <= 0 and not (a or b):
             continue
         relational = facts.cues > 0 or facts.relation > 0
         leisure = 0.3 if _leisure(facts) else 1.0
-        a, b = _sides(facts, named)
         if a and b:
             gain = (1.5 if relational else 0.5) * leisure
             if facts.listed:  # a list of countries, not a relationship
@@ -163,18 +215,23 @@ def relevance(sentences: Sequence[SentenceFacts], sentence_links: Sequence[float
         else:
             gain = 0.0
         if facts.is_title:
-            gain *= 1.5
+            gain *= TITLE_GAIN
         evidence += gain
     if not (named.a and named.b):
         evidence *= 0.4
     # A piece where many sentences are about the match, the heat or the launch is about that, even in
     # its sentences without such words ("Baikonur has been leased by Russia from Kazakhstan since
     # 1994"): unless a sentence names both sides with a stance word outside that talk (a ban, a deal).
-    # Only sentences with no stance word count: "denied entry to a pop singer" is about the pair.
-    topical = sum(1 for f in sentences if not f.is_title and f.offtopic and not f.cues) / max(body, 4)
-    engaged = any(f.cues and not _leisure(f) and all(_sides(f, named)) for f in sentences)
+    # A sentence counts as topical when it has at least as many topic words as stance words ("lost to
+    # Russia 1:4" is the match); a stance word that leaves no stance ("the meeting against Russia")
+    # does not engage: "denied entry to a pop singer" does, and the piece is about the pair.
+    topical = sum(1 for f in sentences if not f.is_title and _leisure(f)) / max(body, 4)
+    engaged = any(
+        f.cues and not _leisure(f) and abs(f.stance) >= ENGAGED_STANCE and all(_sides(f, named)) for f in sentences
+    )
     if topical >= TOPICAL_SHARE and not engaged:
         evidence *= 1.0 - topical
+    evidence *= pair_share(sentences, sentence_links)
     density = evidence / max(body, 4)
     value = (1.0 - math.exp(-evidence / 2.0)) * min(1.0, 0.3 + 2.5 * density)
     return max(0.0, min(1.0, value))
