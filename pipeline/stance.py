@@ -250,13 +250,14 @@ def sentence_stance(
             negated = _refused(match, refusals, stops, cues.refusal_window)
         if not negated and weight < 0 and exited:  # "pulled out of the project run jointly with Russia"
             negated = exited[match.start]
-        if not negated and weight < 0 and match.start in status_at:
-            weight *= STATUS_WEIGHT
+        grievance = not negated and weight < 0 and bool(framed) and framed[match.start]
+        if not negated and not grievance and weight < 0 and match.start in status_at:
+            weight *= STATUS_WEIGHT  # boilerplate of the tie; a tie turned into a grievance keeps its weight
         if negated:
             if abs(weight) >= RELATIONAL_CUE:  # "a project not aimed against the neighbour" is no balance
                 refused.add(weight < 0)
             weight = weight * (NEGATED_COOPERATION if weight < 0 else NEGATED_CONFLICT)
-        elif weight < 0 and framed and framed[match.start]:  # "former ally", "so much for the partnership"
+        elif grievance:  # "former ally", "so much for the partnership"
             weight = -weight * GRIEVANCE_FACTOR
         stance += weight
     if hypothetical and stance > 0:  # imagined conflict: "a rift would be a disaster for both"
