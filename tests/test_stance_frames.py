@@ -346,3 +346,16 @@ def test_an_envoy_summoned_a_few_words_apart_is_a_protest(language, sentence):
 def test_one_refusal_of_a_mixed_phrase_is_one_act_not_a_balance():
     # "refused to recognise the annexation": a cooperation and a conflict word under one negator
     assert stance("Казахстан отказался признать аннексию.", "ru") == pytest.approx(1.53, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Ресей бидайы енді Қазақстанға шектеусіз келеді.", -0.3),  # without restrictions: a limit lifted
+        ("Ресей бидайына Қазақстан шектеу енгізді.", 1.0),
+        ("Ресей тарапы қауіпсіздікті күшейтуді айтады.", 0.0),  # security is not danger
+        ("Ресей бидайының қорлары азайды.", 0.0),  # reserves, not an insult
+    ],
+)
+def test_kazakh_without_suffix_and_words_that_only_look_like_cues(sentence, expected):
+    assert stance(sentence, "kk") == pytest.approx(expected, abs=0.01)
