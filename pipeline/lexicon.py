@@ -69,6 +69,8 @@ class CueSet:
     exit_window: int = 8  # how many words after leaving or stopping its object may reach
     exit_stops: frozenset[str] = frozenset()  # words an exit does not reach across ("and": a new clause)
     function_words: frozenset[str] = frozenset()  # not counted in a negator's reach ("the", "о", "się")
+    with_words: frozenset[str] = frozenset()  # "with", "z", «с»: what follows names a cooperation's partner
+    with_suffixes: tuple[str, ...] = ()  # Kazakh "-мен/-бен/-пен" on the partner's name
     relatives: frozenset[str] = frozenset()  # "which", «который»: the clause they open still names the object
 
 
@@ -119,6 +121,8 @@ def _parse_cues(data: dict, language: str) -> CueSet:
         exit_stops=frozenset(normalise_word(w) for w in data.get("exit_stops", [])),
         relatives=frozenset(normalise_word(w) for w in data.get("relatives", [])),
         function_words=frozenset(normalise_word(w) for w in data.get("function_words", [])),
+        with_words=frozenset(normalise_word(w) for w in data.get("with_words", [])),
+        with_suffixes=tuple(normalise_word(w) for w in data.get("with_suffixes", [])),
     )
 
 
@@ -138,6 +142,7 @@ def cue_set(language: str) -> CueSet:
         exit_stops=frozenset().union(*(p.exit_stops for p in parts)),
         relatives=frozenset().union(*(p.relatives for p in parts)),
         function_words=frozenset().union(*(p.function_words for p in parts)),
+        with_words=frozenset().union(*(p.with_words for p in parts)),
     )
 
 

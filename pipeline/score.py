@@ -11,7 +11,7 @@ import math
 import re
 import unicodedata
 
-from .actors import actor_matcher, find_actors, in_a_list
+from .actors import BOTH, OTHER, SIDE_A, SIDE_B, THIRD, actor_matcher, find_actors, in_a_list
 from .language import detect_language
 from .lexicon import CLAUSE_KINDS, VaderSentiment, cue_matcher, cue_set, curated_languages, sentiment_model
 from .models import Evidence, Score
@@ -79,6 +79,18 @@ def _clause_starts(sentence: str) -> tuple[int, ...]:
     )
 
 
+def _partners(names: list) -> dict[int, bool]:
+    """Token index of each name -> whether it is a third party (True) or one of the pair (False)."""
+    out: dict[int, bool] = {}
+    for m in names:
+        kind = m.pattern.kind
+        if kind == OTHER or kind.startswith(THIRD):
+            out.setdefault(m.start, True)
+        elif kind in (SIDE_A, SIDE_B, BOTH):
+            out[m.start] = False
+    return out
+
+
 def _neutral(language: str) -> Score:
     return Score(
         tension=0.0,
@@ -113,7 +125,9 @@ def _score(text: object, title: object = "", language: str | None = None) -> Sco
             names = find_actors(tokens, actors)
             matches = cue_matcher_.find(tokens)
             clausal = any(m.pattern.kind in CLAUSE_KINDS for m in matches)  # clauses matter only then
-            stance = sentence_stance(tokens, matches, cues, _clause_starts(sentence) if clausal else ())
+            stance = sentence_stance(
+                tokens, matches, cues, _clause_starts(sentence) if clausal else (), partners=_partners(names)
+            )
             kinds = frozenset(m.pattern.kind for m in names)
             listed = in_a_list(names, sentence, token_spans(sentence)) if len(names) >= 3 else False
             sentences.append(sentence)

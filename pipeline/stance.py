@@ -15,7 +15,7 @@ pair at all is decided elsewhere (relevance).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .lexicon import (
@@ -49,6 +49,7 @@ LIFTED_CONFLICT = -0.6  # lifting a ban or suspending a claim is a conciliatory 
 BALANCING_FACTOR = 0.3  # "will neither join the sanctions nor help anyone dodge them": a balance, not a side
 HYPOTHETICAL_WEIGHT = 0.4  # "breaking such ties would be fatal": a conflict imagined counts less
 STATUS_WEIGHT = 0.5  # "Kazakhstan remains Russia's ally": the boilerplate of the tie, less than a step taken
+WITH_REACH = 4  # words between a cooperation word and its "with", and between "with" and the partner
 GRIEVANCE_FACTOR = 0.6  # "a former ally": the cooperation word, turned, is weaker tension than a conflict word
 
 
@@ -161,11 +162,31 @@ def _grievance_frames(
     return framed
 
 
+def _with_a_third_party(match: Match, tokens: Sequence[str], cues: CueSet, partners: Mapping[int, bool]) -> bool:
+    """Whether a cooperation cue names its partner and that partner is a third country: "cooperation
+    of Astana with Washington", «сотрудничество с Пекином», "Вашингтонмен ынтымақтастық"."""
+    for j in range(match.end, min(len(tokens), match.end + WITH_REACH)):
+        if tokens[j] in cues.with_words:
+            for k in range(j + 1, min(len(tokens), j + 1 + WITH_REACH)):
+                if k in partners:
+                    return partners[k]
+            return False
+    for j in range(max(0, match.start - WITH_REACH), match.start):  # Kazakh: "Пекинмен ынтымақтастық"
+        if partners.get(j) and tokens[j].endswith(cues.with_suffixes or ("\0",)):
+            return True
+    return False
+
+
 def sentence_stance(
-    tokens: Sequence[str], matches: Sequence[Match], cues: CueSet, clause_starts: Sequence[int] = ()
+    tokens: Sequence[str],
+    matches: Sequence[Match],
+    cues: CueSet,
+    clause_starts: Sequence[int] = (),
+    partners: Mapping[int, bool] | None = None,
 ) -> SentenceStance:
     """Score one tokenized sentence from its cue matches. ``clause_starts``: indices of the tokens
-    that open a new clause (after a comma, semicolon, colon or dash), which a refusal does not cross."""
+    that open a new clause (after a comma, semicolon, colon or dash), which a refusal does not cross.
+    ``partners``: token index of each country name -> whether it is a third party."""
     negator_spans = [(m.start, m.end) for m in matches if m.pattern.kind == NEGATOR]
     post_starts = [m.start for m in matches if m.pattern.kind == POST_NEGATOR]
     refusals = [m for m in matches if m.pattern.kind == REFUSAL]
@@ -250,6 +271,8 @@ def sentence_stance(
             negated = _refused(match, refusals, stops, cues.refusal_window)
         if not negated and weight < 0 and exited:  # "pulled out of the project run jointly with Russia"
             negated = exited[match.start]
+        if weight < 0 and partners and _with_a_third_party(match, tokens, cues, partners):
+            continue  # the cooperation is with another country: "Astana's cooperation with Washington"
         grievance = not negated and weight < 0 and bool(framed) and framed[match.start]
         if not negated and not grievance and weight < 0 and match.start in status_at:
             weight *= STATUS_WEIGHT  # boilerplate of the tie; a tie turned into a grievance keeps its weight

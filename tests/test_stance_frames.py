@@ -359,3 +359,45 @@ def test_one_refusal_of_a_mixed_phrase_is_one_act_not_a_balance():
 )
 def test_kazakh_without_suffix_and_words_that_only_look_like_cues(sentence, expected):
     assert stance(sentence, "kk") == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("language", "third", "pair"),
+    [
+        (
+            "pl",
+            "Moskwę denerwuje współpraca Astany z Waszyngtonem.",
+            "Moskwę cieszy współpraca Astany z Moskwą.",
+        ),
+        (
+            "ru",
+            "Москву раздражает сотрудничество Астаны с Вашингтоном.",
+            "Москву радует сотрудничество Астаны с Москвой.",
+        ),
+        (
+            "en",
+            "Moscow is irritated by Astana's cooperation with Washington.",
+            "Moscow praised Astana's cooperation with Russia.",
+        ),
+        (
+            "kk",
+            "Мәскеуді Астананың Вашингтонмен ынтымақтастығы ашуландырады.",
+            "Мәскеу Астананың Ресеймен ынтымақтастығын құптайды.",
+        ),
+    ],
+)
+def test_cooperation_with_a_third_country_is_not_the_pairs(language, third, pair):
+    assert _score(pair, "", language).tension < 0
+    assert _score(third, "", language).tension > 0
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("pl", "Kazachstan przeciągał ratyfikację umowy z Rosją o wspólnej bazie."),
+        ("ru", "Казахстан затягивает ратификацию соглашения с Россией о совместной базе."),
+        ("en", "Kazakhstan delayed ratifying the agreement with Russia on a joint base."),
+    ],
+)
+def test_delaying_a_step_holds_it_back(language, sentence):
+    assert stance(sentence, language) > 0
