@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .lexicon import check_lexicons
 from .patterns import Match, Pattern, PatternMatcher, parse_pattern
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -104,7 +105,8 @@ def load_pair(pair_id: str | None = None) -> Pair:
 
 
 def check_pair(pair_id: str | None = None) -> str | None:
-    """None when the pair's data file loads and names both sides, else the reason in words.
+    """None when the pair's data file loads and names both sides (and the lexicons load), else the
+    reason in words.
 
     ``score_article`` never raises, so a missing or broken pair file would quietly give neutral
     scores; the CLI and the dashboard call this first and refuse to start instead.
@@ -120,7 +122,7 @@ def check_pair(pair_id: str | None = None) -> str | None:
     kinds = {p.kind for patterns in pair.patterns.values() for p in patterns}
     if not {SIDE_A, SIDE_B} <= kinds or not sides:
         return f"pair file {path} does not name both sides (sides.a and sides.b lists)"
-    return None
+    return check_lexicons()  # the cue files are data too: a typo there would zero a language
 
 
 @lru_cache(maxsize=8)

@@ -126,6 +126,22 @@ def _parse_cues(data: dict, language: str) -> CueSet:
     )
 
 
+def check_lexicons() -> str | None:
+    """None when every lexicon file parses, else the first broken file and why in words.
+
+    A broken file would otherwise make every text in its language score a quiet 0 (``score_article``
+    never raises), so the CLI and the dashboard refuse to start instead (through ``check_pair``).
+    """
+    for path in sorted(LEXICON_DIR.glob("*.toml")):
+        try:
+            data = _read(path)
+            if path.stem.startswith("cues-"):
+                _parse_cues(data, path.stem.removeprefix("cues-"))
+        except (OSError, tomllib.TOMLDecodeError, ValueError, TypeError, re.error) as err:
+            return f"lexicon file {path} cannot be read: {err}"
+    return None
+
+
 @lru_cache(maxsize=32)
 def cue_set(language: str) -> CueSet:
     """The cue set of a language, or the union of all of them for a language without a cue file."""

@@ -4,7 +4,7 @@ import tomllib
 
 import pytest
 
-from pipeline.actors import BOTH, OTHER, SIDE_A, SIDE_B, load_pair, parse_pair, sides_in
+from pipeline.actors import BOTH, OTHER, SIDE_A, SIDE_B, check_pair, load_pair, parse_pair, sides_in
 from pipeline.sentences import tokenize
 
 
@@ -147,3 +147,19 @@ def test_comma_separated_countries_are_a_list():
 def test_adjacent_names_without_commas_are_not_a_list():
     assert not _list("Қазақстан Германияға ресейлік құбыр арқылы мұнай жеткізді.", "kk")
     assert not _list("Kazakhstan and Russia signed a deal with China.", "en")
+
+
+def test_a_broken_lexicon_file_stops_the_start_instead_of_zeroing_its_language(tmp_path, monkeypatch):
+    import shutil
+
+    from pipeline import lexicon
+
+    for path in lexicon.LEXICON_DIR.glob("*.toml"):
+        shutil.copy(path, tmp_path / path.name)
+    monkeypatch.setattr(lexicon, "LEXICON_DIR", tmp_path)
+    assert check_pair() is None
+    broken = tmp_path / "cues-ru.toml"
+    broken.write_text(broken.read_text(encoding="utf-8") + '\n[conflict]\n"санкци*" = 1.0\n', encoding="utf-8")
+    reason = check_pair()
+    assert reason is not None
+    assert reason.startswith(f"lexicon file {broken} cannot be read:")

@@ -401,3 +401,15 @@ def test_cooperation_with_a_third_country_is_not_the_pairs(language, third, pair
 )
 def test_delaying_a_step_holds_it_back(language, sentence):
     assert stance(sentence, language) > 0
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("pl", "Dla Rosji jest frustrujące, że była kolonia staje się coraz bardziej asertywna."),
+        ("en", "For Moscow it is frustrating that its former colony grows ever more assertive."),
+        ("ru", "Москву фрустрирует, что бывшая колония ведёт себя всё увереннее."),
+    ],
+)
+def test_frustration_at_a_former_colony_is_tension(language, sentence):
+    assert stance(sentence, language) >= 1.0
