@@ -129,18 +129,22 @@ def _morph():
 
 @lru_cache(maxsize=200_000)
 def lemma_ru(word: str) -> str:
-    """Russian lemma (pymorphy3 normal form, ё folded to е)."""
-    return _morph().parse(word)[0].normal_form.replace("ё", "е")
+    """Russian lemma (pymorphy3 normal form, ё folded to е); the word itself when pymorphy3 fails on it."""
+    try:
+        return _morph().parse(word)[0].normal_form.replace("ё", "е")
+    except Exception:  # any letter of Tangut (U+17000-U+18D08): pymorphy3 asks unicodedata for its name,
+        # which it has none of. One odd word must not cost the article its score: it is an unknown word.
+        return word
 
 
 @lru_cache(maxsize=200_000)
 def lemma_simplemma(word: str, language: str) -> str:
-    """Lemma from simplemma; the word itself when the language is not supported."""
+    """Lemma from simplemma; the word itself when the language is not supported or simplemma fails on it."""
     import simplemma
 
     try:
         return simplemma.lemmatize(word, lang=language).lower()
-    except (ValueError, KeyError):
+    except Exception:  # "Unsupported language: kk", or a failure on a rare character: an unknown word
         return word
 
 
