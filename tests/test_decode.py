@@ -125,3 +125,12 @@ def test_a_wrong_declaration_is_overruled_by_the_detector():
     decoded = decode_page(page(RUSSIAN).encode("cp1251"), "iso-8859-5")
     assert RUSSIAN in decoded.text and decoded.encoding == "cp1251"
     assert decoded.note.startswith("the header charset 'iso-8859-5' gives mojibake")
+
+
+def test_meta_charset_after_a_long_head_is_still_read():
+    # Real pages put scripts and styles before the charset; browsers look at the first 1024 bytes at
+    # least, this reader at the first 8 KB.
+    padding = "<script>var x = 1;</script>" * 150  # about 4 KB
+    html = page(UKRAINIAN, meta="koi8-u").replace("<head>", f"<head>{padding}")
+    decoded = decode_page(html.encode("koi8_u"))
+    assert UKRAINIAN in decoded.text and decoded.encoding == "koi8-u"
