@@ -35,6 +35,7 @@ CONCESSIVE, POST_CONCESSIVE = "concessive", "post_concessive"
 BACKGROUND, CONTRAST = "background", "contrast"
 _NEGATION_FLIP = -0.74  # VADER's factor for a negated sentiment word
 _VADER_ALPHA = 15.0  # VADER's normalisation constant, so all languages share one scale
+VADER_MAX_WORDS = 60  # longer than any sentence in the labelled sets (53 words at most)
 
 
 def _read(path: Path) -> dict:
@@ -174,18 +175,22 @@ def _morph():
 
 @lru_cache(maxsize=200_000)
 def lemma_ru(word: str) -> str:
-    """Russian lemma (pymorphy3 normal form, ё folded to е)."""
-    return _morph().parse(word)[0].normal_form.replace("ё", "е")
+    """Russian lemma (pymorphy3 normal form, ё folded to е); the word itself when pymorphy3 fails on it."""
+    try:
+        return _morph().parse(word)[0].normal_form.replace("ё", "е")
+    except Exception:  # any letter of Tangut (U+17000-U+18D08): pymorphy3 asks unicodedata for its name,
+        # which it has none of. One odd word must not cost the article its score: it is an unknown word.
+        return word
 
 
 @lru_cache(maxsize=200_000)
 def lemma_simplemma(word: str, language: str) -> str:
-    """Lemma from simplemma; the word itself when the language is not supported."""
+    """Lemma from simplemma; the word itself when the language is not supported or simplemma fails on it."""
     import simplemma
 
     try:
         return simplemma.lemmatize(word, lang=language).lower()
-    except (ValueError, KeyError):
+    except Exception:  # "Unsupported language: kk", or a failure on a rare character: an unknown word
         return word
 
 
@@ -258,7 +263,18 @@ class VaderSentiment:
         self.analyzer.lexicon.update({k.lower(): float(v) for k, v in data.get("words", {}).items()})
 
     def score_text(self, sentence: str) -> float:
-        return float(self.analyzer.polarity_scores(sentence)["compound"])
+        """VADER's compound score. VADER's cost grows with the square of a sentence's length, so a
+        sentence of more than VADER_MAX_WORDS words (junk, a table) is scored in equal pieces of at
+        most that many words, averaged by length."""
+        words = sentence.split()
+        if len(words) <= VADER_MAX_WORDS:
+            return float(self.analyzer.polarity_scores(sentence)["compound"])
+        size = math.ceil(len(words) / math.ceil(len(words) / VADER_MAX_WORDS))
+        total = 0.0
+        for i in range(0, len(words), size):
+            piece = words[i : i + size]
+            total += len(piece) * float(self.analyzer.polarity_scores(" ".join(piece))["compound"])
+        return total / len(words)
 
 
 @lru_cache(maxsize=32)

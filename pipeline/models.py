@@ -8,7 +8,8 @@ from datetime import date
 
 @dataclass(frozen=True)
 class Evidence:
-    """A sentence that moved a score; ``weight`` is signed like tension (> 0 tension, < 0 cooperation)."""
+    """A sentence that moved a score. ``weight`` is its share of the tension (> 0 towards tension, < 0
+    towards cooperation): the weights of all scored sentences add up to ``Score.tension``."""
 
     sentence: str
     weight: float

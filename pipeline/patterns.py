@@ -104,6 +104,7 @@ class PatternMatcher:
                 self._exact.setdefault(first, []).append(pattern)
         self._lengths = sorted(lengths)
         self._cache: dict[str, tuple[Pattern, ...]] = {}
+        self._pairs: dict[tuple[str, str | None], tuple[Pattern, ...]] = {}
 
     def candidates(self, token: str) -> tuple[Pattern, ...]:
         """Patterns whose first word matches ``token``, most specific first."""
@@ -122,12 +123,34 @@ class PatternMatcher:
         self._cache[token] = found
         return found
 
+    def _candidates_at(self, tokens: Sequence[str], i: int) -> tuple[Pattern, ...]:
+        """Candidates at ``tokens[i]`` whose second word (if any) matches the next token. Cached by
+        the pair of tokens, so a run of "не" or "not" does not try every phrase they open each time."""
+        found = self.candidates(tokens[i])
+        if not found or len(found[0].words) == 1:  # most specific first: no phrase here
+            return found
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        key = (tokens[i], following)
+        hit = self._pairs.get(key)
+        if hit is None:
+            hit = tuple(
+                p
+                for p in found
+                if len(p.words) == 1
+                or p.words[1] == GAP
+                or (following is not None and _word_matches(p.words[1], following))
+            )
+            if len(self._pairs) > _CACHE_LIMIT:
+                self._pairs.clear()
+            self._pairs[key] = hit
+        return hit
+
     def find(self, tokens: Sequence[str]) -> list[Match]:
         """All matches, at most one per kind at each position, without overlaps within a kind."""
         matches: list[Match] = []
         covered: dict[str, int] = {}
-        for i, token in enumerate(tokens):
-            candidates = self.candidates(token)
+        for i in range(len(tokens)):
+            candidates = self._candidates_at(tokens, i)
             if not candidates:
                 continue
             seen_kinds: set[str] = set()

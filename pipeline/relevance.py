@@ -77,18 +77,44 @@ def _sides(facts: SentenceFacts, named: _Named, implied: bool = True) -> tuple[b
     return a or (WEAK_A in names and named.a and strong), b or (WEAK_B in names and named.b and strong)
 
 
+_Walk = bool | frozenset[str]  # settled (True: the watched pair) or the parties met so far (at most one)
+_START: frozenset[str] = frozenset()
+_STATES = (_START, frozenset({SIDE_A}), frozenset({SIDE_B}), frozenset({OTHER}))
+
+
+def _step(seen: frozenset[str], facts: SentenceFacts) -> _Walk:
+    """One sentence of a walk: a sentence naming both sides outside a list settles it at once;
+    otherwise the first two distinct parties (side a, side b, a third party) do."""
+    names = facts.names
+    if SIDE_A in names and SIDE_B in names and not facts.listed:
+        return True
+    seen = seen | {kind for kind in (SIDE_A, SIDE_B, OTHER) if kind in names}
+    if len(seen) >= 2:
+        return seen == {SIDE_A, SIDE_B}
+    return seen
+
+
+def _walks(sentences: Sequence[SentenceFacts], order: Sequence[int]) -> list[dict[frozenset[str], _Walk]]:
+    """For each k, from each starting state: where walking ``order[k], order[k-1], ..., order[0]``
+    ends. Built once, so every sentence's nearest parties cost a look-up, not a walk."""
+    table: list[dict[frozenset[str], _Walk]] = []
+    for j in order:
+        row: dict[frozenset[str], _Walk] = {}
+        for state in _STATES:
+            after = _step(state, sentences[j])
+            row[state] = after if isinstance(after, bool) or not table else table[-1][after]
+        table.append(row)
+    return table
+
+
 def _pair_named(sentences: Sequence[SentenceFacts], order: Iterable[int]) -> bool | None:
     """Walking the sentences in ``order``: is the first pair of parties met the watched pair (True),
-    another pair (False), or is there none (None)? A sentence naming both sides outside a list
-    settles it at once; otherwise the first two distinct parties (side a, side b, a third party)."""
-    seen: set[str] = set()
+    another pair (False), or is there none (None)?"""
+    seen: _Walk = _START
     for j in order:
-        names = sentences[j].names
-        if SIDE_A in names and SIDE_B in names and not sentences[j].listed:
-            return True
-        seen |= {kind for kind in (SIDE_A, SIDE_B, OTHER) if kind in names}
-        if len(seen) >= 2:
-            return seen == {SIDE_A, SIDE_B}
+        seen = _step(seen, sentences[j])
+        if isinstance(seen, bool):
+            return seen
     return None
 
 
@@ -98,11 +124,18 @@ def resolve_both(sentences: Sequence[SentenceFacts]) -> list[SentenceFacts]:
     parties before it (after it, when it comes first) are not the watched pair either. Otherwise
     the phrase keeps meaning the pair."""
     out = list(sentences)
-    if _pair_named(sentences, range(len(sentences))) is not False:
+    n = len(sentences)
+    if _pair_named(sentences, range(n)) is not False:
         return out
+    backward = _walks(sentences, range(n))  # backward[i]: walking i, i-1, ..., 0
+    forward = _walks(sentences, range(n - 1, -1, -1))  # forward[n-1-i]: walking i, i+1, ..., n-1
     for i, facts in enumerate(sentences):
-        nearest = [*range(i, -1, -1), *range(i + 1, len(sentences))]
-        if BOTH in facts.names and _pair_named(sentences, nearest) is False:
+        if BOTH not in facts.names:
+            continue
+        nearest = backward[i][_START]
+        if not isinstance(nearest, bool) and i + 1 < n:
+            nearest = forward[n - 2 - i][nearest]
+        if nearest is False:
             out[i] = replace(facts, names=(facts.names - {BOTH}) | {OTHER})
     return out
 

@@ -20,14 +20,16 @@ from .relevance import SentenceFacts, links, relevance, resolve_both
 from .sentences import split_sentences, token_spans, tokenize
 from .stance import sentence_stance
 
-SCORER_VERSION = "stance-1.6"
+SCORER_VERSION = "stance-1.7"
 
 MAX_CHARS = 100_000  # longer inputs are scored on their first 100 000 characters
 MAX_EVIDENCE = 8
 TITLE_WEIGHT = 1.5  # a headline says what the piece is about
 TONE_WEIGHT = 0.4  # how much a sentence's tone adds to its stance; tone alone ranks real news poorly
 STANCE_SCALE = 0.9  # steepness of the final tanh
+MIN_EVIDENCE = 0.01  # sentences whose share of the tension is smaller are not listed
 _SURROGATES = re.compile("[\ud800-\udfff]")
+_LANGUAGE_CODE = re.compile("[a-z]{2,3}")
 _POLISH_LETTERS = frozenset("ąćęłńśźżĄĆĘŁŃŚŹŻ")
 _KAZAKH_LETTERS = frozenset("әғқңөұүһӘҒҚҢӨҰҮҺ")
 _UKRAINIAN_LETTERS = frozenset("іїєґІЇЄҐ")
@@ -48,11 +50,19 @@ def _guess_by_script(text: str) -> str:
     return ""
 
 
+def _given_language(language: object) -> str:
+    """The caller's language as a code of 2-3 ASCII letters ("ru-RU" -> "ru", "EN" -> "en"); "" when it
+    is not one (a lone surrogate, a NUL, an empty string), so that the text's language is detected."""
+    if not isinstance(language, str):
+        return ""
+    code = language.strip().lower().replace("_", "-").split("-")[0]
+    return code if _LANGUAGE_CODE.fullmatch(code) else ""
+
+
 def _language(text: str, title: str, language: str | None) -> str:
-    if language:
-        code = str(language).strip().lower().replace("_", "-").split("-")[0]
-        if code:
-            return code
+    code = _given_language(language)
+    if code:
+        return code
     sample = f"{title}\n{text[:2500]}"
     code, _prob = detect_language(sample)
     return code or _guess_by_script(sample)
@@ -117,11 +127,16 @@ def _score(text: object, title: object = "", language: str | None = None) -> Sco
     token_lists: list[list[str]] = []
     negations: list[tuple[bool, ...]] = []
     emphases: list[float] = []
+    headline: set[tuple[str, ...]] = set()
     for is_title, part in ((True, head), (False, body)):
         for sentence in split_sentences(part):
             tokens = tokenize(sentence)
             if not tokens:
                 continue
+            if is_title:
+                headline.add(tuple(tokens))
+            elif tuple(tokens) in headline:
+                continue  # the text repeats the headline (extracted pages often do): it counts once, as the title
             names = find_actors(tokens, actors)
             matches = cue_matcher_.find(tokens)
             clausal = any(m.pattern.kind in CLAUSE_KINDS for m in matches)  # clauses matter only then
@@ -165,13 +180,7 @@ def _score(text: object, title: object = "", language: str | None = None) -> Sco
     tension = math.tanh(STANCE_SCALE * raw)
     sentiment = tone_sum / total_link if total_link else 0.0
 
-    ranked = sorted(
-        (i for i, c in enumerate(contributions) if abs(c) / denominator >= 0.01),
-        key=lambda i: (-abs(contributions[i]), i),
-    )
-    evidence = [
-        Evidence(sentence=sentences[i], weight=round(contributions[i] / denominator, 4)) for i in ranked[:MAX_EVIDENCE]
-    ]
+    evidence = _evidence(sentences, contributions, tension / raw if raw else STANCE_SCALE, denominator)
     tension = round(max(-1.0, min(1.0, tension)), 4)
     return Score(
         tension=tension,
@@ -185,9 +194,21 @@ def _score(text: object, title: object = "", language: str | None = None) -> Sco
     )
 
 
+def _evidence(sentences: list[str], contributions: list[float], scale: float, denominator: float) -> list[Evidence]:
+    """Each sentence's share of the tension: its contribution scaled like the whole (``tanh(k x) / x``),
+    so the shares of all sentences add up to the tension. A sentence that occurs twice is listed once."""
+    shares: dict[str, float] = {}
+    for sentence, contribution in zip(sentences, contributions, strict=True):
+        if contribution:
+            shares[sentence] = shares.get(sentence, 0.0) + contribution * scale / denominator
+    first = {sentence: i for i, sentence in enumerate(shares)}
+    ranked = sorted((s for s, w in shares.items() if abs(w) >= MIN_EVIDENCE), key=lambda s: (-abs(shares[s]), first[s]))
+    return [Evidence(sentence=s, weight=round(shares[s], 4)) for s in ranked[:MAX_EVIDENCE]]
+
+
 def score_article(text: str, title: str = "", language: str | None = None) -> Score:
     """Score one article's Kazakhstan–Russia tension (see DESIGN.md); pure, deterministic, never raises."""
     try:
         return _score(text, title, language)
     except Exception:  # the contract is "never raises"; tests exercise _score unguarded
-        return _neutral(str(language or ""))
+        return _neutral(_given_language(language))

@@ -20,29 +20,65 @@ u.s u.k u.n a.m p.m г гг ул д т.е т.д т.п т.н тыс млн млр
 mld zł r ws pt tj itd itp wg godz ж жж т.б т.с.с бұл млн млрд мың теңге
 """
 _ABBREVIATIONS = frozenset(_ABBREVIATION_LIST.split())
+# Possessive quantifiers and the look-behind keep the search linear: a run of dots, closing quotes or
+# spaces is tried once, from its start, instead of from every position with backtracking.
 _SENTENCE_END = re.compile(
-    r"""([.!?…]+)           # terminal punctuation
-        ([»"”’')\]]*)       # closing quotes / brackets that belong to this sentence
-        (\s+)               # the gap
+    r"""(?<![.!?…])
+        ([.!?…]++)          # terminal punctuation
+        ([»"”’')\]]*+)      # closing quotes / brackets that belong to this sentence
+        (\s++)              # the gap
         (?=[«"„“'(\[—–-]?\s*[A-ZА-ЯЁӘҒҚҢӨҰҮҺІЇЄҐŁŚŻŹĆŃÓĄĘ0-9])   # next sentence starts big
     """,
     re.VERBOSE,
 )
-_LINE_BREAK = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
-_WORD_BEFORE = re.compile(r"([^\W_]+(?:\.[^\W_]+)*)\W*$")
+_BREAKS = "\r\n\u2028\u2029"
+# A whitespace run holding a line break; it starts only where a run starts, for the same reason.
+_LINE_BREAK = re.compile(rf"(?<!\s)[^\S{_BREAKS}]*+[{_BREAKS}]\s*+")
+_WORD_CHAR = re.compile(r"\w")
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 
 MAX_SENTENCE_CHARS = 2000  # longer runs (tables, lists, junk) are cut into pieces of this size
 
 
-def _ends_with_abbreviation(chunk: str) -> bool:
-    match = _WORD_BEFORE.search(chunk)
-    if not match:
+def _word_before(line: str, start: int, end: int) -> str:
+    """The word ending ``line[start:end]`` (letters and digits, inner dots: "u.s", "m.in"), closing
+    punctuation skipped; "" when an underscore ends it. Read backwards from ``end``, so it costs the
+    length of that word, not of the sentence before it."""
+    i = end
+    while i > start and not _WORD_CHAR.match(line, i - 1):
+        i -= 1
+    stop = i
+    while i > start and _LETTER_OR_DIGIT.match(line, i - 1):
+        i -= 1
+        if i - 2 >= start and line[i - 1] == "." and _LETTER_OR_DIGIT.match(line, i - 2):
+            i -= 1  # an inner dot; the loop takes the letter before it
+    return line[i:stop]
+
+
+def _ends_with_abbreviation(line: str, start: int, end: int) -> bool:
+    word = _word_before(line, start, end)
+    if not word:
         return False
-    word = match.group(1)
     if len(word) == 1 and word.isalpha() and word.isupper():
         return True  # an initial: "V. Putin", "Қ. Тоқаев"
     return word.lower() in _ABBREVIATIONS
+
+
+def _cut(sentence: str) -> list[str]:
+    """Pieces of at most MAX_SENTENCE_CHARS, cut at a space when one is in the second half."""
+    pieces: list[str] = []
+    begin, size = 0, len(sentence)
+    while size - begin > MAX_SENTENCE_CHARS:
+        cut = sentence.rfind(" ", begin, begin + MAX_SENTENCE_CHARS)
+        cut = cut if cut - begin > MAX_SENTENCE_CHARS // 2 else begin + MAX_SENTENCE_CHARS
+        pieces.append(sentence[begin:cut])
+        begin = cut
+        while begin < size and sentence[begin].isspace():
+            begin += 1
+    if begin < size:
+        pieces.append(sentence[begin:])
+    return pieces
 
 
 def split_sentences(text: str) -> list[str]:
@@ -53,27 +89,14 @@ def split_sentences(text: str) -> list[str]:
             continue
         start = 0
         for match in _SENTENCE_END.finditer(line):
-            end = match.end(2)
-            piece = line[start:end]
-            if match.group(1) == "." and _ends_with_abbreviation(line[start : match.start(1)]):
+            if match.group(1) == "." and _ends_with_abbreviation(line, start, match.start(1)):
                 continue
-            sentences.append(piece.strip())
+            sentences.append(line[start : match.end(2)].strip())
             start = match.end()
         rest = line[start:].strip()
         if rest:
             sentences.append(rest)
-    out: list[str] = []
-    for sentence in sentences:
-        if not sentence:
-            continue
-        while len(sentence) > MAX_SENTENCE_CHARS:
-            cut = sentence.rfind(" ", 0, MAX_SENTENCE_CHARS)
-            cut = cut if cut > MAX_SENTENCE_CHARS // 2 else MAX_SENTENCE_CHARS
-            out.append(sentence[:cut])
-            sentence = sentence[cut:].lstrip()
-        if sentence:
-            out.append(sentence)
-    return out
+    return [piece for sentence in sentences if sentence for piece in _cut(sentence)]
 
 
 def token_spans(sentence: str) -> list[tuple[int, int]]:

@@ -1,0 +1,117 @@
+"""Every text stage takes time in proportion to its input: pathological inputs (runs of dots, of
+"Mr. Smith ", of commas, one endless word, ...) against ordinary prose of the same length.
+
+Ratios measured in the same test, never wall-clock limits: a pathological input may take at most
+MAX_RATIO times as long as prose, and four times the input at most MAX_GROWTH times as long
+(linear is 4x, quadratic 16x). The old splitter took 93 s on 100 000 dots.
+"""
+
+import statistics
+import time
+from functools import cache
+
+import pytest
+
+from pipeline.dedupe import fingerprint
+from pipeline.score import MAX_CHARS, _score
+from pipeline.sentences import split_sentences
+
+MAX_RATIO = 5.0
+MAX_GROWTH = 8.0
+LENGTH = MAX_CHARS  # the scorer reads no more than this
+
+ENGLISH = (
+    "Kazakhstan and Russia signed an agreement on grain transit in Astana on Tuesday. "
+    "The two presidents also discussed gas supplies, the Caspian pipeline and the lease of Baikonur. "
+    "Officials in Moscow did not comment on the talks, which lasted three hours. "
+    "Trade between the neighbours grew by a tenth last year, the ministry said. "
+    "Mr. Tokayev later flew to Tashkent for a regional summit.\n"
+)
+RUSSIAN = (
+    "Казахстан и Россия подписали во вторник соглашение о транзите зерна. "
+    "Президенты также обсудили поставки газа, Каспийский трубопровод и аренду Байконура. "
+    "В Москве не стали комментировать переговоры, которые длились три часа. "
+    "Товарооборот между соседями вырос за год на десятую часть, сообщило министерство.\n"
+)
+
+
+def _fill(unit: str, length: int) -> str:
+    return (unit * (length // len(unit) + 1))[:length]
+
+
+# name: (builder of a text of the given length, prose of the same language)
+PATHOLOGICAL = {
+    "dot run": (lambda n: "." * n, ENGLISH),
+    "Mr. Smith repeated": (lambda n: _fill("Mr. Smith ", n), ENGLISH),
+    "!?!? run": (lambda n: _fill("!?", n), ENGLISH),
+    "one word": (lambda n: "a" * n, ENGLISH),
+    "Cyrillic without spaces": (lambda n: _fill("казахстанроссиясанкции", n), RUSSIAN),
+    "emoji and ZWJ": (lambda n: _fill("👨\u200d👩\u200d👧\u200d👦🇰🇿", n), ENGLISH),
+    "line of commas": (lambda n: "," * n, ENGLISH),
+    "full stop then spaces": (lambda n: "a." + " " * (n - 3) + "B", ENGLISH),
+    "spaces without a line break": (lambda n: "a" + " \t" * (n // 2), ENGLISH),
+    "repeated negators": (lambda n: _fill("не ", n), RUSSIAN),
+    "repeated cue words": (lambda n: _fill("sanctions ", n), ENGLISH),
+    "negated cues with both sides": (lambda n: _fill("Kazakhstan did not support Russia, not good. ", n), ENGLISH),
+    "tone words with both sides": (
+        lambda n: _fill("Kazakhstan Russia good bad great awful not happy sad ", n),
+        ENGLISH,
+    ),
+    "the two countries after another pair": (
+        lambda n: "Kazakhstan and China agreed. " + _fill("The two countries signed. Russia waited. ", n - 29),
+        ENGLISH,
+    ),
+}
+
+
+def _seconds(stage, text: str) -> float:
+    """Median of three timings of ``stage(text)``; each repeats the call until 20 ms have passed, so
+    fast stages are timed as reliably as slow ones."""
+    stage(text)  # load lexicons and fill caches first, as in a long ingest
+    timings = []
+    for _ in range(3):
+        calls, start = 0, time.perf_counter()
+        while (elapsed := time.perf_counter() - start) < 0.02 or not calls:
+            stage(text)
+            calls += 1
+        timings.append(elapsed / calls)
+    return statistics.median(timings)
+
+
+STAGES = {"split_sentences": split_sentences, "score_article": _score, "fingerprint": fingerprint}
+
+
+@cache
+def _prose_seconds(stage_name: str, prose: str) -> float:
+    return _seconds(STAGES[stage_name], _fill(prose, LENGTH))
+
+
+@pytest.mark.parametrize("stage_name", sorted(STAGES))
+@pytest.mark.parametrize("case", sorted(PATHOLOGICAL))
+def test_pathological_input_takes_time_in_proportion_to_its_length(stage_name, case):
+    stage = STAGES[stage_name]
+    build, prose = PATHOLOGICAL[case]
+    quarter = _seconds(stage, build(LENGTH // 4))
+    full = _seconds(stage, build(LENGTH))
+    baseline = _prose_seconds(stage_name, prose)
+    assert full <= MAX_GROWTH * quarter, (
+        f"{stage_name} on {case}: {full:.4f} s for {LENGTH} characters, {full / quarter:.1f}x the time "
+        f"for a quarter of them (linear is 4x)"
+    )
+    assert full <= MAX_RATIO * baseline, (
+        f"{stage_name} on {case}: {full:.4f} s for {LENGTH} characters, {full / baseline:.1f}x the "
+        f"{baseline:.4f} s that prose of the same length takes"
+    )
+
+
+@pytest.mark.parametrize("prose", [ENGLISH, RUSSIAN], ids=["en", "ru"])
+def test_prose_scoring_grows_linearly(prose):
+    quarter = _seconds(_score, _fill(prose, LENGTH // 4))
+    full = _seconds(_score, _fill(prose, LENGTH))
+    assert full <= MAX_GROWTH * quarter, f"scoring prose: {full / quarter:.1f}x the time for 4x the text"
+
+
+def test_a_two_hundred_thousand_character_word_is_split_in_linear_time():
+    word, prose = "ж" * (2 * LENGTH), _fill(RUSSIAN, 2 * LENGTH)
+    assert _seconds(split_sentences, word) <= MAX_RATIO * _seconds(split_sentences, prose)
+    assert all(len(piece) <= 2000 for piece in split_sentences(word))
