@@ -413,3 +413,15 @@ def test_delaying_a_step_holds_it_back(language, sentence):
 )
 def test_frustration_at_a_former_colony_is_tension(language, sentence):
     assert stance(sentence, language) >= 1.0
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "expected"),
+    [
+        ("ru", "Очереди возникли из-за ужесточения контроля со стороны России.", 1.0),
+        ("ru", "Фуры стоят на нейтральной полосе у границы с Россией.", 0.0),  # no-man's land, not neutrality
+        ("en", "Queues formed after Russia tightened checks on Kazakh trucks.", 1.0),
+    ],
+)
+def test_tightened_controls_are_tension_and_no_mans_land_is_not_neutrality(language, sentence, expected):
+    assert stance(sentence, language) == pytest.approx(expected, abs=0.01)
