@@ -108,7 +108,12 @@ def ingest_progress() -> None:
 # ---------------------------------------------------------------- first run: the demo corpus
 
 st.title("Kazakhstan–Russia barometer")
-if views.is_empty(DB) and "demo_removed" not in st.session_state:
+try:
+    empty = views.is_empty(DB)
+except views.StoreError as err:
+    st.error(views.escape_markdown(f"The database cannot be opened: {err}"))
+    st.stop()
+if empty and "demo_removed" not in st.session_state:
     # A spinner, not a progress bar: no Streamlit call during the load, so a rerun cannot cut it short.
     with st.spinner("Empty database: loading and scoring the bundled demo corpus (15–20 seconds)…"):
         load_demo(settings)

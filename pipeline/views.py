@@ -23,6 +23,7 @@ from .export import csv_bytes, parquet_bytes
 from .ingest import STATUS_LABELS, IngestReport
 from .models import Evidence
 from .settings import Settings
+from .store import StoreError
 
 #: What the analyst can say about an article, as shown in the correction control.
 NO_CORRECTION = "scorer's reading (no correction)"
