@@ -8,6 +8,8 @@ re-read it and a write anywhere (here, or a CLI ingest) shows up on the next rer
 
 from __future__ import annotations
 
+import importlib.machinery
+
 import streamlit as st
 
 from pipeline import jobs, views
@@ -17,6 +19,13 @@ from pipeline.demo import DEMO_LABEL, load_demo, load_events, remove_demo
 from pipeline.ingest import HtmlItem, ingest_html, ingest_urls
 from pipeline.inputs import InputError, read_url_text
 from pipeline.settings import load_settings
+
+# Streamlit runs this file as a module "__main__" without a spec. The ingest's worker processes
+# (multiprocessing, spawn or fork server) would then run the whole file again as "__mp_main__":
+# warnings by the hundred ("missing ScriptRunContext"), and a demo load into whatever database their
+# environment names (once, the user's default database). A spec named "__main__" tells
+# multiprocessing that there is no main file to re-run; the workers need nothing from it.
+__spec__ = importlib.machinery.ModuleSpec("__main__", None)
 
 PAGES = ("Trend", "Articles", "Add articles", "Export")
 EVIDENCE_COLORS = {"tension": "red", "cooperation": "green", "neutral": "gray"}

@@ -8,9 +8,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import multiprocessing
 import os
 import re
 import shutil
+import sys
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 from typing import ClassVar
@@ -199,6 +202,22 @@ def test_removing_the_demo_from_an_otherwise_empty_database_does_not_reload_it(d
     assert articles_in(demo_db) == []
     assert header(at).startswith("0 articles")
     assert any("No article counts" in i.value for i in at.info)
+
+
+def test_worker_processes_do_not_run_the_dashboard_again(demo_app, tmp_path, monkeypatch, capfd):
+    """Streamlit (and AppTest) install the dashboard as __main__ and leave it there; an ingest's worker
+    processes must not run it again: that printed "missing ScriptRunContext" by the hundred and loaded
+    the demo into whatever database the worker's environment named (the user's own, in the tests)."""
+    assert Path(sys.modules["__main__"].__file__) == Path(DASHBOARD)
+    elsewhere = tmp_path / "seen-by-the-worker.sqlite"
+    monkeypatch.setenv("BAROMETER_DB", str(elsewhere))
+    capfd.readouterr()
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        assert pool.submit(os.getpid).result(timeout=300) != os.getpid()
+    printed = capfd.readouterr()
+    assert not elsewhere.exists()
+    for warning in ("missing ScriptRunContext", "No runtime found", "Session state does not function"):
+        assert warning not in printed.err + printed.out
 
 
 # ---------------------------------------------------------------- trend
