@@ -23,7 +23,9 @@ from .export import csv_bytes, parquet_bytes
 from .ingest import STATUS_LABELS, IngestReport
 from .models import Evidence
 from .settings import Settings
-from .store import StoreError
+
+#: Raised when the database cannot be opened (missing directory, newer schema, read-only file).
+StoreError = store.StoreError
 
 #: What the analyst can say about an article, as shown in the correction control.
 NO_CORRECTION = "scorer's reading (no correction)"

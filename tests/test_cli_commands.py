@@ -97,7 +97,7 @@ def _as_reader(folder: Path, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BAROMETER_")}
     command = [sys.executable, "-m", "pipeline", *args]
     if os.geteuid() == 0:
-        mount = f"mount --bind {folder} {folder} && mount -o remount,bind,ro {folder} && exec \"$@\""
+        mount = f'mount --bind {folder} {folder} && mount -o remount,bind,ro {folder} && exec "$@"'
         command = ["unshare", "--mount", "sh", "-c", mount, "sh", *command]
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
 
