@@ -236,6 +236,18 @@ def hover_text(series: pl.DataFrame) -> list[str]:
     return labels
 
 
+def interval_text(series: pl.DataFrame) -> list[str]:
+    """The 95% interval of each period's mean tension, in words for the hover label: "n/a" where the
+    series has none (one article: no spread to estimate; no article: no mean)."""
+    texts = []
+    for articles, low, high in series.select("articles", "ci_low", "ci_high").iter_rows():
+        if low is not None and high is not None:
+            texts.append(f"95% interval: {low:.2f} to {high:.2f}")
+        else:
+            texts.append("95% interval: n/a" + (" (one article)" if articles == 1 else ""))
+    return texts
+
+
 def plural(n: int, noun: str) -> str:
     """ "1 article", "2 articles"."""
     return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -262,6 +262,34 @@ def test_key_events_are_labelled_vertical_lines():
     assert list(spikes["x"]) == [date(2022, 1, 17)]
 
 
+def test_trend_hover_gives_the_interval_in_words_and_none_for_one_article():
+    series = pl.DataFrame(
+        {
+            "period_start": [date(2022, 1, 3), date(2022, 1, 10), date(2022, 1, 17)],
+            "articles": [2, 0, 1],
+            "mean_tension": [0.1, None, -0.5],
+            "ci_low": [-0.031, None, None],
+            "ci_high": [0.236, None, None],
+            "tension_z": [None, None, None],
+            "spike": [False, False, False],
+            "top_evidence": ["Astana protested", None, "Moscow and Astana signed"],
+            "top_evidence_id": [1, None, 3],
+        }
+    )
+    mean = next(t for t in trend_figure(series).to_plotly_json()["data"] if t["name"] == "mean tension")
+    assert list(mean["customdata"]) == [
+        "95% interval: -0.03 to 0.24",
+        "95% interval: n/a",
+        "95% interval: n/a (one article)",
+    ]
+    assert mean["hovertemplate"] == "%{x|%Y-%m-%d}<br>mean tension %{y:.2f}<br>%{customdata}<br>%{text}<extra></extra>"
+    assert list(mean["text"]) == [
+        "2 articles<br>strongest evidence:<br>Astana protested",
+        "0 articles",
+        "1 article<br>strongest evidence:<br>Moscow and Astana signed",
+    ]
+
+
 def test_trend_chart_shows_the_bundled_events_in_range(demo_app):
     events = load_events()
     spec = chart_spec(demo_app)
