@@ -151,7 +151,11 @@ with st.sidebar:
     st.header("Filters")
     freq = st.radio("Period", ("day", "week", "month"), index=1, horizontal=True, key="freq")
     smooth = st.slider("Smoothing (trailing periods, 0 = off)", 0, 12, 0, key="smooth")
-    picked = st.date_input("Date range", value=(options.first, options.last), key="dates") if options.first else ()
+    # The widget's value lives in the session (no value= here): reset to the data's span when it changes.
+    if (reset := views.date_range_reset(st.session_state.get("dates"), kept("span"), options)) is not None:
+        st.session_state["dates"] = reset
+    keep("span", (options.first, options.last))
+    picked = st.date_input("Date range", key="dates") if options.first else ()
     start, end = views.date_range(picked, options)
     languages = st.multiselect("Languages", options.languages, placeholder="all languages", key="languages")
     sources = st.multiselect("Sources", options.sources, placeholder="all sources", key="sources")

@@ -160,6 +160,25 @@ def filter_options(frame: pl.DataFrame) -> FilterOptions:
     )
 
 
+def date_range_reset(current: object, previous_span: tuple | None, options: FilterOptions) -> tuple | None:
+    """The value to give the date-range widget before it is drawn, or None to keep the user's choice.
+
+    The data's span on the first run, and again when the span changed (the demo removed, articles
+    added) while the widget showed the whole of the old span or lies wholly outside the new one.
+    """
+    span = (options.first, options.last)
+    if options.first is None or options.last is None:
+        return None
+    picked = tuple(current) if isinstance(current, list | tuple) else ()
+    if not picked:
+        return span
+    if previous_span is None or tuple(previous_span) == span:
+        return None
+    if picked == tuple(previous_span) or picked[0] > options.last or picked[-1] < options.first:
+        return span
+    return None
+
+
 def date_range(value: object, options: FilterOptions) -> tuple[dt.date | None, dt.date | None]:
     """The (start, end) of a date-range widget's value; the missing end (mid-selection) is open."""
     picked = list(value) if isinstance(value, list | tuple) else [value] if value else []

@@ -195,6 +195,25 @@ def test_remove_demo_button_keeps_the_users_own_articles(demo_db):
     assert not [b for b in at.button if b.key == "remove_demo"]
 
 
+def test_removing_the_demo_resets_the_date_range_to_the_remaining_articles(demo_db):
+    settings = load_settings(db=str(demo_db))
+    for name, title, day, paragraphs in (
+        ("a", "Astana and Moscow sign oil transit deal", "2025-09-02", RELEVANT_PARAGRAPHS),
+        ("b", "Astana summons Russian ambassador", "2025-10-21", TENSE_PARAGRAPHS),
+    ):
+        page = article_html(title, paragraphs, date=day, canonical=f"https://own.example/{name}")
+        ingest_html([HtmlItem(f"{name}.html", page.encode())], settings)
+    at = app().run()
+    demo_span = at.sidebar.date_input(key="dates").value
+    assert demo_span[0] < date(2024, 1, 1) and demo_span[1] == date(2025, 10, 21)
+    at.button(key="remove_demo").click().run()
+    no_exception(at)
+    assert at.sidebar.date_input(key="dates").value == (date(2025, 9, 2), date(2025, 10, 21))
+    assert not at.warning  # no "value set via the Session State API" warning
+    x = trace(chart_spec(at), "mean tension")["x"]
+    assert (x[0], x[-1], len(x)) == ("2025-09-01", "2025-10-20", 8)  # the user's weeks, not the demo's years
+
+
 def test_removing_the_demo_from_an_otherwise_empty_database_does_not_reload_it(demo_db):
     at = app().run()
     at.button(key="remove_demo").click().run()

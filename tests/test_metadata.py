@@ -32,9 +32,9 @@ def test_a_declared_site_name_wins_and_odd_canonical_links_are_not_a_source():
     def source(head: str) -> str:
         return page_metadata(fromstring(f"<html><head>{head}</head><body><p>x</p></body></html>")).site_name
 
-    assert source('<meta property="og:site_name" content="Ledger"><link rel="canonical" href="https://a.example/x">') == (
-        "Ledger"
-    )
+    assert source(
+        '<meta property="og:site_name" content="Ledger"><link rel="canonical" href="https://a.example/x">'
+    ) == ("Ledger")
     assert source('<link rel="canonical" href="//www.b.example/x">') == "b.example"
     assert source('<meta property="og:url" content="https://c.example/x">') == "c.example"
     assert source('<link rel="canonical" href="/relative/x">') == ""
