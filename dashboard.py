@@ -280,7 +280,9 @@ if add.open:
         with st.form("paste_form"):
             pasted = st.text_area("Article URLs, one a line", key="pasted_urls")
             submitted = st.form_submit_button("Fetch and store")
-        if submitted:
+        if submitted and (problem := views.paste_problem(views.pasted_urls(pasted), settings)):
+            st.error(views.escape_markdown(problem))
+        elif submitted:
             requests, bad_rows = read_url_text(views.pasted_urls(pasted), "pasted.txt")
             if requests:
                 run_ingest("Pasted URLs", lambda p: ingest_urls(requests, settings, bad_rows=bad_rows, progress=p))
@@ -294,16 +296,23 @@ if add.open:
             key="url_file",
         )
         if url_file is not None and st.button("Fetch the listed URLs", key="fetch_list"):
+            requests, bad_rows = [], []
+            problem = views.url_list_problem(url_file.name, url_file.size, None, settings)
             try:
-                requests, bad_rows = read_url_text(url_file.getvalue(), url_file.name)
+                if not problem:
+                    requests, bad_rows = read_url_text(url_file.getvalue(), url_file.name)
             except InputError as err:
-                st.error(views.escape_markdown(f"Nothing was stored. {err}"))
+                problem = f"Nothing was stored. {err}"
+            problem = problem or views.url_list_problem(
+                url_file.name, url_file.size, len(requests) + len(bad_rows), settings
+            )
+            if problem:
+                st.error(views.escape_markdown(problem))
+            elif requests or bad_rows:
+                label = f"URL list {url_file.name}"
+                run_ingest(label, lambda p: ingest_urls(requests, settings, bad_rows=bad_rows, progress=p))
             else:
-                if requests or bad_rows:
-                    label = f"URL list {url_file.name}"
-                    run_ingest(label, lambda p: ingest_urls(requests, settings, bad_rows=bad_rows, progress=p))
-                else:
-                    st.error(views.escape_markdown(f"Nothing was stored. {url_file.name}: no URL found in the file."))
+                st.error(views.escape_markdown(f"Nothing was stored. {url_file.name}: no URL found in the file."))
 
         st.subheader("Upload saved pages")
         pages = st.file_uploader(
@@ -313,8 +322,11 @@ if add.open:
             key="html_files",
         )
         if pages and st.button("Store the saved pages", key="store_pages"):
-            items = [HtmlItem(page.name, page.getvalue()) for page in pages]
-            run_ingest("Saved pages", lambda p: ingest_html(items, settings, progress=p))
+            if problem := views.saved_pages_problem([page.size for page in pages], settings):
+                st.error(views.escape_markdown(problem))
+            else:
+                items = [HtmlItem(page.name, page.getvalue()) for page in pages]
+                run_ingest("Saved pages", lambda p: ingest_html(items, settings, progress=p))
 
 # ---------------------------------------------------------------- Export
 

@@ -643,6 +643,81 @@ def test_bad_upload_gets_a_clear_message_and_stores_nothing(demo_app, demo_db, n
     conn.close()
 
 
+def test_batches_over_the_dashboards_caps_are_refused_whole_naming_the_limit(demo_app, demo_db, server, monkeypatch):
+    page = article_html("Astana and Moscow sign oil transit deal", RELEVANT_PARAGRAPHS).encode()
+    limit = len(page) + 100  # one page fits, two do not
+    for name, value in (("PASTE_URLS", 2), ("LIST_URLS", 2), ("UPLOAD_FILES", 2), ("UPLOAD_BYTES", limit)):
+        monkeypatch.setenv(f"BAROMETER_MAX_{name}", str(value))
+    before = articles_in(demo_db)
+    urls = _served(server)
+    open_page(demo_app, "Add articles")
+
+    def refused(at: AppTest) -> str:
+        no_exception(at)
+        assert "ingest_job" not in at.session_state  # nothing started
+        return "\n".join(unescaped(e.value) for e in at.error)
+
+    demo_app.text_area(key="pasted_urls").input("\n".join(urls))
+    demo_app.button(key="FormSubmitter:paste_form-Fetch and store").click().run()
+    assert refused(demo_app) == (
+        "Nothing was stored. The paste box holds 3 URLs; the limit is 2 (setting BAROMETER_MAX_PASTE_URLS)."
+    )
+    demo_app.file_uploader(key="url_file").set_value(("mine.txt", "\n".join(urls).encode(), "text/plain")).run()
+    demo_app.button(key="fetch_list").click().run()
+    assert (
+        refused(demo_app)
+        == "Nothing was stored. mine.txt lists 3 URLs; the limit is 2 (setting BAROMETER_MAX_LIST_URLS)."
+    )
+    padded = (f"{urls[0]}\n#" + "-" * limit + "\n").encode()
+    demo_app.file_uploader(key="url_file").set_value(("big.txt", padded, "text/plain")).run()
+    demo_app.button(key="fetch_list").click().run()
+    assert refused(demo_app) == (
+        f"Nothing was stored. big.txt holds {len(padded):,} bytes; the limit is {limit:,}"
+        " (setting BAROMETER_MAX_UPLOAD_BYTES)."
+    )
+    three = [(f"p{n}.html", page, "text/html") for n in range(3)]
+    demo_app.file_uploader(key="html_files").set_value(three).run()
+    demo_app.button(key="store_pages").click().run()
+    assert refused(demo_app) == (
+        "Nothing was stored. The upload holds 3 saved pages; the limit is 2 (setting BAROMETER_MAX_UPLOAD_FILES)."
+    )
+    demo_app.file_uploader(key="html_files").set_value(three[:2]).run()
+    demo_app.button(key="store_pages").click().run()
+    assert refused(demo_app) == (
+        f"Nothing was stored. The upload holds {2 * len(page):,} bytes of saved pages; the limit is {limit:,}"
+        " (setting BAROMETER_MAX_UPLOAD_BYTES)."
+    )
+    assert articles_in(demo_db) == before and sum(server.hits.values()) == 0
+    conn = store.connect(demo_db)
+    assert store.failures_frame(conn).height == 0
+    conn.close()
+
+
+def test_streamlit_caps_each_uploaded_file_at_20_mb(monkeypatch):
+    from streamlit import config
+
+    monkeypatch.chdir(ROOT)  # Streamlit reads .streamlit/config.toml from where it is started
+    config.get_config_options(force_reparse=True)
+    try:
+        assert config.get_option("server.maxUploadSize") == 20
+        assert config.get_option("browser.gatherUsageStats") is False
+    finally:
+        monkeypatch.undo()
+        config.get_config_options(force_reparse=True)
+
+
+def test_a_database_in_a_missing_directory_is_an_error_on_the_page(tmp_path, monkeypatch):
+    path = tmp_path / "dtaa" / "barometer.sqlite"
+    monkeypatch.setenv("BAROMETER_DB", str(path))
+    at = app().run()
+    no_exception(at)
+    assert [unescaped(e.value) for e in at.error] == [
+        f"The database cannot be opened: cannot create the database {path}: the directory {path.parent} "
+        "does not exist (create it first, or check --db / BAROMETER_DB)"
+    ]
+    assert not path.parent.exists()
+
+
 # ---------------------------------------------------------------- text is never HTML
 
 
