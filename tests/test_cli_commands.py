@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
@@ -242,3 +243,27 @@ def test_a_missing_pair_file_stops_scoring_commands_with_a_message(tmp_path, db_
     result = cli("ingest", "https://a.example/x", "--db", str(db_path), env={"BAROMETER_PAIR": str(broken)})
     assert result.returncode == 2 and "cannot be read" in result.stderr
     assert not db_path.exists()  # nothing was stored with neutral placeholder scores
+
+
+def test_export_help_describes_every_option():
+    result = cli("export", "--help")
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    assert (
+        "--freq {day,week,month} length of one period: day, week (ISO, starting Monday) or month (default: week)"
+        in text
+    )
+    assert (
+        "--by {source,language} one series per source or per language, the group in the second column "
+        "(default: one series)" in text
+    )
+
+
+def test_every_option_of_every_command_has_a_description():
+    from pipeline.cli import _parser
+
+    commands = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+    assert set(commands) == {"ingest", "ingest-html", "export", "score", "rescore", "demo"}
+    for name, command in commands.items():
+        for action in command._actions:
+            assert action.help and action.help != argparse.SUPPRESS, (name, action.option_strings or action.dest)
