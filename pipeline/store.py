@@ -145,7 +145,7 @@ def check_database(path: Path, *, create: bool) -> int | None:
     """The schema version of an existing database file, None when it will be created; raises
     StoreError when the file is missing (and ``create`` is False), cannot be created or is too new."""
     if path.is_dir():
-        raise StoreError(f"{path}: is a directory, not a database file (check --db / BAROMETER_DB)")
+        raise StoreError(f"database {path} is a directory, not a file (check --db / BAROMETER_DB)")
     if not path.exists():
         if not create:
             raise StoreError(f"{path}: no such database (check --db / BAROMETER_DB)")

@@ -83,7 +83,7 @@ def test_a_new_database_is_never_created_in_a_missing_directory(tmp_path):
     with pytest.raises(store.StoreError, match=message):
         store.connect(path)
     assert list(tmp_path.iterdir()) == []
-    with pytest.raises(store.StoreError, match=f"{tmp_path}: is a directory, not a database file"):
+    with pytest.raises(store.StoreError, match=f"database {tmp_path} is a directory, not a file"):
         store.connect(tmp_path)
 
 
