@@ -8,6 +8,8 @@ re-read it and a write anywhere (here, or a CLI ingest) shows up on the next rer
 
 from __future__ import annotations
 
+import importlib.machinery
+
 import streamlit as st
 
 from pipeline import jobs, views
@@ -17,6 +19,13 @@ from pipeline.demo import DEMO_LABEL, load_demo, load_events, remove_demo
 from pipeline.ingest import HtmlItem, ingest_html, ingest_urls
 from pipeline.inputs import InputError, read_url_text
 from pipeline.settings import load_settings
+
+# Streamlit runs this file as a module "__main__" without a spec. The ingest's worker processes
+# (multiprocessing, spawn or fork server) would then run the whole file again as "__mp_main__":
+# warnings by the hundred ("missing ScriptRunContext"), and a demo load into whatever database their
+# environment names (once, the user's default database). A spec named "__main__" tells
+# multiprocessing that there is no main file to re-run; the workers need nothing from it.
+__spec__ = importlib.machinery.ModuleSpec("__main__", None)
 
 PAGES = ("Trend", "Articles", "Add articles", "Export")
 EVIDENCE_COLORS = {"tension": "red", "cooperation": "green", "neutral": "gray"}
@@ -108,7 +117,12 @@ def ingest_progress() -> None:
 # ---------------------------------------------------------------- first run: the demo corpus
 
 st.title("Kazakhstan–Russia barometer")
-if views.is_empty(DB) and "demo_removed" not in st.session_state:
+try:
+    empty = views.is_empty(DB)
+except views.StoreError as err:
+    st.error(views.escape_markdown(f"The database cannot be opened: {err}"))
+    st.stop()
+if empty and "demo_removed" not in st.session_state:
     # A spinner, not a progress bar: no Streamlit call during the load, so a rerun cannot cut it short.
     with st.spinner("Empty database: loading and scoring the bundled demo corpus (15–20 seconds)…"):
         load_demo(settings)
@@ -137,7 +151,11 @@ with st.sidebar:
     st.header("Filters")
     freq = st.radio("Period", ("day", "week", "month"), index=1, horizontal=True, key="freq")
     smooth = st.slider("Smoothing (trailing periods, 0 = off)", 0, 12, 0, key="smooth")
-    picked = st.date_input("Date range", value=(options.first, options.last), key="dates") if options.first else ()
+    # The widget's value lives in the session (no value= here): reset to the data's span when it changes.
+    if (reset := views.date_range_reset(st.session_state.get("dates"), kept("span"), options)) is not None:
+        st.session_state["dates"] = reset
+    keep("span", (options.first, options.last))
+    picked = st.date_input("Date range", key="dates") if options.first else ()
     start, end = views.date_range(picked, options)
     languages = st.multiselect("Languages", options.languages, placeholder="all languages", key="languages")
     sources = st.multiselect("Sources", options.sources, placeholder="all sources", key="sources")
@@ -262,7 +280,9 @@ if add.open:
         with st.form("paste_form"):
             pasted = st.text_area("Article URLs, one a line", key="pasted_urls")
             submitted = st.form_submit_button("Fetch and store")
-        if submitted:
+        if submitted and (problem := views.paste_problem(views.pasted_urls(pasted), settings)):
+            st.error(views.escape_markdown(problem))
+        elif submitted:
             requests, bad_rows = read_url_text(views.pasted_urls(pasted), "pasted.txt")
             if requests:
                 run_ingest("Pasted URLs", lambda p: ingest_urls(requests, settings, bad_rows=bad_rows, progress=p))
@@ -276,16 +296,23 @@ if add.open:
             key="url_file",
         )
         if url_file is not None and st.button("Fetch the listed URLs", key="fetch_list"):
+            requests, bad_rows = [], []
+            problem = views.url_list_problem(url_file.name, url_file.size, None, settings)
             try:
-                requests, bad_rows = read_url_text(url_file.getvalue(), url_file.name)
+                if not problem:
+                    requests, bad_rows = read_url_text(url_file.getvalue(), url_file.name)
             except InputError as err:
-                st.error(views.escape_markdown(f"Nothing was stored. {err}"))
+                problem = f"Nothing was stored. {err}"
+            problem = problem or views.url_list_problem(
+                url_file.name, url_file.size, len(requests) + len(bad_rows), settings
+            )
+            if problem:
+                st.error(views.escape_markdown(problem))
+            elif requests or bad_rows:
+                label = f"URL list {url_file.name}"
+                run_ingest(label, lambda p: ingest_urls(requests, settings, bad_rows=bad_rows, progress=p))
             else:
-                if requests or bad_rows:
-                    label = f"URL list {url_file.name}"
-                    run_ingest(label, lambda p: ingest_urls(requests, settings, bad_rows=bad_rows, progress=p))
-                else:
-                    st.error(views.escape_markdown(f"Nothing was stored. {url_file.name}: no URL found in the file."))
+                st.error(views.escape_markdown(f"Nothing was stored. {url_file.name}: no URL found in the file."))
 
         st.subheader("Upload saved pages")
         pages = st.file_uploader(
@@ -295,8 +322,11 @@ if add.open:
             key="html_files",
         )
         if pages and st.button("Store the saved pages", key="store_pages"):
-            items = [HtmlItem(page.name, page.getvalue()) for page in pages]
-            run_ingest("Saved pages", lambda p: ingest_html(items, settings, progress=p))
+            if problem := views.saved_pages_problem([page.size for page in pages], settings):
+                st.error(views.escape_markdown(problem))
+            else:
+                items = [HtmlItem(page.name, page.getvalue()) for page in pages]
+                run_ingest("Saved pages", lambda p: ingest_html(items, settings, progress=p))
 
 # ---------------------------------------------------------------- Export
 

@@ -15,7 +15,7 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from .demo import Event
-from .views import escape_html, hover_text
+from .views import escape_html, hover_text, interval_text
 
 TENSION_COLOR = "#c0392b"
 MEAN_COLOR = "#1f4e79"
@@ -112,12 +112,10 @@ def trend_figure(series: pl.DataFrame, events: Sequence[Event] = (), *, freq: st
                 "width": 0,
                 "color": WHISKER_COLOR,
             },
-            customdata=list(zip(low, high, strict=True)),
+            # The interval as text: Plotly prints a missing number as 0.00 (one-article periods have none).
+            customdata=interval_text(series),
             text=labels,
-            hovertemplate=(
-                "%{x|%Y-%m-%d}<br>mean tension %{y:.2f} (95%: %{customdata[0]:.2f} to %{customdata[1]:.2f})"
-                "<br>%{text}<extra></extra>"
-            ),
+            hovertemplate="%{x|%Y-%m-%d}<br>mean tension %{y:.2f}<br>%{customdata}<br>%{text}<extra></extra>",
             connectgaps=False,
         ),
         secondary_y=False,

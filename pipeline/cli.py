@@ -12,6 +12,7 @@ import json
 import sqlite3
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from tqdm import tqdm
 
@@ -27,7 +28,11 @@ tqdm.monitor_interval = 0  # no monitor thread: ingest forks its workers only fr
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", help="SQLite database file (default data/barometer.sqlite; env BAROMETER_DB)")
+    common.add_argument(
+        "--db",
+        help="SQLite database file (default data/barometer.sqlite; env BAROMETER_DB); ingest and demo "
+        "create a missing file (not its directory), the other commands refuse it",
+    )
     parser = argparse.ArgumentParser(
         prog="python -m pipeline",
         description="bilateral-barometer: ingest news, score Kazakhstan–Russia tension, export the series.",
@@ -49,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     p = sub.add_parser("ingest", parents=[common, fetching], help="fetch, extract, score and store URLs")
-    p.add_argument("urls", nargs="*", metavar="URL")
+    p.add_argument("urls", nargs="*", metavar="URL", help="web addresses of articles (http or https)")
     p.add_argument(
         "--from",
         dest="from_file",
@@ -58,20 +63,36 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     p = sub.add_parser("ingest-html", parents=[common, fetching], help="the same for saved HTML files")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="+", metavar="FILE", help="saved HTML pages")
 
-    p = sub.add_parser("export", parents=[common], help="aggregated CSV of the tension series")
-    p.add_argument("--freq", choices=("day", "week", "month"), default="week")
-    p.add_argument("--by", choices=("source", "language"))
+    p = sub.add_parser(
+        "export",
+        parents=[common],
+        help="aggregated CSV of the tension series",
+        description="Write the aggregated tension series as CSV (one row per period, oldest first), "
+        "or the article-level table with --articles; stored articles are only read.",
+    )
+    p.add_argument(
+        "--freq",
+        choices=("day", "week", "month"),
+        default="week",
+        help="length of one period: day, week (ISO, starting Monday) or month (default: week)",
+    )
+    p.add_argument(
+        "--by",
+        choices=("source", "language"),
+        help="one series per source or per language, the group in the second column (default: one series)",
+    )
     p.add_argument("--out", metavar="FILE", help="write here instead of stdout")
     p.add_argument(
         "--articles",
         action="store_true",
-        help="export the article-level table instead (CSV, or Parquet when FILE ends in .parquet)",
+        help="export the article-level table instead (CSV, or Parquet when FILE ends in .parquet); "
+        "--freq and --by do not apply",
     )
 
     p = sub.add_parser("score", parents=[common], help="print the JSON score of one text or HTML file")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help="a text (.txt) or HTML (.html) file")
 
     sub.add_parser("rescore", parents=[common], help="re-score every stored article with the current scorer")
     p = sub.add_parser("demo", parents=[common], help="load the bundled demo corpus into the database")
@@ -163,7 +184,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from .aggregate import aggregate, article_table, contract_frame
     from .export import write_csv, write_parquet
 
-    conn = store.connect(settings.db)
+    path = Path(settings.db)
+    # A database that cannot be written (read-only file or directory) is read without WAL's files.
+    conn = store.connect(path, create=False, read_only=path.exists() and not store.is_writable(path))
     try:
         frame = store.articles_frame(conn)
     finally:
@@ -264,6 +287,11 @@ COMMANDS = {
 }
 
 
+#: Commands that open the database; the first two kinds may create it (``demo --remove`` may not).
+DATABASE_COMMANDS = ("ingest", "ingest-html", "demo", "export", "rescore")
+CREATING_COMMANDS = ("ingest", "ingest-html", "demo")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m pipeline``; returns the exit status."""
     parser = _parser()
@@ -280,8 +308,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {problem}", file=sys.stderr)
             return EXIT_USAGE
     try:
-        return COMMANDS[args.command](args, settings)
-    except store.SchemaTooNew as err:
+        creating = _check_database(args, settings)
+        try:
+            return COMMANDS[args.command](args, settings)
+        finally:
+            if creating and Path(settings.db).exists():
+                print(f"Created a new database at {settings.db}.", file=sys.stderr)
+    except store.StoreError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_NOTHING_DONE
     except (sqlite3.Error, OSError) as err:  # e.g. a --db path that cannot be opened
@@ -293,6 +326,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 130
+
+
+def _check_database(args: argparse.Namespace, settings: Settings) -> bool:
+    """Refuse a database that is missing (for commands that only read or change stored articles) or
+    that cannot be created, before any work; True when the command will create it."""
+    if args.command not in DATABASE_COMMANDS:
+        return False
+    create = args.command in CREATING_COMMANDS and not getattr(args, "remove", False)
+    return store.check_database(Path(settings.db), create=create) is None
 
 
 def _json(obj: object) -> str:

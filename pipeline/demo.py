@@ -38,7 +38,7 @@ def load_demo(settings: Settings, progress: Progress | None = None) -> IngestRep
 
 def remove_demo(settings: Settings) -> int:
     """Delete every demo article (the user's own stay); returns how many were removed."""
-    conn = store.connect(settings.db)
+    conn = store.connect(settings.db, create=False)
     try:
         return store.delete_demo_articles(conn)
     finally:

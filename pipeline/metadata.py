@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlsplit
 
 from htmldate import find_date
 from lxml.html import HtmlElement
@@ -87,4 +88,21 @@ def page_metadata(tree: HtmlElement, page_url: str | None = None) -> PageMetadat
         published = date.fromisoformat(found) if found else None
     except ValueError:
         published = None
-    return PageMetadata(_title(tree, tags, site_name), published, site_name, canonical)
+    # Without a declared site name, the host of the page's own canonical link names the site better
+    # than the host it was fetched from (which may be a mirror, a proxy or a bare IP address).
+    title = _title(tree, tags, site_name)
+    return PageMetadata(title, published, site_name or _host(canonical), canonical)
+
+
+def _host(url: str | None) -> str:
+    """The host name of an absolute http(s) link ("" for a relative or other link), without "www."."""
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in ("http", "https", ""):
+        return ""
+    return host.removeprefix("www.")

@@ -27,7 +27,7 @@ class RescoreReport:
 
 def rescore_all(settings: Settings, progress: Callable[[int, int], None] | None = None) -> RescoreReport:
     """Score every article lacking a current-version score, then retire the older versions."""
-    conn = store.connect(settings.db)
+    conn = store.connect(settings.db, create=False)  # rescoring a database that is not there is a typo
     try:
         total = store.article_count(conn)
         already = store.score_versions(conn).get(SCORER_VERSION, 0)

@@ -40,6 +40,11 @@ class Settings:
     process_threshold: int = 16  # smaller batches are extracted in-process
     relevance_threshold: float = 0.3  # articles below it do not count in the series
     tension_threshold: float = 0.2  # share_tension counts articles above it
+    # The dashboard's own caps on what one click may submit (Streamlit's maxUploadSize caps each file).
+    max_paste_urls: int = 1_000  # URLs in the paste box
+    max_list_urls: int = 10_000  # URLs in one uploaded URL list
+    max_upload_files: int = 200  # saved pages in one upload
+    max_upload_bytes: int = 50_000_000  # bytes of one upload: a URL list, or all saved pages together
 
 
 def _coerce(value: str, current: object) -> object:
@@ -71,7 +76,15 @@ def load_settings(**overrides: object) -> Settings:
 
 
 def _validate(settings: Settings) -> None:
-    for name in ("concurrency", "per_host", "max_bytes"):
+    for name in (
+        "concurrency",
+        "per_host",
+        "max_bytes",
+        "max_paste_urls",
+        "max_list_urls",
+        "max_upload_files",
+        "max_upload_bytes",
+    ):
         if getattr(settings, name) < 1:
             raise ValueError(f"{name} must be at least 1 (got {getattr(settings, name)})")
     for name in ("workers", "retries", "max_redirects"):

@@ -7,6 +7,7 @@ The file is in WAL mode so the dashboard can read while a CLI ingest writes.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -104,7 +105,11 @@ _MIGRATIONS: dict[int, str] = {
 }
 
 
-class SchemaTooNew(RuntimeError):
+class StoreError(RuntimeError):
+    """The database file cannot be opened as asked; the message names the file and says why."""
+
+
+class SchemaTooNew(StoreError):
     """The database was written by a newer version of this program."""
 
 
@@ -113,19 +118,131 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def connect(db: str | Path) -> sqlite3.Connection:
-    """Open (creating if needed) the database file, in WAL mode, migrated to the current schema."""
-    path = Path(db)
-    if str(db) != ":memory:":
-        path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(db), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+def connect(db: str | Path, *, create: bool = True, read_only: bool = False) -> sqlite3.Connection:
+    """Open the database file in WAL mode, migrated to the current schema.
+
+    ``create`` False refuses a file that does not exist (commands that only read); a new file is never
+    created in a directory that does not exist. ``read_only`` opens without writing anything (no WAL
+    switch, no migration). A file from a newer schema is refused before anything is written to it.
+    """
+    if str(db) == ":memory:":
+        conn = _open(":memory:")
+    else:
+        path = Path(db)
+        version = check_database(path, create=create)
+        if read_only:
+            return _open_read_only(path, version)
+        if version is not None:
+            _check_writable(path)
+        conn = _open(str(path))
+        _set_wal(conn)
+        conn.execute("PRAGMA synchronous = NORMAL")  # safe in WAL: a crash loses no committed page
+    _migrate(conn)
+    return conn
+
+
+def check_database(path: Path, *, create: bool) -> int | None:
+    """The schema version of an existing database file, None when it will be created; raises
+    StoreError when the file is missing (and ``create`` is False), cannot be created or is too new."""
+    if path.is_dir():
+        raise StoreError(f"database {path} is a directory, not a file (check --db / BAROMETER_DB)")
+    if not path.exists():
+        if not create:
+            raise StoreError(f"{path}: no such database (check --db / BAROMETER_DB)")
+        if not path.parent.is_dir():
+            raise StoreError(
+                f"cannot create the database {path}: the directory {path.parent} does not exist "
+                "(create it first, or check --db / BAROMETER_DB)"
+            )
+        return None
+    return _refuse_newer(_peek_version(path), path)
+
+
+def _refuse_newer(version: int, where: object) -> int:
+    if version > SCHEMA_VERSION:
+        raise SchemaTooNew(
+            f"{where}: database schema version {version} is newer than this program's ({SCHEMA_VERSION}); "
+            "upgrade bilateral-barometer"
+        )
+    return version
+
+
+def is_writable(path: Path) -> bool:
+    """True when this process may write the file and create its -wal/-shm files next to it."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _open(target: str, *, uri: bool = False) -> sqlite3.Connection:
+    conn = sqlite3.connect(
+        target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False, uri=uri
+    )
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
-    _set_wal(conn)
-    conn.execute("PRAGMA synchronous = NORMAL")  # safe in WAL: a crash loses no committed page
-    _migrate(conn)
     return conn
+
+
+def _peek_version(path: Path) -> int:
+    # On a read-only connection: reading the version must not change the file (no WAL switch).
+    if not os.access(path, os.R_OK):
+        raise StoreError(f"{path}: cannot read the database file (permission denied)")
+    conn = _reader(path)
+    try:
+        return conn.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _reader(path: Path) -> sqlite3.Connection:
+    """A connection that never writes: ``mode=ro``, or ``immutable`` where ``mode=ro`` cannot open it."""
+    base = path.resolve().as_uri()
+    try:
+        conn = _open(f"{base}?mode=ro", uri=True)
+        try:
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError:
+            conn.close()
+            raise
+        return conn
+    except sqlite3.OperationalError as err:
+        first_error = err
+    except sqlite3.DatabaseError as err:
+        raise StoreError(f"{path}: cannot read it as a SQLite database ({err})") from None
+    # A WAL file in a read-only directory: SQLite cannot create the shared-memory file it reads
+    # through. With no -wal file left, every committed change is in the main file, and nobody can be
+    # writing (a writer would need that -wal file), so reading it as immutable is safe.
+    if Path(f"{path}-wal").exists():
+        raise StoreError(
+            f"{path}: cannot be opened read-only ({first_error}); its directory is read-only and "
+            f"{path.name}-wal holds changes not yet in the file"
+        )
+    try:
+        conn = _open(f"{base}?immutable=1", uri=True)
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.DatabaseError as err:
+        raise StoreError(f"{path}: cannot be opened read-only ({err})") from None
+
+
+def _check_writable(path: Path) -> None:
+    if not os.access(path, os.W_OK):
+        raise StoreError(f"{path}: the database file is read-only, so nothing can be stored in it")
+    if not os.access(path.parent, os.W_OK):
+        raise StoreError(
+            f"{path}: its directory {path.parent} is read-only, and SQLite in WAL mode must create "
+            f"{path.name}-wal and {path.name}-shm next to the file to write it"
+        )
+
+
+def _open_read_only(path: Path, version: int | None) -> sqlite3.Connection:
+    if version is None:
+        raise StoreError(f"{path}: no such database (check --db / BAROMETER_DB)")
+    if version < SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: written by an older version (schema {version}, now {SCHEMA_VERSION}) and opened "
+            "read-only, so it cannot be upgraded: open it once with write access"
+        )
+    return _reader(path)
 
 
 def _set_wal(conn: sqlite3.Connection) -> None:
@@ -154,13 +271,9 @@ def _migrate(conn: sqlite3.Connection) -> None:
 
 
 def _schema_version(conn: sqlite3.Connection) -> int:
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
-        raise SchemaTooNew(
-            f"database schema version {version} is newer than this program's ({SCHEMA_VERSION}); "
-            "upgrade bilateral-barometer"
-        )
-    return version
+    # Checked again on the open connection: another program may have upgraded the file meanwhile.
+    path = conn.execute("PRAGMA database_list").fetchone()["file"] or "database"
+    return _refuse_newer(conn.execute("PRAGMA user_version").fetchone()[0], path)
 
 
 def _statements(script: str) -> Iterator[str]:

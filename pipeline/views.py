@@ -24,6 +24,9 @@ from .ingest import STATUS_LABELS, IngestReport
 from .models import Evidence
 from .settings import Settings
 
+#: Raised when the database cannot be opened (missing directory, newer schema, read-only file).
+StoreError = store.StoreError
+
 #: What the analyst can say about an article, as shown in the correction control.
 NO_CORRECTION = "scorer's reading (no correction)"
 NOT_RELEVANT = "not relevant"
@@ -157,6 +160,25 @@ def filter_options(frame: pl.DataFrame) -> FilterOptions:
     )
 
 
+def date_range_reset(current: object, previous_span: tuple | None, options: FilterOptions) -> tuple | None:
+    """The value to give the date-range widget before it is drawn, or None to keep the user's choice.
+
+    The data's span on the first run, and again when the span changed (the demo removed, articles
+    added) while the widget showed the whole of the old span or lies wholly outside the new one.
+    """
+    span = (options.first, options.last)
+    if options.first is None or options.last is None:
+        return None
+    picked = tuple(current) if isinstance(current, list | tuple) else ()
+    if not picked:
+        return span
+    if previous_span is None or tuple(previous_span) == span:
+        return None
+    if picked == tuple(previous_span) or picked[0] > options.last or picked[-1] < options.first:
+        return span
+    return None
+
+
 def date_range(value: object, options: FilterOptions) -> tuple[dt.date | None, dt.date | None]:
     """The (start, end) of a date-range widget's value; the missing end (mid-selection) is open."""
     picked = list(value) if isinstance(value, list | tuple) else [value] if value else []
@@ -231,6 +253,18 @@ def hover_text(series: pl.DataFrame) -> list[str]:
             label += "<br>strongest evidence:<br>" + "<br>".join(escape_html(s) for s in _wrap(short, HOVER_LINE_CHARS))
         labels.append(label)
     return labels
+
+
+def interval_text(series: pl.DataFrame) -> list[str]:
+    """The 95% interval of each period's mean tension, in words for the hover label: "n/a" where the
+    series has none (one article: no spread to estimate; no article: no mean)."""
+    texts = []
+    for articles, low, high in series.select("articles", "ci_low", "ci_high").iter_rows():
+        if low is not None and high is not None:
+            texts.append(f"95% interval: {low:.2f} to {high:.2f}")
+        else:
+            texts.append("95% interval: n/a" + (" (one article)" if articles == 1 else ""))
+    return texts
 
 
 def plural(n: int, noun: str) -> str:
@@ -345,6 +379,37 @@ def outcomes_frame(report: IngestReport) -> pl.DataFrame:
 def pasted_urls(text: str) -> str:
     """Pasted text as a URL list: one URL a line (spaces and commas also separate URLs)."""
     return "\n".join(token for token in re.split(r"[\s,]+", text) if token)
+
+
+def _over(holder: str, found: int, unit: str, limit: int, setting: str) -> str | None:
+    if found <= limit:
+        return None
+    return f"Nothing was stored. {holder} {found:,} {unit}; the limit is {limit:,} (setting {setting})."
+
+
+def paste_problem(urls: str, settings: Settings) -> str | None:
+    """Why the paste box (as ``pasted_urls`` gives it) is too large to fetch, or None."""
+    holder = "The paste box holds"
+    count = _over(holder, len(urls.splitlines()), "URLs", settings.max_paste_urls, "BAROMETER_MAX_PASTE_URLS")
+    size = _over(holder, len(urls.encode()), "bytes", settings.max_upload_bytes, "BAROMETER_MAX_UPLOAD_BYTES")
+    return count or size
+
+
+def url_list_problem(name: str, size: int, urls: int | None, settings: Settings) -> str | None:
+    """Why an uploaded URL list (``size`` bytes; ``urls`` once read) is too large to fetch, or None."""
+    if problem := _over(f"{name} holds", size, "bytes", settings.max_upload_bytes, "BAROMETER_MAX_UPLOAD_BYTES"):
+        return problem
+    if urls is None:
+        return None
+    return _over(f"{name} lists", urls, "URLs", settings.max_list_urls, "BAROMETER_MAX_LIST_URLS")
+
+
+def saved_pages_problem(sizes: Sequence[int], settings: Settings) -> str | None:
+    """Why one upload of saved pages (their sizes in bytes) is too large to store, or None."""
+    holder = "The upload holds"
+    count = _over(holder, len(sizes), "saved pages", settings.max_upload_files, "BAROMETER_MAX_UPLOAD_FILES")
+    size = _over(holder, sum(sizes), "bytes of saved pages", settings.max_upload_bytes, "BAROMETER_MAX_UPLOAD_BYTES")
+    return count or size
 
 
 # ---------------------------------------------------------------- export

@@ -1,11 +1,60 @@
-"""Shared fixtures: a real SQLite file in tmp_path, a real HTTP server on 127.0.0.1, test settings."""
+"""Shared fixtures: a real SQLite file in tmp_path, a real HTTP server on 127.0.0.1, test settings.
+
+Every test runs with ``BAROMETER_DB`` pointing at a throwaway file, and the session fails if the
+user's own database (``data/barometer.sqlite``) was created or changed while the tests ran.
+"""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
-from pipeline.settings import Settings, load_settings
+from pipeline.settings import DEFAULT_DB, Settings, load_settings
 from tests.httpserver import TestServer
+
+USER_DB = DEFAULT_DB
+
+
+def user_db_state(path: Path = USER_DB) -> list[tuple[str, int, int, bytes]]:
+    """Name, size, modification time and first bytes of the database and its -wal / -shm files."""
+    state = []
+    for part in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        if part.exists():
+            info = part.stat()
+            with part.open("rb") as fh:
+                state.append((part.name, info.st_size, info.st_mtime_ns, fh.read(4096)))
+    return state
+
+
+_user_db_before = user_db_state()  # when pytest loads this file, before any test runs
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    after = user_db_state()
+    if after != _user_db_before:
+        changed = ", ".join(name for name, *_ in after) or "its files were removed"
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        message = f"the tests created or changed the user's database {USER_DB} ({changed})"
+        if reporter is not None:
+            reporter.ensure_newline()
+            reporter.write_sep("!", message, red=True, bold=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="session", autouse=True)
+def throwaway_default_database(tmp_path_factory):
+    """Point BAROMETER_DB at a temporary file for the whole session (AppTest runs and worker
+    processes inherit it), so a test that forgets its own database cannot write the user's."""
+    path = tmp_path_factory.mktemp("default-db") / "barometer.sqlite"
+    saved = os.environ.get("BAROMETER_DB")
+    os.environ["BAROMETER_DB"] = str(path)
+    yield path
+    if saved is None:
+        os.environ.pop("BAROMETER_DB", None)
+    else:
+        os.environ["BAROMETER_DB"] = saved
 
 
 @pytest.fixture

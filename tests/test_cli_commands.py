@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -15,7 +20,8 @@ from pipeline import store
 from pipeline.demo import DEMO_LABEL, demo_pages, load_events
 from pipeline.models import Score
 from pipeline.score import SCORER_VERSION
-from tests.test_cli_ingest import PARAGRAPHS, cli
+from tests.httpserver import article_html
+from tests.test_cli_ingest import PARAGRAPHS, ROOT, cli
 
 CONTRACT = "period_start,articles,mean_tension,ci_low,ci_high,mean_sentiment,share_tension"
 
@@ -36,9 +42,78 @@ def demo_copy(demo_db, tmp_path):
 
 
 def test_export_of_an_empty_database_is_the_header_alone(db_path):
+    store.connect(db_path).close()
     result = cli("export", "--db", str(db_path))
     assert result.returncode == 0
     assert result.stdout == CONTRACT + "\n"
+
+
+@pytest.mark.parametrize("command", [("export",), ("export", "--articles"), ("rescore",), ("demo", "--remove")])
+def test_commands_that_only_use_stored_articles_refuse_a_missing_database(tmp_path, command):
+    typo = tmp_path / "dta" / "barometer.sqlite"
+    result = cli(*command, "--db", str(typo))
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == f"error: {typo}: no such database (check --db / BAROMETER_DB)\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_commands_that_store_create_the_file_and_say_so_but_never_its_directory(tmp_path):
+    page = tmp_path / "mine.html"
+    page.write_text(article_html("Mine", PARAGRAPHS, canonical="https://mine.example/a"), encoding="utf-8")
+    new = tmp_path / "new.sqlite"
+    result = cli("ingest-html", str(page), "--db", str(new), "--no-progress")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.endswith(f"Created a new database at {new}.\n")
+    assert sqlite3.connect(new).execute("SELECT COUNT(*) FROM articles").fetchone() == (1,)
+    again = cli("ingest-html", str(page), "--db", str(new), "--no-progress")
+    assert "Created" not in again.stderr
+
+    missing = tmp_path / "dtaa" / "barometer.sqlite"
+    for command in (("demo",), ("ingest-html", str(page), "--no-progress"), ("ingest", "https://a.example/x")):
+        result = cli(*command, "--db", str(missing))
+        assert result.returncode == 1, command
+        assert result.stderr == (
+            f"error: cannot create the database {missing}: the directory {missing.parent} does not exist "
+            "(create it first, or check --db / BAROMETER_DB)\n"
+        )
+        assert not missing.parent.exists()
+
+
+@pytest.fixture
+def read_only_copy(demo_db, tmp_path):
+    """The demo database in a directory that the CLI cannot write: file and directory without write
+    bits, and, when the tests run as root (who ignores those), on a read-only bind mount."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    path = folder / "ro.sqlite"
+    shutil.copy(demo_db, path)
+    path.chmod(0o444)
+    folder.chmod(0o555)
+    yield path
+    folder.chmod(0o755)
+
+
+def _as_reader(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    """The CLI run where ``folder`` cannot be written."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BAROMETER_")}
+    command = [sys.executable, "-m", "pipeline", *args]
+    if os.geteuid() == 0:
+        mount = f'mount --bind {folder} {folder} && mount -o remount,bind,ro {folder} && exec "$@"'
+        command = ["unshare", "--mount", "sh", "-c", mount, "sh", *command]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+def test_export_reads_a_database_in_a_read_only_directory(read_only_copy, demo_db):
+    before = sorted(p.name for p in read_only_copy.parent.iterdir())
+    result = _as_reader(read_only_copy.parent, "export", "--db", str(read_only_copy), "--freq", "month")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == cli("export", "--db", str(demo_db), "--freq", "month").stdout
+    assert sorted(p.name for p in read_only_copy.parent.iterdir()) == before  # no -wal / -shm left behind
+    result = _as_reader(
+        read_only_copy.parent, "ingest-html", str(demo_pages()[0]), "--db", str(read_only_copy), "--no-progress"
+    )
+    assert result.returncode == 1
+    assert result.stderr == f"error: {read_only_copy}: the database file is read-only, so nothing can be stored in it\n"
 
 
 def test_demo_loads_every_page_once_and_says_what_it_is(demo_db):
@@ -96,8 +171,6 @@ def test_usage_errors_exit_2(db_path):
 
 def test_demo_remove_keeps_the_users_own_articles(demo_copy, tmp_path):
     page = tmp_path / "mine.html"
-    from tests.httpserver import article_html
-
     page.write_text(article_html("Mine", PARAGRAPHS, canonical="https://mine.example/a"), encoding="utf-8")
     assert cli("ingest-html", str(page), "--db", str(demo_copy), "--no-progress").returncode == 0
     result = cli("demo", "--remove", "--db", str(demo_copy))
@@ -170,3 +243,27 @@ def test_a_missing_pair_file_stops_scoring_commands_with_a_message(tmp_path, db_
     result = cli("ingest", "https://a.example/x", "--db", str(db_path), env={"BAROMETER_PAIR": str(broken)})
     assert result.returncode == 2 and "cannot be read" in result.stderr
     assert not db_path.exists()  # nothing was stored with neutral placeholder scores
+
+
+def test_export_help_describes_every_option():
+    result = cli("export", "--help")
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    assert (
+        "--freq {day,week,month} length of one period: day, week (ISO, starting Monday) or month (default: week)"
+        in text
+    )
+    assert (
+        "--by {source,language} one series per source or per language, the group in the second column "
+        "(default: one series)" in text
+    )
+
+
+def test_every_option_of_every_command_has_a_description():
+    from pipeline.cli import _parser
+
+    commands = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+    assert set(commands) == {"ingest", "ingest-html", "export", "score", "rescore", "demo"}
+    for name, command in commands.items():
+        for action in command._actions:
+            assert action.help and action.help != argparse.SUPPRESS, (name, action.option_strings or action.dest)

@@ -56,12 +56,35 @@ def test_change_token_moves_on_every_write_even_within_one_second(tmp_path):
 def test_a_database_from_a_newer_version_is_refused_untouched(tmp_path):
     path = tmp_path / "new.sqlite"
     raw = sqlite3.connect(path)
+    raw.execute("CREATE TABLE future (x)")
     raw.execute("PRAGMA user_version = 99")
     raw.commit()
     raw.close()
-    with pytest.raises(store.SchemaTooNew, match="newer than this program's"):
+    before = (path.read_bytes(), path.stat().st_mtime_ns, sorted(p.name for p in tmp_path.iterdir()))
+    for read_only in (False, True):
+        with pytest.raises(store.SchemaTooNew, match=f"{path}: database schema version 99 is newer than"):
+            store.connect(path, read_only=read_only)
+    # not a byte changed (the journal mode is not switched to WAL first), and no -wal / -shm file
+    assert (path.read_bytes(), path.stat().st_mtime_ns, sorted(p.name for p in tmp_path.iterdir())) == before
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+
+
+def test_a_missing_database_is_refused_where_it_should_exist(tmp_path):
+    path = tmp_path / "typo.sqlite"
+    for read_only in (False, True):
+        with pytest.raises(store.StoreError, match=rf"^{path}: no such database \(check --db / BAROMETER_DB\)$"):
+            store.connect(path, create=False, read_only=read_only)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_new_database_is_never_created_in_a_missing_directory(tmp_path):
+    path = tmp_path / "dtaa" / "barometer.sqlite"
+    message = f"cannot create the database {path}: the directory {path.parent} does not exist"
+    with pytest.raises(store.StoreError, match=message):
         store.connect(path)
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 99
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(store.StoreError, match=f"database {tmp_path} is a directory, not a file"):
+        store.connect(tmp_path)
 
 
 def test_a_failed_transaction_leaves_stored_data_intact(tmp_path):
