@@ -16,7 +16,7 @@ from pipeline import jobs, views
 from pipeline.actors import check_pair
 from pipeline.charts import trend_figure
 from pipeline.demo import DEMO_LABEL, load_demo, load_events, remove_demo
-from pipeline.ingest import HtmlItem, ingest_html, ingest_urls
+from pipeline.ingest import ingest_html, ingest_urls, read_uploads
 from pipeline.inputs import InputError, read_url_text
 from pipeline.settings import load_settings
 
@@ -283,8 +283,16 @@ if add.open:
         if submitted and (problem := views.paste_problem(views.pasted_urls(pasted), settings)):
             st.error(views.escape_markdown(problem))
         elif submitted:
-            requests, bad_rows = read_url_text(views.pasted_urls(pasted), "pasted.txt")
-            if requests:
+            requests, bad_rows, too_big = [], [], None
+            try:
+                requests, bad_rows = read_url_text(
+                    views.pasted_urls(pasted), "pasted.txt", max_urls=settings.max_paste_urls
+                )
+            except InputError as err:  # a paste over the byte cap: say so, store nothing
+                too_big = f"Nothing was stored. {err}"
+            if too_big:
+                st.error(views.escape_markdown(too_big))
+            elif requests:
                 run_ingest("Pasted URLs", lambda p: ingest_urls(requests, settings, bad_rows=bad_rows, progress=p))
             else:
                 st.warning("Paste at least one URL.")
@@ -300,7 +308,12 @@ if add.open:
             problem = views.url_list_problem(url_file.name, url_file.size, None, settings)
             try:
                 if not problem:
-                    requests, bad_rows = read_url_text(url_file.getvalue(), url_file.name)
+                    requests, bad_rows = read_url_text(
+                        url_file.getvalue(),
+                        url_file.name,
+                        max_urls=settings.max_list_urls,
+                        limit_setting="BAROMETER_MAX_LIST_URLS",
+                    )
             except InputError as err:
                 problem = f"Nothing was stored. {err}"
             problem = problem or views.url_list_problem(
@@ -325,8 +338,10 @@ if add.open:
             if problem := views.saved_pages_problem([page.size for page in pages], settings):
                 st.error(views.escape_markdown(problem))
             else:
-                items = [HtmlItem(page.name, page.getvalue()) for page in pages]
-                run_ingest("Saved pages", lambda p: ingest_html(items, settings, progress=p))
+                # Keyed by content digest whatever name the browser sends; a page over the fetch path's
+                # size cap becomes a failed row that names it.
+                items, too_large = read_uploads(((page.name, page.getvalue()) for page in pages), settings.max_bytes)
+                run_ingest("Saved pages", lambda p: ingest_html(items, settings, failed=too_large, progress=p))
 
 # ---------------------------------------------------------------- Export
 

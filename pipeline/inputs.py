@@ -70,10 +70,12 @@ def read_url_text(
     *,
     max_bytes: int = MAX_LIST_BYTES,
     max_urls: int = MAX_LIST_URLS,
+    limit_setting: str = "",
 ) -> tuple[list[UrlRequest], list[BadRow]]:
     """Parse a URL list given as text; ``name`` (a file name) chooses the format and appears in messages.
 
-    Raises InputError when the list is larger than ``max_bytes`` or names more than ``max_urls`` URLs.
+    Raises InputError when the list is larger than ``max_bytes`` or names more than ``max_urls`` URLs
+    (``limit_setting``, when given, names the setting that sets that limit in the message).
     """
     size = len(content) if isinstance(content, bytes) else len(content.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
@@ -87,8 +89,9 @@ def read_url_text(
     bad: list[BadRow] = []
     for row in _rows(io.StringIO(content.removeprefix("\ufeff"), newline=""), content[:_SNIFF_CHARS], name):
         if len(requests) + len(bad) >= max_urls:
+            setting = f", setting {limit_setting}" if limit_setting else ""
             raise InputError(
-                f"{name}: more than {max_urls:,} URLs (the limit for one list here; split it, or run "
+                f"{name}: more than {max_urls:,} URLs (the limit for one list here{setting}; split it, or run "
                 "`python -m pipeline ingest --from FILE`, which reads a list of any length)"
             )
         (requests if isinstance(row, UrlRequest) else bad).append(row)

@@ -663,8 +663,9 @@ def test_batches_over_the_dashboards_caps_are_refused_whole_naming_the_limit(dem
     demo_app.file_uploader(key="url_file").set_value(("mine.txt", "\n".join(urls).encode(), "text/plain")).run()
     demo_app.button(key="fetch_list").click().run()
     assert (
-        refused(demo_app)
-        == "Nothing was stored. mine.txt lists 3 URLs; the limit is 2 (setting BAROMETER_MAX_LIST_URLS)."
+        refused(demo_app) == "Nothing was stored. mine.txt: more than 2 URLs (the limit for one list here, setting "
+        "BAROMETER_MAX_LIST_URLS; split it, or run `python -m pipeline ingest --from FILE`, which reads a list "
+        "of any length)"
     )
     padded = (f"{urls[0]}\n#" + "-" * limit + "\n").encode()
     demo_app.file_uploader(key="url_file").set_value(("big.txt", padded, "text/plain")).run()
