@@ -11,7 +11,7 @@ import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
-from .decode import decode_html
+from .decode import decode_page
 from .dedupe import canonicalize_url, fingerprint
 from .fetch import check_web_url
 from .inputs import clean_field
@@ -43,7 +43,8 @@ def extract_article(
     or None when it cannot be found: never the fetch date.
     """
     try:
-        text_html = html if isinstance(html, str) else decode_html(html, charset)
+        decoded = None if isinstance(html, str) else decode_page(html, charset)
+        text_html = html if decoded is None else decoded.text
         tree = load_html(text_html)
         if tree is None:
             return FetchFailure(url, "no article text found", stage="extract")
@@ -69,6 +70,7 @@ def extract_article(
         date_origin=origin,
         final_url=page_url,
         is_demo=is_demo,
+        decode_note=decoded.note if decoded is not None else "",
     )
 
 

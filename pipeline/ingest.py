@@ -241,7 +241,7 @@ def _store(conn, url: str, result: Article | FetchFailure, score: Score | None) 
         return Outcome(url, "present", "", saved.id, result.title)
     if saved.status == "duplicate":
         return Outcome(url, "duplicate", f"same story as {saved.story_of}", saved.id, result.title)
-    return Outcome(url, "stored", "", saved.id, result.title)
+    return Outcome(url, "stored", result.decode_note, saved.id, result.title)  # the charset note, if any
 
 
 def ingest_urls(

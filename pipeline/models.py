@@ -56,6 +56,7 @@ class Article:
     date_origin: str | None = None  # "user", "page" or None when undated
     final_url: str = ""
     is_demo: bool = False
+    decode_note: str = ""  # why the page's declared charset was not used, or was kept although suspect
 
 
 @dataclass(frozen=True)

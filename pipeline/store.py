@@ -21,7 +21,7 @@ import polars as pl
 from .dedupe import SAME_STORY, band_keys, similarity
 from .models import Article, Evidence, FetchFailure, Score
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 30_000
 STANCES = ("tension", "neutral", "cooperation")
 
@@ -102,6 +102,11 @@ _MIGRATIONS: dict[int, str] = {
         for table in ("articles", "scores", "overrides")
         for event in ("INSERT", "UPDATE", "DELETE")
     ),
+    # Why a page's declared charset was overruled (or kept although it looked mis-decoded): the
+    # article is stored either way, and this says what was done with its bytes.
+    3: """
+    ALTER TABLE articles ADD COLUMN decode_note TEXT NOT NULL DEFAULT '';
+    """,
 }
 
 
@@ -356,8 +361,8 @@ def _insert_row(
     when ``or_ignore`` and the canonical URL is already stored. ``story_id`` None starts a story."""
     cur = conn.execute(
         f"INSERT {'OR IGNORE ' if or_ignore else ''}INTO articles (url, canonical_url, final_url, title, text,"
-        " published, date_origin, source, language, fingerprint, story_id, is_demo, fetched_at)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " published, date_origin, source, language, fingerprint, story_id, is_demo, fetched_at, decode_note)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             article.url,
             article.canonical_url,
@@ -372,6 +377,7 @@ def _insert_row(
             story_id,
             int(article.is_demo),
             now_iso(),
+            article.decode_note,
         ),
     )
     if cur.rowcount == 0:

@@ -64,6 +64,26 @@ def test_pages_in_legacy_encodings_decode_to_correct_text(
     assert paragraphs[0] in text and paragraphs[2] in text
 
 
+def test_a_utf8_page_declared_latin1_is_stored_as_russian_with_the_reason_recorded(server, settings, db_path):
+    # issue 10, item 9: a server default of iso-8859-1 over a UTF-8 Russian page
+    html = article_html(RU_PARAGRAPHS[0][:30], RU_PARAGRAPHS, charset=None, date="2022-06-17")
+    server.routes["/p"] = Reply(body=html.encode("utf-8"), headers={"Content-Type": "text/html; charset=iso-8859-1"})
+    report = ingest_urls([UrlRequest(server.url("/p"))], settings, keep=("stored",))
+    outcome = report.outcomes[0]
+    row = stored(db_path)[0]
+    assert (outcome.status, row["language"]) == ("stored", "ru")
+    assert RU_PARAGRAPHS[0] in row["text"]
+    note = "the header charset 'iso-8859-1' gives mojibake (the bytes are UTF-8); read as utf-8"
+    assert (row["decode_note"], outcome.detail) == (note, note)
+
+
+def test_a_page_whose_charset_is_right_has_no_decode_note(server, settings, db_path):
+    html = article_html(RU_PARAGRAPHS[0][:30], RU_PARAGRAPHS, charset=None, date="2022-06-17")
+    server.routes["/p"] = Reply(body=html.encode("cp1251"), headers={"Content-Type": "text/html; charset=windows-1251"})
+    ingest_urls([UrlRequest(server.url("/p"))], settings)
+    assert stored(db_path)[0]["decode_note"] == ""
+
+
 def test_badly_broken_html_still_gives_its_text(server, settings, db_path):
     broken = (
         "<html><head><title>Broken page</title><body><div><p>"
