@@ -185,7 +185,7 @@ def test_kazakh_in_arabic_script_reads_back_and_scores_like_its_cyrillic_origina
     assert kazakh_arabic_to_cyrillic(text)[:1].isupper()
     original, s = _score(cyrillic[1], cyrillic[0]), _score(text, title)
     assert s.language == "kk" and s.certain
-    assert abs(original.tension) > 0.3
+    assert abs(original.tension) > 0.15  # a real score to match (the balancing text scores lowest)
     assert s.tension * original.tension > 0
     assert abs(s.tension - original.tension) <= 0.05
     assert abs(s.relevance - original.relevance) <= 0.05
