@@ -50,7 +50,7 @@ def detect_language(text: str) -> tuple[str, float]:
             return "kk", 0.95
         if "ң" in sample or "Ң" in sample or _KYRGYZ_WORDS.search(sample):
             return "ky", 0.9
-    elif not cyrillic and kazakh_latin(sample):
+    elif not cyrillic and (kazakh_latin(sample) or (_ARABIC_LETTER.search(sample) and kazakh_arabic(sample))):
         return "kk", 0.9
     code, prob = _identifier().classify(sample)
     return str(code), float(prob)
@@ -118,3 +118,44 @@ def kazakh_latin(text: str) -> bool:
         return False
     others = turkic_votes(sample, tuple(code for code in _TURKIC_WORDS if code != "kk"))
     return kazakh > 1.5 * max(others.values())
+
+
+# --- Kazakh in the Arabic-based alphabet (töte) ------------------------------------------------
+# py3langid calls it Arabic, Persian or Uyghur. Uyghur shares the extra letters (ە ڭ ۋ ۇ ۆ), so the
+# words settle it: Kazakh function words and names as the Kazakh alphabet spells them, and the hamza
+# that marks a front-vowelled word (ءبىر, ٴۇشىن). Uyghur writes every initial vowel with ئ and has
+# ې ۈ; Arabic ة أ إ; Persian and Urdu ک ی ے: none of them Kazakh.
+_ARABIC_LETTER = re.compile("[\u0620-\u064a\u066e-\u06d3\u06d5\ufb50-\ufdff\ufe70-\ufefc]")
+_KAZAKH_ARABIC = """جانە مەنەن بۇل بۇنىڭ وسى وسىنداي ءۇشىن ٴۇشىن ۇشىن ەكى ەكىنشى ءبىر ٴبىر ەمەس تۋرالى ارقىلى
+    دەگەن بولىپ بولادى ەلدىڭ ەلدەر الايدا سوندىقتان قاتىستى بويىنشا جىلى جىلعى حالىق ءتىل"""
+_KAZAKH_ARABIC_NAMES = """قازاقستان رەسەي ماسكەۋ توقاەۆ توقايەۆ اراسىنداعى قارىم ىنتىماق ارىپتەس كەلىسىم مالىمدە
+    ساياسات"""
+_UYGHUR_ARABIC = "ۋە بىلەن بۇ ئۇ ئۈچۈن ھەم قازاقىستان روسىيە ئارىسىدىكى بولۇپ"
+_KAZAKH_ARABIC_WORDS = frozenset(_KAZAKH_ARABIC.split())
+_KAZAKH_ARABIC_STEMS = tuple(_KAZAKH_ARABIC_NAMES.split())
+_UYGHUR_ARABIC_WORDS = frozenset(_UYGHUR_ARABIC.split())
+_HAMZA_WORD = re.compile("(?:^|(?<=[\\s«\"'(]))[\u0621\u0674][\u0627-\u06d5]|[\u0675-\u0678]")
+# ئ ې ۈ (Uyghur), ة أ إ (Arabic), ک ی (Persian), ے ہ ٹ ڈ ڑ ں (Urdu)
+_NOT_KAZAKH_ARABIC = re.compile(
+    "[\u0626\u06d0\u06c8\u0629\u0623\u0625\u06a9\u06cc\u06d2\u06c1\u0679\u0688\u0691\u06ba]"
+)
+_ARABIC_TOKEN = re.compile("[\u0621-\u064a\u066e-\u06d3\u06d5\u0674-\u0678]+")
+
+
+def kazakh_arabic(text: str) -> bool:
+    """True when a text in Arabic script is Kazakh: mostly Arabic letters, Kazakh words and front-vowel
+    marks outvote Uyghur words, and letters only Uyghur, Arabic, Persian or Urdu use are rare."""
+    sample = (text or "")[:_TURKIC_SAMPLE_CHARS]
+    arabic = len(_ARABIC_LETTER.findall(sample))
+    if arabic < _MIN_CHARS or arabic < 0.5 * len(_LETTER.findall(sample)):
+        return False
+    if len(_NOT_KAZAKH_ARABIC.findall(sample)) > 2 + arabic / 200:
+        return False
+    kazakh = 2.0 * len(_HAMZA_WORD.findall(sample))
+    uyghur = 0.0
+    for token in _ARABIC_TOKEN.findall(sample):
+        if token in _KAZAKH_ARABIC_WORDS or token.startswith(_KAZAKH_ARABIC_STEMS):
+            kazakh += 1.0
+        elif token in _UYGHUR_ARABIC_WORDS:
+            uyghur += 1.0
+    return kazakh >= _MIN_MARKERS and kazakh > 1.5 * uyghur

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .language import kazakh_latin
+from .kazakh_arabic import HIGH_HAMZA, cyrillic_to_tote, tote_to_cyrillic
+from .language import kazakh_arabic, kazakh_latin
 
 # --- hard-wrapped lines ----------------------------------------------------------------------------
 
@@ -207,9 +208,8 @@ def to_kazakh_latin(text: str, scheme: str = "2021") -> str:
 
 
 @lru_cache(maxsize=1)
-def _restored_stems() -> tuple[tuple[str, str], ...]:
-    """(lossy spelling, lexicon spelling) of the Kazakh cue, tone and actor stems that come back from
-    Latin changed (ь and э are gone, ц is ts, "Ukraina" reads й): the lexicons' own words decide."""
+def _kazakh_stems() -> tuple[str, ...]:
+    """The Kazakh cue, tone and actor stems (four letters or more), as the lexicons spell them."""
     from .actors import load_pair
     from .lexicon import cue_set, sentiment_model
 
@@ -217,11 +217,16 @@ def _restored_stems() -> tuple[tuple[str, str], ...]:
     words |= {w for p in load_pair().patterns.get("kk", ()) for w in p.words}
     model = sentiment_model("kk")
     words |= set(getattr(model, "words", {}))
+    stems = {word.rstrip("*") for word in words}
+    return tuple(sorted(stem for stem in stems if len(stem) >= 4 and _CYRILLIC.search(stem)))
+
+
+@lru_cache(maxsize=1)
+def _restored_stems() -> tuple[tuple[str, str], ...]:
+    """(lossy spelling, lexicon spelling) of the Kazakh cue, tone and actor stems that come back from
+    Latin changed (ь and э are gone, ц is ts, "Ukraina" reads й): the lexicons' own words decide."""
     restored: dict[str, str] = {}
-    for word in words:
-        stem = word.rstrip("*")
-        if len(stem) < 4 or not _CYRILLIC.search(stem):
-            continue
+    for stem in _kazakh_stems():
         for scheme in ("2021", "2018"):
             back = transliterate_kazakh_latin(to_kazakh_latin(stem, scheme), scheme)
             if back != stem and len(back) >= 4:
@@ -280,9 +285,38 @@ def kazakh_latin_to_cyrillic(text: str, scheme: str | None = None) -> str:
     return _CYR_WORD.sub(lambda m: _restore_stem(m.group()), cyrillic)
 
 
+# --- Kazakh in the Arabic-based alphabet (töte) ------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _tote_stems() -> dict[str, tuple[str, bool | None]]:
+    """Arabic spelling → (lexicon spelling, front mark it needs or None) of the Kazakh stems, so that
+    loanwords (Russian vowels, э, ь, ц) and the suffixes after a stem are read right."""
+    table: dict[str, tuple[str, bool | None]] = {}
+    for stem in sorted({stem.lower() for stem in _kazakh_stems()}):
+        tote = cyrillic_to_tote(stem)
+        if " " in tote:
+            continue
+        marked = tote.startswith(HIGH_HAMZA)
+        letters = tote.lstrip(HIGH_HAMZA)
+        harmony = None if any(ch in "ەكگ" for ch in letters) else marked  # е, к, г show front anyway
+        # Two stems, one spelling: the fuller one (кремль, not кремл), else the one the letter rules
+        # read (көл, not кол: the native word).
+        rank = (len(stem), tote_to_cyrillic(tote) == stem)
+        if letters not in table or rank > (len(table[letters][0]), tote_to_cyrillic(tote) == table[letters][0]):
+            table[letters] = (stem, harmony)
+    return table
+
+
+def kazakh_arabic_to_cyrillic(text: str) -> str:
+    """Kazakh in the Arabic-based alphabet in Cyrillic; lexicon stems keep the lexicon's spelling."""
+    return tote_to_cyrillic(text, _tote_stems())
+
+
 # --- all repairs, as the scorer calls them -------------------------------------------------------
 
 _ODD_APOSTROPHE = re.compile("[ʻʼ‘`´]")
+_ARABIC = re.compile("[\u0600-\u06ff]")
 _UZBEK_APOSTROPHE = re.compile(r"(?<=[^\W\d_])[ʻʼ‘`´](?=[^\W\d_])")
 
 
@@ -295,6 +329,8 @@ def normalize_article(title: str, text: str, language: str | None = None) -> tup
         # oʻ, gʻ (Uzbek) and the 2017 Kazakh apostrophes come in many shapes; one shape for the tokenizer.
         text, title = _UZBEK_APOSTROPHE.sub("'", text), _UZBEK_APOSTROPHE.sub("'", title)
     code = str(language or "").strip().lower()[:2]
+    if code in ("", "kk") and _ARABIC.search(f"{title}\n{text[:500]}") and kazakh_arabic(f"{title}\n{text[:2500]}"):
+        return kazakh_arabic_to_cyrillic(title), kazakh_arabic_to_cyrillic(text), "kk"
     if code in ("", "kk") and kazakh_latin(f"{title}\n{text[:2500]}"):
         scheme = kazakh_latin_scheme(f"{title}\n{text}")
         return kazakh_latin_to_cyrillic(title, scheme), kazakh_latin_to_cyrillic(text, scheme), "kk"

@@ -5,7 +5,9 @@ Sentences are invented for the tests (each names both countries in its own langu
 import pytest
 
 from pipeline.actors import SIDE_A, SIDE_B, sides_in
-from pipeline.language import detect_language, kazakh_latin
+from pipeline.kazakh_arabic import cyrillic_to_tote
+from pipeline.language import detect_language, kazakh_arabic, kazakh_latin
+from pipeline.normalize import normalize_article
 from pipeline.score import _score
 from pipeline.sentences import tokenize
 
@@ -99,3 +101,47 @@ def test_other_latin_languages_are_not_taken_for_kazakh(text):
 def test_kazakh_in_every_latin_alphabet_is_detected_as_kazakh(text):
     assert kazakh_latin(text)
     assert detect_language(text)[0] == "kk"
+
+
+# --- Kazakh in the Arabic-based alphabet (töte) ------------------------------------------------
+
+KAZAKH_CYRILLIC = [
+    "Қазақстан мен Ресей арасындағы қарым-қатынас соңғы жылдары суый бастады.",
+    "Біз бұл мәлімдемені қабылдамаймыз, деді Астанадағы министрлік өкілі.",
+    "Екі ел энергетика саласындағы ынтымақтастықты дамытуға уағдаласты.",
+    "Біз өз ісімізді өзіміз шешеміз, деді ол сұхбатында.",  # no listed word: the front marks tell
+]
+
+
+@pytest.mark.parametrize("cyrillic", KAZAKH_CYRILLIC)
+@pytest.mark.parametrize("hamza", ["\u0674", "\u0621"])
+def test_kazakh_in_arabic_script_is_detected_as_kazakh(cyrillic, hamza):
+    tote = cyrillic_to_tote(cyrillic).replace("\u0674", hamza)
+    assert kazakh_arabic(tote)
+    assert detect_language(tote)[0] == "kk"
+    s = _score(tote)
+    assert s.language == "kk" and s.certain
+
+
+# Invented sentences naming the pair in each language's own spelling.
+NOT_KAZAKH_ARABIC_SCRIPT = {
+    "ar": "استدعت وزارة الخارجية في كازاخستان سفير روسيا وسلمته مذكرة احتجاج على تصريحات نائب في موسكو.",
+    "ar (no ة)": "التقى الرئيسان في موسكو وبحثا التعاون الاقتصادي بين كازاخستان وروسيا خلال الزيارة.",
+    "fa": "وزارت امور خارجه قزاقستان سفیر روسیه را احضار کرد و به اظهارات یک نماینده اعتراض کرد.",
+    "fa (Arabic ي ك)": "وزارت امور خارجه قزاقستان سفير روسيه را احضار كرد و به اظهارات نماينده اعتراض كرد.",
+    "ur": "قازقستان نے روس کے سفیر کو طلب کیا اور ایک احتجاجی مراسلہ حوالے کیا۔",
+    "ug": "قازاقىستان بىلەن روسىيە ئوتتۇرىسىدىكى مۇناسىۋەت يېقىنقى يىللاردا جىددىيلەشتى.",
+    "ug (no ئ ې ۈ)": "قازاقىستان بىلەن روسىيە سودا ھەمكارلىقىنى ۋە دوستلۇق مۇناسىۋىتىنى تەرەققىي قىلدۇردى.",
+    # Uyghur quoting the Kazakh spelling of the names: Uyghur words, or Uyghur letters, outvote them.
+    "ug (Kazakh names)": "قازاقستان بىلەن رەسەي سودا ھەمكارلىقىنى ۋە دوستلۇق مۇناسىۋىتىنى تەرەققىي قىلدۇرۇپ بولۇپ.",
+    "ug (Kazakh names, letters)": "قازاقستان ۋە رەسەي ئوتتۇرىسىدىكى مۇناسىۋەت يېقىنقى يىللاردا جىددىيلەشتى، دېيىلدى.",
+}
+
+
+@pytest.mark.parametrize("language", sorted(NOT_KAZAKH_ARABIC_SCRIPT))
+def test_arabic_persian_urdu_and_uyghur_are_not_taken_for_kazakh(language):
+    text = NOT_KAZAKH_ARABIC_SCRIPT[language]
+    assert not kazakh_arabic(text)
+    assert detect_language(text)[0] != "kk"
+    assert _score(text).language != "kk"
+    assert normalize_article("", text) == ("", text, None)  # left in its own script

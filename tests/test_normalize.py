@@ -1,18 +1,22 @@
-"""Text repairs before scoring: Kazakh in Latin script, Latin look-alikes, hard-wrapped lines.
+"""Text repairs before scoring: Kazakh in Latin and Arabic script, Latin look-alikes, hard-wrapped lines.
 
 Every text here is invented for the tests; the Latin spellings are written by hand from the
-alphabets' letter tables (2017 apostrophes, 2018 acute accents, 2021 Turkic letters)."""
+alphabets' letter tables (2017 apostrophes, 2018 acute accents, 2021 Turkic letters), the Arabic
+ones (töte) from the Kazakh Arabic alphabet's table."""
 
 import textwrap
 import time
 
 import pytest
 
+from pipeline.kazakh_arabic import cyrillic_to_tote, tote_to_cyrillic
 from pipeline.lexicon import cue_set
 from pipeline.normalize import (
     fix_lookalikes,
+    kazakh_arabic_to_cyrillic,
     kazakh_latin_scheme,
     kazakh_latin_to_cyrillic,
+    normalize_article,
     rejoin_wrapped_lines,
     to_kazakh_latin,
     transliterate_kazakh_latin,
@@ -137,6 +141,128 @@ def test_every_kazakh_cue_stem_survives_a_round_trip_through_both_alphabets():
 def test_latin_text_that_is_not_kazakh_is_left_alone(text):
     assert _score(text).language != "kk"
     assert kazakh_latin_to_cyrillic("") == ""
+
+
+# --- Kazakh in the Arabic-based alphabet (töte) ------------------------------------------------
+
+TOTE_TENSION_CYRILLIC = (
+    "Астана Ресей елшісіне наразылық нотасын тапсырды",
+    "Қазақстан Сыртқы істер министрлігі Ресей елшісін шақырып, наразылық нотасын тапсырды. "
+    "Министрлік Мәскеудегі кейбір сарапшылардың аумақтық талаптарын негізсіз және орынсыз деп атады. "
+    "Біз бұл мәлімдемелерді бір ауыздан айыптаймыз, деді министрлік өкілі.",
+)
+# Written by hand from the letter table: е, к, г show a front word; the others carry the mark ٴ.
+TOTE_TENSION = (
+    "استانا رەسەي ەلشىسىنە نارازىلىق نوتاسىن تاپسىردى",
+    "قازاقستان سىرتقى ىستەر مينيسترلىگى رەسەي ەلشىسىن شاقىرىپ، نارازىلىق نوتاسىن تاپسىردى. "
+    "مينيسترلىك ماسكەۋدەگى كەيبىر ساراپشىلاردىڭ اۋماقتىق تالاپتارىن نەگىزسىز جانە ورىنسىز دەپ اتادى. "
+    "ٴبىز بۇل مالىمدەمەلەردى ٴبىر اۋىزدان ايىپتايمىز، دەدى مينيسترلىك وكىلى.",
+)
+TOTE_COOPERATION_CYRILLIC = (
+    "Қазақстан мен Ресей ынтымақтастықты нығайтады",
+    "Қазақстан мен Ресей ынтымақтастықты нығайту туралы келісімге қол қойды. "
+    "Тоқаев пен Путин екі ел арасындағы стратегиялық әріптестікті жоғары бағалады. "
+    "Тараптар сауда айналымын арттыруға уағдаласты.",
+)
+TOTE_BALANCING_CYRILLIC = (
+    "",
+    "Қазақстан Ресейге қарсы санкцияларға қосылмайды, бірақ оларды айналып өтуге де көмектеспейді. "
+    "Астана Кремльдің қысымына қарамастан Украинаның аумақтық тұтастығын қолдайтынын мәлімдеді. "
+    "Ресейдегі кейбір саясаттанушылар бұл ұстанымды сынға алды.",
+)
+
+
+def test_the_hand_written_tote_is_what_the_reverse_map_writes():
+    assert tuple(cyrillic_to_tote(part) for part in TOTE_TENSION_CYRILLIC) == TOTE_TENSION
+
+
+@pytest.mark.parametrize("cyrillic", [TOTE_TENSION_CYRILLIC, TOTE_COOPERATION_CYRILLIC, TOTE_BALANCING_CYRILLIC])
+@pytest.mark.parametrize("hamza", ["\u0674", "\u0621"])  # the high hamza, or the plain one many sites type
+def test_kazakh_in_arabic_script_reads_back_and_scores_like_its_cyrillic_original(cyrillic, hamza):
+    title, text = (cyrillic_to_tote(part).replace("\u0674", hamza) for part in cyrillic)
+    # Word for word (Arabic script has no capitals: names come back lower case, sentences capitalised).
+    assert kazakh_arabic_to_cyrillic(text).lower() == cyrillic[1].lower()
+    assert kazakh_arabic_to_cyrillic(text)[:1].isupper()
+    original, s = _score(cyrillic[1], cyrillic[0]), _score(text, title)
+    assert s.language == "kk" and s.certain
+    assert abs(original.tension) > 0.15  # a real score to match (the balancing text scores lowest)
+    assert s.tension * original.tension > 0
+    assert abs(s.tension - original.tension) <= 0.05
+    assert abs(s.relevance - original.relevance) <= 0.05
+
+
+@pytest.mark.parametrize(
+    ("tote", "cyrillic"),
+    [
+        ("ءبىر", "бір"),  # the mark makes the whole word front
+        ("ٴۇشىن", "үшін"),
+        ("ٷشىن", "үшін"),  # ... also built into ٵ ٶ ٷ ٸ
+        ("ٵربىر", "әрбір"),
+        ("ٶز", "өз"),
+        ("ٸس", "іс"),
+        ("ەكى", "екі"),  # е, к, г: front without the mark
+        ("ماسكەۋدەگى", "мәскеудегі"),
+        ("قازاقستانعا", "қазақстанға"),  # қ, ғ: back
+        ("جيىن", "жиын"),  # ي is и after a consonant, й after a vowel
+        ("ساياسي", "саяси"),
+        ("يادرولىق", "ядролық"),  # يا at the start is я
+        ("ۆيدەونىڭ", "видеоның"),  # в: a loanword, its о stays о and the suffix follows it
+        ("رەسپۋبليكاسىنا", "республикасына"),  # no native word starts with р
+        ("پرەزيدەنتى", "президенті"),  # nor with two consonants
+        ("ەكونوميكالىق", "економикалық"),  # к with қ: a loanword (э is not told from е)
+        ("ﻗﺎﺯﺍﻗﺴﺘﺎﻥ", "қазақстан"),  # presentation forms
+        ("قا\u200cزاق\u0640ستان", "қазақстан"),  # joiners and tatweel
+        ("٢٠٢٤-جىلى ۲۰ مىڭ، ءبىز؟ ٪5؛", "2024-жылы 20 мың, біз? %5;"),  # digits and punctuation
+        ('ء"بىزدىڭ" جەرىمىز', '"біздің" жеріміз'),  # a mark typed before the quote
+    ],
+)
+def test_tote_letters_are_read_by_the_words_vowel_harmony(tote, cyrillic):
+    assert tote_to_cyrillic(tote).lower() == cyrillic
+
+
+def test_sentences_start_with_a_capital_so_they_split_as_in_cyrillic():
+    text = kazakh_arabic_to_cyrillic("ٴبىز كەلدىك. ول كەتتى! ەكى ەل «كەلىسىمگە» كەلدى")
+    assert text == "Біз келдік. Ол кетті! Екі ел «келісімге» келді"
+    assert len(split_sentences(text)) == 3
+
+
+def test_lexicon_stems_the_letters_misread_keep_their_spelling_and_suffixes_follow_them():
+    tote = "كرەملدىڭ ەاەو ەكسپورتقا ۋكراينامەن سانكتسيالارعا پۋتيننىڭ ٴمينيسترى توقاەۆ توقايەۆقا"
+    expected = "кремльдің еаэо экспортқа украинамен санкцияларға путиннің министрі тоқаев тоқаевқа"
+    assert kazakh_arabic_to_cyrillic(tote).lower() == expected
+    # Without the lexicon, the letters alone lose ь and э and read the loanwords' vowels as front.
+    assert tote_to_cyrillic(tote).lower() != expected
+
+
+def test_every_kazakh_cue_stem_survives_a_round_trip_through_tote():
+    stems = {w.rstrip("*").lower() for p in cue_set("kk").patterns for w in p.words if len(w.rstrip("*")) >= 4}
+    lost = [s for s in sorted(stems) if kazakh_arabic_to_cyrillic(cyrillic_to_tote(s)).lower() != s]
+    assert lost == [], lost[:10]
+
+
+def test_tote_is_transliterated_only_when_it_is_kazakh():
+    arabic = "استدعت الخارجية سفير روسيا في موسكو"
+    assert normalize_article("", arabic) == ("", arabic, None)
+    cyrillic = "Қазақстан мен Ресей келісімге қол қойды."
+    assert normalize_article("", cyrillic, "kk") == ("", cyrillic, "kk")
+    assert normalize_article("", TOTE_TENSION[1])[2] == "kk"
+
+
+def test_reading_one_endless_tote_word_costs_what_ordinary_tote_does():
+    # The stem lookup tries prefixes of a bounded length: an endless word must not make it quadratic.
+    ordinary = (TOTE_TENSION[1] + " ") * 400  # some 100 000 characters, what the scorer reads at most
+    endless = ("ٴبىزدىڭ" * len(ordinary))[: len(ordinary)]
+    kazakh_arabic_to_cyrillic("ٴبىز")  # load the lexicon stems first
+
+    def best_of_three(text: str) -> float:
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            kazakh_arabic_to_cyrillic(text)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    assert best_of_three(endless) < 4 * best_of_three(ordinary)
 
 
 # --- Latin look-alikes inside Cyrillic words -----------------------------------------------------
