@@ -425,3 +425,19 @@ def test_frustration_at_a_former_colony_is_tension(language, sentence):
 )
 def test_tightened_controls_are_tension_and_no_mans_land_is_not_neutrality(language, sentence, expected):
     assert stance(sentence, language) == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("language", "helping", "refusing"),
+    [
+        (
+            "en",
+            "Kazakhstan quietly helps Moscow circumvent the sanctions.",
+            "Kazakhstan will not help Moscow circumvent the sanctions.",
+        ),
+        ("ru", "Казахстан помогает Москве в обходе санкций.", "Казахстан не допустит обхода санкций Москвой."),
+    ],
+)
+def test_helping_to_dodge_sanctions_is_siding_with_the_other_side(language, helping, refusing):
+    assert stance(helping, language) < 0
+    assert stance(refusing, language) > 0
