@@ -38,7 +38,9 @@ _ARABIC_WORD = re.compile("[\u0621-\u065f\u066e-\u06d3\u06d5\u06fa-\u06ff\u0670-
 _HAMZA_BEFORE_QUOTE = re.compile(f"([{_HAMZAS}])([«\"„“'(]+)")
 # ц (written тс) at the start or before и (elsewhere тс is a suffix boundary); ия after a consonant.
 _LOAN_SPELLING = re.compile("^تس|تسي|[^اأإآوۇىەهيۋ]يا")
-_SENTENCE_START = re.compile(r"(^|[.!?…]\s+|\n\s*)([«\"„“'(\[—–-]?\s*)([а-яёәғқңөұүһі])")
+# Each run of whitespace is matched by one unambiguous part (no two \s* side by side, none crossing a
+# line break twice), so runs of blank lines or spaces cost linear time.
+_SENTENCE_START = re.compile(r"(^|[.!?…][^\S\n]+|\n[^\S\n]*)((?:[«\"„“'(\[—–-][^\S\n]*)?)([а-яёәғқңөұүһі])")
 
 
 def _mode(letters: str, front_mark: bool) -> str:

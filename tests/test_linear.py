@@ -34,6 +34,17 @@ RUSSIAN = (
     "Товарооборот между соседями вырос за год на десятую часть, сообщило министерство.\n"
 )
 
+# Kazakh in the Arabic-based alphabet (töte) and in the Latin alphabet: transliterated before scoring,
+# so their own prose is the baseline (invented sentences, as in tests/test_normalize.py).
+TOTE = (
+    "استانا رەسەي ەلشىسىنە نارازىلىق نوتاسىن تاپسىردى. "
+    "قازاقستان مەن رەسەي اراسىنداعى ساۋدا ءوستى جانە ەكى ەل كەلىسىمگە قول قويدى.\n"
+)
+KAZAKH_LATIN = (
+    "Qazaqstan men Reseı astyq tranzıti týraly kelisimge qol qoıdy. "
+    "Eki el prezıdentteri gaz jetkizilimi men Baıqońyr jalgerligin talqylady.\n"
+)
+
 
 def _fill(unit: str, length: int) -> str:
     return (unit * (length // len(unit) + 1))[:length]
@@ -57,6 +68,11 @@ PATHOLOGICAL = {
         lambda n: _fill("Kazakhstan Russia good bad great awful not happy sad ", n),
         ENGLISH,
     ),
+    "töte then blank lines": (lambda n: TOTE * 3 + "\n" * (n - 3 * len(TOTE)), TOTE),
+    "töte then spaces after a full stop": (lambda n: TOTE * 3 + ". " + " " * (n - 3 * len(TOTE) - 2), TOTE),
+    "Latin Kazakh then blank lines": (lambda n: KAZAKH_LATIN * 3 + "\n" * (n - 3 * len(KAZAKH_LATIN)), KAZAKH_LATIN),
+    "Cyrillic with Latin look-alikes": (lambda n: _fill("Кaзaхстaн и Рoссия пoдписaли сoглaшение. ", n), RUSSIAN),
+    "hard-wrapped lines": (lambda n: _fill("Kazakhstan and Russia signed\nan agreement on grain\n", n), ENGLISH),
     "the two countries after another pair": (
         lambda n: "Kazakhstan and China agreed. " + _fill("The two countries signed. Russia waited. ", n - 29),
         ENGLISH,
