@@ -202,8 +202,11 @@ def _evidence(sentences: list[str], contributions: list[float], scale: float, de
         if contribution:
             shares[sentence] = shares.get(sentence, 0.0) + contribution * scale / denominator
     first = {sentence: i for i, sentence in enumerate(shares)}
-    ranked = sorted((s for s, w in shares.items() if abs(w) >= MIN_EVIDENCE), key=lambda s: (-abs(shares[s]), first[s]))
-    return [Evidence(sentence=s, weight=round(shares[s], 4)) for s in ranked[:MAX_EVIDENCE]]
+    ranked = sorted(shares, key=lambda s: (-abs(shares[s]), first[s]))
+    # The strongest sentence is always listed: a long one-sided article spreads its tension over many
+    # small shares, and a non-zero score must still show what produced it.
+    kept = ranked[:1] + [s for s in ranked[1:MAX_EVIDENCE] if abs(shares[s]) >= MIN_EVIDENCE]
+    return [Evidence(sentence=s, weight=round(shares[s], 4)) for s in kept if round(shares[s], 4)]
 
 
 def score_article(text: str, title: str = "", language: str | None = None) -> Score:

@@ -441,3 +441,12 @@ def test_tightened_controls_are_tension_and_no_mans_land_is_not_neutrality(langu
 def test_helping_to_dodge_sanctions_is_siding_with_the_other_side(language, helping, refusing):
     assert stance(helping, language) < 0
     assert stance(refusing, language) > 0
+
+
+def test_a_long_one_sided_article_still_shows_its_strongest_sentence():
+    # 150 agreements: each sentence's share of the tension is tiny, but the score is strong
+    text = " ".join(f"Kazakhstan and Russia signed agreement number {i} on trade." for i in range(150))
+    score = _score(text, "", "en")
+    assert score.tension < -0.5
+    assert len(score.evidence) >= 1
+    assert score.evidence[0].weight < 0
