@@ -36,13 +36,19 @@ class Decoded:
     note: str = ""
 
 
+# Codecs that are not a text encoding of a web page (or that raise on any input): a page declaring
+# one is read as if it had declared nothing.
+_NOT_PAGE_CODECS = frozenset({"undefined", "idna", "punycode", "raw_unicode_escape", "unicode_escape", "mbcs"})
+
+
 def _codec(name: str | None) -> str | None:
     if not name:
         return None
     try:
-        return codecs.lookup(name.strip().lower()).name
-    except LookupError:
+        codec = codecs.lookup(name.strip().lower())
+    except (LookupError, ValueError, TypeError):  # unknown, or a name with a NUL in it
         return None
+    return None if codec.name in _NOT_PAGE_CODECS or not getattr(codec, "_is_text_encoding", True) else codec.name
 
 
 def _strict(body: bytes, encoding: str | None) -> str | None:
@@ -50,7 +56,7 @@ def _strict(body: bytes, encoding: str | None) -> str | None:
         return None
     try:
         return body.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError, ValueError, TypeError):
         return None
 
 

@@ -36,7 +36,7 @@ from . import store
 from .dedupe import canonicalize_url
 from .extract import extract_article
 from .fetch import Fetcher, check_web_url
-from .inputs import BadRow, clean_field
+from .inputs import BadRow, InputError, clean_field
 from .models import Article, FetchFailure, Score, UrlRequest
 from .score import score_article
 from .settings import Settings
@@ -259,7 +259,7 @@ def ingest_urls(
     each chunk is checked and looked up in the database, and its new URLs are fetched while the next
     chunks wait. The progress total is the number of inputs read so far until the input ends.
     """
-    inputs = _Counted(itertools.chain(bad_rows, requests))
+    inputs = _Counted(_until_unreadable(itertools.chain(bad_rows, requests)))
     known_total = len(bad_rows) + len(requests) if isinstance(bad_rows, Sized) and isinstance(requests, Sized) else None
     report = IngestReport(keep=frozenset(keep))
     conn = store.connect(settings.db)
@@ -296,36 +296,48 @@ def ingest_urls(
                 fresh.append(req)
         return fresh
 
-    # Settle chunks until one has something to download: how many it has (and whether more input
-    # follows) decides whether extraction needs worker processes, which must start before any thread.
-    chunks = _chunked(inputs, CHUNK)
-    first: list[UrlRequest] = []
-    for chunk in chunks:
-        first = screen(chunk)
-        if first:
-            break
-    extractor = _Extractor(settings, len(first) if inputs.exhausted else max(len(first), CHUNK))
-    fetcher = Fetcher(settings)
-
-    def to_fetch() -> Iterator[UrlRequest]:
-        yield from first
+    extractor: _Extractor | None = None
+    try:  # from here on, whatever fails (the database, a row of the list), the connection is closed
+        # Settle chunks until one has something to download: how many it has (and whether more input
+        # follows) decides whether extraction needs worker processes, which must start before any thread.
+        chunks = _chunked(inputs, CHUNK)
+        first: list[UrlRequest] = []
         for chunk in chunks:
-            yield from screen(chunk)
+            first = screen(chunk)
+            if first:
+                break
+        extractor = _Extractor(settings, len(first) if inputs.exhausted else max(len(first), CHUNK))
+        fetcher = Fetcher(settings)
 
-    def job(req: UrlRequest) -> tuple[Article | FetchFailure, Score | None]:
-        page = fetcher.fetch(req.url)
-        if isinstance(page, FetchFailure):
-            return page, None
-        return extractor.run(
-            page.body, req.url, page.final_url, page.charset, req.date, req.source, is_demo, settings.score
-        )
+        def to_fetch() -> Iterator[UrlRequest]:
+            yield from first
+            for chunk in chunks:
+                yield from screen(chunk)
 
-    try:
+        def job(req: UrlRequest) -> tuple[Article | FetchFailure, Score | None]:
+            page = fetcher.fetch(req.url)
+            if isinstance(page, FetchFailure):
+                return page, None
+            return extractor.run(
+                page.body, req.url, page.final_url, page.charset, req.date, req.source, is_demo, settings.score
+            )
+
         _run_bounded(to_fetch(), job, settings.concurrency, lambda req, res: finish(_store_result(conn, req.url, *res)))
     finally:
-        extractor.close()
+        if extractor is not None:
+            extractor.close()
         conn.close()
     return report
+
+
+def _until_unreadable(items: Iterable[UrlRequest | BadRow]) -> Iterator[UrlRequest | BadRow]:
+    """The inputs, until a row of a streamed list cannot be read: that row becomes a bad row naming
+    the file, the line and why, and the rest of the list is not read (what came before is kept)."""
+    try:
+        yield from items
+    except InputError as err:
+        where, _, why = str(err).partition(": ")
+        yield BadRow(where, why or str(err))
 
 
 #: Inputs read, checked and looked up in the database at a time.

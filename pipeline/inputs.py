@@ -189,6 +189,15 @@ def _csv_rows(lines: Iterable[str], head: str, name: str) -> Iterator[UrlRequest
 
 
 def _csv_records(reader: csv.DictReader, columns: dict[str, str], name: str) -> Iterator[UrlRequest | BadRow]:
+    try:
+        yield from _csv_requests(reader, columns, name)
+    except csv.Error as err:  # e.g. an unclosed quote swallowing the rest of a streamed file
+        raise InputError(
+            f"{name} line {reader.line_num + 1}: not a readable CSV row ({err}); the rows before it were read"
+        ) from None
+
+
+def _csv_requests(reader: csv.DictReader, columns: dict[str, str], name: str) -> Iterator[UrlRequest | BadRow]:
     for row in reader:
         line = reader.line_num
         url = clean_field(row.get(columns["url"]) or "")

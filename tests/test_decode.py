@@ -134,3 +134,12 @@ def test_meta_charset_after_a_long_head_is_still_read():
     html = page(UKRAINIAN, meta="koi8-u").replace("<head>", f"<head>{padding}")
     decoded = decode_page(html.encode("koi8_u"))
     assert UKRAINIAN in decoded.text and decoded.encoding == "koi8-u"
+
+
+@pytest.mark.parametrize("charset", ["undefined", "punycode", "idna", "utf\x008", "rot13", "base64"])
+def test_a_charset_that_is_no_page_encoding_is_read_as_undeclared(charset):
+    # codecs.lookup knows these, but they raise on any page or are not text encodings at all
+    body = "<p>Казахстан и Россия подписали соглашение.</p>".encode()
+    decoded = decode_page(body, charset)
+    assert (decoded.text, decoded.encoding) == (body.decode(), "utf-8")
+    assert decoded.note == f"the header charset {charset!r} is unknown; read as utf-8"

@@ -156,3 +156,22 @@ def test_the_first_download_starts_before_the_list_has_been_read(server, setting
     assert (report.count("stored"), report.count("repeated")) == (1, 29_999)
     # read in chunks of 2,000: the request reached the server while the first chunks were screened
     assert consumed_at_first_hit and consumed_at_first_hit[0] <= 10_000, consumed_at_first_hit
+
+
+def test_an_unreadable_row_in_a_streamed_list_fails_by_line_and_keeps_what_came_before(tmp_path, settings):
+    from pipeline.ingest import ingest_urls
+    from pipeline.inputs import stream_url_file
+
+    listing = tmp_path / "list.csv"
+    # an unclosed quote swallows the rest of the file into one cell, past the csv module's field limit
+    listing.write_text('url,source\nftp://example.org/a,x\nhttps://example.org/b,"' + "y" * 140_000 + "\n")
+    report = ingest_urls(stream_url_file(listing), settings)
+    reasons = [(o.url, o.status, o.detail) for o in report.outcomes]
+    assert reasons[0] == (
+        "ftp://example.org/a",
+        "failed",
+        "unsupported scheme 'ftp:' (only http and https are fetched)",
+    )
+    assert reasons[1][:2] == ("list.csv line 3", "failed")
+    assert reasons[1][2].startswith("not a readable CSV row (field larger than field limit")
+    assert len(reasons) == 2
