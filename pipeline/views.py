@@ -91,8 +91,11 @@ class Download:
 
 
 @contextmanager
-def _connection(db: str | Path) -> Iterator[Connection]:
-    conn = store.connect(db)
+def _connection(db: str | Path, *, write: bool = False) -> Iterator[Connection]:
+    # A database the dashboard may not write (a read-only file or folder) can still be read; only
+    # a correction then fails, with a message naming the file.
+    path = Path(db)
+    conn = store.connect(db, read_only=not write and path.exists() and not store.is_writable(path))
     try:
         yield conn
     finally:
@@ -121,7 +124,7 @@ def save_correction(db: str | Path, article_id: int, choice: str) -> None:
     """Store the analyst's correction (one of ``CORRECTIONS``); ``NO_CORRECTION`` undoes it."""
     if choice not in CORRECTIONS:
         raise ValueError(f"correction {choice!r} is not one of {', '.join(CORRECTIONS)}")
-    with _connection(db) as conn:
+    with _connection(db, write=True) as conn:
         if choice == NO_CORRECTION:
             store.clear_override(conn, article_id)
         elif choice == NOT_RELEVANT:
@@ -132,7 +135,7 @@ def save_correction(db: str | Path, article_id: int, choice: str) -> None:
 
 def undo_correction(db: str | Path, article_id: int) -> bool:
     """Remove the analyst's correction of one article; True when there was one."""
-    with _connection(db) as conn:
+    with _connection(db, write=True) as conn:
         return store.clear_override(conn, article_id)
 
 

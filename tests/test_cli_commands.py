@@ -93,10 +93,10 @@ def read_only_copy(demo_db, tmp_path):
     folder.chmod(0o755)
 
 
-def _as_reader(folder: Path, *args: str) -> subprocess.CompletedProcess:
-    """The CLI run where ``folder`` cannot be written."""
+def _as_reader(folder: Path, *args: str, python: tuple[str, ...] = ("-m", "pipeline")) -> subprocess.CompletedProcess:
+    """The CLI (or ``python -c CODE``) run where ``folder`` cannot be written."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BAROMETER_")}
-    command = [sys.executable, "-m", "pipeline", *args]
+    command = [sys.executable, *python, *args]
     if os.geteuid() == 0:
         mount = f'mount --bind {folder} {folder} && mount -o remount,bind,ro {folder} && exec "$@"'
         command = ["unshare", "--mount", "sh", "-c", mount, "sh", *command]
@@ -114,6 +114,13 @@ def test_export_reads_a_database_in_a_read_only_directory(read_only_copy, demo_d
     )
     assert result.returncode == 1
     assert result.stderr == f"error: {read_only_copy}: the database file is read-only, so nothing can be stored in it\n"
+
+
+def test_the_dashboard_reads_a_database_in_a_read_only_directory(read_only_copy, demo_db):
+    code = "import sys; from pipeline import views; print(views.read_articles(sys.argv[1]).height)"
+    result = _as_reader(read_only_copy.parent, str(read_only_copy), python=("-c", code))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{len(demo_pages())}\n"
 
 
 def test_demo_loads_every_page_once_and_says_what_it_is(demo_db):
