@@ -210,6 +210,9 @@ def _vetted(base: type[HTTPConnection]) -> type[HTTPConnection]:
             except RefusedTarget as err:
                 sock.close()
                 raise RefusedConnection(self, str(err)) from None
+            except OSError:  # the peer reset the connection before it could be checked
+                sock.close()
+                raise
             return sock
 
         def _connect_to(self, addresses: list[str]) -> socket.socket:

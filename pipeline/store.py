@@ -140,9 +140,14 @@ def connect(db: str | Path, *, create: bool = True, read_only: bool = False) -> 
         if version is not None:
             _check_writable(path)
         conn = _open(str(path))
-        _set_wal(conn)
-        conn.execute("PRAGMA synchronous = NORMAL")  # safe in WAL: a crash loses no committed page
-    _migrate(conn)
+    try:
+        if str(db) != ":memory:":
+            _set_wal(conn)
+            conn.execute("PRAGMA synchronous = NORMAL")  # safe in WAL: a crash loses no committed page
+        _migrate(conn)
+    except BaseException:
+        conn.close()  # a refusal or a failed migration must not leave the file open
+        raise
     return conn
 
 
