@@ -55,6 +55,9 @@ def _join(parts: list[str]) -> str:
     return "".join(out)
 
 
+_BLANK_RUN = re.compile(r"\n(?:[^\S\n]*\n){2,}")
+
+
 def rejoin_wrapped_lines(text: str) -> str:
     """Join lines broken inside a sentence, so that only real sentence and paragraph ends remain.
 
@@ -63,6 +66,8 @@ def rejoin_wrapped_lines(text: str) -> str:
     "Kazakhstan and Russia"). Breaks after a full stop and blank lines stay."""
     if not text or not _LINE.search(text):
         return text
+    # Runs of blank lines say no more than one blank line: fold them before splitting into lines.
+    text = _BLANK_RUN.sub("\n\n", text)
     lines = [line.strip() for line in _LINE.split(text)]
     width = _wrap_width(lines)
     paragraphs: list[list[str]] = []  # each: the lines that make one line once joined

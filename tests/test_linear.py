@@ -6,6 +6,7 @@ MAX_RATIO times as long as prose, and four times the input at most MAX_GROWTH ti
 (linear is 4x, quadratic 16x). The old splitter took 93 s on 100 000 dots.
 """
 
+import gc
 import statistics
 import time
 from functools import cache
@@ -85,12 +86,19 @@ def _seconds(stage, text: str) -> float:
     fast stages are timed as reliably as slow ones."""
     stage(text)  # load lexicons and fill caches first, as in a long ingest
     timings = []
-    for _ in range(3):
-        calls, start = 0, time.perf_counter()
-        while (elapsed := time.perf_counter() - start) < 0.02 or not calls:
-            stage(text)
-            calls += 1
-        timings.append(elapsed / calls)
+    # The garbage collector's full passes walk the whole test process's heap (large late in the
+    # suite) whenever a stage allocates many small objects: that measures the suite, not the stage.
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(3):
+            calls, start = 0, time.perf_counter()
+            while (elapsed := time.perf_counter() - start) < 0.02 or not calls:
+                stage(text)
+                calls += 1
+            timings.append(elapsed / calls)
+    finally:
+        gc.enable()
     return statistics.median(timings)
 
 
