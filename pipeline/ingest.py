@@ -7,6 +7,7 @@ article, so a crash loses nothing stored before it and a rerun simply continues.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import ctypes
 import hashlib
@@ -264,7 +265,7 @@ def ingest_urls(
     report = IngestReport(keep=frozenset(keep))
     conn = store.connect(settings.db)
     finish = _finisher(report, known_total if known_total is not None else (lambda: inputs.read), progress)
-    fetched: set[bytes] = set()  # digests of the canonical URLs sent for download in this run
+    fetched = RecentKeys(REPEAT_WINDOW)  # the URLs most recently sent for download in this run
 
     def screen(chunk: list[UrlRequest | BadRow]) -> list[UrlRequest]:
         """Settle the inputs that need no download (bad rows, non-web strings, repeats, URLs already
@@ -373,6 +374,34 @@ def _chunked(items: Iterator, size: int) -> Iterator[list]:
 def _digest(key: str) -> bytes:
     # 16 bytes per URL instead of the URL itself: the set of fetched URLs stays small for long lists
     return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+#: How many fetched URLs an ingest remembers to call a later listing "repeated". Older ones are found
+#: in the database instead ("already present" once stored), so memory stays flat however long the list.
+REPEAT_WINDOW = 100_000
+
+
+class RecentKeys:
+    """A set that remembers only its ``size`` most recent keys (memory bounded by ``size``)."""
+
+    def __init__(self, size: int):
+        self._order: collections.deque[bytes] = collections.deque()
+        self._keys: set[bytes] = set()
+        self._size = size
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def add(self, key: bytes) -> None:
+        if key in self._keys:
+            return
+        if len(self._order) >= self._size:
+            self._keys.discard(self._order.popleft())
+        self._order.append(key)
+        self._keys.add(key)
 
 
 def _fail_input(conn, finish: Callable[[Outcome], None], url: str, reason: str) -> None:

@@ -175,3 +175,16 @@ def test_an_unreadable_row_in_a_streamed_list_fails_by_line_and_keeps_what_came_
     assert reasons[1][:2] == ("list.csv line 3", "failed")
     assert reasons[1][2].startswith("not a readable CSV row (field larger than field limit")
     assert len(reasons) == 2
+
+
+def test_the_repeat_memory_of_a_long_ingest_is_bounded_and_keeps_the_recent_urls():
+    from pipeline.ingest import RecentKeys
+
+    recent = RecentKeys(1_000)
+    for i in range(200_000):  # a list of 200,000 new URLs
+        recent.add(i.to_bytes(16, "big"))
+    assert len(recent) == 1_000
+    assert (199_999).to_bytes(16, "big") in recent  # a repeat close by is still caught
+    assert (0).to_bytes(16, "big") not in recent  # an old one is found in the database instead
+    recent.add((199_999).to_bytes(16, "big"))
+    assert len(recent) == 1_000
