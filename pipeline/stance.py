@@ -172,7 +172,7 @@ def _with_a_third_party(match: Match, tokens: Sequence[str], cues: CueSet, partn
                     return partners[k]
             return False
     for j in range(max(0, match.start - WITH_REACH), match.start):  # Kazakh: "Пекинмен ынтымақтастық"
-        if partners.get(j) and tokens[j].endswith(cues.with_suffixes or ("\0",)):
+        if partners.get(j) and cues.with_suffixes and tokens[j].endswith(cues.with_suffixes):
             return True
     return False
 
