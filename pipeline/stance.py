@@ -89,6 +89,21 @@ def _refused(match: Match, refusals: Sequence[Match], stops: Sequence[bool], win
     return False
 
 
+def _blockers(n: int, matches: Sequence[Match], own: set[int]) -> tuple[list[bool], list[bool]]:
+    """Per token: whether a negator starts there, and whether a conflict cue does; the words that end
+    a refusal's or an exit's reach. Matches starting at ``own`` (the refusal or exit itself) are not
+    counted."""
+    negator_at, conflict_at = [False] * n, [False] * n
+    for m in matches:
+        if m.start in own:
+            continue
+        if m.pattern.kind in (NEGATOR, POST_NEGATOR):
+            negator_at[m.start] = True
+        elif m.pattern.kind == CUE and m.pattern.weight > 0:
+            conflict_at[m.start] = True
+    return negator_at, conflict_at
+
+
 def _clause_bounds(tokens: Sequence[str], clause_starts: Sequence[int], stop_words: frozenset[str]) -> list[bool]:
     """Per token: whether a new clause opens at it (after a comma or dash, or at a contrast word)."""
     bounds = [token in stop_words for token in tokens]
@@ -111,16 +126,7 @@ def _exit_reach(
     bounds = _clause_bounds(tokens, starts, cues.refusal_stops | cues.exit_stops)
     # Another negator ends an exit's reach before it; a conflict word is the last word reached
     # ("lifted the ban on imports": the ban is lifted, what follows is not).
-    negator_at = [False] * len(tokens)
-    conflict_at = [False] * len(tokens)
-    exit_starts = {m.start for m in exits}
-    for m in matches:
-        if m.start in exit_starts:
-            continue
-        if m.pattern.kind in (NEGATOR, POST_NEGATOR):
-            negator_at[m.start] = True
-        elif m.pattern.kind == CUE and m.pattern.weight > 0:
-            conflict_at[m.start] = True
+    negator_at, conflict_at = _blockers(len(tokens), matches, {m.start for m in exits})
     reach = [False] * len(tokens)
     for m in exits:
         if m.pattern.kind == EXIT:
@@ -195,13 +201,9 @@ def sentence_stance(
     # cue, a negator (not the refusal's own). Only worked out when there is a refusal (rare).
     stops: list[bool] = []
     if refusal_starts:
-        stops = [token in cues.refusal_stops for token in tokens] + [False]
-        for i in clause_starts:
-            stops[i] = True
-        for m in matches:
-            stopping = (m.pattern.kind == CUE and m.pattern.weight > 0) or m.pattern.kind in (NEGATOR, POST_NEGATOR)
-            if stopping and m.start not in refusal_starts:
-                stops[m.start] = True
+        negator_at, conflict_at = _blockers(len(tokens), matches, set(refusal_starts))
+        bounds = _clause_bounds(tokens, clause_starts, cues.refusal_stops)
+        stops = [b or n or c for b, n, c in zip(bounds, negator_at, conflict_at, strict=True)] + [False]
     exited = _exit_reach(tokens, matches, cues, clause_starts)
     framed = _grievance_frames(tokens, matches, cues, clause_starts)
     if cues.negative_verb is not None:
