@@ -117,14 +117,19 @@ def _parse_cues(data: dict, language: str) -> CueSet:
         negative_verb=re.compile(data["negative_verb"]) if data.get("negative_verb") else None,
         concessive_window=int(data.get("concessive_window", 8)),
         refusal_window=int(data.get("refusal_window", 8)),
-        refusal_stops=frozenset(normalise_word(w) for w in data.get("refusal_stops", [])),
+        refusal_stops=_word_set(data, "refusal_stops"),
         exit_window=int(data.get("exit_window", 8)),
-        exit_stops=frozenset(normalise_word(w) for w in data.get("exit_stops", [])),
-        relatives=frozenset(normalise_word(w) for w in data.get("relatives", [])),
-        function_words=frozenset(normalise_word(w) for w in data.get("function_words", [])),
-        with_words=frozenset(normalise_word(w) for w in data.get("with_words", [])),
+        exit_stops=_word_set(data, "exit_stops"),
+        relatives=_word_set(data, "relatives"),
+        function_words=_word_set(data, "function_words"),
+        with_words=_word_set(data, "with_words"),
         with_suffixes=tuple(normalise_word(w) for w in data.get("with_suffixes", [])),
     )
+
+
+def _word_set(data: dict, key: str) -> frozenset[str]:
+    """A list of single words from a cue file, normalised like the tokens they are compared with."""
+    return frozenset(normalise_word(w) for w in data.get(key, []))
 
 
 def check_lexicons() -> str | None:
