@@ -1,4 +1,4 @@
-"""The pair of countries being watched, loaded once from ``data/actors/<pair>.toml``.
+"""The pair of countries being watched, loaded once from ``pipeline/data/actors/<pair>.toml``.
 
 The pair is a setting: ``BAROMETER_PAIR`` (default ``kz-ru``) names the file. Nothing here knows
 which countries they are; side "a" and side "b" are whatever the file says.
@@ -15,9 +15,9 @@ from pathlib import Path
 
 from .lexicon import check_lexicons
 from .patterns import Match, Pattern, PatternMatcher, parse_pattern
+from .resources import PACKAGE_DATA
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-ACTORS_DIR = DATA_DIR / "actors"
+ACTORS_DIR = PACKAGE_DATA / "actors"
 DEFAULT_PAIR = "kz-ru"
 
 # Kinds of actor pattern: the two sides, phrases naming both at once, and third parties.
@@ -115,7 +115,7 @@ def check_pair(pair_id: str | None = None) -> str | None:
     try:
         pair = load_pair(pair_id)
     except FileNotFoundError:
-        return f"pair file {path} not found (BAROMETER_PAIR names a file in data/actors/ or a .toml path)"
+        return f"pair file {path} not found (BAROMETER_PAIR names a file in pipeline/data/actors/ or a .toml path)"
     except (OSError, tomllib.TOMLDecodeError, ValueError, TypeError) as err:
         return f"pair file {path} cannot be read: {err}"
     sides = {code for code, patterns in pair.patterns.items() for p in patterns if p.kind in (SIDE_A, SIDE_B)}

@@ -266,7 +266,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Removed {remove_demo(settings)} demo articles; your own articles are untouched.")
         return EXIT_OK
     if not demo_pages():
-        print("error: no demo pages found in data/demo/pages", file=sys.stderr)
+        print("error: no demo pages found in pipeline/data/demo/pages", file=sys.stderr)
         return EXIT_NOTHING_DONE
     print(f"Loading the demo corpus ({DEMO_LABEL}).")
     bar = _Bar(True, "page")

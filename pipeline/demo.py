@@ -1,4 +1,4 @@
-"""The bundled demo corpus (data/demo/): illustrative articles written for this project, and the
+"""The bundled demo corpus (pipeline/data/demo/): illustrative articles written for this project, and the
 key events of the relationship. Demo articles are marked in the database and removable in one go."""
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from pathlib import Path
 
 from . import store
 from .ingest import IngestReport, Progress, ingest_html, read_html_files
-from .settings import DATA_DIR, Settings
+from .resources import PACKAGE_DATA
+from .settings import Settings
 
-DEMO_DIR = DATA_DIR / "demo"
+DEMO_DIR = PACKAGE_DATA / "demo"
 DEMO_LABEL = "demo data: illustrative articles written for this project"
 
 
@@ -46,7 +47,7 @@ def remove_demo(settings: Settings) -> int:
 
 
 def load_events(path: Path | None = None) -> list[Event]:
-    """Key events from data/demo/events.toml (an empty list when the file is absent)."""
+    """Key events from pipeline/data/demo/events.toml (an empty list when the file is absent)."""
     path = path or DEMO_DIR / "events.toml"
     if not path.exists():
         return []

@@ -1,4 +1,4 @@
-"""Stance cues and sentiment lexicons from ``data/lexicons/``, with cached lemmatization.
+"""Stance cues and sentiment lexicons from ``pipeline/data/lexicons/``, with cached lemmatization.
 
 ``cues-<lang>.toml`` holds cooperation and conflict cues, relational words and negators;
 ``sentiment-<lang>.toml`` holds a tone per lemma (English uses VADER plus a domain overlay). A
@@ -17,8 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from .patterns import Pattern, PatternMatcher, normalise_word, parse_pattern
+from .resources import PACKAGE_DATA
 
-LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicons"
+LEXICON_DIR = PACKAGE_DATA / "lexicons"
 
 CUE, RELATION, NEGATOR, POST_NEGATOR = "cue", "relation", "negator", "post_negator"
 REFUSAL = "refusal"  # "... is not on the agenda": turns down what the clause before it proposed

@@ -1,6 +1,6 @@
-"""Render the demo corpus (data/demo/articles.toml) into saved news pages under data/demo/pages/.
+"""Render the demo corpus (pipeline/data/demo/articles.toml) into saved news pages under pipeline/data/demo/pages/.
 
-Each article becomes ``data/demo/pages/<id>.html``: a realistic page of its (fictional) outlet, with a
+Each article becomes ``pipeline/data/demo/pages/<id>.html``: a realistic page of its (fictional) outlet, with a
 canonical link, Open Graph metadata, the publication time (left out for undated articles), a header
 with the outlet's navigation, a cookie notice, the article, a "related articles" list, a newsletter
 box and a footer. Outlets differ in markup and class names so the pages look like different sites.
@@ -21,7 +21,7 @@ from datetime import date
 from html import escape
 from pathlib import Path
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
+DEMO_DIR = Path(__file__).resolve().parent.parent / "pipeline" / "data" / "demo"
 ARTICLES_FILE = DEMO_DIR / "articles.toml"
 PAGES_DIR = DEMO_DIR / "pages"
 

@@ -1,4 +1,4 @@
-"""Actors of the pair from data/actors/kz-ru.toml, in every language and inflected form."""
+"""Actors of the pair from pipeline/data/actors/kz-ru.toml, in every language and inflected form."""
 
 import tomllib
 
