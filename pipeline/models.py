@@ -69,6 +69,15 @@ class FetchFailure:
 
 
 @dataclass(frozen=True)
+class Event:
+    """A key event of the relationship, drawn as a labelled line on the trend chart."""
+
+    date: date
+    label: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class UrlRequest:
     """One URL as the user gave it, with optional hints that win over what the page says."""
 
