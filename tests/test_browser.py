@@ -142,7 +142,7 @@ def test_browser_adds_urls_sees_count_rise_and_downloads_the_csv(dashboard):
             before = _article_count(page)
             assert before > 50
 
-            page.get_by_role("tab", name="Add articles").click()
+            page.get_by_role("link", name="Add articles", exact=True).click()
             box = page.get_by_label("Article URLs, one a line")
             box.fill("\n".join(server.url(path) for path in PAGES))
             page.get_by_role("button", name="Fetch and store").click()
@@ -150,7 +150,7 @@ def test_browser_adds_urls_sees_count_rise_and_downloads_the_csv(dashboard):
             expect(page.get_by_text(f"{before + 2} articles in the database")).to_be_visible(timeout=30_000)
             assert server.hits["/oil"] == 1 and server.hits["/border"] == 1
 
-            page.get_by_role("tab", name="Export").click()
+            page.get_by_role("link", name="Export", exact=True).click()
             button = page.get_by_role("button", name="Aggregated CSV (week)")
             expect(button).to_be_visible(timeout=30_000)
             with page.expect_download(timeout=30_000) as download:
@@ -163,7 +163,7 @@ def test_browser_adds_urls_sees_count_rise_and_downloads_the_csv(dashboard):
             assert weeks["2024-03-04"] == 2  # both new articles, in the ISO week of 4 March 2024
             assert sum(weeks.values()) > 50
 
-            page.get_by_role("tab", name="Trend").click()
+            page.get_by_role("link", name="Trend", exact=True).click()
             chart = page.locator(".js-plotly-plot").first
             expect(chart).to_be_visible(timeout=30_000)
             expect(page.locator(".js-plotly-plot .barlayer").first).to_be_attached(timeout=30_000)
