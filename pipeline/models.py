@@ -17,7 +17,7 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Score:
-    """The scorer's verdict on one text (see DESIGN.md, "Python API")."""
+    """The scorer's verdict on one text (see docs/contracts.md, "Python API")."""
 
     tension: float  # [-1, 1]: > 0 tension / distancing / conflict, < 0 cooperation
     sentiment: float  # [-1, 1]: tone of the passages about the relationship

@@ -1,8 +1,9 @@
 """What the dashboard shows, as plain functions: reading the database, filtering, shaping tables.
 
-``dashboard.py`` lays out widgets and calls these; it holds no SQL and no frame logic. Everything
-here is free of Streamlit, so it is tested and benchmarked without a browser. Reads take a
-database path (each opens and closes its own connection: Streamlit reruns in several threads).
+The dashboard's pages (``dashboard.py`` and ``ui/``) lay out widgets and call these; they hold no
+SQL and no frame logic. Everything here is free of Streamlit (and of the ingest and trafilatura),
+so it is tested and benchmarked without a browser. Reads take a database path (each opens and
+closes its own connection: Streamlit reruns in several threads).
 """
 
 from __future__ import annotations
