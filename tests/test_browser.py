@@ -1,7 +1,7 @@
 """One real path through the dashboard in headless Chromium: `streamlit run` on a free port over an
 empty database (so the demo loads by itself), URLs pasted from a real HTTP server on 127.0.0.1, the
-article count rising, the aggregated CSV downloaded, and a screenshot of the trend page kept as a
-test artifact (test-artifacts/trend.png)."""
+article count rising, the aggregated CSV downloaded, a screenshot of the trend page kept as a
+test artifact (test-artifacts/trend.png), and a page opened by its own address."""
 
 from __future__ import annotations
 
@@ -170,5 +170,10 @@ def test_browser_adds_urls_sees_count_rise_and_downloads_the_csv(dashboard):
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "trend.png"), full_page=True)
             assert (ARTIFACTS / "trend.png").stat().st_size > 10_000
+
+            # Each page has its own address (st.navigation): a link to /articles opens that page.
+            page.goto(f"{dashboard}/articles")
+            expect(page.get_by_label("Search titles, sources and URLs")).to_be_visible(timeout=30_000)
+            expect(page.get_by_text(f"{before + 2} articles in the database")).to_be_visible(timeout=30_000)
         finally:
             browser.close()
