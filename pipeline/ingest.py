@@ -39,6 +39,7 @@ from .extract import extract_article
 from .fetch import Fetcher, check_web_url
 from .inputs import BadRow, InputError, clean_field
 from .models import Article, FetchFailure, Score, UrlRequest
+from .report import STATUS_LABELS as STATUS_LABELS  # callers (the CLI) read the report's words here too
 from .report import STATUSES, IngestReport, Outcome, Progress
 from .score import score_article
 from .settings import Settings

@@ -39,3 +39,4 @@ def test_the_ingest_still_reaches_its_report_types_through_the_old_names():
 
     assert ingest.IngestReport is report.IngestReport and ingest.Outcome is report.Outcome
     assert ingest.Progress is report.Progress is jobs.Progress
+    assert ingest.STATUS_LABELS is report.STATUS_LABELS
