@@ -124,7 +124,7 @@ def page_times(db: Path, repeat: int) -> dict[str, float]:
     assert not at.exception, [e.value for e in at.exception]
     assert at.get("plotly_chart"), "the trend chart was not drawn"
     for page in ("Articles", "Export"):
-        at.session_state["page"] = page
+        at.switch_page(f"ui/{page.lower()}.py")  # a page of st.navigation, as its link opens it
         times[f"AppTest: {page.lower()} page, frame cached (for reference)"] = best(lambda: at.run(), 1)[0]
         assert not at.exception, [e.value for e in at.exception]
     return times

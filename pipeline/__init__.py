@@ -1,6 +1,7 @@
 """bilateral-barometer: news about a pair of countries → tension scores → a time series.
 
-Stages (one module each): fetch → extract → dedupe → score → store → aggregate. See DESIGN.md.
+Stages: fetch → extract → dedupe → score → store → aggregate, imports running downward (README,
+"Project layout"); the contracts are in docs/contracts.md.
 """
 
 from .models import Article, Evidence, FetchFailure, Score

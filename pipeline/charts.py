@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from .demo import Event
+from .models import Event
 from .views import escape_html, hover_text, interval_text
 
 TENSION_COLOR = "#c0392b"

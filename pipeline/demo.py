@@ -4,26 +4,18 @@ key events of the relationship. Demo articles are marked in the database and rem
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from . import store
-from .ingest import IngestReport, Progress, ingest_html, read_html_files
+from .ingest import ingest_html, read_html_files
+from .models import Event
+from .report import IngestReport, Progress
 from .resources import PACKAGE_DATA
 from .settings import Settings
 
 DEMO_DIR = PACKAGE_DATA / "demo"
 DEMO_LABEL = "demo data: illustrative articles written for this project"
-
-
-@dataclass(frozen=True)
-class Event:
-    """A key event of the relationship, drawn as a labelled line on the trend chart."""
-
-    date: date
-    label: str
-    note: str = ""
 
 
 def demo_pages(directory: Path = DEMO_DIR) -> list[Path]:

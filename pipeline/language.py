@@ -10,7 +10,7 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 # Kazakh written in Cyrillic shares most letters with Russian; these letters are Kazakh-only
 # (і is left out: Ukrainian and Belarusian use it too). Kyrgyz has ң ө ү but none of ә ғ қ ұ һ;
 # Uzbek Cyrillic has ғ қ but also ў and ҳ, which Kazakh never uses.
-_KAZAKH_LETTERS = frozenset("әғқңөұүһӘҒҚҢӨҰҮҺ")
+KAZAKH_LETTERS = frozenset("әғқңөұүһӘҒҚҢӨҰҮҺ")
 _KAZAKH_NOT_KYRGYZ = re.compile("[әғқұһӘҒҚҰҺ]")
 _UZBEK_CYRILLIC = re.compile("[ўҳЎҲ]")
 _KYRGYZ_WORDS = re.compile(r"(?i)\b(?:жана|менен|үчүн|кыргыз\w*|орусия\w*|казакстан\w*)\b")
@@ -18,7 +18,7 @@ _MIN_CHARS = 12
 _SAMPLE_CHARS = 1500  # enough for a confident call; the cost grows with the sample
 _LETTER = re.compile(r"[^\W\d_]")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
-_KAZAKH = re.compile("[" + "".join(sorted(_KAZAKH_LETTERS)) + "]")
+_KAZAKH = re.compile("[" + "".join(sorted(KAZAKH_LETTERS)) + "]")
 # News this tool reads comes in these languages; restricting py3langid to them stops short, name-heavy
 # texts ("Kazakhstan and Russia") from being called Acehnese or Latin.
 _NEWS_LANGUAGE_CODES = """
@@ -50,7 +50,7 @@ def detect_language(text: str) -> tuple[str, float]:
             return "kk", 0.95
         if "ң" in sample or "Ң" in sample or _KYRGYZ_WORDS.search(sample):
             return "ky", 0.9
-    elif not cyrillic and (kazakh_latin(sample) or (_ARABIC_LETTER.search(sample) and kazakh_arabic(sample))):
+    elif not cyrillic and kazakh_script(sample):
         return "kk", 0.9
     code, prob = _identifier().classify(sample)
     return str(code), float(prob)
@@ -159,3 +159,11 @@ def kazakh_arabic(text: str) -> bool:
         elif token in _UYGHUR_ARABIC_WORDS:
             uyghur += 1.0
     return kazakh >= _MIN_MARKERS and kazakh > 1.5 * uyghur
+
+
+def kazakh_script(text: str) -> str:
+    """The alphabet of a Kazakh text other than Cyrillic: "arabic" (töte), "latin", or "" when the
+    text is not Kazakh in either (the language detector and the text repairs both ask this)."""
+    if _ARABIC_LETTER.search(text[:_TURKIC_SAMPLE_CHARS]) and kazakh_arabic(text):
+        return "arabic"
+    return "latin" if kazakh_latin(text) else ""

@@ -17,7 +17,7 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Score:
-    """The scorer's verdict on one text (see DESIGN.md, "Python API")."""
+    """The scorer's verdict on one text (see docs/contracts.md, "Python API")."""
 
     tension: float  # [-1, 1]: > 0 tension / distancing / conflict, < 0 cooperation
     sentiment: float  # [-1, 1]: tone of the passages about the relationship
@@ -66,6 +66,15 @@ class FetchFailure:
     url: str
     reason: str
     stage: str = "fetch"  # input | fetch | extract | store
+
+
+@dataclass(frozen=True)
+class Event:
+    """A key event of the relationship, drawn as a labelled line on the trend chart."""
+
+    date: date
+    label: str
+    note: str = ""
 
 
 @dataclass(frozen=True)

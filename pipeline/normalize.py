@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 from .kazakh_arabic import HIGH_HAMZA, cyrillic_to_tote, tote_to_cyrillic
-from .language import kazakh_arabic, kazakh_latin
+from .language import kazakh_script
 
 # --- hard-wrapped lines ----------------------------------------------------------------------------
 
@@ -321,7 +321,6 @@ def kazakh_arabic_to_cyrillic(text: str) -> str:
 # --- all repairs, as the scorer calls them -------------------------------------------------------
 
 _ODD_APOSTROPHE = re.compile("[ʻʼ‘`´]")
-_ARABIC = re.compile("[\u0600-\u06ff]")
 _UZBEK_APOSTROPHE = re.compile(r"(?<=[^\W\d_])[ʻʼ‘`´](?=[^\W\d_])")
 
 
@@ -334,9 +333,10 @@ def normalize_article(title: str, text: str, language: str | None = None) -> tup
         # oʻ, gʻ (Uzbek) and the 2017 Kazakh apostrophes come in many shapes; one shape for the tokenizer.
         text, title = _UZBEK_APOSTROPHE.sub("'", text), _UZBEK_APOSTROPHE.sub("'", title)
     code = str(language or "").strip().lower()[:2]
-    if code in ("", "kk") and _ARABIC.search(f"{title}\n{text[:500]}") and kazakh_arabic(f"{title}\n{text[:2500]}"):
+    script = kazakh_script(f"{title}\n{text[:2500]}") if code in ("", "kk") else ""
+    if script == "arabic":
         return kazakh_arabic_to_cyrillic(title), kazakh_arabic_to_cyrillic(text), "kk"
-    if code in ("", "kk") and kazakh_latin(f"{title}\n{text[:2500]}"):
+    if script == "latin":
         scheme = kazakh_latin_scheme(f"{title}\n{text}")
         return kazakh_latin_to_cyrillic(title, scheme), kazakh_latin_to_cyrillic(text, scheme), "kk"
     return fix_lookalikes(title), fix_lookalikes(text), language

@@ -12,7 +12,7 @@ import re
 import unicodedata
 
 from .actors import BOTH, OTHER, SIDE_A, SIDE_B, THIRD, actor_matcher, find_actors, in_a_list
-from .language import detect_language
+from .language import KAZAKH_LETTERS, detect_language
 from .lexicon import CLAUSE_KINDS, VaderSentiment, cue_matcher, cue_set, curated_languages, sentiment_model
 from .models import Evidence, Score
 from .normalize import normalize_article
@@ -31,13 +31,12 @@ MIN_EVIDENCE = 0.01  # sentences whose share of the tension is smaller are not l
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _LANGUAGE_CODE = re.compile("[a-z]{2,3}")
 _POLISH_LETTERS = frozenset("ąćęłńśźżĄĆĘŁŃŚŹŻ")
-_KAZAKH_LETTERS = frozenset("әғқңөұүһӘҒҚҢӨҰҮҺ")
 _UKRAINIAN_LETTERS = frozenset("іїєґІЇЄҐ")
 
 
 def _guess_by_script(text: str) -> str:
     # Too short for py3langid: the alphabet is still a good hint.
-    if any(ch in _KAZAKH_LETTERS for ch in text):
+    if any(ch in KAZAKH_LETTERS for ch in text):
         return "kk"
     if any(ch in _UKRAINIAN_LETTERS for ch in text):
         return "uk"

@@ -1,8 +1,9 @@
 """What the dashboard shows, as plain functions: reading the database, filtering, shaping tables.
 
-``dashboard.py`` lays out widgets and calls these; it holds no SQL and no frame logic. Everything
-here is free of Streamlit, so it is tested and benchmarked without a browser. Reads take a
-database path (each opens and closes its own connection: Streamlit reruns in several threads).
+The dashboard's pages (``dashboard.py`` and ``ui/``) lay out widgets and call these; they hold no
+SQL and no frame logic. Everything here is free of Streamlit (and of the ingest and trafilatura),
+so it is tested and benchmarked without a browser. Reads take a database path (each opens and
+closes its own connection: Streamlit reruns in several threads).
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ import polars as pl
 from . import store
 from .aggregate import Freq, aggregate, article_table, contract_frame, propagate_story_overrides
 from .export import csv_bytes, parquet_bytes
-from .ingest import STATUS_LABELS, IngestReport
 from .models import Evidence
+from .report import STATUS_LABELS, IngestReport
 from .settings import Settings
 
 #: Raised when the database cannot be opened (missing directory, newer schema, read-only file).
@@ -124,10 +125,11 @@ def save_correction(db: str | Path, article_id: int, choice: str) -> None:
     """Store the analyst's correction (one of ``CORRECTIONS``); ``NO_CORRECTION`` undoes it."""
     if choice not in CORRECTIONS:
         raise ValueError(f"correction {choice!r} is not one of {', '.join(CORRECTIONS)}")
+    if choice == NO_CORRECTION:
+        undo_correction(db, article_id)
+        return
     with _connection(db, write=True) as conn:
-        if choice == NO_CORRECTION:
-            store.clear_override(conn, article_id)
-        elif choice == NOT_RELEVANT:
+        if choice == NOT_RELEVANT:
             store.set_override(conn, article_id, not_relevant=True)
         else:
             store.set_override(conn, article_id, stance=choice)

@@ -1,7 +1,7 @@
 """One real path through the dashboard in headless Chromium: `streamlit run` on a free port over an
 empty database (so the demo loads by itself), URLs pasted from a real HTTP server on 127.0.0.1, the
-article count rising, the aggregated CSV downloaded, and a screenshot of the trend page kept as a
-test artifact (test-artifacts/trend.png)."""
+article count rising, the aggregated CSV downloaded, a screenshot of the trend page kept as a
+test artifact (test-artifacts/trend.png), and a page opened by its own address."""
 
 from __future__ import annotations
 
@@ -142,7 +142,7 @@ def test_browser_adds_urls_sees_count_rise_and_downloads_the_csv(dashboard):
             before = _article_count(page)
             assert before > 50
 
-            page.get_by_role("tab", name="Add articles").click()
+            page.get_by_role("link", name="Add articles", exact=True).click()
             box = page.get_by_label("Article URLs, one a line")
             box.fill("\n".join(server.url(path) for path in PAGES))
             page.get_by_role("button", name="Fetch and store").click()
@@ -150,7 +150,7 @@ def test_browser_adds_urls_sees_count_rise_and_downloads_the_csv(dashboard):
             expect(page.get_by_text(f"{before + 2} articles in the database")).to_be_visible(timeout=30_000)
             assert server.hits["/oil"] == 1 and server.hits["/border"] == 1
 
-            page.get_by_role("tab", name="Export").click()
+            page.get_by_role("link", name="Export", exact=True).click()
             button = page.get_by_role("button", name="Aggregated CSV (week)")
             expect(button).to_be_visible(timeout=30_000)
             with page.expect_download(timeout=30_000) as download:
@@ -163,12 +163,17 @@ def test_browser_adds_urls_sees_count_rise_and_downloads_the_csv(dashboard):
             assert weeks["2024-03-04"] == 2  # both new articles, in the ISO week of 4 March 2024
             assert sum(weeks.values()) > 50
 
-            page.get_by_role("tab", name="Trend").click()
+            page.get_by_role("link", name="Trend", exact=True).click()
             chart = page.locator(".js-plotly-plot").first
             expect(chart).to_be_visible(timeout=30_000)
             expect(page.locator(".js-plotly-plot .barlayer").first).to_be_attached(timeout=30_000)
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "trend.png"), full_page=True)
             assert (ARTIFACTS / "trend.png").stat().st_size > 10_000
+
+            # Each page has its own address (st.navigation): a link to /articles opens that page.
+            page.goto(f"{dashboard}/articles")
+            expect(page.get_by_label("Search titles, sources and URLs")).to_be_visible(timeout=30_000)
+            expect(page.get_by_text(f"{before + 2} articles in the database")).to_be_visible(timeout=30_000)
         finally:
             browser.close()

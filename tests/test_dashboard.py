@@ -24,7 +24,7 @@ import streamlit.testing.v1.app_test as app_test_module
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from pipeline import store
+from pipeline import store, views
 from pipeline.aggregate import ARTICLE_COLUMNS, CONTRACT_COLUMNS
 from pipeline.charts import trend_figure
 from pipeline.demo import DEMO_LABEL, Event, load_demo, load_events
@@ -85,9 +85,18 @@ def app() -> AppTest:
     return AppTest.from_file(DASHBOARD, default_timeout=90)
 
 
+#: The dashboard's pages (st.navigation) by title, as files relative to dashboard.py.
+PAGE_FILES = {
+    "Trend": "ui/trend.py",
+    "Articles": "ui/articles.py",
+    "Add articles": "ui/add_articles.py",
+    "Export": "ui/export.py",
+}
+
+
 def open_page(at: AppTest, page: str) -> AppTest:
-    at.session_state["page"] = page
-    return at.run()
+    """Switch to a page as its link in the navigation bar does, and run it."""
+    return at.switch_page(PAGE_FILES[page]).run()
 
 
 def chart_spec(at: AppTest) -> dict:
@@ -237,6 +246,24 @@ def test_worker_processes_do_not_run_the_dashboard_again(demo_app, tmp_path, mon
     assert not elsewhere.exists()
     for warning in ("missing ScriptRunContext", "No runtime found", "Session state does not function"):
         assert warning not in printed.err + printed.out
+
+
+def test_only_the_open_page_runs_and_the_sidebar_stays_across_pages(demo_app):
+    """Each page is its own file under st.navigation: the others draw nothing (and compute nothing);
+    the sidebar's choices are drawn by dashboard.py on every page and keep their values."""
+    assert demo_app.get("plotly_chart") and not demo_app.dataframe and not demo_app.download_button
+    demo_app.sidebar.radio(key="freq").set_value("month").run()
+    demo_app.sidebar.multiselect(key="languages").set_value(["ru"]).run()
+    for page in ("Articles", "Add articles", "Export", "Trend"):
+        open_page(demo_app, page)
+        no_exception(demo_app)
+        assert demo_app.sidebar.radio(key="freq").value == "month", page
+        assert demo_app.sidebar.multiselect(key="languages").value == ["ru"], page
+        assert bool(demo_app.get("plotly_chart")) == (page == "Trend"), page
+        assert bool(demo_app.download_button) == (page == "Export"), page
+        assert bool(demo_app.get("text_area")) == (page == "Add articles"), page
+    open_page(demo_app, "Articles")
+    assert set(table(demo_app).get_column("language")) == {"ru"}
 
 
 # ---------------------------------------------------------------- trend
@@ -430,6 +457,27 @@ def test_correction_is_stored_marked_counted_and_undone(demo_app, demo_db):
     assert stored["override_stance"] is None and stored["override_not_relevant"] is None
     open_page(demo_app, "Trend")
     assert counted_here(demo_app) == before
+
+
+def test_saving_the_scorers_reading_removes_the_correction(demo_app, demo_db):
+    """Choosing "no correction" and saving undoes a correction, as the undo button does."""
+    open_page(demo_app, "Articles")
+    article_id = table(demo_app).filter(pl.col("counted") == "yes").get_column("id")[0]
+    demo_app.selectbox(key="article_id").set_value(article_id).run()
+
+    def correction_radio():
+        return next(r for r in demo_app.radio if r.key and r.key.startswith(f"correction-{article_id}-"))
+
+    correction_radio().set_value("tension").run()
+    demo_app.button(key="save_correction").click().run()
+    assert next(a for a in articles_in(demo_db) if a["id"] == article_id)["override_stance"] == "tension"
+    correction_radio().set_value(views.NO_CORRECTION).run()
+    demo_app.button(key="save_correction").click().run()
+    no_exception(demo_app)
+    stored = next(a for a in articles_in(demo_db) if a["id"] == article_id)
+    assert stored["override_stance"] is None and stored["override_not_relevant"] is None
+    assert table(demo_app).filter(pl.col("id") == article_id)["correction"][0] == ""
+    assert correction_radio().value == views.NO_CORRECTION
 
 
 def test_stance_correction_moves_the_series(demo_app):

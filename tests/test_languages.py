@@ -6,7 +6,7 @@ import pytest
 
 from pipeline.actors import SIDE_A, SIDE_B, sides_in
 from pipeline.kazakh_arabic import cyrillic_to_tote
-from pipeline.language import detect_language, kazakh_arabic, kazakh_latin
+from pipeline.language import detect_language, kazakh_arabic, kazakh_latin, kazakh_script
 from pipeline.normalize import normalize_article
 from pipeline.score import _score
 from pipeline.sentences import tokenize
@@ -145,3 +145,21 @@ def test_arabic_persian_urdu_and_uyghur_are_not_taken_for_kazakh(language):
     assert detect_language(text)[0] != "kk"
     assert _score(text).language != "kk"
     assert normalize_article("", text) == ("", text, None)  # left in its own script
+
+
+@pytest.mark.parametrize(
+    ("text", "script"),
+    [
+        ("Qazaqstan men Reseı arasyndaǵy qarym-qatynas nyǵaıdy.", "latin"),
+        (cyrillic_to_tote(KAZAKH_CYRILLIC[0]), "arabic"),
+        (KAZAKH_CYRILLIC[0], ""),  # Cyrillic is the lexicons' own script: nothing to convert
+        (NOT_KAZAKH_ARABIC_SCRIPT["ug"], ""),
+        ("Kazakhstan and Russia signed a deal in Astana on Monday.", ""),
+    ],
+)
+def test_kazakh_script_names_the_alphabet_to_convert_from(text, script):
+    """One answer for the detector and the text repairs (they asked it in two ways before)."""
+    assert kazakh_script(text) == script
+    if script:  # both callers act on it: the detector says Kazakh, the repairs write it in Cyrillic
+        assert detect_language(text)[0] == "kk"
+        assert normalize_article("", text)[2] == "kk"

@@ -1,0 +1,85 @@
+"""Articles page: the filtered table with search, one article's scores and evidence, its correction."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pipeline import views
+from ui.shared import keep, kept, load_table, shared
+
+EVIDENCE_COLORS = {"tension": "red", "cooperation": "green", "neutral": "gray"}
+TABLE_ROWS_SHOWN = 2000  # the newest rows on screen; search or filter to reach the others
+
+run = shared()
+search = st.text_input("Search titles, sources and URLs", value=kept("search", ""), key="search")
+keep("search", search)
+table = load_table(run.db, run.version, run.filters, run.settings, search)
+shown = table.head(TABLE_ROWS_SHOWN)
+more = f"; the first {TABLE_ROWS_SHOWN} shown" if table.height > TABLE_ROWS_SHOWN else ""
+st.caption(
+    f"{views.plural(table.height, 'article')} (newest first{more}). Click a column to sort."
+    " ✎ marks the analyst's corrections; 'counted' says why an article is left out."
+)
+st.dataframe(
+    shown,
+    hide_index=True,
+    key="articles_table",
+    column_config={
+        "published": st.column_config.DateColumn(format="YYYY-MM-DD"),
+        "url": st.column_config.LinkColumn("url"),
+        "tension": st.column_config.NumberColumn(format="%.2f"),
+        "sentiment": st.column_config.NumberColumn(format="%.2f"),
+        "relevance": st.column_config.NumberColumn(format="%.2f"),
+    },
+)
+choices = views.article_choices(shown)
+if not choices:
+    st.stop()
+
+ids = list(choices)
+index = ids.index(kept("article_id")) if kept("article_id") in ids else 0
+chosen = st.selectbox("Show an article", ids, index=index, format_func=choices.get, key="article_id")
+keep("article_id", chosen)
+article = views.read_article(run.db, chosen) if chosen is not None else None
+if not article:
+    st.stop()
+
+st.subheader(views.escape_markdown(article["title"] or "(no title)"))
+st.text(f"{article['published'] or 'undated'} · {article['source']} · {article['language']}")
+if views.is_web_link(article["url"]):
+    st.link_button("Open the original", article["url"])
+else:
+    st.text(f"Original: {article['url']}")
+score = article["score"]
+if score is None:
+    st.warning("This article has no score yet.")
+else:
+    cols = st.columns(4)
+    cols[0].metric("Tension", f"{score.tension:+.2f}")
+    cols[1].metric("Sentiment", f"{score.sentiment:+.2f}")
+    cols[2].metric("Relevance", f"{score.relevance:.2f}")
+    cols[3].metric("Goldstein", f"{score.goldstein:+.1f}")
+    st.markdown("**Evidence**: the sentences that moved the score, strongest first")
+    for direction, sentence, weight in views.evidence_rows(score.evidence):
+        left, right = st.columns([1, 6])
+        left.badge(f"{direction} {weight:+.2f}", color=EVIDENCE_COLORS[direction])
+        right.text(sentence)
+    if not score.evidence:
+        st.caption("No sentence moved the score.")
+
+st.markdown("**Correction**: stored apart from the score; the series uses it, and it can be undone")
+current = views.current_correction(article)
+choice = st.radio(
+    "The analyst's reading",
+    views.CORRECTIONS,
+    index=views.CORRECTIONS.index(current),
+    horizontal=True,
+    key=f"correction-{chosen}-{current}",
+)
+save, undo = st.columns(2)
+if save.button("Save correction", key="save_correction", disabled=choice == current):
+    views.save_correction(run.db, chosen, choice)
+    st.rerun()
+if current != views.NO_CORRECTION and undo.button("Undo correction", key="undo_correction"):
+    views.undo_correction(run.db, chosen)
+    st.rerun()

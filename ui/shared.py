@@ -1,0 +1,119 @@
+"""What every page of the dashboard shares: the run's database, settings and filters, the cached
+reads, the copies of page widgets' values, and the background ingest.
+
+Every database read is cached with ``st.cache_data`` under the database's change token, so moving a
+filter does not re-read it and a write anywhere (here, or a CLI ingest) shows up on the next rerun.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import polars as pl
+import streamlit as st
+
+from pipeline import jobs, views
+from pipeline.demo import load_events
+from pipeline.models import Event
+from pipeline.report import IngestReport, Progress
+from pipeline.settings import Settings
+
+_SHARED = "shared"
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What ``dashboard.py`` hands the page it runs: set on every run, before the page draws."""
+
+    db: str
+    settings: Settings
+    version: tuple  # the database's change token: the cache key of every read
+    filters: views.Filters
+
+
+def publish(shared: Shared) -> None:
+    """Hand this run's database, settings and filters to the page (in the session: pages are files)."""
+    st.session_state[_SHARED] = shared
+
+
+def shared() -> Shared:
+    """This run's database, settings and filters, as ``dashboard.py`` set them."""
+    return st.session_state[_SHARED]
+
+
+# ---------------------------------------------------------------- cached reads (keyed on the data version)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def load_articles(db: str, version: tuple) -> pl.DataFrame:
+    return views.read_articles(db)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def load_series(db: str, version: tuple, filters: views.Filters, settings: Settings) -> pl.DataFrame:
+    return views.trend_series(load_articles(db, version), filters, settings)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def load_table(db: str, version: tuple, filters: views.Filters, settings: Settings, search: str) -> pl.DataFrame:
+    return views.articles_table(load_articles(db, version), filters, settings, search)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def load_downloads(db: str, version: tuple, filters: views.Filters, settings: Settings) -> list[views.Download]:
+    frame = load_articles(db, version)
+    series = load_series(db, version, filters, settings)
+    return views.downloads(series, views.export_table(frame, filters, settings), filters.freq)
+
+
+@st.cache_data(show_spinner=False)
+def load_key_events() -> list[Event]:
+    return load_events()
+
+
+# ---------------------------------------------------------------- page widgets across page switches
+
+
+def kept(key: str, default=None):
+    """A page widget's last value: widgets of a page that is not shown lose their state, this copy stays."""
+    return st.session_state.get(f"kept-{key}", default)
+
+
+def keep(key: str, value) -> None:
+    st.session_state[f"kept-{key}"] = value
+
+
+# ---------------------------------------------------------------- the background ingest
+
+
+def run_ingest(label: str, work: Callable[[Progress], IngestReport]) -> None:
+    """Start an ingest in the background (see ``pipeline.jobs``); one at a time per browser session."""
+    running = st.session_state.get("ingest_job")
+    if running is not None and not running.finished:
+        st.warning(views.escape_markdown(f"{running.label} is still running; start the next one when it is done."))
+        return
+    st.session_state.pop("ingest_done", None)
+    st.session_state["ingest_job"] = jobs.start(label, work)
+    st.rerun()
+
+
+def collect_finished_ingest() -> None:
+    """Hand a finished job to the "Add articles" page, without a rerun: a click that started this
+    run (a correction, another batch) must not be dropped."""
+    job = st.session_state.get("ingest_job")
+    if job is not None and job.finished:
+        st.session_state["ingest_done"] = st.session_state.pop("ingest_job")
+
+
+@st.fragment(run_every=1.0)
+def ingest_progress() -> None:
+    """The running ingest's progress bar, redrawn every second on whatever page is open. When a
+    timed redraw finds the job finished, the whole page reruns, collects it and shows the new data.
+    (A full run collects a finished job before drawing this, so its clicks are never dropped.)"""
+    job = st.session_state.get("ingest_job")
+    if job is None:
+        return
+    if job.finished:
+        st.rerun()
+    st.progress(job.fraction, text=views.escape_markdown(job.status()))
