@@ -29,6 +29,7 @@ EPITHET = "epithet"  # "former ally", "бывший союзник": the coopera
 GRIEVANCE = "grievance"  # "so much for the partnership", «только на словах»: the clause's cooperation is a grievance
 STATUS = "status"  # "ally", "strategic partner": a standing tie named, not a step taken
 HYPOTHETICAL = "hypothetical"  # "a conflict would be fatal": a conflict imagined, not one happening
+FEAR = "fear"  # "fears", «опасения», "obawy": a sentence about a threat restates the tie as background
 #: Kinds that need the sentence's clause breaks (worked out only when one of them is present).
 CLAUSE_KINDS = frozenset({REFUSAL, EXIT, POST_EXIT, EPITHET, GRIEVANCE})
 OFFTOPIC = "offtopic"
@@ -73,6 +74,7 @@ class CueSet:
     function_words: frozenset[str] = frozenset()  # not counted in a negator's reach ("the", "о", "się")
     with_words: frozenset[str] = frozenset()  # "with", "z", «с»: what follows names a cooperation's partner
     with_suffixes: tuple[str, ...] = ()  # Kazakh "-мен/-бен/-пен" on the partner's name
+    between_words: frozenset[str] = frozenset()  # "between", «между»: a third party after them owns the deal
     relatives: frozenset[str] = frozenset()  # "which", «который»: the clause they open still names the object
 
 
@@ -99,6 +101,7 @@ def _parse_cues(data: dict, language: str) -> CueSet:
         (GRIEVANCE, "grievances"),
         (STATUS, "status"),
         (HYPOTHETICAL, "hypotheticals"),
+        (FEAR, "fears"),
         (CONCESSIVE, "concessives"),
         (POST_CONCESSIVE, "post_concessives"),
         (BACKGROUND, "background"),
@@ -124,6 +127,7 @@ def _parse_cues(data: dict, language: str) -> CueSet:
         relatives=_word_set(data, "relatives"),
         function_words=_word_set(data, "function_words"),
         with_words=_word_set(data, "with_words"),
+        between_words=_word_set(data, "between_words"),
         with_suffixes=tuple(normalise_word(w) for w in data.get("with_suffixes", [])),
     )
 

@@ -25,6 +25,7 @@ from .lexicon import (
     CUE,
     EPITHET,
     EXIT,
+    FEAR,
     GRIEVANCE,
     HYPOTHETICAL,
     NEGATOR,
@@ -51,6 +52,7 @@ HYPOTHETICAL_WEIGHT = 0.4  # "breaking such ties would be fatal": a conflict ima
 STATUS_WEIGHT = 0.5  # "Kazakhstan remains Russia's ally": the boilerplate of the tie, less than a step taken
 WITH_REACH = 4  # words between a cooperation word and its "with", and between "with" and the partner
 GRIEVANCE_FACTOR = 0.6  # "a former ally": the cooperation word, turned, is weaker tension than a conflict word
+FEAR_FACTOR = 0.5  # "as Moscow's ally, Astana fears for its north": the tie is the backdrop of the fear
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,17 @@ def _with_a_third_party(match: Match, tokens: Sequence[str], cues: CueSet, partn
     for j in range(max(0, match.start - WITH_REACH), match.start):  # Kazakh: "Пекинмен ынтымақтастық"
         if partners.get(j) and cues.with_suffixes and tokens[j].endswith(cues.with_suffixes):
             return True
+    return _between_a_third_party(match, tokens, cues, partners)
+
+
+def _between_a_third_party(match: Match, tokens: Sequence[str], cues: CueSet, partners: Mapping[int, bool]) -> bool:
+    """Whether a cooperation cue is "between" two parties one of which is a third country: "agreements
+    between Russia and the US", «соглашения между Россией и НАТО», "porozumienie między Rosją a Chinami"."""
+    if not cues.between_words:
+        return False
+    for j in range(match.end, min(len(tokens), match.end + WITH_REACH)):
+        if tokens[j] in cues.between_words:
+            return any(partners.get(k, False) for k in range(j + 1, min(len(tokens), j + 1 + 2 * WITH_REACH)))
     return False
 
 
@@ -238,6 +251,8 @@ def sentence_stance(
     conceded_conflict = 0.0
     status_at = {m.start for m in matches if m.pattern.kind == STATUS}
     hypothetical = any(m.pattern.kind == HYPOTHETICAL for m in matches)
+    # "refuted the fears of subordination" is no fear: a negated fear word frames nothing.
+    fear = any(m.pattern.kind == FEAR and not negated_at[m.start] for m in matches)
     refused: set[bool] = set()  # which kinds of cue were negated: True cooperation, False conflict
     for match in matches:
         kind = match.pattern.kind
@@ -278,6 +293,8 @@ def sentence_stance(
         grievance = not negated and weight < 0 and bool(framed) and framed[match.start]
         if not negated and not grievance and weight < 0 and match.start in status_at:
             weight *= STATUS_WEIGHT  # boilerplate of the tie; a tie turned into a grievance keeps its weight
+        if not negated and not grievance and weight < 0 and fear:
+            weight *= FEAR_FACTOR  # "a member of Moscow's bloc, Astana fears ...": the fear is the news
         if negated:
             if abs(weight) >= RELATIONAL_CUE:  # "a project not aimed against the neighbour" is no balance
                 refused.add(weight < 0)

@@ -450,3 +450,168 @@ def test_a_long_one_sided_article_still_shows_its_strongest_sentence():
     assert score.tension < -0.5
     assert len(score.evidence) >= 1
     assert score.evidence[0].weight < 0
+
+
+def stance_with_partners(sentence: str, language: str) -> float:
+    from pipeline.actors import actor_matcher, find_actors
+    from pipeline.score import _partners
+
+    tokens = tokenize(sentence)
+    matches = cue_matcher(language).find(tokens)
+    names = find_actors(tokens, actor_matcher(language))
+    cues = cue_set(language)
+    return sentence_stance(tokens, matches, cues, _clause_starts(sentence), partners=_partners(names)).stance
+
+
+@pytest.mark.parametrize(
+    ("language", "feared", "plain", "expected"),
+    [
+        (
+            "pl",
+            "Jako bliski sojusznik Moskwy Astana obserwuje wydarzenia z rosnącym niepokojem.",
+            "Jako bliski sojusznik Moskwy Astana obserwuje wydarzenia.",
+            0.5,
+        ),
+        (
+            "en",
+            "Astana, a close ally of Moscow, watches the events with growing fear.",
+            "Astana, a close ally of Moscow, watches the events.",
+            0.275,
+        ),
+        (
+            "ru",
+            "Астана, близкий союзник Москвы, с опасением следит за событиями.",
+            "Астана, близкий союзник Москвы, следит за событиями.",
+            0.425,
+        ),
+    ],
+)
+def test_a_fear_makes_the_restated_alliance_its_backdrop(language, feared, plain, expected):
+    # Reports of a neighbour's fear repeat the alliance as context: the fear is the news.
+    assert stance(plain, language) < 0
+    assert stance(feared, language) == pytest.approx(expected, abs=0.01)
+
+
+def test_a_fear_refuted_frames_nothing():
+    # the fear is negated, so the agreement keeps its full weight: -2 + 1.5 (rejected) - 0.24 (no fear);
+    # framed by the fear, the agreement would count -1 and the sentence +0.26
+    assert stance("Kazakhstan signed the agreement with Russia and rejected all fears.", "en") == pytest.approx(-0.74)
+
+
+@pytest.mark.parametrize(
+    ("language", "third", "pair"),
+    [
+        (
+            "ru",
+            "Москва направила проекты соглашений между Россией и США.",
+            "Москва направила проекты соглашений между Россией и Казахстаном.",
+        ),
+        (
+            "en",
+            "Moscow sent draft agreements between Russia and the United States.",
+            "Moscow sent draft agreements between Russia and Kazakhstan.",
+        ),
+        (
+            "pl",
+            "Moskwa przygotowała porozumienie między Rosją a Chinami.",
+            "Moskwa przygotowała porozumienie między Rosją a Kazachstanem.",
+        ),
+    ],
+)
+def test_a_deal_between_a_side_and_a_third_country_is_not_the_pairs(language, third, pair):
+    assert stance_with_partners(pair, language) < -0.5
+    assert stance_with_partners(third, language) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("language", "absent", "present"),
+    [
+        ("ru", "Между странами отсутствуют договоренности.", "Между странами есть договоренности."),
+        ("en", "There is a lack of agreement on transit.", "There is an agreement on transit."),
+        ("pl", "Brak porozumienia w sprawie tranzytu.", "Jest porozumienie w sprawie tranzytu."),
+    ],
+)
+def test_an_absent_agreement_is_a_missing_step(language, absent, present):
+    assert stance(present, language) < 0
+    assert stance(absent, language) > 0
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", "The two countries discussed grain swaps to cut transport costs."),
+        ("pl", "Oba kraje rozmawiały o wymianie zboża, by obniżyć koszty transportu."),
+        ("ru", "Страны обсудили обмен зерном, чтобы снизить издержки на перевозку."),
+    ],
+)
+def test_cutting_costs_is_not_cutting_ties(language, sentence):
+    assert stance(sentence, language) < 0
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ekspert mówi w rozmowie z gazetą, że sytuacja jest trudna.",
+        "Analityk stwierdził w rozmowie z portalem, że to zła wiadomość.",
+    ],
+)
+def test_an_interview_is_attribution_not_diplomacy(sentence):
+    # "rozmowa" (talks) is a cooperation cue; "said in an interview with" only names the source
+    assert stance(sentence, "pl") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("pl", "Projekt służy Kremlowi do wzmacniania rosyjskich wpływów w regionie."),
+        ("en", "The union serves to strengthen Russian influence in the region."),
+        ("ru", "Союз служит Кремлю для усиления российского влияния в регионе."),
+    ],
+)
+def test_strengthening_influence_is_domination_not_closer_ties(language, sentence):
+    assert stance(sentence, language) > 0
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("pl", "Astana chce zrewidować umowę o współpracy z Moskwą."),
+        ("ru", "Астана хочет пересмотреть соглашение о сотрудничестве с Москвой."),
+        ("en", "Astana wants to renegotiate the cooperation agreement with Moscow."),
+    ],
+)
+def test_revising_a_deal_reaches_its_object(language, sentence):
+    assert stance(sentence, language) == pytest.approx(2.0, abs=0.01)
+
+
+def test_a_sham_tie_is_a_grievance():
+    assert stance("Astana utrzymuje więzi partnerskie z Moskwą.", "pl") < 0
+    assert stance("Astana utrzymuje tylko pozorne więzi partnerskie z Moskwą.", "pl") > 0
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("pl", "Jako członek unii celnej Astana podpisała umowę z Rosją."),
+        ("en", "As a member of the customs union, Astana signed the agreement with Russia."),
+        ("ru", "В качестве члена таможенного союза Астана подписала соглашение с Россией."),
+    ],
+)
+def test_membership_restated_is_background(language, sentence):
+    tokens = tokenize(sentence)
+    matches = cue_matcher(language).find(tokens)
+    assert sentence_stance(tokens, matches, cue_set(language), _clause_starts(sentence)).emphasis == 0.4
+
+
+def test_a_fear_piece_that_restates_the_alliance_scores_tension():
+    # Modelled on Polish commentary after 2014: the alliance is repeated as context, the fear is the
+    # story (stance-1.7 scored such a piece -0.45).
+    text = (
+        "Kazachstan z niepokojem śledzi wydarzenia na Ukrainie. "
+        "Jako członek unii celnej i strategiczny partner Astana została postawiona w niewygodnej sytuacji "
+        "wobec Moskwy, swojego sojusznika. "
+        "Z jednej strony jest jednym z najbliższych sojuszników Rosji, z drugiej argumenty Kremla są dla niej "
+        "niebezpieczne. "
+        "Lęk Kazachów przed Rosją wynika z dużej mniejszości rosyjskiej na północy."
+    )
+    assert _score(text, "", "pl").tension == pytest.approx(0.1693, abs=0.002)
