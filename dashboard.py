@@ -13,11 +13,11 @@ import importlib.machinery
 import streamlit as st
 
 from pipeline import jobs, views
-from pipeline.actors import check_pair
 from pipeline.charts import trend_figure
 from pipeline.demo import DEMO_LABEL, load_demo, load_events, remove_demo
 from pipeline.ingest import ingest_html, ingest_urls, read_uploads
 from pipeline.inputs import InputError, read_url_text
+from pipeline.resources import DataFileError
 from pipeline.settings import load_settings
 
 # Streamlit runs this file as a module "__main__" without a spec. The ingest's worker processes
@@ -34,11 +34,11 @@ TABLE_ROWS_SHOWN = 2000  # the newest rows on screen; search or filter to reach 
 st.set_page_config(page_title="Kazakhstan–Russia barometer", layout="wide")
 try:
     settings = load_settings()
+except DataFileError as err:
+    st.error(f"The pair of countries cannot be loaded: {err}")
+    st.stop()
 except ValueError as err:
     st.error(f"A setting is not valid: {err}")
-    st.stop()
-if problem := check_pair():
-    st.error(f"The pair of countries cannot be loaded: {problem}")
     st.stop()
 DB = settings.db
 
