@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import pickle
 import shutil
@@ -15,6 +16,7 @@ from pipeline import resources, score_article
 from pipeline.actors import check_pair, load_pair
 from pipeline.resources import PACKAGE_DATA, DataFileError
 from pipeline.settings import load_settings
+from tests.httpserver import article_html
 from tests.test_actors import ARMENIA_RUSSIA
 from tests.test_cli_ingest import ROOT, cli
 
@@ -143,3 +145,26 @@ def test_the_dashboard_names_an_unknown_pair(tmp_path, monkeypatch):
     assert not at.exception
     assert at.error[0].value.startswith("The pair of countries cannot be loaded: pair file nope.toml not found in ")
     assert not (tmp_path / "b.sqlite").exists()
+
+
+def test_ingest_worker_processes_score_with_the_pair_and_data_the_cli_was_given(user_data, tmp_path):
+    pages = []
+    for i in range(3):
+        page = tmp_path / f"page{i}.html"
+        paragraphs = [AM_FROBNICATED, f"Yerevan summoned the Russian ambassador on day {i + 1} of the dispute."]
+        page.write_text(article_html(f"Dispute {i}", paragraphs, canonical=f"https://am.example/{i}"), encoding="utf-8")
+        pages.append(str(page))
+    env = {"BAROMETER_PAIR": "am-ru", "BAROMETER_DATA_DIR": str(user_data), "BAROMETER_PROCESS_THRESHOLD": "1"}
+    db, out = str(tmp_path / "am.sqlite"), tmp_path / "articles.csv"
+    result = cli("ingest-html", *pages, "--db", db, "--workers", "2", "--no-progress", env=env)
+    assert result.returncode == 0, result.stderr
+    assert cli("export", "--articles", "--db", db, "--out", str(out)).returncode == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    pair = load_pair("am-ru", str(user_data))
+    for row in rows:
+        i = int(row["title"].removeprefix("Dispute "))
+        text = f"{AM_FROBNICATED}\n\nYerevan summoned the Russian ambassador on day {i + 1} of the dispute."
+        expected = score_article(text, title=row["title"], pair=pair)
+        assert (float(row["tension"]), float(row["relevance"])) == (expected.tension, expected.relevance)
+        assert expected.tension > 0.3
+    assert len(rows) == 3
