@@ -9,6 +9,7 @@ and without sentiment, and its scores are marked uncertain.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import tomllib
@@ -19,6 +20,8 @@ from pathlib import Path
 
 from .patterns import Pattern, PatternMatcher, normalise_word, parse_pattern
 from .resources import PACKAGE_DATA, data_dirs, data_files, find_data_file
+
+logger = logging.getLogger(__name__)
 
 LEXICON_DIR = PACKAGE_DATA / "lexicons"  # the package's own; see ``data_dirs`` for the search order
 LEXICONS = "lexicons"
@@ -194,6 +197,7 @@ def lemma_ru(word: str) -> str:
         return _morph().parse(word)[0].normal_form.replace("ё", "е")
     except Exception:  # any letter of Tangut (U+17000-U+18D08): pymorphy3 asks unicodedata for its name,
         # which it has none of. One odd word must not cost the article its score: it is an unknown word.
+        logger.debug("pymorphy3 cannot lemmatize %r: kept as it is", word, exc_info=True)
         return word
 
 
@@ -204,7 +208,8 @@ def lemma_simplemma(word: str, language: str) -> str:
 
     try:
         return simplemma.lemmatize(word, lang=language).lower()
-    except Exception:  # "Unsupported language: kk", or a failure on a rare character: an unknown word
+    except Exception as err:  # "Unsupported language: kk", or a failure on a rare character: an unknown word
+        logger.debug("simplemma cannot lemmatize %r in %s (%s): kept as it is", word, language, err)
         return word
 
 
