@@ -128,7 +128,7 @@ def load_pair(pair: Pair | str | None = None, data_dir: str = "") -> Pair:
     """
     if isinstance(pair, Pair):
         return pair
-    return _load_pair(str(pair_path(pair, data_dir)), pair or DEFAULT_PAIR, data_dir)
+    return _load_pair(pair or DEFAULT_PAIR, data_dir)
 
 
 def check_pair(pair: str | None = None, data_dir: str = "") -> str | None:
@@ -156,7 +156,10 @@ def _read_pair(path: str, source: str, data_dir: str) -> Pair:
     return replace(pair, source=source, data_dir=data_dir)
 
 
-_load_pair = lru_cache(maxsize=8)(_read_pair)
+@lru_cache(maxsize=8)
+def _load_pair(source: str, data_dir: str) -> Pair:
+    # Keyed on what was asked, so that scoring an article with a pair id costs no look at the disk.
+    return _read_pair(str(pair_path(source, data_dir)), source, data_dir)
 
 
 def actor_matcher(language: str, pair: Pair | str | None = None) -> PatternMatcher:
