@@ -14,8 +14,8 @@ import importlib.machinery
 import streamlit as st
 
 from pipeline import views
-from pipeline.actors import check_pair
 from pipeline.demo import DEMO_LABEL, load_demo, remove_demo
+from pipeline.resources import DataFileError
 from pipeline.settings import load_settings
 from ui.shared import Shared, collect_finished_ingest, ingest_progress, keep, kept, load_articles, publish
 
@@ -37,11 +37,11 @@ PAGES = (
 st.set_page_config(page_title="Kazakhstan–Russia barometer", layout="wide")
 try:
     settings = load_settings()
+except DataFileError as err:
+    st.error(f"The pair of countries cannot be loaded: {err}")
+    st.stop()
 except ValueError as err:
     st.error(f"A setting is not valid: {err}")
-    st.stop()
-if problem := check_pair():
-    st.error(f"The pair of countries cannot be loaded: {problem}")
     st.stop()
 DB = settings.db
 

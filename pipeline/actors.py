@@ -1,24 +1,25 @@
 """The pair of countries being watched, loaded once from ``pipeline/data/actors/<pair>.toml``.
 
-The pair is a setting: ``BAROMETER_PAIR`` (default ``kz-ru``) names the file. Nothing here knows
-which countries they are; side "a" and side "b" are whatever the file says.
+The pair is passed in explicitly (``Settings.pair``, default ``kz-ru``, names the file; nothing here
+reads the environment). Nothing here knows which countries they are; side "a" and side "b" are
+whatever the file says.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, SupportsIndex
 
 from .lexicon import check_lexicons
 from .patterns import Match, Pattern, PatternMatcher, parse_pattern
-from .resources import PACKAGE_DATA
+from .resources import DEFAULT_PAIR, PACKAGE_DATA, DataFileError, data_dirs, find_data_file
 
 ACTORS_DIR = PACKAGE_DATA / "actors"
-DEFAULT_PAIR = "kz-ru"
+ACTORS = "actors"
 
 # Kinds of actor pattern: the two sides, phrases naming both at once, and third parties.
 SIDE_A, SIDE_B, BOTH, OTHER = "a", "b", "both", "other"
@@ -28,13 +29,23 @@ ANY_LANGUAGE = "*"  # patterns listed once for every language
 THIRD = "@"  # prefix of a third country's own kind ("@china"), to tell one third party from another
 
 
-@dataclass(frozen=True)
+# eq=False: a pair is hashed by identity, so the matcher caches can key on it (loaded pairs are cached).
+@dataclass(frozen=True, eq=False)
 class Pair:
     id: str
     title: str
     labels: tuple[str, str]
     # language code -> patterns of kinds a / b / both / other
     patterns: dict[str, tuple[Pattern, ...]] = field(default_factory=dict)
+    source: str = ""  # what it was loaded by (an id or a .toml path); "" when built in memory
+    data_dir: str = ""  # the user's data directory it was loaded with: its lexicons come first too
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> str | tuple[Any, ...]:
+        # A loaded pair travels to a worker process as its name and is read (once, cached) there: a
+        # few bytes per page instead of every pattern, and one matcher cache per worker.
+        if self.source:
+            return (load_pair, (self.source, self.data_dir))
+        return super().__reduce_ex__(protocol)
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -52,13 +63,22 @@ class Pair:
         return tuple(merged)
 
 
-def pair_path(pair_id: str | None = None) -> Path:
-    """The data file of a pair; ``BAROMETER_PAIR`` chooses it when no id is given."""
-    name = pair_id or os.environ.get("BAROMETER_PAIR") or DEFAULT_PAIR
-    path = Path(name)
-    if path.suffix == ".toml":
-        return path
-    return ACTORS_DIR / f"{name}.toml"
+def pair_path(pair_id: str | None = None, data_dir: str = "") -> Path:
+    """The data file of a pair (default ``kz-ru``): a ``.toml`` path as given, else ``<id>.toml`` in the
+    user's data directory's ``actors/`` or the package's. Raises DataFileError when there is none."""
+    name = pair_id or DEFAULT_PAIR
+    if name.endswith(".toml"):
+        if not Path(name).is_file():
+            raise DataFileError(f"pair file {name} not found")
+        return Path(name)
+    path = find_data_file(ACTORS, f"{name}.toml", data_dir) if Path(name).name == name else None
+    if path is None:
+        searched = " or ".join(str(d) for d in data_dirs(ACTORS, data_dir))
+        raise DataFileError(
+            f"pair file {name}.toml not found in {searched} (the pair setting, BAROMETER_PAIR, names a file "
+            "there or a .toml path)"
+        )
+    return path
 
 
 def parse_pair(data: dict, pair_id: str = "") -> Pair:
@@ -99,46 +119,57 @@ def parse_pair(data: dict, pair_id: str = "") -> Pair:
     )
 
 
-def load_pair(pair_id: str | None = None) -> Pair:
-    """Read and parse a pair's data file (cached per file)."""
-    return _load_pair(str(pair_path(pair_id)))
+def load_pair(pair: Pair | str | None = None, data_dir: str = "") -> Pair:
+    """The pair to score with: a Pair as given, else its data file (an id, default ``kz-ru``, or a .toml
+    path) read, checked with the lexicons it will be scored with, and cached.
 
-
-def check_pair(pair_id: str | None = None) -> str | None:
-    """None when the pair's data file loads and names both sides (and the lexicons load), else the
-    reason in words.
-
-    ``score_article`` never raises, so a missing or broken pair file would quietly give neutral
-    scores; the CLI and the dashboard call this first and refuse to start instead.
+    Raises DataFileError, naming the file and the reason, when the pair file or a lexicon is missing
+    or broken: that would otherwise give every article a quiet neutral score.
     """
-    path = pair_path(pair_id)
+    if isinstance(pair, Pair):
+        return pair
+    return _load_pair(pair or DEFAULT_PAIR, data_dir)
+
+
+def check_pair(pair: str | None = None, data_dir: str = "") -> str | None:
+    """None when the pair's data file loads and names both sides (and the lexicons load), else the
+    reason in words. Read afresh each time (not cached), for the CLI's and the dashboard's start."""
     try:
-        pair = load_pair(pair_id)
-    except FileNotFoundError:
-        return f"pair file {path} not found (BAROMETER_PAIR names a file in pipeline/data/actors/ or a .toml path)"
+        _read_pair(str(pair_path(pair, data_dir)), pair or DEFAULT_PAIR, data_dir)
+    except DataFileError as err:
+        return str(err)
+    return None
+
+
+def _read_pair(path: str, source: str, data_dir: str) -> Pair:
+    try:
+        with open(path, "rb") as handle:
+            pair = parse_pair(tomllib.load(handle), Path(path).stem)
     except (OSError, tomllib.TOMLDecodeError, ValueError, TypeError) as err:
-        return f"pair file {path} cannot be read: {err}"
+        raise DataFileError(f"pair file {path} cannot be read: {err}") from err
     sides = {code for code, patterns in pair.patterns.items() for p in patterns if p.kind in (SIDE_A, SIDE_B)}
     kinds = {p.kind for patterns in pair.patterns.values() for p in patterns}
     if not {SIDE_A, SIDE_B} <= kinds or not sides:
-        return f"pair file {path} does not name both sides (sides.a and sides.b lists)"
-    return check_lexicons()  # the cue files are data too: a typo there would zero a language
+        raise DataFileError(f"pair file {path} does not name both sides (sides.a and sides.b lists)")
+    if problem := check_lexicons(data_dir):  # the cue files are data too: a typo there would zero a language
+        raise DataFileError(problem)
+    return replace(pair, source=source, data_dir=data_dir)
 
 
 @lru_cache(maxsize=8)
-def _load_pair(path: str) -> Pair:
-    with open(path, "rb") as handle:
-        return parse_pair(tomllib.load(handle), Path(path).stem)
+def _load_pair(source: str, data_dir: str) -> Pair:
+    # Keyed on what was asked, so that scoring an article with a pair id costs no look at the disk.
+    return _read_pair(str(pair_path(source, data_dir)), source, data_dir)
 
 
-def actor_matcher(language: str, pair_id: str | None = None) -> PatternMatcher:
-    """A matcher for the pair's actor patterns in one language (cached per file and language)."""
-    return _actor_matcher(language, str(pair_path(pair_id)))
+def actor_matcher(language: str, pair: Pair | str | None = None) -> PatternMatcher:
+    """A matcher for the pair's actor patterns in one language (cached per pair and language)."""
+    return _actor_matcher(language, load_pair(pair))
 
 
 @lru_cache(maxsize=64)
-def _actor_matcher(language: str, path: str) -> PatternMatcher:
-    return PatternMatcher(_load_pair(path).patterns_for(language))
+def _actor_matcher(language: str, pair: Pair) -> PatternMatcher:
+    return PatternMatcher(pair.patterns_for(language))
 
 
 def find_actors(tokens: list[str], matcher: PatternMatcher) -> list[Match]:
@@ -179,6 +210,6 @@ def in_a_list(matches: list[Match], sentence: str, spans: list[tuple[int, int]],
     return False
 
 
-def sides_in(tokens: list[str], language: str, pair_id: str | None = None) -> set[str]:
+def sides_in(tokens: list[str], language: str, pair: Pair | str | None = None) -> set[str]:
     """Which of "a", "b", "a~", "b~", "both", "other" the tokens name (for tests and tools)."""
-    return {m.pattern.kind for m in find_actors(tokens, actor_matcher(language, pair_id))}
+    return {m.pattern.kind for m in find_actors(tokens, actor_matcher(language, pair))}

@@ -23,7 +23,9 @@ from .models import UrlRequest
 from .settings import Settings, load_settings
 
 EXIT_OK, EXIT_NOTHING_DONE, EXIT_USAGE = 0, 1, 2
-tqdm.monitor_interval = 0  # no monitor thread: ingest forks its workers only from a thread-free process
+# No tqdm monitor thread: ingest forks its workers only from a process without threads (else it uses
+# a slower fork server), and a bar may already exist then (URLs already stored are reported first).
+tqdm.monitor_interval = 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -218,7 +220,7 @@ def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     except (OSError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_NOTHING_DONE
-    score = score_article(text, title=title)
+    score = score_article(text, title=title, pair=settings.watched_pair())
     print(
         _json(
             {
@@ -298,15 +300,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = _settings(args)
-    except ValueError as err:
+    except ValueError as err:  # a malformed setting, or a pair or lexicon file missing or broken
         print(f"error: {err}", file=sys.stderr)
         return EXIT_USAGE
-    if args.command in ("ingest", "ingest-html", "score", "rescore", "demo"):
-        from .actors import check_pair
-
-        if problem := check_pair():
-            print(f"error: {problem}", file=sys.stderr)
-            return EXIT_USAGE
     try:
         creating = _check_database(args, settings)
         try:

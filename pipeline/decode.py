@@ -10,10 +10,13 @@ words why it did not use a declaration.
 from __future__ import annotations
 
 import codecs
+import logging
 import re
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
+
+logger = logging.getLogger(__name__)
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _CYRILLIC_PAGES = ("cp1251", "koi8_r")
@@ -46,7 +49,8 @@ def _codec(name: str | None) -> str | None:
         return None
     try:
         codec = codecs.lookup(name.strip().lower())
-    except (LookupError, ValueError, TypeError):  # unknown, or a name with a NUL in it
+    except (LookupError, ValueError, TypeError) as err:  # unknown, or a name with a NUL in it
+        logger.debug("charset %r is not a known codec (%s): treated as not declared", name, err)
         return None
     return None if codec.name in _NOT_PAGE_CODECS or not getattr(codec, "_is_text_encoding", True) else codec.name
 
@@ -56,7 +60,8 @@ def _strict(body: bytes, encoding: str | None) -> str | None:
         return None
     try:
         return body.decode(encoding)
-    except (UnicodeError, LookupError, ValueError, TypeError):
+    except (UnicodeError, LookupError, ValueError, TypeError) as err:
+        logger.debug("the body is not valid %s (%s)", encoding, err)
         return None
 
 

@@ -19,6 +19,8 @@ from .language import detect_language
 from .metadata import page_metadata
 from .models import Article, FetchFailure
 
+logger = logging.getLogger(__name__)
+
 MIN_TEXT_CHARS = 80  # shorter "articles" are navigation stubs, consent walls or error pages
 FULL_EXTRACTION_BELOW = 500  # characters: below this, trafilatura's fallback extractors also run
 
@@ -51,6 +53,7 @@ def extract_article(
         meta = page_metadata(tree, final_url or url or None)
         text = _main_text(tree, text_html, final_url or url or None)
     except (ValueError, TypeError, RecursionError, MemoryError) as err:  # broken markup deep in lxml
+        logger.debug("%s: could not parse the page", url, exc_info=True)  # the stored reason keeps only the type
         return FetchFailure(url, f"could not parse the page ({type(err).__name__})", stage="extract")
     if len(text) < MIN_TEXT_CHARS:
         return FetchFailure(url, "no article text found", stage="extract")

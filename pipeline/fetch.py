@@ -7,6 +7,7 @@ from __future__ import annotations
 import email.utils
 import http.client
 import io
+import logging
 import socket
 import threading
 import time
@@ -31,6 +32,8 @@ from urllib3.util import parse_url
 from .guard import AddressPolicy, RefusedConnection, make_pool_manager
 from .models import FetchFailure, Page
 from .settings import USER_AGENT, Settings
+
+logger = logging.getLogger(__name__)
 
 READ_IDLE = 10.0  # seconds a download may go without receiving a byte
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -337,7 +340,8 @@ def _retry_after(value: str | None) -> float | None:
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError) as err:
+        logger.debug("Retry-After %r is neither seconds nor a date (%s): the usual backoff applies", value, err)
         return None
     return max(0.0, when.timestamp() - time.time())
 

@@ -34,6 +34,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from . import store
+from .actors import Pair
 from .dedupe import canonicalize_url
 from .extract import extract_article
 from .fetch import Fetcher, check_web_url
@@ -68,6 +69,7 @@ def process_page(
     user_source: str | None,
     is_demo: bool,
     score: bool = True,
+    pair: Pair | str | None = None,
 ) -> tuple[Article | FetchFailure, Score | None]:
     """Extract and score one page (pure; runs in a worker process for large batches)."""
     result = extract_article(
@@ -83,7 +85,7 @@ def process_page(
         return result, None
     if not score:
         return result, None
-    return result, score_article(result.text, title=result.title, language=result.language or None)
+    return result, score_article(result.text, title=result.title, language=result.language or None, pair=pair)
 
 
 def _worker_init() -> None:
@@ -247,6 +249,7 @@ def ingest_urls(
                 break
         extractor = _Extractor(settings, len(first) if inputs.exhausted else max(len(first), CHUNK))
         fetcher = Fetcher(settings)
+        pair = settings.watched_pair()
 
         def to_fetch() -> Iterator[UrlRequest]:
             yield from first
@@ -258,7 +261,7 @@ def ingest_urls(
             if isinstance(page, FetchFailure):
                 return page, None
             return extractor.run(
-                page.body, req.url, page.final_url, page.charset, req.date, req.source, is_demo, settings.score
+                page.body, req.url, page.final_url, page.charset, req.date, req.source, is_demo, settings.score, pair
             )
 
         _run_bounded(to_fetch(), job, settings.concurrency, lambda req, res: finish(_store_result(conn, req.url, *res)))
@@ -455,9 +458,10 @@ def ingest_html(
         store.record_failure(conn, FetchFailure(outcome.url, outcome.detail, "input"))
         finish(outcome)
     extractor = _Extractor(settings, len(items))
+    pair = settings.watched_pair()
 
     def job(item: HtmlItem) -> tuple[Article | FetchFailure, Score | None]:
-        result, score = extractor.run(item.content, "", "", None, None, None, is_demo, settings.score)
+        result, score = extractor.run(item.content, "", "", None, None, None, is_demo, settings.score, pair)
         if isinstance(result, FetchFailure):
             return FetchFailure(_file_url(item), result.reason, result.stage), None
         if not result.canonical_url:

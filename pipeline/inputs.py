@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from .models import UrlRequest
+
+logger = logging.getLogger(__name__)
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ")
 #: Largest URL list accepted as text (a paste or an uploaded file), in bytes.
@@ -178,7 +181,8 @@ def _looks_like_csv(head: str) -> bool:
 def _csv_rows(lines: Iterable[str], head: str, name: str) -> Iterator[UrlRequest | BadRow]:
     try:
         dialect = csv.Sniffer().sniff(head, delimiters=",;\t")
-    except csv.Error:
+    except csv.Error as err:
+        logger.debug("%s: no CSV dialect recognised (%s), read as comma-separated", name, err)
         dialect = csv.excel
     reader = csv.DictReader(lines, dialect=dialect)
     columns = {clean_field(c or "").lower(): c for c in (reader.fieldnames or [])}

@@ -8,11 +8,14 @@ the page collects it.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .report import IngestReport, Progress
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -61,6 +64,7 @@ def start(label: str, work: Callable[[Progress], IngestReport]) -> Job:
         try:
             report = work(job._progress)
         except BaseException as err:  # shown to the user instead of lost with the thread
+            logger.warning("ingest job %r stopped", label, exc_info=True)  # the traceback, for a bug report
             job.error = f"{type(err).__name__}: {err}"
             if not isinstance(err, Exception):
                 raise

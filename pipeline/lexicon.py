@@ -1,6 +1,7 @@
 """Stance cues and sentiment lexicons from ``pipeline/data/lexicons/``, with cached lemmatization.
 
-``cues-<lang>.toml`` holds cooperation and conflict cues, relational words and negators;
+Each function takes the user's ``data_dir`` (default none): its ``lexicons/`` files come before the
+package's, file by file. ``cues-<lang>.toml`` holds cooperation and conflict cues, relational words and negators;
 ``sentiment-<lang>.toml`` holds a tone per lemma (English uses VADER plus a domain overlay). A
 language with both files is "curated"; any other language is scored with the union of all cue files
 and without sentiment, and its scores are marked uncertain.
@@ -8,6 +9,7 @@ and without sentiment, and its scores are marked uncertain.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import tomllib
@@ -17,9 +19,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from .patterns import Pattern, PatternMatcher, normalise_word, parse_pattern
-from .resources import PACKAGE_DATA
+from .resources import PACKAGE_DATA, data_dirs, data_files, find_data_file
 
-LEXICON_DIR = PACKAGE_DATA / "lexicons"
+logger = logging.getLogger(__name__)
+
+LEXICON_DIR = PACKAGE_DATA / "lexicons"  # the package's own; see ``data_dirs`` for the search order
+LEXICONS = "lexicons"
 
 CUE, RELATION, NEGATOR, POST_NEGATOR = "cue", "relation", "negator", "post_negator"
 REFUSAL = "refusal"  # "... is not on the agenda": turns down what the clause before it proposed
@@ -45,17 +50,17 @@ def _read(path: Path) -> dict:
         return tomllib.load(handle)
 
 
-@lru_cache(maxsize=1)
-def cue_languages() -> tuple[str, ...]:
+@lru_cache(maxsize=8)
+def cue_languages(data_dir: str = "") -> tuple[str, ...]:
     """Languages with a cue file."""
-    return tuple(sorted(p.stem.removeprefix("cues-") for p in LEXICON_DIR.glob("cues-*.toml")))
+    return tuple(sorted(p.stem.removeprefix("cues-") for p in data_files(LEXICONS, "cues-*.toml", data_dir).values()))
 
 
-@lru_cache(maxsize=1)
-def curated_languages() -> tuple[str, ...]:
+@lru_cache(maxsize=8)
+def curated_languages(data_dir: str = "") -> tuple[str, ...]:
     """Languages with both a cue file and a sentiment lexicon: their scores are ``certain``."""
-    sentiment = {p.stem.removeprefix("sentiment-") for p in LEXICON_DIR.glob("sentiment-*.toml")}
-    return tuple(code for code in cue_languages() if code in sentiment)
+    sentiment = {p.stem.removeprefix("sentiment-") for p in data_files(LEXICONS, "sentiment-*.toml", data_dir).values()}
+    return tuple(code for code in cue_languages(data_dir) if code in sentiment)
 
 
 @dataclass(frozen=True)
@@ -137,13 +142,18 @@ def _word_set(data: dict, key: str) -> frozenset[str]:
     return frozenset(normalise_word(w) for w in data.get(key, []))
 
 
-def check_lexicons() -> str | None:
-    """None when every lexicon file parses, else the first broken file and why in words.
+def check_lexicons(data_dir: str = "") -> str | None:
+    """None when every lexicon file parses, else the first broken file (or the missing directory) and
+    why in words.
 
     A broken file would otherwise make every text in its language score a quiet 0 (``score_article``
-    never raises), so the CLI and the dashboard refuse to start instead (through ``check_pair``).
+    never raises on a text), so loading a pair checks them and the CLI and the dashboard refuse to start.
     """
-    for path in sorted(LEXICON_DIR.glob("*.toml")):
+    files = data_files(LEXICONS, "*.toml", data_dir)
+    if not any(name.startswith("cues-") for name in files):
+        searched = " or ".join(str(d) for d in data_dirs(LEXICONS, data_dir))
+        return f"no lexicon files (cues-<language>.toml) in {searched}: the package's data files are missing"
+    for path in files.values():
         try:
             data = _read(path)
             if path.stem.startswith("cues-"):
@@ -154,11 +164,12 @@ def check_lexicons() -> str | None:
 
 
 @lru_cache(maxsize=32)
-def cue_set(language: str) -> CueSet:
+def cue_set(language: str, data_dir: str = "") -> CueSet:
     """The cue set of a language, or the union of all of them for a language without a cue file."""
-    if language in cue_languages():
-        return _parse_cues(_read(LEXICON_DIR / f"cues-{language}.toml"), language)
-    parts = [cue_set(code) for code in cue_languages()]
+    path = find_data_file(LEXICONS, f"cues-{language}.toml", data_dir)
+    if path is not None:
+        return _parse_cues(_read(path), language)
+    parts = [cue_set(code, data_dir) for code in cue_languages(data_dir)]
     return CueSet(
         language=language,
         patterns=tuple(p for part in parts for p in part.patterns),
@@ -190,6 +201,7 @@ def lemma_ru(word: str) -> str:
         return _morph().parse(word)[0].normal_form.replace("ё", "е")
     except Exception:  # any letter of Tangut (U+17000-U+18D08): pymorphy3 asks unicodedata for its name,
         # which it has none of. One odd word must not cost the article its score: it is an unknown word.
+        logger.debug("pymorphy3 cannot lemmatize %r: kept as it is", word, exc_info=True)
         return word
 
 
@@ -200,7 +212,8 @@ def lemma_simplemma(word: str, language: str) -> str:
 
     try:
         return simplemma.lemmatize(word, lang=language).lower()
-    except Exception:  # "Unsupported language: kk", or a failure on a rare character: an unknown word
+    except Exception as err:  # "Unsupported language: kk", or a failure on a rare character: an unknown word
+        logger.debug("simplemma cannot lemmatize %r in %s (%s): kept as it is", word, language, err)
         return word
 
 
@@ -288,10 +301,10 @@ class VaderSentiment:
 
 
 @lru_cache(maxsize=32)
-def sentiment_model(language: str) -> LexiconSentiment | VaderSentiment | None:
+def sentiment_model(language: str, data_dir: str = "") -> LexiconSentiment | VaderSentiment | None:
     """The sentiment model of a language, or None when it has no lexicon."""
-    path = LEXICON_DIR / f"sentiment-{language}.toml"
-    if not path.exists():
+    path = find_data_file(LEXICONS, f"sentiment-{language}.toml", data_dir)
+    if path is None:
         return None
     data = _read(path)
     if data.get("engine") == "vader":
@@ -300,6 +313,6 @@ def sentiment_model(language: str) -> LexiconSentiment | VaderSentiment | None:
 
 
 @lru_cache(maxsize=32)
-def cue_matcher(language: str) -> PatternMatcher:
+def cue_matcher(language: str, data_dir: str = "") -> PatternMatcher:
     """Matcher over a language's cue, relation and negator patterns."""
-    return PatternMatcher(cue_set(language).patterns)
+    return PatternMatcher(cue_set(language, data_dir).patterns)

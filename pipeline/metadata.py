@@ -7,6 +7,7 @@ we do not use and which cost a fifth of the extraction time.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +15,8 @@ from urllib.parse import urlsplit
 
 from htmldate import find_date
 from lxml.html import HtmlElement
+
+logger = logging.getLogger(__name__)
 
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—·:»]\s+|\s+-\s+")
 
@@ -82,11 +85,13 @@ def page_metadata(tree: HtmlElement, page_url: str | None = None) -> PageMetadat
     canonical = canonical or _meta(tags, "og:url") or None
     try:
         found = find_date(tree, url=canonical or page_url, extensive_search=False, original_date=True)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError) as err:
+        logger.debug("%s: htmldate failed (%s): the page is stored undated", page_url, err)
         found = None
     try:
         published = date.fromisoformat(found) if found else None
     except ValueError:
+        logger.debug("%s: date %r is not an ISO date: the page is stored undated", page_url, found)
         published = None
     # Without a declared site name, the host of the page's own canonical link names the site better
     # than the host it was fetched from (which may be a mirror, a proxy or a bare IP address).
@@ -101,7 +106,8 @@ def _host(url: str | None) -> str:
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
-    except ValueError:
+    except ValueError as err:
+        logger.debug("canonical link %r is not a URL (%s): no host taken from it", url, err)
         return ""
     if parts.scheme.lower() not in ("http", "https", ""):
         return ""

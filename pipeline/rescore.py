@@ -32,8 +32,9 @@ def rescore_all(settings: Settings, progress: Callable[[int, int], None] | None 
         total = store.article_count(conn)
         already = store.score_versions(conn).get(SCORER_VERSION, 0)
         done, scored, batch = already, 0, []
+        pair = settings.watched_pair()
         for article_id, title, text, language in store.iter_unscored(conn, SCORER_VERSION):
-            batch.append((article_id, score_article(text, title=title, language=language or None)))
+            batch.append((article_id, score_article(text, title=title, language=language or None, pair=pair)))
             if len(batch) >= BATCH:
                 scored += store.write_scores(conn, batch)
                 done += len(batch)

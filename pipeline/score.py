@@ -7,11 +7,12 @@ neutral, uncertain score rather than lose the article (the tests call the unguar
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import unicodedata
 
-from .actors import BOTH, OTHER, SIDE_A, SIDE_B, THIRD, actor_matcher, find_actors, in_a_list
+from .actors import BOTH, OTHER, SIDE_A, SIDE_B, THIRD, Pair, actor_matcher, find_actors, in_a_list, load_pair
 from .language import KAZAKH_LETTERS, detect_language
 from .lexicon import CLAUSE_KINDS, VaderSentiment, cue_matcher, cue_set, curated_languages, sentiment_model
 from .models import Evidence, Score
@@ -113,13 +114,14 @@ def _neutral(language: str) -> Score:
     )
 
 
-def _score(text: object, title: object = "", language: str | None = None) -> Score:
+def _score(text: object, title: object = "", language: str | None = None, pair: Pair | str | None = None) -> Score:
     body, head = _clean(text), _clean(title)
     head, body, language = normalize_article(head, body, language)  # wrapped lines, look-alikes, kk Latin
     lang = _language(body, head, language)
-    actors = actor_matcher(lang)
-    cue_matcher_ = cue_matcher(lang)
-    cues = cue_set(lang)
+    pair = load_pair(pair)
+    actors = actor_matcher(lang, pair)
+    cue_matcher_ = cue_matcher(lang, pair.data_dir)
+    cues = cue_set(lang, pair.data_dir)
 
     sentences: list[str] = []
     facts: list[SentenceFacts] = []
@@ -156,7 +158,7 @@ def _score(text: object, title: object = "", language: str | None = None) -> Sco
     sentence_links = links(facts)
     relevance_value = relevance(facts, sentence_links)
 
-    model = sentiment_model(lang)
+    model = sentiment_model(lang, pair.data_dir)
     contributions: list[float] = []
     total_link = tone_sum = 0.0
     for i, link in enumerate(sentence_links):
@@ -188,7 +190,7 @@ def _score(text: object, title: object = "", language: str | None = None) -> Sco
         language=lang,
         evidence=evidence,
         goldstein=round(-10.0 * tension, 2) + 0.0,  # + 0.0 turns -0.0 into 0.0
-        certain=lang in curated_languages(),
+        certain=lang in curated_languages(pair.data_dir),
         version=SCORER_VERSION,
     )
 
@@ -208,9 +210,19 @@ def _evidence(sentences: list[str], contributions: list[float], scale: float, de
     return [Evidence(sentence=s, weight=round(shares[s], 4)) for s in kept if round(shares[s], 4)]
 
 
-def score_article(text: str, title: str = "", language: str | None = None) -> Score:
-    """Score one article's Kazakhstan–Russia tension (see DESIGN.md); pure, deterministic, never raises."""
+logger = logging.getLogger(__name__)
+
+
+def score_article(text: str, title: str = "", language: str | None = None, *, pair: Pair | str | None = None) -> Score:
+    """Score one article's tension between the pair (default ``kz-ru``, Kazakhstan–Russia; a Pair or a
+    pair id, see DESIGN.md); pure, deterministic, never raises on any text.
+
+    An unknown pair or a broken data file raises DataFileError (a ValueError): that is the caller's
+    configuration, and a neutral score for every article would hide it.
+    """
+    pair = load_pair(pair)  # outside the guard: a configuration error must not read as a neutral score
     try:
-        return _score(text, title, language)
+        return _score(text, title, language, pair)
     except Exception:  # the contract is "never raises"; tests exercise _score unguarded
+        logger.warning("scoring failed; the article gets a neutral, uncertain score", exc_info=True)
         return _neutral(_given_language(language))

@@ -1,6 +1,8 @@
 """Settings: defaults, overridden by environment variables, overridden by CLI flags.
 
-Every setting has an environment variable ``BAROMETER_<NAME>``; the README lists them.
+Every setting has an environment variable ``BAROMETER_<NAME>``; the README lists them. Only
+``load_settings`` (called by the CLI and the dashboard) reads the environment: everything below them
+is handed a ``Settings`` or the values it needs (the pair, ``Settings.watched_pair()``).
 """
 
 from __future__ import annotations
@@ -9,6 +11,12 @@ import ipaddress
 import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .resources import DEFAULT_PAIR, DataFileError
+
+if TYPE_CHECKING:
+    from .actors import Pair
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
@@ -45,6 +53,14 @@ class Settings:
     max_list_urls: int = 10_000  # URLs in one uploaded URL list
     max_upload_files: int = 200  # saved pages in one upload
     max_upload_bytes: int = 50_000_000  # bytes of one upload: a URL list, or all saved pages together
+    pair: str = DEFAULT_PAIR  # the pair of countries: <id>.toml in the data directories' actors/, or a .toml path
+    data_dir: str = ""  # the user's own data directory: its lexicons/ and actors/ files come before the package's
+
+    def watched_pair(self) -> Pair:
+        """The pair to score with, read from its data file (once per process, cached)."""
+        from .actors import load_pair
+
+        return load_pair(self.pair, self.data_dir)
 
 
 def _coerce(value: str, current: object) -> object:
@@ -58,7 +74,11 @@ def _coerce(value: str, current: object) -> object:
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Defaults, then ``BAROMETER_*`` environment variables, then keyword overrides (None is ignored)."""
+    """Defaults, then ``BAROMETER_*`` environment variables, then keyword overrides (None is ignored).
+
+    Raises ValueError naming the variable for a malformed value, and DataFileError (a ValueError) when
+    the pair's data file or a lexicon is missing or broken, so nothing runs on neutral placeholder scores.
+    """
     base = Settings()
     env = {}
     for f in fields(Settings):
@@ -72,6 +92,11 @@ def load_settings(**overrides: object) -> Settings:
     given = {k: v for k, v in overrides.items() if v is not None}
     settings = replace(settings, **given)
     _validate(settings)
+    # Absolute paths, so that a worker process with another working directory reads the same files.
+    if settings.data_dir:
+        settings = replace(settings, data_dir=str(Path(settings.data_dir).resolve()))
+    if settings.pair.endswith(".toml"):
+        settings = replace(settings, pair=str(Path(settings.pair).resolve()))
     return settings
 
 
@@ -96,3 +121,9 @@ def _validate(settings: Settings) -> None:
                 ipaddress.ip_network(part.strip(), strict=False)
             except ValueError as err:
                 raise ValueError(f"BAROMETER_ALLOW_NETWORKS: {part.strip()!r} is not a network ({err})") from None
+    if settings.data_dir and not Path(settings.data_dir).is_dir():
+        raise DataFileError(f"BAROMETER_DATA_DIR: {settings.data_dir} is not a directory")
+    from .actors import check_pair  # the scorer's modules load only once the plain settings are valid
+
+    if problem := check_pair(settings.pair, settings.data_dir):
+        raise DataFileError(problem)

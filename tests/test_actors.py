@@ -5,11 +5,13 @@ import tomllib
 import pytest
 
 from pipeline.actors import BOTH, OTHER, SIDE_A, SIDE_B, check_pair, load_pair, parse_pair, sides_in
+from pipeline.resources import PACKAGE_DATA, DataFileError
 from pipeline.sentences import tokenize
+from pipeline.settings import load_settings
 
 
-def names(text: str, language: str) -> set[str]:
-    return sides_in(tokenize(text), language)
+def names(text: str, language: str, pair: str | None = None) -> set[str]:
+    return sides_in(tokenize(text), language, pair)
 
 
 @pytest.mark.parametrize(
@@ -126,9 +128,11 @@ def test_pair_setting_chooses_the_data_file(tmp_path, monkeypatch):
     path = tmp_path / "am-ru.toml"
     path.write_text(ARMENIA_RUSSIA, encoding="utf-8")
     monkeypatch.setenv("BAROMETER_PAIR", str(path))
-    assert load_pair().id == "am-ru"
-    assert names("Yerevan and Moscow", "en") == {SIDE_A, SIDE_B}
-    assert SIDE_A not in names("Kazakhstan", "en")
+    pair = load_settings().watched_pair()  # the setting is read there, and passed down
+    assert pair.id == "am-ru"
+    assert names("Yerevan and Moscow", "en", pair) == {SIDE_A, SIDE_B}
+    assert SIDE_A not in names("Kazakhstan", "en", pair)
+    assert load_pair().id == "kz-ru"  # below the settings the environment is not read
 
 
 def _list(text: str, language: str) -> bool:
@@ -149,17 +153,15 @@ def test_adjacent_names_without_commas_are_not_a_list():
     assert not _list("Kazakhstan and Russia signed a deal with China.", "en")
 
 
-def test_a_broken_lexicon_file_stops_the_start_instead_of_zeroing_its_language(tmp_path, monkeypatch):
-    import shutil
-
-    from pipeline import lexicon
-
-    for path in lexicon.LEXICON_DIR.glob("*.toml"):
-        shutil.copy(path, tmp_path / path.name)
-    monkeypatch.setattr(lexicon, "LEXICON_DIR", tmp_path)
-    assert check_pair() is None
-    broken = tmp_path / "cues-ru.toml"
+def test_a_broken_lexicon_file_stops_the_start_instead_of_zeroing_its_language(tmp_path):
+    # A user's data directory whose copy of the Russian cue file (it hides the package's) gets broken.
+    (tmp_path / "lexicons").mkdir()
+    broken = tmp_path / "lexicons" / "cues-ru.toml"
+    broken.write_bytes((PACKAGE_DATA / "lexicons" / "cues-ru.toml").read_bytes())
+    assert check_pair(data_dir=str(tmp_path)) is None
     broken.write_text(broken.read_text(encoding="utf-8") + '\n[conflict]\n"санкци*" = 1.0\n', encoding="utf-8")
-    reason = check_pair()
+    reason = check_pair(data_dir=str(tmp_path))
     assert reason is not None
     assert reason.startswith(f"lexicon file {broken} cannot be read:")
+    with pytest.raises(DataFileError, match=r"cues-ru\.toml cannot be read"):
+        load_settings(data_dir=str(tmp_path))
