@@ -1,5 +1,6 @@
 """Every text stage takes time in proportion to its input: pathological inputs (runs of dots, of
-"Mr. Smith ", of commas, one endless word, ...) against ordinary prose of the same length.
+"Mr. Smith ", of commas, one endless word, ...) against ordinary prose of the same length, and
+extraction of pages with thousands of paragraphs (trafilatura's main extractor alone is quadratic in them).
 
 Ratios measured in the same test, never wall-clock limits: a pathological input may take at most
 MAX_RATIO times as long as prose, and four times the input at most MAX_GROWTH times as long
@@ -14,6 +15,7 @@ from functools import cache
 import pytest
 
 from pipeline.dedupe import fingerprint
+from pipeline.extract import extract_article
 from pipeline.score import MAX_CHARS, _score
 from pipeline.sentences import split_sentences
 
@@ -139,3 +141,59 @@ def test_a_two_hundred_thousand_character_word_is_split_in_linear_time():
     word, prose = "ж" * (2 * LENGTH), _fill(RUSSIAN, 2 * LENGTH)
     assert _seconds(split_sentences, word) <= MAX_RATIO * _seconds(split_sentences, prose)
     assert all(len(piece) <= 2000 for piece in split_sentences(word))
+
+
+# Pages of distinct paragraphs (trafilatura drops repeated ones), built from a paragraph count.
+def _paragraph(i: int, markup: str) -> str:
+    return markup.format(
+        f"Kazakhstan and Russia discussed point {i} in Astana on Tuesday, officials said.", f"item {i}"
+    )
+
+
+def _page(count: int, markup: str, wrapper: str = "{}") -> str:
+    paragraphs = "\n".join(_paragraph(i, markup) for i in range(count))
+    return f"<html><head><title>Talks</title></head><body>{wrapper.format(paragraphs)}</body></html>"
+
+
+PARAGRAPHS = 10_000  # with links: 50,000 text pieces, 1.4 MB; plain trafilatura took 8-20x the time of a quarter
+LINKED = "<p>{0} <a href='/t'>Trade</a> and <b>{1}</b> next.</p>"
+# name: (paragraph markup, what holds the paragraphs, paragraphs on the full page). Each was quadratic
+# in the text pieces inside paragraphs (five in a paragraph with a link) before extraction in sections.
+# (Paragraphs straight in the body never were: trafilatura finds no container there, so skips the query.)
+PAGES = {
+    "paragraphs in an article": ("<p>{0}</p>", "<article>{}</article>", 3 * PARAGRAPHS),
+    "paragraphs with links in an article": (LINKED, "<article>{}</article>", PARAGRAPHS),
+    "paragraphs with links, each in its own div": (f"<div>{LINKED}</div>", "<div class='content'>{}</div>", PARAGRAPHS),
+}
+
+
+def _cpu_seconds(stage, text: str) -> float:
+    """Median of three runs of ``stage(text)`` in this process's CPU time: a second or more of
+    extraction is long enough to time once, and CPU time is spared the other processes' load."""
+    timings = []
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(3):
+            start = time.process_time()
+            stage(text)
+            timings.append(time.process_time() - start)
+    finally:
+        gc.enable()
+    return statistics.median(timings)
+
+
+def _extract(html: str):
+    return extract_article(html, "https://example.org/talks")
+
+
+@pytest.mark.parametrize("case", sorted(PAGES))
+def test_extraction_takes_time_in_proportion_to_the_page(case):
+    markup, wrapper, paragraphs = PAGES[case]
+    quarter, full = _page(paragraphs // 4, markup, wrapper), _page(paragraphs, markup, wrapper)
+    article = _extract(full)
+    assert article.text.count("Kazakhstan and Russia discussed") == paragraphs  # every paragraph, once
+    ratio = _cpu_seconds(_extract, full) / _cpu_seconds(_extract, quarter)
+    assert ratio <= MAX_GROWTH, (
+        f"extracting {case}: {len(full):,} characters took {ratio:.1f}x the time of a quarter of them (linear is 4x)"
+    )
