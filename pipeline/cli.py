@@ -19,7 +19,7 @@ from . import ingest as ingest_mod
 from .inputs import InputError, stream_url_file
 from .models import UrlRequest
 from .settings import Settings, load_settings
-from .store import Store, StoreError
+from .store import Store, StoreError, sqlite_path
 
 EXIT_OK, EXIT_NOTHING_DONE, EXIT_USAGE = 0, 1, 2
 tqdm.monitor_interval = 0  # no monitor thread: ingest forks its workers only from a thread-free process
@@ -307,7 +307,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             return COMMANDS[args.command](args, settings)
         finally:
-            if creating and Path(settings.db).exists():
+            if creating and Path(sqlite_path(settings.db)).exists():
                 print(f"Created a new database at {settings.db}.", file=sys.stderr)
     except StoreError as err:  # names the database and the reason
         print(f"error: {err}", file=sys.stderr)
