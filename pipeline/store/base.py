@@ -105,7 +105,7 @@ class Backend(Protocol):
     def record_failure(self, failure: FetchFailure) -> None:
         """Store a failure row stamped with the current time."""
 
-    def failure_columns(self, limit: int) -> dict[str, list]:
+    def failure_columns(self, limit: int) -> dict[str, list[object]]:
         """The latest ``limit`` failures, newest first, as columns url, time, reason, stage."""
 
     # corrections
@@ -119,7 +119,7 @@ class Backend(Protocol):
         """Delete the correction; True when there was one."""
 
     # the views
-    def article_columns(self, preferred_version: str) -> dict[str, list]:
+    def article_columns(self, preferred_version: str) -> dict[str, list[object]]:
         """The columns of ``ARTICLE_FRAME_SCHEMA`` in id order, dates as ISO text and flags as 0/1."""
 
     def change_counter(self) -> int:

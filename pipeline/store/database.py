@@ -290,7 +290,7 @@ class Store:
             columns = self._backend.article_columns(_scorer_version())
         # Read as the backend delivers them (dates as text, flags as 0/1), then typed column by column.
         raw = {
-            name: pl.String if dtype == pl.Date else pl.Int64 if dtype == pl.Boolean else dtype
+            name: pl.String() if dtype == pl.Date else pl.Int64() if dtype == pl.Boolean else dtype
             for name, dtype in ARTICLE_FRAME_SCHEMA.items()
         }
         return pl.DataFrame(columns, schema=raw).with_columns(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
@@ -52,7 +52,8 @@ class SQLiteBackend:
             self._depth = depth
 
     def _one(self, sql: str, params: Sequence[object] = ()) -> sqlite3.Row | None:
-        return self._conn.execute(sql, params).fetchone()
+        row: sqlite3.Row | None = self._conn.execute(sql, params).fetchone()
+        return row
 
     # ------------------------------------------------------------ articles
 
@@ -237,7 +238,7 @@ class SQLiteBackend:
             (failure.url, now_iso(), failure.reason, failure.stage),
         )
 
-    def failure_columns(self, limit: int) -> dict[str, list]:
+    def failure_columns(self, limit: int) -> dict[str, list[object]]:
         return self._columns(
             "SELECT url, time, reason, stage FROM failures ORDER BY id DESC LIMIT ?", (limit,), FAILURE_FRAME_SCHEMA
         )
@@ -258,7 +259,7 @@ class SQLiteBackend:
 
     # ------------------------------------------------------------ the views
 
-    def article_columns(self, preferred_version: str) -> dict[str, list]:
+    def article_columns(self, preferred_version: str) -> dict[str, list[object]]:
         # The current score of each article: the preferred (this program's) scorer version when
         # there is one, else the newest (by time, then insertion order).
         current = (
@@ -281,7 +282,7 @@ class SQLiteBackend:
         )
         return self._columns(sql, (preferred_version,), ARTICLE_FRAME_SCHEMA)
 
-    def _columns(self, sql: str, params: Sequence[object], names: Sequence[str]) -> dict[str, list]:
+    def _columns(self, sql: str, params: Sequence[object], names: Collection[str]) -> dict[str, list[object]]:
         cur = self._conn.cursor()
         cur.row_factory = None  # plain tuples: no per-row name lookup for a frame of every article
         rows = cur.execute(sql, params).fetchall()

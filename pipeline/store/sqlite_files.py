@@ -96,7 +96,7 @@ def _peek_version(path: Path) -> int:
         raise StoreError(f"{path}: cannot read the database file (permission denied)")
     conn = _reader(path)
     try:
-        return conn.execute("PRAGMA user_version").fetchone()[0]
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
     finally:
         conn.close()
 
