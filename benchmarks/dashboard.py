@@ -7,7 +7,7 @@ figure) and as a whole page through Streamlit's AppTest, which runs dashboard.py
 session would. The baseline in the same run is the page without caching (every step on every
 rerun); the cached figures are what a user sees when a filter moves (the frame comes from
 ``st.cache_data``) and when the page reruns with nothing changed. Times are the best of
-``--repeat`` runs. The database is built once with ``store.insert_articles_bulk`` and reused.
+``--repeat`` runs. The database is built once with ``Store.insert_articles_bulk`` and reused.
 """
 
 from __future__ import annotations
@@ -25,11 +25,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import store, views  # noqa: E402
+from pipeline import views  # noqa: E402
 from pipeline.charts import trend_figure  # noqa: E402
 from pipeline.demo import load_events  # noqa: E402
 from pipeline.models import Article, Evidence, Score  # noqa: E402
 from pipeline.settings import load_settings  # noqa: E402
+from pipeline.store import Store  # noqa: E402
 
 SOURCES = [f"Source {i}" for i in range(50)]
 LANGUAGES = ["ru", "kk", "en", "pl"]
@@ -78,15 +79,12 @@ def synthetic(n: int, seed: int = 20240603) -> Iterator[tuple[Article, Score]]:
 
 def build(db: Path, n: int) -> float:
     """Create the database (or reuse it when it already holds ``n`` articles); returns seconds spent."""
-    conn = store.connect(db)
-    try:
-        if store.article_count(conn) == n:
+    with Store.open(db) as store:
+        if store.article_count() == n:
             return 0.0
         started = time.perf_counter()
-        store.insert_articles_bulk(conn, synthetic(n))
+        store.insert_articles_bulk(synthetic(n))
         return time.perf_counter() - started
-    finally:
-        conn.close()
 
 
 def best(fn: Callable[[], object], repeat: int) -> tuple[float, object]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,10 +16,10 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import ingest as ingest_mod
-from . import store
 from .inputs import InputError, stream_url_file
 from .models import UrlRequest
 from .settings import Settings, load_settings
+from .store import Store, StoreError, sqlite_path
 
 EXIT_OK, EXIT_NOTHING_DONE, EXIT_USAGE = 0, 1, 2
 # No tqdm monitor thread: ingest forks its workers only from a process without threads (else it uses
@@ -186,13 +185,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from .aggregate import aggregate, article_table, contract_frame
     from .export import write_csv, write_parquet
 
-    path = Path(settings.db)
     # A database that cannot be written (read-only file or directory) is read without WAL's files.
-    conn = store.connect(path, create=False, read_only=path.exists() and not store.is_writable(path))
-    try:
-        frame = store.articles_frame(conn)
-    finally:
-        conn.close()
+    with Store.open(settings.db, create=False, read_only=Store.is_read_only(settings.db)) as db:
+        frame = db.articles_frame()
     if args.articles:
         table = article_table(frame, relevance_threshold=settings.relevance_threshold)
         if args.out and args.out.lower().endswith(".parquet"):
@@ -308,12 +303,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             return COMMANDS[args.command](args, settings)
         finally:
-            if creating and Path(settings.db).exists():
+            if creating and Path(sqlite_path(settings.db)).exists():
                 print(f"Created a new database at {settings.db}.", file=sys.stderr)
-    except store.StoreError as err:
+    except StoreError as err:  # names the database and the reason
         print(f"error: {err}", file=sys.stderr)
         return EXIT_NOTHING_DONE
-    except (sqlite3.Error, OSError) as err:  # e.g. a --db path that cannot be opened
+    except OSError as err:  # e.g. a --db path that cannot be opened
         print(f"error: database {settings.db}: {err}", file=sys.stderr)
         return EXIT_NOTHING_DONE
     except KeyboardInterrupt:
@@ -330,7 +325,7 @@ def _check_database(args: argparse.Namespace, settings: Settings) -> bool:
     if args.command not in DATABASE_COMMANDS:
         return False
     create = args.command in CREATING_COMMANDS and not getattr(args, "remove", False)
-    return store.check_database(Path(settings.db), create=create) is None
+    return Store.check_database(settings.db, create=create) is None
 
 
 def _json(obj: object) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
@@ -107,3 +109,43 @@ def band_keys(fp: str) -> list[int]:
         return []
     step = 8 * ROWS_PER_BAND
     return [zlib.crc32(fp[i : i + step].encode()) for i in range(0, len(fp), step)]
+
+
+# ---------------------------------------------------------------- which stored story a new text joins
+
+
+@dataclass(frozen=True)
+class StoryCandidate:
+    """A stored article that shares an LSH band key with a new text (as the store finds it)."""
+
+    id: int
+    story_id: int | None
+    url: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class StoryChoice:
+    """Where a new text belongs: ``story_id`` None starts a story of its own; ``merged`` are other
+    stories that the new text shows to be the same one (they join ``story_id``)."""
+
+    story_id: int | None = None
+    merged: tuple[int, ...] = ()
+    first_copy: str | None = None  # URL of the earliest stored copy it matches, for messages
+
+
+def choose_story(fp: str, candidates: Iterable[StoryCandidate]) -> StoryChoice:
+    """The story a text with fingerprint ``fp`` joins, among the stored candidates.
+
+    It joins the earliest story it matches; when it matches copies of several stories, they are
+    merged into the earliest one, so which copies form a story does not depend on arrival order.
+    """
+    matches = sorted((c for c in candidates if similarity(fp, c.fingerprint) >= SAME_STORY), key=lambda c: c.id)
+    if not matches:
+        return StoryChoice()
+    # The new copy is close to copies stored as different stories (A ~ B and B ~ C, but A and C
+    # further apart): they are one story, whatever order they arrived in.
+    stories = sorted({c.story_id for c in matches if c.story_id is not None})
+    if not stories:
+        return StoryChoice(first_copy=matches[0].url)
+    return StoryChoice(stories[0], tuple(stories[1:]), matches[0].url)

@@ -7,12 +7,12 @@ import tomllib
 from datetime import date
 from pathlib import Path
 
-from . import store
 from .ingest import ingest_html, read_html_files
 from .models import Event
 from .report import IngestReport, Progress
 from .resources import PACKAGE_DATA
 from .settings import Settings
+from .store import Store
 
 DEMO_DIR = PACKAGE_DATA / "demo"
 DEMO_LABEL = "demo data: illustrative articles written for this project"
@@ -31,11 +31,8 @@ def load_demo(settings: Settings, progress: Progress | None = None) -> IngestRep
 
 def remove_demo(settings: Settings) -> int:
     """Delete every demo article (the user's own stay); returns how many were removed."""
-    conn = store.connect(settings.db, create=False)
-    try:
-        return store.delete_demo_articles(conn)
-    finally:
-        conn.close()
+    with Store.open(settings.db, create=False) as db:
+        return db.delete_demo_articles()
 
 
 def load_events(path: Path | None = None) -> list[Event]:

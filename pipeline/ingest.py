@@ -15,7 +15,6 @@ import itertools
 import multiprocessing
 import os
 import signal
-import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sized
@@ -33,7 +32,6 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
-from . import store
 from .actors import Pair
 from .dedupe import canonicalize_url
 from .extract import extract_article
@@ -44,6 +42,7 @@ from .report import STATUS_LABELS as STATUS_LABELS  # callers (the CLI) read the
 from .report import STATUSES, IngestReport, Outcome, Progress
 from .score import score_article
 from .settings import Settings
+from .store import Store, StoreError
 
 
 def _finisher(
@@ -162,22 +161,22 @@ class _Extractor:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _store_result(conn, url: str, result: Article | FetchFailure, score: Score | None) -> Outcome:
+def _store_result(db: Store, url: str, result: Article | FetchFailure, score: Score | None) -> Outcome:
     """Store one result; a storage error (disk full, a lock held too long) becomes a failed outcome."""
     try:
-        return _store(conn, url, result, score)
-    except sqlite3.Error as err:
-        reason = f"could not store: {err}"
-        with contextlib.suppress(sqlite3.Error):  # the database may be what is failing
-            store.record_failure(conn, FetchFailure(url, reason, "store"))
+        return _store(db, url, result, score)
+    except StoreError as err:
+        reason = f"could not store: {err.reason}"
+        with contextlib.suppress(StoreError):  # the database may be what is failing
+            db.record_failure(FetchFailure(url, reason, "store"))
         return Outcome(url, "failed", reason)
 
 
-def _store(conn, url: str, result: Article | FetchFailure, score: Score | None) -> Outcome:
+def _store(db: Store, url: str, result: Article | FetchFailure, score: Score | None) -> Outcome:
     if isinstance(result, FetchFailure):
-        store.record_failure(conn, result)
+        db.record_failure(result)
         return Outcome(url, "failed", result.reason)
-    saved = store.insert_article(conn, result, score)
+    saved = db.insert_article(result, score)
     if saved.status == "present":
         return Outcome(url, "present", "", saved.id, result.title)
     if saved.status == "duplicate":
@@ -203,7 +202,7 @@ def ingest_urls(
     inputs = _Counted(_until_unreadable(itertools.chain(bad_rows, requests)))
     known_total = len(bad_rows) + len(requests) if isinstance(bad_rows, Sized) and isinstance(requests, Sized) else None
     report = IngestReport(keep=frozenset(keep))
-    conn = store.connect(settings.db)
+    db = Store.open(settings.db)
     finish = _finisher(report, known_total if known_total is not None else (lambda: inputs.read), progress)
     fetched = RecentKeys(REPEAT_WINDOW)  # the URLs most recently sent for download in this run
 
@@ -214,11 +213,11 @@ def ingest_urls(
         in_chunk: set[str] = set()
         for item in chunk:
             if isinstance(item, BadRow):
-                _fail_input(conn, finish, item.url, item.reason)
+                _fail_input(db, finish, item.url, item.reason)
                 continue
             url = clean_field(item.url)
             if reason := check_web_url(url):
-                _fail_input(conn, finish, url, reason)
+                _fail_input(db, finish, url, reason)
                 continue
             key = canonicalize_url(url)
             if key in in_chunk or _digest(key) in fetched:
@@ -226,11 +225,11 @@ def ingest_urls(
                 continue
             in_chunk.add(key)
             candidates.append((replace(item, url=url), key))
-        known = store.known_urls(conn, [u for req, key in candidates for u in (req.url, key)])
+        known = db.known_urls([u for req, key in candidates for u in (req.url, key)])
         fresh = []
         for req, key in candidates:
             if req.url in known or key in known:
-                article_id = store.find_article_id(conn, key) or store.find_article_id(conn, req.url)
+                article_id = db.find_article_id(key) or db.find_article_id(req.url)
                 finish(Outcome(req.url, "present", "", article_id))
             else:
                 fetched.add(_digest(key))
@@ -264,11 +263,11 @@ def ingest_urls(
                 page.body, req.url, page.final_url, page.charset, req.date, req.source, is_demo, settings.score, pair
             )
 
-        _run_bounded(to_fetch(), job, settings.concurrency, lambda req, res: finish(_store_result(conn, req.url, *res)))
+        _run_bounded(to_fetch(), job, settings.concurrency, lambda req, res: finish(_store_result(db, req.url, *res)))
     finally:
         if extractor is not None:
             extractor.close()
-        conn.close()
+        db.close()
     return report
 
 
@@ -345,8 +344,8 @@ class RecentKeys:
         self._keys.add(key)
 
 
-def _fail_input(conn, finish: Callable[[Outcome], None], url: str, reason: str) -> None:
-    store.record_failure(conn, FetchFailure(url, reason, "input"))
+def _fail_input(db: Store, finish: Callable[[Outcome], None], url: str, reason: str) -> None:
+    db.record_failure(FetchFailure(url, reason, "input"))
     finish(Outcome(url, "failed", reason))
 
 
@@ -452,10 +451,10 @@ def ingest_html(
     items = list(items)
     failed = list(failed)
     total = len(items) + len(failed)
-    conn = store.connect(settings.db)
+    db = Store.open(settings.db)
     finish = _finisher(report, total, progress)
     for outcome in failed:
-        store.record_failure(conn, FetchFailure(outcome.url, outcome.detail, "input"))
+        db.record_failure(FetchFailure(outcome.url, outcome.detail, "input"))
         finish(outcome)
     extractor = _Extractor(settings, len(items))
     pair = settings.watched_pair()
@@ -474,10 +473,10 @@ def ingest_html(
     try:
         # two pages in flight per worker keep the workers busy; inline extraction takes one at a time
         in_flight = 1 if extractor.pool is None else extractor.workers * 2
-        _run_bounded(items, job, in_flight, lambda item, res: finish(_store_result(conn, res[0].url, *res)))
+        _run_bounded(items, job, in_flight, lambda item, res: finish(_store_result(db, res[0].url, *res)))
     finally:
         extractor.close()
-        conn.close()
+        db.close()
     return report
 
 

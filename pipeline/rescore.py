@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import store
 from .score import SCORER_VERSION, score_article
 from .settings import Settings
+from .store import Store
 
 BATCH = 200
 
@@ -27,26 +27,24 @@ class RescoreReport:
 
 def rescore_all(settings: Settings, progress: Callable[[int, int], None] | None = None) -> RescoreReport:
     """Score every article lacking a current-version score, then retire the older versions."""
-    conn = store.connect(settings.db, create=False)  # rescoring a database that is not there is a typo
-    try:
-        total = store.article_count(conn)
-        already = store.score_versions(conn).get(SCORER_VERSION, 0)
+    with Store.open(settings.db, create=False) as db:  # rescoring a database that is not there is a typo
+        total = db.article_count()
+        already = db.score_versions().get(SCORER_VERSION, 0)
         done, scored, batch = already, 0, []
         pair = settings.watched_pair()
-        for article_id, title, text, language in store.iter_unscored(conn, SCORER_VERSION):
-            batch.append((article_id, score_article(text, title=title, language=language or None, pair=pair)))
+        for article in db.iter_unscored(SCORER_VERSION):
+            score = score_article(article.text, title=article.title, language=article.language or None, pair=pair)
+            batch.append((article.id, score))
             if len(batch) >= BATCH:
-                scored += store.write_scores(conn, batch)
+                scored += db.write_scores(batch)
                 done += len(batch)
                 batch = []
                 if progress:
                     progress(done, total)
         if batch:
-            scored += store.write_scores(conn, batch)
+            scored += db.write_scores(batch)
             done += len(batch)
         if progress:
             progress(done, total)
-        retired = store.retire_scores(conn, SCORER_VERSION)
+        retired = db.retire_scores(SCORER_VERSION)
         return RescoreReport(SCORER_VERSION, scored, already, retired)
-    finally:
-        conn.close()

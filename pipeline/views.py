@@ -14,24 +14,23 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from sqlite3 import Connection
 
 import polars as pl
 
-from . import store
 from .aggregate import Freq, aggregate, article_table, contract_frame, propagate_story_overrides
 from .export import csv_bytes, parquet_bytes
 from .models import Evidence
 from .report import STATUS_LABELS, IngestReport
 from .settings import Settings
+from .store import STANCES, ArticleDetail, Store
 
-#: Raised when the database cannot be opened (missing directory, newer schema, read-only file).
-StoreError = store.StoreError
+# Raised when the database cannot be opened (missing directory, newer schema, read-only file).
+from .store import StoreError as StoreError
 
 #: What the analyst can say about an article, as shown in the correction control.
 NO_CORRECTION = "scorer's reading (no correction)"
 NOT_RELEVANT = "not relevant"
-CORRECTIONS: tuple[str, ...] = (NO_CORRECTION, *store.STANCES, NOT_RELEVANT)
+CORRECTIONS: tuple[str, ...] = (NO_CORRECTION, *STANCES, NOT_RELEVANT)
 
 #: Columns of the articles table on screen, in order.
 TABLE_COLUMNS: tuple[str, ...] = (
@@ -92,33 +91,29 @@ class Download:
 
 
 @contextmanager
-def _connection(db: str | Path, *, write: bool = False) -> Iterator[Connection]:
+def _connection(db: str | Path, *, write: bool = False) -> Iterator[Store]:
     # A database the dashboard may not write (a read-only file or folder) can still be read; only
     # a correction then fails, with a message naming the file.
-    path = Path(db)
-    conn = store.connect(db, read_only=not write and path.exists() and not store.is_writable(path))
-    try:
-        yield conn
-    finally:
-        conn.close()
+    with Store.open(db, read_only=not write and Store.is_read_only(db)) as opened:
+        yield opened
 
 
 def data_version(db: str | Path) -> tuple:
-    """The database's change token (``store.data_version``): the cache key of every read below."""
+    """The database's change token (``Store.data_version``): the cache key of every read below."""
     with _connection(db) as conn:
-        return store.data_version(conn)
+        return conn.data_version()
 
 
 def read_articles(db: str | Path) -> pl.DataFrame:
     """Every stored article with its current score and correction (``store.ARTICLE_FRAME_SCHEMA``)."""
     with _connection(db) as conn:
-        return store.articles_frame(conn)
+        return conn.articles_frame()
 
 
-def read_article(db: str | Path, article_id: int) -> dict | None:
-    """One article with its score (``.evidence``) and correction; None when it is gone."""
+def read_article(db: str | Path, article_id: int) -> ArticleDetail | None:
+    """One article with its score (``.score.evidence``) and correction; None when it is gone."""
     with _connection(db) as conn:
-        return store.get_article(conn, article_id)
+        return conn.get_article(article_id)
 
 
 def save_correction(db: str | Path, article_id: int, choice: str) -> None:
@@ -130,21 +125,21 @@ def save_correction(db: str | Path, article_id: int, choice: str) -> None:
         return
     with _connection(db, write=True) as conn:
         if choice == NOT_RELEVANT:
-            store.set_override(conn, article_id, not_relevant=True)
+            conn.set_override(article_id, not_relevant=True)
         else:
-            store.set_override(conn, article_id, stance=choice)
+            conn.set_override(article_id, stance=choice)
 
 
 def undo_correction(db: str | Path, article_id: int) -> bool:
     """Remove the analyst's correction of one article; True when there was one."""
     with _connection(db, write=True) as conn:
-        return store.clear_override(conn, article_id)
+        return conn.clear_override(article_id)
 
 
 def is_empty(db: str | Path) -> bool:
     """True when the database holds no article at all (the first run)."""
     with _connection(db) as conn:
-        return store.article_count(conn) == 0
+        return conn.article_count() == 0
 
 
 # ---------------------------------------------------------------- filters
@@ -328,11 +323,13 @@ def article_choices(table: pl.DataFrame) -> dict[int, str]:
     return dict(zip(labels.get_column("id").to_list(), labels.get_column("label").to_list(), strict=True))
 
 
-def current_correction(article: dict) -> str:
+def current_correction(article: ArticleDetail) -> str:
     """The article's correction as one of ``CORRECTIONS``."""
-    if article.get("override_not_relevant"):
+    if article.override is None:
+        return NO_CORRECTION
+    if article.override.not_relevant:
         return NOT_RELEVANT
-    return article.get("override_stance") or NO_CORRECTION
+    return article.override.stance or NO_CORRECTION
 
 
 def evidence_rows(evidence: Sequence[Evidence]) -> list[tuple[str, str, float]]:

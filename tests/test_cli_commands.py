@@ -16,10 +16,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline import store
 from pipeline.demo import DEMO_LABEL, demo_pages, load_events
 from pipeline.models import Score
 from pipeline.score import SCORER_VERSION
+from pipeline.store import Store
 from tests.httpserver import article_html
 from tests.test_cli_ingest import PARAGRAPHS, ROOT, cli
 
@@ -42,7 +42,7 @@ def demo_copy(demo_db, tmp_path):
 
 
 def test_export_of_an_empty_database_is_the_header_alone(db_path):
-    store.connect(db_path).close()
+    Store.open(db_path).close()
     result = cli("export", "--db", str(db_path))
     assert result.returncode == 0
     assert result.stdout == CONTRACT + "\n"
@@ -209,17 +209,18 @@ def test_score_of_a_missing_or_empty_file_exits_1(tmp_path):
 
 
 def test_rescore_writes_the_new_version_then_retires_the_old(demo_copy):
-    conn = store.connect(demo_copy)
-    n = store.article_count(conn)
-    conn.execute("UPDATE scores SET scorer_version = 'stance-0.9', scored_at = '2020-01-01T00:00:00+00:00'")
+    db = Store.open(demo_copy)
+    n = db.article_count()
+    with sqlite3.connect(demo_copy) as raw:
+        raw.execute("UPDATE scores SET scorer_version = 'stance-0.9', scored_at = '2020-01-01T00:00:00+00:00'")
     result = cli("rescore", "--db", str(demo_copy))
     assert result.returncode == 0
     assert f"{n} articles scored, 0 already had this version's score, {n} older scores retired" in result.stdout
-    assert store.score_versions(conn) == {SCORER_VERSION: n}
+    assert db.score_versions() == {SCORER_VERSION: n}
 
 
 def test_retiring_spares_articles_that_have_no_new_score_yet(tmp_path):
-    conn = store.connect(tmp_path / "r.sqlite")
+    db = Store.open(tmp_path / "r.sqlite")
     from pipeline.models import Article
 
     ids = []
@@ -234,11 +235,11 @@ def test_retiring_spares_articles_that_have_no_new_score_yet(tmp_path):
             language="en",
             fingerprint="",
         )
-        ids.append(store.insert_article(conn, art, Score(0.1, 0, 0.5, "en", version="old")).id)
-    store.write_scores(conn, [(ids[0], Score(0.2, 0, 0.5, "en", version="new"))])  # an interrupted rescore
-    assert store.retire_scores(conn, "new") == 1
-    assert store.current_score(conn, ids[1]).version == "old"  # not destroyed: no new score yet
-    assert store.current_score(conn, ids[0]).version == "new"
+        ids.append(db.insert_article(art, Score(0.1, 0, 0.5, "en", version="old")).id)
+    db.write_scores([(ids[0], Score(0.2, 0, 0.5, "en", version="new"))])  # an interrupted rescore
+    assert db.retire_scores("new") == 1
+    assert db.current_score(ids[1]).version == "old"  # not destroyed: no new score yet
+    assert db.current_score(ids[0]).version == "new"
 
 
 def test_a_missing_pair_file_stops_scoring_commands_with_a_message(tmp_path, db_path):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import psutil
 
-from pipeline import store
+from pipeline.store import Store, StoreError
 from tests.httpserver import Reply, article_html
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,16 +147,16 @@ def test_sigkill_mid_batch_keeps_committed_articles_and_a_rerun_completes(server
 
 def test_reader_in_a_loop_never_sees_database_locked_while_ingest_writes(server, db_path):
     urls = serve_batch(server)
-    store.connect(db_path).close()  # the schema exists before the reader starts
+    Store.open(db_path).close()  # the schema exists before the reader starts
     proc = start_ingest(urls, db_path)
-    reader = store.connect(db_path)
+    reader = Store.open(db_path)
     reads, errors = 0, []
     while proc.poll() is None:
         try:
-            store.articles_frame(reader)
-            store.data_version(reader)
+            reader.articles_frame()
+            reader.data_version()
             reads += 1
-        except sqlite3.OperationalError as err:  # "database is locked" would land here
+        except StoreError as err:  # "database is locked" would land here
             errors.append(str(err))
     assert proc.returncode == 0, proc.stderr.read()
     assert errors == []

@@ -24,12 +24,13 @@ import streamlit.testing.v1.app_test as app_test_module
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from pipeline import store, views
+from pipeline import views
 from pipeline.aggregate import ARTICLE_COLUMNS, CONTRACT_COLUMNS
 from pipeline.charts import trend_figure
 from pipeline.demo import DEMO_LABEL, Event, load_demo, load_events
 from pipeline.ingest import HtmlItem, ingest_html
 from pipeline.settings import load_settings
+from pipeline.store import Store
 from pipeline.views import escape_markdown, hover_text
 from tests.httpserver import Reply, TestServer, article_html
 
@@ -169,11 +170,8 @@ def _db_of(at: AppTest) -> Path:
 
 
 def articles_in(db: Path) -> list[dict]:
-    conn = store.connect(db)
-    try:
-        return store.articles_frame(conn).to_dicts()
-    finally:
-        conn.close()
+    with Store.open(db) as opened:
+        return opened.articles_frame().to_dicts()
 
 
 # ---------------------------------------------------------------- first run and the demo
@@ -684,9 +682,8 @@ def test_bad_upload_gets_a_clear_message_and_stores_nothing(demo_app, demo_db, n
     errors = [e.value for e in demo_app.error]  # markdown source: the file's text is escaped
     assert any(message in e and "Nothing was stored\\." in e and name.replace(".", "\\.") in e for e in errors), errors
     assert articles_in(demo_db) == before
-    conn = store.connect(demo_db)
-    assert store.failures_frame(conn).height == 0
-    conn.close()
+    with Store.open(demo_db) as db:
+        assert db.failures_frame().height == 0
 
 
 def test_batches_over_the_dashboards_caps_are_refused_whole_naming_the_limit(demo_app, demo_db, server, monkeypatch):
@@ -735,9 +732,8 @@ def test_batches_over_the_dashboards_caps_are_refused_whole_naming_the_limit(dem
         " (setting BAROMETER_MAX_UPLOAD_BYTES)."
     )
     assert articles_in(demo_db) == before and sum(server.hits.values()) == 0
-    conn = store.connect(demo_db)
-    assert store.failures_frame(conn).height == 0
-    conn.close()
+    with Store.open(demo_db) as db:
+        assert db.failures_frame().height == 0
 
 
 def test_streamlit_caps_each_uploaded_file_at_20_mb(monkeypatch):

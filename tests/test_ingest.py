@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from datetime import date
 
 import pytest
 
-from pipeline import store
 from pipeline.ingest import HtmlItem, ingest_html, ingest_urls, read_html_files, read_uploads
 from pipeline.inputs import InputError, read_url_text
 from pipeline.models import UrlRequest
+from pipeline.store import Store
 from tests.httpserver import Reply, article_html
 
 RU_PARAGRAPHS = [
@@ -32,7 +33,8 @@ EN_PARAGRAPHS = [
 
 
 def stored(db_path):
-    conn = store.connect(db_path)
+    conn = sqlite3.connect(db_path)
+    conn.row_factory = sqlite3.Row
     rows = [dict(r) for r in conn.execute("SELECT * FROM articles ORDER BY id")]
     conn.close()
     return rows
@@ -288,7 +290,7 @@ def test_a_saved_file_over_the_cap_is_refused_before_it_is_read(tmp_path, settin
     assert peak < 3 * settings.max_bytes  # the file at the cap was read, the huge one was not
     report = ingest_html(items, settings, failed=failed)
     assert (report.count("stored"), report.count("failed")) == (1, 1)
-    assert store.connect(db_path).execute("SELECT reason FROM failures").fetchone()[0].startswith("200,000,000 bytes")
+    assert sqlite3.connect(db_path).execute("SELECT reason FROM failures").fetchone()[0].startswith("200,000,000 bytes")
 
 
 def test_large_batch_uses_worker_processes_and_stores_everything(server, settings, db_path):
@@ -307,7 +309,8 @@ def test_a_storage_error_fails_that_input_with_a_reason_and_the_batch_goes_on(se
     """Stands in for a full disk: a trigger makes SQLite refuse one article's insert."""
     server.routes["/bad"] = Reply(body=page("Refused by the database", EN_PARAGRAPHS))
     server.routes["/good"] = Reply(body=page("Fine", RU_PARAGRAPHS))
-    conn = store.connect(db_path)
+    Store.open(db_path).close()  # creates the schema
+    conn = sqlite3.connect(db_path, isolation_level=None)
     conn.execute(
         "CREATE TRIGGER refuse BEFORE INSERT ON articles WHEN NEW.title LIKE 'Refused%' "
         "BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END"
@@ -340,7 +343,9 @@ def test_a_worker_process_that_dies_does_not_fail_the_rest_of_the_batch(server, 
                 for p in me.children(recursive=True)
                 if p.ppid() != me.pid or "forkserver" not in " ".join(p.cmdline())
             ]
-            if len(store.connect(db_path).execute("SELECT id FROM articles").fetchall()) >= 2 and workers:
+            with Store.open(db_path) as db:
+                stored_so_far = db.article_count()
+            if stored_so_far >= 2 and workers:
                 workers[-1].kill()
                 killed.append(workers[-1].pid)
                 return

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from dataclasses import replace
 
 import pytest
 
-from pipeline import store
 from pipeline.ingest import ingest_urls
 from pipeline.models import UrlRequest
 from tests.httpserver import Reply, TestServer, article_html, free_port
@@ -30,8 +30,8 @@ def run(settings, *urls: str):
 
 
 def failure_rows(db_path):
-    conn = store.connect(db_path)
-    rows = {r["url"]: r["reason"] for r in conn.execute("SELECT url, reason FROM failures")}
+    conn = sqlite3.connect(db_path)
+    rows = {url: reason for url, reason in conn.execute("SELECT url, reason FROM failures")}
     conn.close()
     return rows
 
@@ -162,7 +162,7 @@ def test_strings_that_are_not_web_urls_fail_before_any_request(settings, db_path
 def test_batch_completes_and_nothing_stored_before_changes(server, settings, db_path):
     server.routes["/good"] = good_page()
     run(settings, server.url("/good"))
-    conn = store.connect(db_path)
+    conn = sqlite3.connect(db_path)
     before = [tuple(r) for r in conn.execute("SELECT * FROM articles")]
     server.routes["/bad"] = Reply(500, b"x")
     server.routes["/good"] = Reply(404, b"gone now")  # a changed page must not touch what we stored

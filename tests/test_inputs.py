@@ -9,7 +9,6 @@ import tracemalloc
 
 import pytest
 
-from pipeline import store
 from pipeline.extract import extract_article
 from pipeline.ingest import ingest_urls
 from pipeline.inputs import (
@@ -23,6 +22,7 @@ from pipeline.inputs import (
     stream_url_file,
 )
 from pipeline.models import UrlRequest
+from pipeline.store import Store
 from tests.httpserver import Reply, article_html
 from tests.test_cli_ingest import PARAGRAPHS
 
@@ -106,7 +106,7 @@ def _stored_list(tmp_path, settings, lines: int) -> tuple:
     path = tmp_path / f"list{lines}.txt"
     urls = [f"https://stored.example/a/{i}" for i in range(lines)]
     path.write_text("".join(u + "\n" for u in urls))
-    store.connect(settings.db).close()  # creates the schema
+    Store.open(settings.db).close()  # creates the schema
     conn = sqlite3.connect(settings.db)
     conn.executemany(
         "INSERT INTO articles (url, canonical_url, title, text, source, fingerprint, fetched_at) "

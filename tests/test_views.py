@@ -7,20 +7,21 @@ from datetime import date
 import polars as pl
 import pytest
 
-from pipeline import store, views
+from pipeline import views
 from pipeline.models import Article, Evidence, Score
 from pipeline.settings import load_settings
+from pipeline.store import Store
 
 SETTINGS = load_settings(db=":memory:")
 
 
 def frame_of(*rows: tuple[str, str, str, date | None]) -> pl.DataFrame:
     """The articles frame of (title, source, url, published) rows, each scored as relevant."""
-    conn = store.connect(":memory:")
-    for title, source, url, published in rows:
-        article = Article(url, url, title, f"text of {title}", published, source, "en", "")
-        store.insert_article(conn, article, Score(0.1, 0.0, 0.9, "en", version="v"))
-    return store.articles_frame(conn)
+    with Store.open(":memory:") as db:
+        for title, source, url, published in rows:
+            article = Article(url, url, title, f"text of {title}", published, source, "en", "")
+            db.insert_article(article, Score(0.1, 0.0, 0.9, "en", version="v"))
+        return db.articles_frame()
 
 
 def test_search_is_literal_text_not_a_pattern():

@@ -44,13 +44,13 @@ article = views.read_article(run.db, chosen) if chosen is not None else None
 if not article:
     st.stop()
 
-st.subheader(views.escape_markdown(article["title"] or "(no title)"))
-st.text(f"{article['published'] or 'undated'} · {article['source']} · {article['language']}")
-if views.is_web_link(article["url"]):
-    st.link_button("Open the original", article["url"])
+st.subheader(views.escape_markdown(article.title or "(no title)"))
+st.text(f"{article.published or 'undated'} · {article.source} · {article.language}")
+if views.is_web_link(article.url):
+    st.link_button("Open the original", article.url)
 else:
-    st.text(f"Original: {article['url']}")
-score = article["score"]
+    st.text(f"Original: {article.url}")
+score = article.score
 if score is None:
     st.warning("This article has no score yet.")
 else:

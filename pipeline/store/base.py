@@ -1,0 +1,126 @@
+"""The store's errors and the protocol every storage backend implements.
+
+``Store`` (``pipeline.store.database``) holds the policy: which writes form one transaction, which
+story a new article joins (asked of ``pipeline.dedupe``), what a view reads. A backend only runs
+queries in its own dialect and turns its rows into the records of ``pipeline.store.records``.
+SQLite (``pipeline.store.sqlite``) is the first backend; PostgreSQL is to be a second module
+implementing the same protocol.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+from ..dedupe import StoryCandidate
+from ..models import Article, FetchFailure, Score
+from .records import ArticleDetail, Override, UnscoredArticle
+
+
+class StoreError(RuntimeError):
+    """The database cannot be opened, read or written as asked; the message names it and says why.
+
+    ``reason`` is the why alone (say "disk I/O error"), for messages that name the database elsewhere.
+    """
+
+    def __init__(self, message: str, *, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason if reason is not None else message
+
+    @classmethod
+    def wrap(cls, database: str, err: BaseException) -> StoreError:
+        """A driver's error as a StoreError naming ``database``."""
+        reason = str(err) or type(err).__name__
+        return cls(f"database {database}: {reason}", reason=reason)
+
+
+class SchemaTooNew(StoreError):
+    """The database was written by a newer version of this program."""
+
+
+class Backend(Protocol):
+    """Queries of one database engine. Write methods run inside the caller's ``transaction()``;
+    errors of the engine's driver are those in ``driver_errors`` (``Store`` wraps them in StoreError)."""
+
+    #: How messages name the database: a file path, or a URL without its password.
+    name: str
+    #: The driver's exception classes (``Store`` turns them into StoreError naming the database).
+    driver_errors: tuple[type[BaseException], ...]
+
+    def close(self) -> None:
+        """Release the connection(s)."""
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """One atomic unit of writes, rolled back on any exception; nested ones are savepoints."""
+
+    # articles
+    def find_article_id(self, url: str) -> int | None:
+        """The id of an article stored under this URL or canonical URL."""
+
+    def known_urls(self, urls: Sequence[str]) -> set[str]:
+        """Those of ``urls`` (distinct) stored as URL or canonical URL."""
+
+    def article_id_by_canonical(self, canonical_url: str) -> int | None:
+        """The id of the article stored under this canonical URL."""
+
+    def story_candidates(self, band_keys: Sequence[int]) -> list[StoryCandidate]:
+        """Stored articles sharing at least one LSH band key (key ``i`` is band ``i``)."""
+
+    def insert_article(
+        self, article: Article, story_id: int | None, band_keys: Sequence[int], *, skip_existing: bool = False
+    ) -> int | None:
+        """Insert an article row and its band keys; its id. ``story_id`` None starts a story of its
+        own; ``skip_existing`` returns None instead of failing when the canonical URL is stored."""
+
+    def merge_stories(self, into: int, others: Sequence[int]) -> None:
+        """Move every article of the stories ``others`` into the story ``into``."""
+
+    def article_count(self, *, include_demo: bool) -> int:
+        """Number of stored articles."""
+
+    def article_detail(self, article_id: int, score: Score | None) -> ArticleDetail | None:
+        """One article's columns and correction, with ``score`` attached (None when absent)."""
+
+    def unscored(self, version: str, after_id: int, limit: int) -> list[UnscoredArticle]:
+        """Up to ``limit`` articles with id above ``after_id`` and no ``version`` score, in id order."""
+
+    def delete_demo_articles(self) -> int:
+        """Delete the demo articles with their scores and corrections; how many."""
+
+    # scores
+    def write_score(self, article_id: int, score: Score) -> None:
+        """Store a score, replacing one of the same article and version."""
+
+    def retire_scores(self, keep_version: str) -> int:
+        """Delete other versions' scores of the articles that have a ``keep_version`` score."""
+
+    def current_score(self, article_id: int, preferred_version: str) -> Score | None:
+        """The ``preferred_version`` score when stored, else the newest (by time, then insertion)."""
+
+    def score_versions(self) -> dict[str, int]:
+        """How many articles each scorer version has scored."""
+
+    # failures
+    def record_failure(self, failure: FetchFailure) -> None:
+        """Store a failure row stamped with the current time."""
+
+    def failure_columns(self, limit: int) -> dict[str, list[object]]:
+        """The latest ``limit`` failures, newest first, as columns url, time, reason, stage."""
+
+    # corrections
+    def article_exists(self, article_id: int) -> bool:
+        """True when an article with this id is stored."""
+
+    def set_override(self, article_id: int, override: Override) -> None:
+        """Store the analyst's correction, replacing an earlier one."""
+
+    def clear_override(self, article_id: int) -> bool:
+        """Delete the correction; True when there was one."""
+
+    # the views
+    def article_columns(self, preferred_version: str) -> dict[str, list[object]]:
+        """The columns of ``ARTICLE_FRAME_SCHEMA`` in id order, dates as ISO text and flags as 0/1."""
+
+    def change_counter(self) -> int:
+        """A number that changes with every write to articles, scores or corrections."""

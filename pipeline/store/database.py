@@ -1,0 +1,304 @@
+"""``Store``: the database as one object, opened from the ``--db`` setting (a path or a URL).
+
+It owns the backend's connection and decides what forms one transaction and which story a new
+article joins (``pipeline.dedupe.choose_story``); the backend only runs the queries. Every error of
+the database driver leaves here as a StoreError that names the database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from urllib.parse import urlsplit, urlunsplit
+
+import polars as pl
+
+from ..dedupe import band_keys, choose_story
+from ..models import Article, FetchFailure, Score
+from . import sqlite_files
+from .base import Backend, StoreError
+from .records import (
+    ARTICLE_FRAME_SCHEMA,
+    FAILURE_FRAME_SCHEMA,
+    STANCES,
+    ArticleDetail,
+    Override,
+    StoredArticle,
+    UnscoredArticle,
+)
+from .sqlite import SQLiteBackend
+
+_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+
+
+def sqlite_path(db: str | Path) -> str:
+    """The SQLite file named by ``db``: a path, ":memory:", or a URL ``sqlite:///relative/path``,
+    ``sqlite:////absolute/path``, ``sqlite://`` (in memory). Any other URL is a StoreError."""
+    if isinstance(db, Path):
+        return str(db)
+    match = _URL.match(db)
+    if match is None:
+        return db
+    scheme = match.group(1).lower()
+    if scheme != "sqlite":
+        raise StoreError(
+            f"{_without_password(db)}: the {scheme} storage backend is not built yet; "
+            "use a SQLite file (a path, or sqlite:///path) (check --db / BAROMETER_DB)"
+        )
+    rest = db[match.end() :]
+    if rest in ("", "/:memory:"):
+        return sqlite_files.MEMORY
+    if not rest.startswith("/"):
+        raise StoreError(f"{db}: a sqlite URL takes no host; write sqlite:///relative/path or sqlite:////absolute/path")
+    return rest[1:]
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{netloc}"))
+
+
+def _scorer_version() -> str:
+    # Imported late: the store does not need the scorer, only the name of its current version.
+    from ..score import SCORER_VERSION
+
+    return SCORER_VERSION
+
+
+class Store:
+    """A database of articles, scores, failures and corrections; a context manager that closes it."""
+
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+
+    @classmethod
+    def open(cls, db: str | Path, *, create: bool = True, read_only: bool = False) -> Store:
+        """Open the database named by ``db`` (a path or a URL, see ``sqlite_path``), migrated forward.
+
+        ``create`` False refuses a database that does not exist; ``read_only`` writes nothing at all.
+        """
+        path = sqlite_path(db)
+        try:
+            return cls(SQLiteBackend.open(path, create=create, read_only=read_only))
+        except SQLiteBackend.driver_errors as err:
+            raise StoreError.wrap(path, err) from err
+
+    @staticmethod
+    def check_database(db: str | Path, *, create: bool) -> int | None:
+        """The schema version of an existing database, None when opening it will create it; a
+        StoreError when it is missing (and ``create`` is False), cannot be created or is too new."""
+        path = sqlite_path(db)
+        return None if path == sqlite_files.MEMORY else sqlite_files.check_database(Path(path), create=create)
+
+    @staticmethod
+    def is_writable(db: str | Path) -> bool:
+        """True when this process may write the database (for SQLite: the file and its directory)."""
+        path = sqlite_path(db)
+        return path == sqlite_files.MEMORY or sqlite_files.is_writable(Path(path))
+
+    @staticmethod
+    def is_read_only(db: str | Path) -> bool:
+        """True when the database exists but this process may not write it (so read it read-only)."""
+        path = sqlite_path(db)
+        return path != sqlite_files.MEMORY and Path(path).exists() and not sqlite_files.is_writable(Path(path))
+
+    @property
+    def name(self) -> str:
+        """The database as messages name it."""
+        return self._backend.name
+
+    def __repr__(self) -> str:
+        return f"Store({self.name!r})"
+
+    def close(self) -> None:
+        """Close the connection(s); the Store cannot be used afterwards."""
+        self._backend.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """Writes inside the block are committed together or not at all (nested blocks are allowed)."""
+        with self._guard(), self._backend.transaction():
+            yield self
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Turn the driver's errors into StoreError naming the database."""
+        try:
+            yield
+        except self._backend.driver_errors as err:
+            raise StoreError.wrap(self.name, err) from err
+
+    # ------------------------------------------------------------ articles
+
+    def find_article_id(self, url: str) -> int | None:
+        """The id of an article stored under this URL or canonical URL, if any."""
+        with self._guard():
+            return self._backend.find_article_id(url)
+
+    def known_urls(self, urls: Iterable[str]) -> set[str]:
+        """Those of ``urls`` already stored, as given or as canonical URL."""
+        with self._guard():
+            return self._backend.known_urls(list(dict.fromkeys(urls)))
+
+    def insert_article(self, article: Article, score: Score | None = None) -> StoredArticle:
+        """Store an article (and its score) in one transaction; idempotent on the canonical URL.
+
+        A text that is the same story as stored ones (``dedupe.choose_story``) is stored too, linked
+        to that story, and merges the stories it shows to be one.
+        """
+        keys = band_keys(article.fingerprint)
+        with self.transaction():
+            present = self._backend.article_id_by_canonical(article.canonical_url)
+            if present is not None:
+                return StoredArticle(present, "present")
+            story = choose_story(article.fingerprint, self._backend.story_candidates(keys))
+            article_id = self._backend.insert_article(article, story.story_id, keys)
+            if article_id is None:  # only a skip_existing insert returns None
+                raise StoreError(f"database {self.name}: {article.canonical_url} was not stored")
+            if story.story_id is not None:
+                self._backend.merge_stories(story.story_id, story.merged)
+            if score is not None:
+                self._backend.write_score(article_id, score)
+        if story.first_copy is not None:
+            return StoredArticle(article_id, "duplicate", story_of=story.first_copy)
+        return StoredArticle(article_id, "stored")
+
+    def insert_articles_bulk(self, items: Iterable[tuple[Article, Score | None]]) -> int:
+        """Store many already-deduplicated articles (and scores) in one transaction; how many were new.
+
+        For benchmarks and imports: each article starts its own story (no fingerprint matching against
+        stored ones, though its band keys are indexed for later ingests); a stored canonical URL is skipped.
+        """
+        added = 0
+        with self.transaction():
+            for article, score in items:
+                article_id = self._backend.insert_article(
+                    article, None, band_keys(article.fingerprint), skip_existing=True
+                )
+                if article_id is None:
+                    continue
+                if score is not None:
+                    self._backend.write_score(article_id, score)
+                added += 1
+        return added
+
+    def article_count(self, *, include_demo: bool = True) -> int:
+        """Number of stored articles."""
+        with self._guard():
+            return self._backend.article_count(include_demo=include_demo)
+
+    def get_article(self, article_id: int) -> ArticleDetail | None:
+        """One article with its current score and correction (None when absent)."""
+        with self._guard():
+            return self._backend.article_detail(article_id, self._backend.current_score(article_id, _scorer_version()))
+
+    def iter_unscored(self, version: str, batch: int = 500) -> Iterator[UnscoredArticle]:
+        """Each article without a ``version`` score, streamed in id order (``batch`` read at a time)."""
+        last = 0
+        while True:
+            with self._guard():
+                rows = self._backend.unscored(version, last, batch)
+            if not rows:
+                return
+            yield from rows
+            last = rows[-1].id
+
+    def delete_demo_articles(self) -> int:
+        """Remove every demo article (with its scores and corrections); the user's own stay. Returns the count."""
+        with self.transaction():
+            return self._backend.delete_demo_articles()
+
+    # ------------------------------------------------------------ scores
+
+    def write_scores(self, scored: Iterable[tuple[int, Score]]) -> int:
+        """Write a batch of scores in one transaction (other versions are kept). Returns the count."""
+        n = 0
+        with self.transaction():
+            for article_id, score in scored:
+                self._backend.write_score(article_id, score)
+                n += 1
+        return n
+
+    def retire_scores(self, keep_version: str) -> int:
+        """Delete the scores of other versions for articles that have a ``keep_version`` score."""
+        with self.transaction():
+            return self._backend.retire_scores(keep_version)
+
+    def current_score(self, article_id: int) -> Score | None:
+        """The current score of one article: this scorer version's when stored, else the newest."""
+        with self._guard():
+            return self._backend.current_score(article_id, _scorer_version())
+
+    def score_versions(self) -> dict[str, int]:
+        """How many articles each stored scorer version has scored."""
+        with self._guard():
+            return self._backend.score_versions()
+
+    # ------------------------------------------------------------ failures
+
+    def record_failure(self, failure: FetchFailure) -> None:
+        """Store a failure row (url, time, reason, stage)."""
+        with self.transaction():
+            self._backend.record_failure(failure)
+
+    def failures_frame(self, limit: int = 1000) -> pl.DataFrame:
+        """The latest failures, newest first (columns url, time, reason, stage)."""
+        with self._guard():
+            return pl.DataFrame(self._backend.failure_columns(limit), schema=FAILURE_FRAME_SCHEMA)
+
+    # ------------------------------------------------------------ corrections
+
+    def set_override(
+        self, article_id: int, *, stance: str | None = None, not_relevant: bool = False, note: str = ""
+    ) -> None:
+        """Record the analyst's correction of one article (replacing an earlier one)."""
+        if stance is not None and stance not in STANCES:
+            raise ValueError(f"stance {stance!r} is not one of {', '.join(STANCES)}")
+        with self.transaction():
+            if not self._backend.article_exists(article_id):
+                raise ValueError(f"no article with id {article_id}")
+            self._backend.set_override(article_id, Override(stance, not_relevant, note))
+
+    def clear_override(self, article_id: int) -> bool:
+        """Undo the analyst's correction of one article; True when there was one."""
+        with self.transaction():
+            return self._backend.clear_override(article_id)
+
+    # ------------------------------------------------------------ reads for aggregation and the views
+
+    def articles_frame(self) -> pl.DataFrame:
+        """One row per stored article with its current score and correction (``ARTICLE_FRAME_SCHEMA``).
+
+        ``tension``/``sentiment``/``relevance`` are null for unscored articles, ``published`` for undated
+        ones; ``override_*`` are null when the analyst has not corrected the article.
+        """
+        with self._guard():
+            columns = self._backend.article_columns(_scorer_version())
+        # Read as the backend delivers them (dates as text, flags as 0/1), then typed column by column.
+        raw = {
+            name: pl.String() if dtype == pl.Date else pl.Int64() if dtype == pl.Boolean else dtype
+            for name, dtype in ARTICLE_FRAME_SCHEMA.items()
+        }
+        return pl.DataFrame(columns, schema=raw).with_columns(
+            pl.col("published").str.to_date("%Y-%m-%d", strict=False),
+            *(pl.col(name).cast(pl.Boolean) for name, dtype in ARTICLE_FRAME_SCHEMA.items() if dtype == pl.Boolean),
+        )
+
+    def data_version(self) -> tuple[int]:
+        """A token that changes with every write to articles, scores or corrections (the UI's cache key)."""
+        with self._guard():
+            return (self._backend.change_counter(),)

@@ -1,0 +1,95 @@
+"""What the store hands back: small frozen records, and the schema of the frames read for the views."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from ..models import Score
+
+STANCES = ("tension", "neutral", "cooperation")
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """Outcome of storing one article."""
+
+    id: int
+    status: str  # "stored", "present" (same canonical URL already stored), "duplicate" (same story)
+    story_of: str | None = None  # URL of the first stored copy when status == "duplicate"
+
+
+@dataclass(frozen=True)
+class Override:
+    """The analyst's correction of one article: a stance, or "not relevant"."""
+
+    stance: str | None = None  # one of STANCES, None when only relevance was corrected
+    not_relevant: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ArticleDetail:
+    """One stored article as the article page shows it: its columns, current score and correction."""
+
+    id: int
+    url: str
+    canonical_url: str
+    final_url: str
+    title: str
+    text: str
+    published: date | None  # None = undated
+    date_origin: str | None
+    source: str
+    language: str
+    fingerprint: str
+    story_id: int | None
+    is_demo: bool
+    fetched_at: str  # ISO time, UTC
+    decode_note: str
+    score: Score | None  # None until scored
+    override: Override | None  # None when the analyst has not corrected it
+
+
+@dataclass(frozen=True)
+class UnscoredArticle:
+    """What the scorer needs of a stored article that lacks a score of some version."""
+
+    id: int
+    title: str
+    text: str
+    language: str
+
+
+#: Columns of ``Store.articles_frame``: one row per article with its current score and correction.
+ARTICLE_FRAME_SCHEMA: dict[str, pl.DataType] = {
+    "id": pl.Int64(),
+    "url": pl.String(),
+    "canonical_url": pl.String(),
+    "title": pl.String(),
+    "source": pl.String(),
+    "language": pl.String(),
+    "published": pl.Date(),
+    "story_id": pl.Int64(),
+    "is_demo": pl.Boolean(),
+    "fetched_at": pl.String(),
+    "scorer_version": pl.String(),
+    "tension": pl.Float64(),
+    "sentiment": pl.Float64(),
+    "relevance": pl.Float64(),
+    "goldstein": pl.Float64(),
+    "certain": pl.Boolean(),
+    "top_evidence": pl.String(),
+    "top_evidence_weight": pl.Float64(),
+    "override_stance": pl.String(),
+    "override_not_relevant": pl.Boolean(),
+}
+
+FAILURE_FRAME_SCHEMA: dict[str, pl.DataType] = {
+    "url": pl.String(),
+    "time": pl.String(),
+    "reason": pl.String(),
+    "stage": pl.String(),
+}

@@ -1,0 +1,110 @@
+"""The SQLite schema: forward migrations, one per version, applied in order on open.
+
+The version is kept in ``PRAGMA user_version``. Table and column names are a contract (users query
+them with SQL; see README, "Storage"): migrations add, never rename.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+SCHEMA_VERSION = 3
+
+MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE articles (
+        id            INTEGER PRIMARY KEY,
+        url           TEXT NOT NULL,
+        canonical_url TEXT NOT NULL UNIQUE,
+        final_url     TEXT NOT NULL DEFAULT '',
+        title         TEXT NOT NULL DEFAULT '',
+        text          TEXT NOT NULL DEFAULT '',
+        published     TEXT,               -- ISO date, NULL when undated
+        date_origin   TEXT,               -- 'user', 'page' or NULL
+        source        TEXT NOT NULL DEFAULT '',
+        language      TEXT NOT NULL DEFAULT '',
+        fingerprint   TEXT NOT NULL DEFAULT '',  -- MinHash signature of the text (pipeline.dedupe)
+        story_id      INTEGER,            -- id of the first stored copy of this story
+        is_demo       INTEGER NOT NULL DEFAULT 0,
+        fetched_at    TEXT NOT NULL
+    );
+    CREATE INDEX articles_url ON articles(url);
+    CREATE INDEX articles_published ON articles(published);
+    CREATE INDEX articles_story ON articles(story_id);
+
+    -- LSH band keys of each fingerprint: candidate copies of a story share at least one key
+    CREATE TABLE story_bands (
+        band       INTEGER NOT NULL,
+        key        INTEGER NOT NULL,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE
+    );
+    CREATE INDEX story_bands_key ON story_bands(band, key);
+    CREATE INDEX story_bands_article ON story_bands(article_id);
+
+    CREATE TABLE scores (
+        article_id     INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        scorer_version TEXT NOT NULL,
+        tension        REAL NOT NULL,
+        sentiment      REAL NOT NULL,
+        relevance      REAL NOT NULL,
+        goldstein      REAL NOT NULL,
+        language       TEXT NOT NULL,
+        certain        INTEGER NOT NULL,
+        evidence       TEXT NOT NULL,     -- JSON list of {"sentence", "weight"}
+        scored_at      TEXT NOT NULL,
+        PRIMARY KEY (article_id, scorer_version)
+    );
+
+    CREATE TABLE failures (
+        id     INTEGER PRIMARY KEY,
+        url    TEXT NOT NULL,
+        time   TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        stage  TEXT NOT NULL DEFAULT 'fetch'
+    );
+    CREATE INDEX failures_url ON failures(url);
+
+    CREATE TABLE overrides (
+        article_id   INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        stance       TEXT CHECK (stance IN ('tension', 'neutral', 'cooperation')),
+        not_relevant INTEGER NOT NULL DEFAULT 0,
+        note         TEXT NOT NULL DEFAULT '',
+        created_at   TEXT NOT NULL
+    );
+    """,
+    # A change counter bumped by triggers on every write to the tables the dashboard shows: a cache
+    # key that cannot miss a change (timestamps and counts can, e.g. a correction replaced within
+    # the same second).
+    2: """
+    CREATE TABLE changes (id INTEGER PRIMARY KEY CHECK (id = 1), counter INTEGER NOT NULL);
+    INSERT INTO changes (id, counter) VALUES (1, 0);
+    """
+    + "".join(
+        f"""
+    CREATE TRIGGER {table}_{event.lower()}_counts AFTER {event} ON {table}
+    BEGIN UPDATE changes SET counter = counter + 1 WHERE id = 1; END;
+    """
+        for table in ("articles", "scores", "overrides")
+        for event in ("INSERT", "UPDATE", "DELETE")
+    ),
+    # Why a page's declared charset was overruled (or kept although it looked mis-decoded): the
+    # article is stored either way, and this says what was done with its bytes.
+    3: """
+    ALTER TABLE articles ADD COLUMN decode_note TEXT NOT NULL DEFAULT '';
+    """,
+}
+
+
+def statements(script: str) -> Iterator[str]:
+    """The statements of a migration script, one by one, without comments."""
+    # Statements end at a ";" that completes one (a trigger body holds ";" of its own).
+    buffer = ""
+    for line in script.splitlines():
+        buffer += line.split("--", 1)[0] + "\n"
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip().rstrip(";").strip():
+                yield buffer.strip()
+            buffer = ""
+    if buffer.strip():
+        yield buffer.strip()

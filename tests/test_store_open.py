@@ -1,0 +1,114 @@
+"""Store.open: which --db values name which database, and errors that name the database and the reason."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+import pytest
+
+from pipeline.models import Article
+from pipeline.store import Store, StoreError
+
+
+def article(i: int, text: str = "") -> Article:
+    url = f"https://a.example/{i}"
+    return Article(url, url, f"title {i}", text or f"text {i}", date(2022, 1, 1), "a", "en", "")
+
+
+def titles_in(path) -> list[str]:
+    return [t for (t,) in sqlite3.connect(path).execute("SELECT title FROM articles ORDER BY id")]
+
+
+def test_a_path_a_string_and_sqlite_urls_open_the_same_file(tmp_path, monkeypatch):
+    """sqlite:///x is relative to the working directory, sqlite:////x absolute (as in SQLAlchemy)."""
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "b.sqlite"
+    forms = [path, str(path), "sqlite:///b.sqlite", f"sqlite:///{path}", "SQLite:///b.sqlite"]
+    for i, form in enumerate(forms):
+        with Store.open(form) as db:
+            db.insert_article(article(i))
+            assert db.name in (str(path), "b.sqlite")
+    assert titles_in(path) == [f"title {i}" for i in range(len(forms))]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".sqlite") == ["b.sqlite"]
+
+
+@pytest.mark.parametrize("form", [":memory:", "sqlite://", "sqlite:///:memory:"])
+def test_in_memory_forms_write_no_file(tmp_path, monkeypatch, form):
+    monkeypatch.chdir(tmp_path)
+    with Store.open(form) as db:
+        db.insert_article(article(0))
+        assert db.article_count() == 1
+        assert Store.check_database(form, create=False) is None  # nothing to check on disk
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unknown_scheme_is_refused_naming_the_url_without_its_password(tmp_path):
+    url = "postgresql://analyst:s3cret@db.example:5432/barometer"
+    expected = (
+        "postgresql://analyst:***@db.example:5432/barometer: the postgresql storage backend is not built yet; "
+        "use a SQLite file (a path, or sqlite:///path) (check --db / BAROMETER_DB)"
+    )
+    for attempt in (Store.open, lambda db: Store.check_database(db, create=True), Store.is_writable):
+        with pytest.raises(StoreError) as caught:
+            attempt(url)
+        assert str(caught.value) == expected
+        assert "s3cret" not in str(caught.value)
+
+
+def test_a_sqlite_url_with_a_host_is_refused_with_the_forms_that_work():
+    with pytest.raises(StoreError, match=r"^sqlite://host/b\.sqlite: a sqlite URL takes no host; write sqlite:///"):
+        Store.open("sqlite://host/b.sqlite")
+
+
+def test_a_file_that_is_not_a_database_is_refused_naming_it(tmp_path):
+    path = tmp_path / "notes.sqlite"
+    path.write_bytes(b"these are notes, not a database\n" * 200)
+    for read_only in (False, True):
+        with pytest.raises(
+            StoreError, match=rf"^{path}: cannot read it as a SQLite database \(file is not a database\)$"
+        ):
+            Store.open(path, read_only=read_only)
+
+
+def test_a_corrupt_table_is_a_store_error_naming_the_file_and_the_reason(tmp_path):
+    """The schema is intact (so the file opens), the pages of the articles table are not: the read fails."""
+    path = tmp_path / "c.sqlite"
+    with Store.open(path) as db:
+        for i in range(40):
+            db.insert_article(article(i, text="word " * 2000))
+    raw = sqlite3.connect(path)
+    try:
+        pages = [
+            n for (n,) in raw.execute("SELECT pageno FROM dbstat WHERE name = 'articles' AND pagetype != 'internal'")
+        ]
+        size = raw.execute("PRAGMA page_size").fetchone()[0]
+    except sqlite3.OperationalError:
+        pytest.skip("this SQLite has no dbstat table to find the pages of a table")
+    finally:
+        raw.close()
+    data = bytearray(path.read_bytes())
+    for n in pages:
+        data[(n - 1) * size : n * size] = b"\xa5" * size
+    path.write_bytes(bytes(data))
+    with Store.open(path) as db, pytest.raises(StoreError) as caught:
+        db.articles_frame()
+    assert str(caught.value) == f"database {path}: database disk image is malformed"
+    assert caught.value.reason == "database disk image is malformed"
+
+
+def test_a_refused_write_is_a_store_error_with_the_reason_apart(tmp_path):
+    path = tmp_path / "t.sqlite"
+    Store.open(path).close()
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON articles BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END"
+    )
+    raw.close()
+    with Store.open(path) as db:
+        with pytest.raises(StoreError) as caught:
+            db.insert_article(article(0))
+        assert str(caught.value) == f"database {path}: disk full (simulated)"
+        assert caught.value.reason == "disk full (simulated)"
+        db.insert_articles_bulk([])  # the connection is usable again: the failed transaction was rolled back
+        assert db.article_count() == 0
