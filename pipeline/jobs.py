@@ -12,9 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .ingest import IngestReport
-
-Progress = Callable[[int, int, object], None]
+from .ingest import IngestReport, Progress
 
 
 @dataclass

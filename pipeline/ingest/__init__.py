@@ -1,0 +1,45 @@
+"""Ingest: URLs (or saved HTML) → fetch → extract → score → store, with bounded concurrency.
+
+Small steps, each usable on its own: ``checks`` settles inputs that need no download, ``known``
+drops URLs already stored, ``urls.fetch_and_store`` downloads, hands each page to ``extractor``
+(process_page, inline or in worker processes) and stores the result through ``save``; ``urls`` and
+``html`` compose them, and ``report`` holds what became of each input. Downloads run in a thread
+pool (I/O bound); the main thread alone writes to the database, one committed transaction per
+article, so a crash loses nothing stored before it and a rerun simply continues.
+"""
+
+from .checks import REPEAT_WINDOW, Candidate, RecentKeys, check_inputs, url_digest
+from .extractor import Extractor, process_page
+from .html import HtmlItem, extract_saved, ingest_html, read_html_files, read_uploads
+from .known import drop_known
+from .report import STATUS_LABELS, STATUSES, IngestReport, Outcome, Progress, finisher
+from .save import open_store, record_input_failure, store_result
+from .urls import CHUNK, fetch_and_store, ingest_urls
+
+__all__ = [
+    "CHUNK",
+    "REPEAT_WINDOW",
+    "STATUSES",
+    "STATUS_LABELS",
+    "Candidate",
+    "Extractor",
+    "HtmlItem",
+    "IngestReport",
+    "Outcome",
+    "Progress",
+    "RecentKeys",
+    "check_inputs",
+    "drop_known",
+    "extract_saved",
+    "fetch_and_store",
+    "finisher",
+    "ingest_html",
+    "ingest_urls",
+    "open_store",
+    "process_page",
+    "read_html_files",
+    "read_uploads",
+    "record_input_failure",
+    "store_result",
+    "url_digest",
+]
