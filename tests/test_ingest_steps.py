@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import date
 
@@ -24,6 +26,7 @@ from pipeline.inputs import BadRow
 from pipeline.models import Article, FetchFailure, Page, UrlRequest
 from pipeline.score import score_article
 from tests.httpserver import Reply, article_html
+from tests.test_cli_ingest import ROOT
 from tests.test_ingest import EN_PARAGRAPHS, RU_PARAGRAPHS
 
 
@@ -157,3 +160,16 @@ def test_fetch_and_store_downloads_extracts_and_stores_each_request(server, sett
         (server.url("/gone"), "HTTP 404 Not Found")
     ]
     conn.close()
+
+
+def test_the_report_types_load_without_the_extractor_and_every_public_name_resolves():
+    # views and jobs need only the report types; trafilatura and the extraction step are heavy to import
+    code = (
+        "import sys\n"
+        "from pipeline.ingest import STATUS_LABELS, IngestReport, Outcome, Progress\n"
+        "print(sorted(m for m in ('trafilatura', 'pipeline.ingest.extractor') if m in sys.modules))\n"
+        "import pipeline.ingest as ingest\n"
+        "print(all(getattr(ingest, name) is not None for name in ingest.__all__), sorted(dir(ingest)) == dir(ingest))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.split("\n")[:2] == ["[]", "True True"]

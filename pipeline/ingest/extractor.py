@@ -82,7 +82,7 @@ def _context() -> multiprocessing.context.BaseContext:
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["pipeline.ingest", "pipeline.extract", "pipeline.score"])
+        context.set_forkserver_preload(["pipeline.ingest.extractor", "pipeline.extract", "pipeline.score"])
         return context
     return multiprocessing.get_context("spawn")
 
