@@ -14,6 +14,7 @@ import sys
 import threading
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 
 from ..extract import extract_article
 from ..models import Article, FetchFailure, Page, Score, UrlRequest
@@ -108,16 +109,16 @@ class Extractor:
 
     def run(self, page: Page, request: UrlRequest) -> Result:
         """process_page on this page, here or in a worker; waits for the result."""
+        job = partial(process_page, page, request, is_demo=self.is_demo, score=self.score)  # pickled whole
         if self.pool is None:
-            return process_page(page, request, is_demo=self.is_demo, score=self.score)
+            return job()
         pool = self.pool
         try:
-            return pool.submit(process_page, page, request, is_demo=self.is_demo, score=self.score).result()
+            return pool.submit(job).result()
         except BrokenProcessPool:
             # A worker died (killed, out of memory): start a fresh pool once and retry this page, so
             # one bad page does not fail the rest of the batch.
-            retry = self._replace(pool)
-            return retry.submit(process_page, page, request, is_demo=self.is_demo, score=self.score).result()
+            return self._replace(pool).submit(job).result()
 
     def _replace(self, broken: Executor) -> Executor:
         with self._lock:
