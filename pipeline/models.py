@@ -31,7 +31,9 @@ class Score:
 
 @dataclass(frozen=True)
 class Page:
-    """A fetched HTTP response that is worth extracting."""
+    """A page to extract: a fetched HTTP response, or a saved file (no URL, status 200).
+
+    Sent whole to the extraction worker processes, so it holds only plain, picklable values."""
 
     url: str  # as the user gave it
     final_url: str  # after redirects

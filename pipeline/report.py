@@ -71,4 +71,20 @@ class IngestReport:
         return ", ".join(f"{self.count(s)} {STATUS_LABELS[s]}" for s in STATUSES)
 
 
+#: Told (inputs done, inputs in all, the latest outcome) after each input.
 Progress = Callable[[int, int, Outcome], None]
+
+#: Takes each outcome as it is settled.
+Finish = Callable[[Outcome], None]
+
+
+def finisher(report: IngestReport, total: int | Callable[[], int], progress: Progress | None) -> Finish:
+    """Records each outcome in ``report`` and tells ``progress`` (done, total, outcome); ``total`` may
+    be a function, for inputs whose length is known only as they are read."""
+
+    def finish(outcome: Outcome) -> None:
+        report.add(outcome)
+        if progress is not None:
+            progress(report.total, total() if callable(total) else total, outcome)
+
+    return finish

@@ -1,0 +1,142 @@
+"""Ingest a list of URLs: check the inputs, drop the known URLs, then fetch, extract, score, store.
+
+Each of those is a step of its own (checks.check_inputs, known.drop_known, fetch_and_store);
+ingest_urls composes them over a lazily read list, a chunk at a time.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Sized
+from typing import Generic, TypeVar
+
+from ..fetch import Fetcher
+from ..inputs import BadRow, InputError
+from ..models import FetchFailure, UrlRequest
+from ..report import STATUSES, Finish, IngestReport, Progress, finisher
+from ..settings import Settings
+from ..store import Store
+from .bounded import run_bounded
+from .checks import REPEAT_WINDOW, RecentKeys, check_inputs, url_digest
+from .extractor import Extractor, Result
+from .known import drop_known
+from .save import open_store, record_input_failure, store_result
+
+#: Inputs read, checked and looked up in the database at a time.
+CHUNK = 2000
+
+
+def fetch_and_store(
+    requests: Iterable[UrlRequest], db: Store, settings: Settings, extractor: Extractor, finish: Finish
+) -> None:
+    """Download each request (``settings.concurrency`` at a time), extract and score it in
+    ``extractor``, and store it; each outcome goes to ``finish``, in completion order."""
+    fetcher = Fetcher(settings)
+
+    def job(request: UrlRequest) -> Result:
+        page = fetcher.fetch(request.url)
+        if isinstance(page, FetchFailure):
+            return page, None
+        return extractor.run(page, request)
+
+    run_bounded(requests, job, settings.concurrency, lambda req, res: finish(store_result(db, req.url, *res)))
+
+
+def ingest_urls(
+    requests: Iterable[UrlRequest | BadRow],
+    settings: Settings,
+    *,
+    bad_rows: Iterable[BadRow] = (),
+    progress: Progress | None = None,
+    is_demo: bool = False,
+    keep: Iterable[str] = STATUSES,
+) -> IngestReport:
+    """Fetch, extract, score and store each URL; every input ends stored, present, duplicate or failed.
+
+    ``requests`` is read lazily, ``CHUNK`` inputs at a time (a generator over a huge file is fine):
+    each chunk is checked and looked up in the database, and its new URLs are fetched while the next
+    chunks wait. The progress total is the number of inputs read so far until the input ends.
+    """
+    inputs = _Counted(_until_unreadable(itertools.chain(bad_rows, requests)))
+    known_total = len(bad_rows) + len(requests) if isinstance(bad_rows, Sized) and isinstance(requests, Sized) else None
+    report = IngestReport(keep=frozenset(keep))
+    db = open_store(settings)
+    finish = finisher(report, known_total if known_total is not None else (lambda: inputs.read), progress)
+    sent = RecentKeys(REPEAT_WINDOW)  # the URLs most recently sent for download in this run
+
+    def screen(chunk: list[UrlRequest | BadRow]) -> list[UrlRequest]:
+        """Settle the inputs that need no download and return the rest, marked as sent."""
+        candidates, settled = check_inputs(chunk, sent)
+        for outcome in settled:
+            if outcome.status == "failed":
+                record_input_failure(db, outcome)
+            finish(outcome)
+        fresh, present = drop_known(db, candidates)
+        for outcome in present:
+            finish(outcome)
+        for candidate in fresh:
+            sent.add(url_digest(candidate.key))
+        return [candidate.request for candidate in fresh]
+
+    extractor: Extractor | None = None
+    try:  # from here on, whatever fails (the database, a row of the list), the connection is closed
+        # Settle chunks until one has something to download: how many it has (and whether more input
+        # follows) decides whether extraction needs worker processes, which must start before any thread.
+        chunks = _chunked(inputs, CHUNK)
+        first: list[UrlRequest] = []
+        for chunk in chunks:
+            first = screen(chunk)
+            if first:
+                break
+        extractor = Extractor(settings, len(first) if inputs.exhausted else max(len(first), CHUNK), is_demo=is_demo)
+
+        def to_fetch() -> Iterator[UrlRequest]:
+            yield from first
+            for chunk in chunks:
+                yield from screen(chunk)
+
+        fetch_and_store(to_fetch(), db, settings, extractor, finish)
+    finally:
+        if extractor is not None:
+            extractor.close()
+        db.close()
+    return report
+
+
+def _until_unreadable(items: Iterable[UrlRequest | BadRow]) -> Iterator[UrlRequest | BadRow]:
+    """The inputs, until a row of a streamed list cannot be read: that row becomes a bad row naming
+    the file, the line and why, and the rest of the list is not read (what came before is kept)."""
+    try:
+        yield from items
+    except InputError as err:
+        where, _, why = str(err).partition(": ")
+        yield BadRow(where, why or str(err))
+
+
+T = TypeVar("T")
+
+
+class _Counted(Generic[T]):
+    """An iterator that counts what it has handed out and knows when it has run dry."""
+
+    def __init__(self, items: Iterable[T]):
+        self._items = iter(items)
+        self.read = 0
+        self.exhausted = False
+
+    def __iter__(self) -> _Counted[T]:
+        return self
+
+    def __next__(self) -> T:
+        try:
+            item = next(self._items)
+        except StopIteration:
+            self.exhausted = True
+            raise
+        self.read += 1
+        return item
+
+
+def _chunked(items: Iterator[T], size: int) -> Iterator[list[T]]:
+    while chunk := list(itertools.islice(items, size)):
+        yield chunk
