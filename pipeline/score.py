@@ -73,7 +73,10 @@ def _clean(value: object) -> str:
     # Lone surrogates cannot be encoded and break downstream storage; drop them.
     if _SURROGATES.search(text):
         text = _SURROGATES.sub("", text)
-    return unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", text)
+    # Turkish and Azerbaijani İ lower-cases to i + a combining dot, which splits the word in two
+    # ("İşbirliği" -> "i", "şbirliği"); I lower-cases to a plain i, as İ does in those languages.
+    return text.replace("İ", "I") if "İ" in text else text
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:\u2013\u2014]|\s-\s")

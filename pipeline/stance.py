@@ -182,6 +182,9 @@ def _with_a_third_party(match: Match, tokens: Sequence[str], cues: CueSet, partn
     for j in range(max(0, match.start - WITH_REACH), match.start):  # Kazakh: "Пекинмен ынтымақтастық"
         if partners.get(j) and cues.with_suffixes and tokens[j].endswith(cues.with_suffixes):
             return True
+        # Turkic postpositions follow the partner: "Xitoy bilan hamkorlik", "Çin ile işbirliği"
+        if partners.get(j) and j + 1 < match.start and tokens[j + 1] in cues.with_postpositions:
+            return True
     return _between_a_third_party(match, tokens, cues, partners)
 
 

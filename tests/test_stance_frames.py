@@ -615,3 +615,78 @@ def test_a_fear_piece_that_restates_the_alliance_scores_tension():
         "Lęk Kazachów przed Rosją wynika z dużej mniejszości rosyjskiej na północy."
     )
     assert _score(text, "", "pl").tension == pytest.approx(0.1693, abs=0.002)
+
+
+def stance_with_partners(sentence: str, language: str) -> float:
+    """Like ``stance``, with the sentence's country names as partners (third party or one of the pair)."""
+    from pipeline.actors import actor_matcher, find_actors
+    from pipeline.score import _partners
+
+    tokens = tokenize(sentence)
+    matches = cue_matcher(language).find(tokens)
+    partners = _partners(find_actors(tokens, actor_matcher(language)))
+    return sentence_stance(tokens, matches, cue_set(language), _clause_starts(sentence), partners=partners).stance
+
+
+@pytest.mark.parametrize(
+    ("language", "signed", "refused"),
+    [
+        # Uzbek in Latin and in Cyrillic (the Cyrillic patterns are the Latin ones transliterated)
+        (
+            "uz",
+            "Qozog'iston va Rossiya hamkorlik to'g'risidagi bitimni imzoladi.",
+            "Qozog'iston Rossiya bilan bitimni imzolamadi.",
+        ),
+        (
+            "uz",
+            "Қозоғистон ва Россия ҳамкорлик тўғрисидаги битимни имзолади.",
+            "Қозоғистон Россия билан битимни имзоламади.",
+        ),
+        ("ky", "Казакстан менен Орусия кызматташтык боюнча келишимге кол койду.", "Казакстан келишимге кол койбоду."),
+        ("tr", "Kazakistan ve Rusya işbirliği anlaşması imzaladı.", "Kazakistan Rusya ile anlaşmayı imzalamadı."),
+        (
+            "tk",
+            "Gazagystan bilen Russiýa hyzmatdaşlyk barada ylalaşyga gol çekdi.",
+            "Gazagystan Russiýa bilen ylalaşyga gol çekmedi.",
+        ),
+    ],
+)
+def test_turkic_languages_have_cues_and_suffix_negation(language, signed, refused):
+    assert stance(signed, language) < -1.0
+    assert stance(refused, language) > 0.5
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("uz", "Rossiya elchisi tashqi ishlar vazirligiga chaqirildi va unga norozilik bildirildi."),
+        ("ky", "Орусиянын элчиси тышкы иштер министрлигине чакырылып, нааразылык билдирилди."),
+        ("tr", "Kazakistan, Rusya'nın toprak taleplerini kabul edilemez olarak nitelendirdi."),
+        ("tk", "Astana Moskwanyň beýanatyny ret etdi we ýagdaý ýaramazlaşdy."),
+    ],
+)
+def test_turkic_languages_read_protests_as_tension(language, sentence):
+    assert stance(sentence, language) >= 1.5
+
+
+def test_turkish_verbal_noun_is_not_negation():
+    # -ma/-me also makes verbal nouns: "the signing of the agreement" is no refusal
+    assert stance("Kazakistan'ın anlaşmayı imzalaması bekleniyor.", "tr") < 0
+
+
+@pytest.mark.parametrize(
+    ("language", "third", "pair"),
+    [
+        ("uz", "Qozog'iston Xitoy bilan hamkorlikni kengaytirdi.", "Qozog'iston Rossiya bilan hamkorlikni kengaytirdi."),
+        ("ky", "Казакстан Кытай менен кызматташтыкты кеңейтти.", "Казакстан Орусия менен кызматташтыкты кеңейтти."),
+        ("tr", "Kazakistan Çin ile işbirliğini genişletti.", "Kazakistan Rusya ile işbirliğini genişletti."),
+    ],
+)
+def test_a_turkic_postposition_names_a_third_partner(language, third, pair):
+    assert stance_with_partners(third, language) > -0.9  # only "expanded" is left
+    assert stance_with_partners(pair, language) < -1.5
+
+
+def test_a_turkish_capital_dotted_i_keeps_the_word_whole():
+    # "İ" lower-cases to "i" plus a combining dot, which used to split "İşbirliği" into two tokens
+    assert _score("Kazakistan ve Rusya Arasında İşbirliği", "", "tr").tension < -0.3
