@@ -690,3 +690,51 @@ def test_a_turkic_postposition_names_a_third_partner(language, third, pair):
 def test_a_turkish_capital_dotted_i_keeps_the_word_whole():
     # "İ" lower-cases to "i" plus a combining dot, which used to split "İşbirliği" into two tokens
     assert _score("Kazakistan ve Rusya Arasında İşbirliği", "", "tr").tension < -0.3
+
+
+@pytest.mark.parametrize(
+    ("language", "framed", "plain"),
+    [
+        ("en", "Kazakhstan, once a loyal ally of Moscow, kept quiet.", "Kazakhstan, a loyal ally of Moscow, kept quiet."),
+        (
+            "en",
+            "Kazakhstan, hitherto one of the most reliable allies of Moscow, kept quiet.",
+            "Kazakhstan, one of the most reliable allies of Moscow, kept quiet.",
+        ),
+        ("pl", "Kazachstan, niegdyś wierny sojusznik Moskwy, milczy.", "Kazachstan, wierny sojusznik Moskwy, milczy."),
+        ("ru", "Казахстан, некогда верный союзник Москвы, промолчал.", "Казахстан, верный союзник Москвы, промолчал."),
+        ("kk", "Бір кездегі адал одақтас Қазақстан үнсіз қалды.", "Адал одақтас Қазақстан үнсіз қалды."),
+    ],
+)
+def test_a_tie_told_as_a_thing_of_the_past_is_a_grievance(language, framed, plain):
+    assert stance(plain, language) < 0
+    assert stance(framed, language) > 0.5
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", "The deputy called Almaty Russian land, words incompatible with the friendship of the two allies."),
+        ("ru", "Депутат назвал Алматы исконно русской землей, что не вяжется с дружбой и союзническими отношениями."),
+        ("pl", "Deputowany nazwał północ Kazachstanu ziemią rosyjską, mimo przyjaźni i sojuszu obu krajów."),
+        ("kk", "Депутат солтүстік өңірлерді орыс жері деп атады, бұл достық пен одақтастыққа сай емес."),
+    ],
+)
+def test_a_claim_on_the_other_sides_land_is_conflict_whatever_surrounds_it(language, sentence):
+    assert stance(sentence, language) >= 2.5
+
+
+def test_a_denied_territorial_claim_keeps_its_friendship():
+    assert stance("Russia has no territorial claims on Kazakhstan, Peskov said, praising the friendship.", "en") < -1
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", "Kazakhstan signed an agreement on strategic partnership and cooperation with Britain."),
+        ("ru", "Казахстан подписал соглашение о стратегическом партнерстве и сотрудничестве с Великобританией."),
+        ("pl", "Kazachstan podpisał umowę o partnerstwie strategicznym i współpracy z Wielką Brytanią."),
+    ],
+)
+def test_a_partnership_with_a_third_country_is_not_the_pairs(language, sentence):
+    assert stance_with_partners(sentence, language) == pytest.approx(0.0, abs=0.31)
