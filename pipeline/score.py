@@ -25,6 +25,7 @@ SCORER_VERSION = "stance-1.8"
 MAX_CHARS = 100_000  # longer inputs are scored on their first 100 000 characters
 MAX_EVIDENCE = 8
 TITLE_WEIGHT = 1.5  # a headline says what the piece is about
+TITLE_DISSENT = 2.0  # ... and when its stance and the body's disagree, the headline is the writer's point
 TONE_WEIGHT = 0.4  # how much a sentence's tone adds to its stance; tone alone ranks real news poorly
 STANCE_SCALE = 0.9  # steepness of the final tanh
 MIN_EVIDENCE = 0.01  # sentences whose share of the tension is smaller are not listed
@@ -177,6 +178,16 @@ def _score(text: object, title: object = "", language: str | None = None) -> Sco
         total_link += weight
         contributions.append(weight * (facts[i].stance - TONE_WEIGHT * tone))
 
+    # "Astana and Moscow: disagreements between partners" over a body that restates the partnership:
+    # the body describes the tie, the headline says what the piece is about. It counts TITLE_DISSENT x.
+    title_sum = sum(c for c, f in zip(contributions, facts, strict=True) if f.is_title)
+    body_sum = sum(c for c, f in zip(contributions, facts, strict=True) if not f.is_title)
+    if title_sum * body_sum < 0:
+        title_weight = sum(
+            link * emphases[i] * TITLE_WEIGHT for i, link in enumerate(sentence_links) if link > 0 and facts[i].is_title
+        )
+        total_link += (TITLE_DISSENT - 1.0) * title_weight
+        contributions = [c * TITLE_DISSENT if f.is_title else c for c, f in zip(contributions, facts, strict=True)]
     denominator = total_link + 1.0
     raw = sum(contributions) / denominator
     tension = math.tanh(STANCE_SCALE * raw)

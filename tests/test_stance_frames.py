@@ -738,3 +738,14 @@ def test_a_denied_territorial_claim_keeps_its_friendship():
 )
 def test_a_partnership_with_a_third_country_is_not_the_pairs(language, sentence):
     assert stance_with_partners(sentence, language) == pytest.approx(0.0, abs=0.31)
+
+
+def test_a_headline_that_disagrees_with_the_body_counts_double():
+    # The headline carries the dispute; the body restates the partnership as background.
+    title = "Astana and Moscow: a quarrel between partners"
+    body = (
+        "Kazakhstan and Russia have long developed their partnership in many fields. "
+        "Trade between Kazakhstan and Russia grew, and the two sides cooperate in the Eurasian union."
+    )
+    assert _score(body, title, "en").tension == pytest.approx(-0.0666, abs=0.002)  # stance-1.8: -0.3175
+    assert _score(body, "", "en").tension == pytest.approx(-0.6928, abs=0.002)
