@@ -749,3 +749,14 @@ def test_a_headline_that_disagrees_with_the_body_counts_double():
     )
     assert _score(body, title, "en").tension == pytest.approx(-0.0666, abs=0.002)  # stance-1.8: -0.3175
     assert _score(body, "", "en").tension == pytest.approx(-0.6928, abs=0.002)
+
+
+def test_sentences_without_cues_dilute_an_act_only_half():
+    # One summons among plain sentences of names and dates: the act is the story.
+    text = (
+        "Kazakhstan summoned the Russian ambassador on Monday. "
+        "The meeting between Kazakhstan's deputy minister and Russia's envoy took place in Astana. "
+        "Russia's embassy in Kazakhstan is on the old square. "
+        "Kazakhstan and Russia will hold elections next year."
+    )
+    assert _score(text, "", "en").tension == pytest.approx(0.2465, abs=0.002)  # stance-1.8: 0.1986
