@@ -29,7 +29,7 @@ EPITHET = "epithet"  # "former ally", "бывший союзник": the coopera
 GRIEVANCE = "grievance"  # "so much for the partnership", «только на словах»: the clause's cooperation is a grievance
 STATUS = "status"  # "ally", "strategic partner": a standing tie named, not a step taken
 HYPOTHETICAL = "hypothetical"  # "a conflict would be fatal": a conflict imagined, not one happening
-CLAIM = "claim"  # "Russian land", "a gift from Russia": a claim on the other's land turns the sentence's cooperation words
+CLAIM = "claim"  # "Russian land", "a gift from Russia": a claim on the other's land; the sentence is a rebuke
 FEAR = "fear"  # "fears", «опасения», "obawy": a sentence about a threat restates the tie as background
 #: Kinds that need the sentence's clause breaks (worked out only when one of them is present).
 CLAUSE_KINDS = frozenset({REFUSAL, EXIT, POST_EXIT, EPITHET, GRIEVANCE})

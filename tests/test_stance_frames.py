@@ -617,17 +617,6 @@ def test_a_fear_piece_that_restates_the_alliance_scores_tension():
     assert _score(text, "", "pl").tension == pytest.approx(0.1693, abs=0.002)
 
 
-def stance_with_partners(sentence: str, language: str) -> float:
-    """Like ``stance``, with the sentence's country names as partners (third party or one of the pair)."""
-    from pipeline.actors import actor_matcher, find_actors
-    from pipeline.score import _partners
-
-    tokens = tokenize(sentence)
-    matches = cue_matcher(language).find(tokens)
-    partners = _partners(find_actors(tokens, actor_matcher(language)))
-    return sentence_stance(tokens, matches, cue_set(language), _clause_starts(sentence), partners=partners).stance
-
-
 @pytest.mark.parametrize(
     ("language", "signed", "refused"),
     [
@@ -677,7 +666,11 @@ def test_turkish_verbal_noun_is_not_negation():
 @pytest.mark.parametrize(
     ("language", "third", "pair"),
     [
-        ("uz", "Qozog'iston Xitoy bilan hamkorlikni kengaytirdi.", "Qozog'iston Rossiya bilan hamkorlikni kengaytirdi."),
+        (
+            "uz",
+            "Qozog'iston Xitoy bilan hamkorlikni kengaytirdi.",
+            "Qozog'iston Rossiya bilan hamkorlikni kengaytirdi.",
+        ),
         ("ky", "Казакстан Кытай менен кызматташтыкты кеңейтти.", "Казакстан Орусия менен кызматташтыкты кеңейтти."),
         ("tr", "Kazakistan Çin ile işbirliğini genişletti.", "Kazakistan Rusya ile işbirliğini genişletti."),
     ],
@@ -695,7 +688,11 @@ def test_a_turkish_capital_dotted_i_keeps_the_word_whole():
 @pytest.mark.parametrize(
     ("language", "framed", "plain"),
     [
-        ("en", "Kazakhstan, once a loyal ally of Moscow, kept quiet.", "Kazakhstan, a loyal ally of Moscow, kept quiet."),
+        (
+            "en",
+            "Kazakhstan, once a loyal ally of Moscow, kept quiet.",
+            "Kazakhstan, a loyal ally of Moscow, kept quiet.",
+        ),
         (
             "en",
             "Kazakhstan, hitherto one of the most reliable allies of Moscow, kept quiet.",
