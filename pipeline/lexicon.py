@@ -34,6 +34,7 @@ EPITHET = "epithet"  # "former ally", "бывший союзник": the coopera
 GRIEVANCE = "grievance"  # "so much for the partnership", «только на словах»: the clause's cooperation is a grievance
 STATUS = "status"  # "ally", "strategic partner": a standing tie named, not a step taken
 HYPOTHETICAL = "hypothetical"  # "a conflict would be fatal": a conflict imagined, not one happening
+CLAIM = "claim"  # "Russian land", "a gift from Russia": a claim on the other's land; the sentence is a rebuke
 FEAR = "fear"  # "fears", «опасения», "obawy": a sentence about a threat restates the tie as background
 #: Kinds that need the sentence's clause breaks (worked out only when one of them is present).
 CLAUSE_KINDS = frozenset({REFUSAL, EXIT, POST_EXIT, EPITHET, GRIEVANCE})
@@ -81,9 +82,49 @@ class CueSet:
     with_suffixes: tuple[str, ...] = ()  # Kazakh "-мен/-бен/-пен" on the partner's name
     between_words: frozenset[str] = frozenset()  # "between", «между»: a third party after them owns the deal
     relatives: frozenset[str] = frozenset()  # "which", «который»: the clause they open still names the object
+    with_postpositions: frozenset[str] = frozenset()  # Turkic "bilan", "ile", «менен» after the partner's name
+
+
+def _twin(text: str, table: dict[str, str]) -> str:
+    """``text`` in a language's other alphabet (Uzbek Latin -> Cyrillic), by the cue file's letter table:
+    at each position the longest key wins; a key starting with "^" applies at a word's start only."""
+    out, i, lowered = [], 0, text.lower()
+    while i < len(lowered):
+        start = i == 0 or not lowered[i - 1].isalpha()
+        for size in (3, 2, 1):
+            piece = lowered[i : i + size]
+            if start and "^" + piece in table:
+                out.append(table["^" + piece])
+                break
+            if piece in table:
+                out.append(table[piece])
+                break
+        else:
+            size = 1
+            out.append(lowered[i])
+        i += size
+    return "".join(out)
+
+
+def _with_twins(data: dict) -> dict:
+    """The cue file with every word list and table doubled in the other alphabet, when it gives a
+    ``transliterate`` letter table (Uzbek is written in Latin and in Cyrillic)."""
+    table = {normalise_word(k): v for k, v in data.get("transliterate", {}).items()}
+    if not table:
+        return data
+    out = dict(data)
+    for key, value in data.items():
+        if key == "transliterate":
+            continue
+        if isinstance(value, list):
+            out[key] = list(dict.fromkeys([*value, *(_twin(str(v), table) for v in value)]))
+        elif isinstance(value, dict):
+            out[key] = {**{_twin(k, table): w for k, w in value.items()}, **value}
+    return out
 
 
 def _parse_cues(data: dict, language: str) -> CueSet:
+    data = _with_twins(data)
     patterns: list[Pattern] = []
 
     def add(kind: str, table: dict, sign: float) -> None:
@@ -107,6 +148,7 @@ def _parse_cues(data: dict, language: str) -> CueSet:
         (STATUS, "status"),
         (HYPOTHETICAL, "hypotheticals"),
         (FEAR, "fears"),
+        (CLAIM, "claims"),
         (CONCESSIVE, "concessives"),
         (POST_CONCESSIVE, "post_concessives"),
         (BACKGROUND, "background"),
@@ -134,6 +176,7 @@ def _parse_cues(data: dict, language: str) -> CueSet:
         with_words=_word_set(data, "with_words"),
         between_words=_word_set(data, "between_words"),
         with_suffixes=tuple(normalise_word(w) for w in data.get("with_suffixes", [])),
+        with_postpositions=_word_set(data, "with_postpositions"),
     )
 
 
@@ -181,6 +224,7 @@ def cue_set(language: str, data_dir: str = "") -> CueSet:
         relatives=frozenset().union(*(p.relatives for p in parts)),
         function_words=frozenset().union(*(p.function_words for p in parts)),
         with_words=frozenset().union(*(p.with_words for p in parts)),
+        with_postpositions=frozenset().union(*(p.with_postpositions for p in parts)),
     )
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from .lexicon import (
     BACKGROUND,
+    CLAIM,
     CONCESSIVE,
     CONTRAST,
     CUE,
@@ -50,7 +51,8 @@ LIFTED_CONFLICT = -0.6  # lifting a ban or suspending a claim is a conciliatory 
 BALANCING_FACTOR = 0.3  # "will neither join the sanctions nor help anyone dodge them": a balance, not a side
 HYPOTHETICAL_WEIGHT = 0.4  # "breaking such ties would be fatal": a conflict imagined counts less
 STATUS_WEIGHT = 0.5  # "Kazakhstan remains Russia's ally": the boilerplate of the tie, less than a step taken
-WITH_REACH = 4  # words between a cooperation word and its "with", and between "with" and the partner
+WITH_REACH = 4  # words between "with" and the partner, and between a Kazakh or Turkic partner and the cue
+WITH_SEARCH = 8  # words between a cooperation word and its "with": "an agreement on partnership and cooperation with"
 GRIEVANCE_FACTOR = 0.6  # "a former ally": the cooperation word, turned, is weaker tension than a conflict word
 FEAR_FACTOR = 0.5  # "as Moscow's ally, Astana fears for its north": the tie is the backdrop of the fear
 
@@ -173,7 +175,7 @@ def _grievance_frames(
 def _with_a_third_party(match: Match, tokens: Sequence[str], cues: CueSet, partners: Mapping[int, bool]) -> bool:
     """Whether a cooperation cue names its partner and that partner is a third country: "cooperation
     of Astana with Washington", «сотрудничество с Пекином», "Вашингтонмен ынтымақтастық"."""
-    for j in range(match.end, min(len(tokens), match.end + WITH_REACH)):
+    for j in range(match.end, min(len(tokens), match.end + WITH_SEARCH)):
         if tokens[j] in cues.with_words:
             for k in range(j + 1, min(len(tokens), j + 1 + WITH_REACH)):
                 if k in partners:
@@ -181,6 +183,9 @@ def _with_a_third_party(match: Match, tokens: Sequence[str], cues: CueSet, partn
             return False
     for j in range(max(0, match.start - WITH_REACH), match.start):  # Kazakh: "Пекинмен ынтымақтастық"
         if partners.get(j) and cues.with_suffixes and tokens[j].endswith(cues.with_suffixes):
+            return True
+        # Turkic postpositions follow the partner: "Xitoy bilan hamkorlik", "Çin ile işbirliği"
+        if partners.get(j) and j + 1 < match.start and tokens[j + 1] in cues.with_postpositions:
             return True
     return _between_a_third_party(match, tokens, cues, partners)
 
@@ -254,6 +259,12 @@ def sentence_stance(
     # "refuted the fears of subordination" is no fear: a negated fear word frames nothing.
     fear = any(m.pattern.kind == FEAR and not negated_at[m.start] for m in matches)
     refused: set[bool] = set()  # which kinds of cue were negated: True cooperation, False conflict
+    # "called Almaty Russian land ... incompatible with our friendship": a claim on the other's land that
+    # no negator governs makes the sentence a rebuke, whatever cooperation words frame it.
+    claimed = any(
+        m.pattern.kind == CLAIM and not negated_at[m.start] and not _suffix_negated(tokens, m, cues.negative_suffixes)
+        for m in matches
+    )
     for match in matches:
         kind = match.pattern.kind
         if kind == OFFTOPIC:
@@ -290,7 +301,7 @@ def sentence_stance(
             negated = exited[match.start]
         if weight < 0 and partners and _with_a_third_party(match, tokens, cues, partners):
             continue  # the cooperation is with another country: "Astana's cooperation with Washington"
-        grievance = not negated and weight < 0 and bool(framed) and framed[match.start]
+        grievance = not negated and weight < 0 and ((bool(framed) and framed[match.start]) or claimed)
         if not negated and not grievance and weight < 0 and match.start in status_at:
             weight *= STATUS_WEIGHT  # boilerplate of the tie; a tie turned into a grievance keeps its weight
         if not negated and not grievance and weight < 0 and fear:

@@ -615,3 +615,145 @@ def test_a_fear_piece_that_restates_the_alliance_scores_tension():
         "Lęk Kazachów przed Rosją wynika z dużej mniejszości rosyjskiej na północy."
     )
     assert _score(text, "", "pl").tension == pytest.approx(0.1693, abs=0.002)
+
+
+@pytest.mark.parametrize(
+    ("language", "signed", "refused"),
+    [
+        # Uzbek in Latin and in Cyrillic (the Cyrillic patterns are the Latin ones transliterated)
+        (
+            "uz",
+            "Qozog'iston va Rossiya hamkorlik to'g'risidagi bitimni imzoladi.",
+            "Qozog'iston Rossiya bilan bitimni imzolamadi.",
+        ),
+        (
+            "uz",
+            "Қозоғистон ва Россия ҳамкорлик тўғрисидаги битимни имзолади.",
+            "Қозоғистон Россия билан битимни имзоламади.",
+        ),
+        ("ky", "Казакстан менен Орусия кызматташтык боюнча келишимге кол койду.", "Казакстан келишимге кол койбоду."),
+        ("tr", "Kazakistan ve Rusya işbirliği anlaşması imzaladı.", "Kazakistan Rusya ile anlaşmayı imzalamadı."),
+        (
+            "tk",
+            "Gazagystan bilen Russiýa hyzmatdaşlyk barada ylalaşyga gol çekdi.",
+            "Gazagystan Russiýa bilen ylalaşyga gol çekmedi.",
+        ),
+    ],
+)
+def test_turkic_languages_have_cues_and_suffix_negation(language, signed, refused):
+    assert stance(signed, language) < -1.0
+    assert stance(refused, language) > 0.5
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("uz", "Rossiya elchisi tashqi ishlar vazirligiga chaqirildi va unga norozilik bildirildi."),
+        ("ky", "Орусиянын элчиси тышкы иштер министрлигине чакырылып, нааразылык билдирилди."),
+        ("tr", "Kazakistan, Rusya'nın toprak taleplerini kabul edilemez olarak nitelendirdi."),
+        ("tk", "Astana Moskwanyň beýanatyny ret etdi we ýagdaý ýaramazlaşdy."),
+    ],
+)
+def test_turkic_languages_read_protests_as_tension(language, sentence):
+    assert stance(sentence, language) >= 1.5
+
+
+def test_turkish_verbal_noun_is_not_negation():
+    # -ma/-me also makes verbal nouns: "the signing of the agreement" is no refusal
+    assert stance("Kazakistan'ın anlaşmayı imzalaması bekleniyor.", "tr") < 0
+
+
+@pytest.mark.parametrize(
+    ("language", "third", "pair"),
+    [
+        (
+            "uz",
+            "Qozog'iston Xitoy bilan hamkorlikni kengaytirdi.",
+            "Qozog'iston Rossiya bilan hamkorlikni kengaytirdi.",
+        ),
+        ("ky", "Казакстан Кытай менен кызматташтыкты кеңейтти.", "Казакстан Орусия менен кызматташтыкты кеңейтти."),
+        ("tr", "Kazakistan Çin ile işbirliğini genişletti.", "Kazakistan Rusya ile işbirliğini genişletti."),
+    ],
+)
+def test_a_turkic_postposition_names_a_third_partner(language, third, pair):
+    assert stance_with_partners(third, language) > -0.9  # only "expanded" is left
+    assert stance_with_partners(pair, language) < -1.5
+
+
+def test_a_turkish_capital_dotted_i_keeps_the_word_whole():
+    # "İ" lower-cases to "i" plus a combining dot, which used to split "İşbirliği" into two tokens
+    assert _score("Kazakistan ve Rusya Arasında İşbirliği", "", "tr").tension < -0.3
+
+
+@pytest.mark.parametrize(
+    ("language", "framed", "plain"),
+    [
+        (
+            "en",
+            "Kazakhstan, once a loyal ally of Moscow, kept quiet.",
+            "Kazakhstan, a loyal ally of Moscow, kept quiet.",
+        ),
+        (
+            "en",
+            "Kazakhstan, hitherto one of the most reliable allies of Moscow, kept quiet.",
+            "Kazakhstan, one of the most reliable allies of Moscow, kept quiet.",
+        ),
+        ("pl", "Kazachstan, niegdyś wierny sojusznik Moskwy, milczy.", "Kazachstan, wierny sojusznik Moskwy, milczy."),
+        ("ru", "Казахстан, некогда верный союзник Москвы, промолчал.", "Казахстан, верный союзник Москвы, промолчал."),
+        ("kk", "Бір кездегі адал одақтас Қазақстан үнсіз қалды.", "Адал одақтас Қазақстан үнсіз қалды."),
+    ],
+)
+def test_a_tie_told_as_a_thing_of_the_past_is_a_grievance(language, framed, plain):
+    assert stance(plain, language) < 0
+    assert stance(framed, language) > 0.5
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", "The deputy called Almaty Russian land, words incompatible with the friendship of the two allies."),
+        ("ru", "Депутат назвал Алматы исконно русской землей, что не вяжется с дружбой и союзническими отношениями."),
+        ("pl", "Deputowany nazwał północ Kazachstanu ziemią rosyjską, mimo przyjaźni i sojuszu obu krajów."),
+        ("kk", "Депутат солтүстік өңірлерді орыс жері деп атады, бұл достық пен одақтастыққа сай емес."),
+    ],
+)
+def test_a_claim_on_the_other_sides_land_is_conflict_whatever_surrounds_it(language, sentence):
+    assert stance(sentence, language) >= 2.5
+
+
+def test_a_denied_territorial_claim_keeps_its_friendship():
+    assert stance("Russia has no territorial claims on Kazakhstan, Peskov said, praising the friendship.", "en") < -1
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", "Kazakhstan signed an agreement on strategic partnership and cooperation with Britain."),
+        ("ru", "Казахстан подписал соглашение о стратегическом партнерстве и сотрудничестве с Великобританией."),
+        ("pl", "Kazachstan podpisał umowę o partnerstwie strategicznym i współpracy z Wielką Brytanią."),
+    ],
+)
+def test_a_partnership_with_a_third_country_is_not_the_pairs(language, sentence):
+    assert stance_with_partners(sentence, language) == pytest.approx(0.0, abs=0.31)
+
+
+def test_a_headline_that_disagrees_with_the_body_counts_double():
+    # The headline carries the dispute; the body restates the partnership as background.
+    title = "Astana and Moscow: a quarrel between partners"
+    body = (
+        "Kazakhstan and Russia have long developed their partnership in many fields. "
+        "Trade between Kazakhstan and Russia grew, and the two sides cooperate in the Eurasian union."
+    )
+    assert _score(body, title, "en").tension == pytest.approx(-0.0666, abs=0.002)  # stance-1.8: -0.3175
+    assert _score(body, "", "en").tension == pytest.approx(-0.6928, abs=0.002)
+
+
+def test_sentences_without_cues_dilute_an_act_only_half():
+    # One summons among plain sentences of names and dates: the act is the story.
+    text = (
+        "Kazakhstan summoned the Russian ambassador on Monday. "
+        "The meeting between Kazakhstan's deputy minister and Russia's envoy took place in Astana. "
+        "Russia's embassy in Kazakhstan is on the old square. "
+        "Kazakhstan and Russia will hold elections next year."
+    )
+    assert _score(text, "", "en").tension == pytest.approx(0.2465, abs=0.002)  # stance-1.8: 0.1986
