@@ -7,7 +7,7 @@ An item is listed when
   * it is off-topic and its relevance is >= 0.3;
   * it is on topic (tension / cooperation / mixed) and its relevance is < 0.3.
 ``--all`` also prints the scores of every mixed item (not counted as failures). Standard library
-and the project's own package only; the language is detected, as in ``pipeline.evaluate``.
+and the project's own package only; the language is detected, as in ``pipeline.scoring.evaluate``.
 """
 
 from __future__ import annotations

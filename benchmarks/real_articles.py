@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.evaluate import auc, spearman  # noqa: E402
-from pipeline.score import SCORER_VERSION, score_article  # noqa: E402
+from pipeline.scoring.evaluate import auc, spearman  # noqa: E402
+from pipeline.scoring.score import SCORER_VERSION, score_article  # noqa: E402
 
 DEFAULT_LEDGER = ROOT / "tests" / "data" / "real_articles.csv"
 CACHE_ENV = "BAROMETER_REAL_CACHE"

@@ -17,9 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.lexicon import lemma_ru  # noqa: E402
-from pipeline.score import score_article  # noqa: E402
-from pipeline.sentences import split_sentences  # noqa: E402
+from pipeline.scoring.lexicon import lemma_ru  # noqa: E402
+from pipeline.scoring.score import score_article  # noqa: E402
+from pipeline.scoring.sentences import split_sentences  # noqa: E402
 
 DEFAULT_DIR = ROOT.parent / "shared" / "corpus" / "web-pages"
 

@@ -5,6 +5,6 @@ Stages: fetch → extract → dedupe → score → store → aggregate, imports 
 """
 
 from .models import Article, Evidence, FetchFailure, Score
-from .score import SCORER_VERSION, score_article
+from .scoring.score import SCORER_VERSION, score_article
 
 __all__ = ["SCORER_VERSION", "Article", "Evidence", "FetchFailure", "Score", "score_article"]

@@ -207,7 +207,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
-    from .score import score_article
+    from .scoring.score import score_article
     from .textfile import read_scorable
 
     try:

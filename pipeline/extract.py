@@ -17,9 +17,9 @@ from .decode import decode_page
 from .dedupe import canonicalize_url, fingerprint
 from .fetch import check_web_url
 from .inputs import clean_field
-from .language import detect_language
 from .metadata import page_metadata
 from .models import Article, FetchFailure
+from .scoring.language import detect_language
 
 logger = logging.getLogger(__name__)
 

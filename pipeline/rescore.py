@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .score import SCORER_VERSION, score_article
+from .scoring.score import SCORER_VERSION, score_article
 from .settings import Settings
 from .store import Store
 

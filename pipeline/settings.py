@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from .resources import DEFAULT_PAIR, DataFileError
 
 if TYPE_CHECKING:
-    from .actors import Pair
+    from .scoring.actors import Pair
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
@@ -58,7 +58,7 @@ class Settings:
 
     def watched_pair(self) -> Pair:
         """The pair to score with, read from its data file (once per process, cached)."""
-        from .actors import load_pair
+        from .scoring.actors import load_pair
 
         return load_pair(self.pair, self.data_dir)
 
@@ -123,7 +123,7 @@ def _validate(settings: Settings) -> None:
                 raise ValueError(f"BAROMETER_ALLOW_NETWORKS: {part.strip()!r} is not a network ({err})") from None
     if settings.data_dir and not Path(settings.data_dir).is_dir():
         raise DataFileError(f"BAROMETER_DATA_DIR: {settings.data_dir} is not a directory")
-    from .actors import check_pair  # the scorer's modules load only once the plain settings are valid
+    from .scoring.actors import check_pair  # the scorer's modules load only once the plain settings are valid
 
     if problem := check_pair(settings.pair, settings.data_dir):
         raise DataFileError(problem)

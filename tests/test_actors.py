@@ -4,9 +4,9 @@ import tomllib
 
 import pytest
 
-from pipeline.actors import BOTH, OTHER, SIDE_A, SIDE_B, check_pair, load_pair, parse_pair, sides_in
 from pipeline.resources import PACKAGE_DATA, DataFileError
-from pipeline.sentences import tokenize
+from pipeline.scoring.actors import BOTH, OTHER, SIDE_A, SIDE_B, check_pair, load_pair, parse_pair, sides_in
+from pipeline.scoring.sentences import tokenize
 from pipeline.settings import load_settings
 
 
@@ -136,8 +136,8 @@ def test_pair_setting_chooses_the_data_file(tmp_path, monkeypatch):
 
 
 def _list(text: str, language: str) -> bool:
-    from pipeline.actors import actor_matcher, find_actors, in_a_list
-    from pipeline.sentences import token_spans
+    from pipeline.scoring.actors import actor_matcher, find_actors, in_a_list
+    from pipeline.scoring.sentences import token_spans
 
     matches = find_actors(tokenize(text), actor_matcher(language))
     return in_a_list(matches, text, token_spans(text))

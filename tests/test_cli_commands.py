@@ -18,7 +18,7 @@ import pytest
 
 from pipeline.demo import DEMO_LABEL, demo_pages, load_events
 from pipeline.models import Score
-from pipeline.score import SCORER_VERSION
+from pipeline.scoring.score import SCORER_VERSION
 from pipeline.store import Store
 from tests.httpserver import article_html
 from tests.test_cli_ingest import PARAGRAPHS, ROOT, cli

@@ -13,8 +13,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pipeline import resources, score_article
-from pipeline.actors import check_pair, load_pair
 from pipeline.resources import PACKAGE_DATA, DataFileError
+from pipeline.scoring.actors import check_pair, load_pair
 from pipeline.settings import load_settings
 from tests.httpserver import article_html
 from tests.test_actors import ARMENIA_RUSSIA

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluate import DEFAULT_DEVSET, evaluate, load_devset
+from pipeline.scoring.evaluate import DEFAULT_DEVSET, evaluate, load_devset
 
 HOLDOUTS = tuple(Path(__file__).parent / "data" / f"{name}.jsonl" for name in ("holdout", "holdout2", "holdout3"))
 

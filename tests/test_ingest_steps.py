@@ -24,7 +24,7 @@ from pipeline.ingest import (
 )
 from pipeline.inputs import BadRow
 from pipeline.models import Article, FetchFailure, Page, UrlRequest
-from pipeline.score import score_article
+from pipeline.scoring.score import score_article
 from pipeline.store import Store
 from tests.httpserver import Reply, article_html
 from tests.test_cli_ingest import ROOT

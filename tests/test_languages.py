@@ -4,12 +4,12 @@ Sentences are invented for the tests (each names both countries in its own langu
 
 import pytest
 
-from pipeline.actors import SIDE_A, SIDE_B, sides_in
-from pipeline.kazakh_arabic import cyrillic_to_tote
-from pipeline.language import detect_language, kazakh_arabic, kazakh_latin, kazakh_script
-from pipeline.normalize import normalize_article
-from pipeline.score import _score
-from pipeline.sentences import tokenize
+from pipeline.scoring.actors import SIDE_A, SIDE_B, sides_in
+from pipeline.scoring.kazakh_arabic import cyrillic_to_tote
+from pipeline.scoring.language import detect_language, kazakh_arabic, kazakh_latin, kazakh_script
+from pipeline.scoring.normalize import normalize_article
+from pipeline.scoring.score import _score
+from pipeline.scoring.sentences import tokenize
 
 PIECES = {
     "tr": "Kazakistan ile Rusya arasındaki ilişkiler son yıllarda gerginleşti. Astana, Moskova'nın "

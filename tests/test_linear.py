@@ -16,8 +16,8 @@ import pytest
 
 from pipeline.dedupe import fingerprint
 from pipeline.extract import extract_article
-from pipeline.score import MAX_CHARS, _score
-from pipeline.sentences import split_sentences
+from pipeline.scoring.score import MAX_CHARS, _score
+from pipeline.scoring.sentences import split_sentences
 
 MAX_RATIO = 5.0
 MAX_GROWTH = 8.0

@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from pipeline.kazakh_arabic import cyrillic_to_tote, tote_to_cyrillic
-from pipeline.lexicon import cue_set
-from pipeline.normalize import (
+from pipeline.scoring.kazakh_arabic import cyrillic_to_tote, tote_to_cyrillic
+from pipeline.scoring.lexicon import cue_set
+from pipeline.scoring.normalize import (
     fix_lookalikes,
     kazakh_arabic_to_cyrillic,
     kazakh_latin_scheme,
@@ -21,8 +21,8 @@ from pipeline.normalize import (
     to_kazakh_latin,
     transliterate_kazakh_latin,
 )
-from pipeline.score import _score
-from pipeline.sentences import split_sentences
+from pipeline.scoring.score import _score
+from pipeline.scoring.sentences import split_sentences
 
 # --- Kazakh in Latin script ----------------------------------------------------------------------
 

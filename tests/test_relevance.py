@@ -6,9 +6,9 @@ on-topic pieces where one side is only implied ("the northern neighbour", an age
 
 import pytest
 
-from pipeline.actors import OTHER, SIDE_A, SIDE_B, THIRD
-from pipeline.relevance import SentenceFacts, links, pair_share
-from pipeline.score import _score
+from pipeline.scoring.actors import OTHER, SIDE_A, SIDE_B, THIRD
+from pipeline.scoring.relevance import SentenceFacts, links, pair_share
+from pipeline.scoring.score import _score
 
 OFF_TOPIC_CUT = 0.3  # benchmarks/holdout_report.py counts an off-topic item at or above it as a miss
 

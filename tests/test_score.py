@@ -4,9 +4,9 @@ import random
 
 import pytest
 
-from pipeline.lexicon import lemma_ru, lemma_simplemma
 from pipeline.models import Evidence, Score
-from pipeline.score import SCORER_VERSION, score_article
+from pipeline.scoring.lexicon import lemma_ru, lemma_simplemma
+from pipeline.scoring.score import SCORER_VERSION, score_article
 
 
 def test_returns_a_score_with_version_and_bounds():
@@ -107,8 +107,8 @@ def test_the_two_countries_means_the_pair_the_piece_is_about(partner, title):
 
 
 def test_the_two_countries_keeps_the_pair_when_the_lede_names_it():
-    from pipeline.actors import BOTH, OTHER, SIDE_A, SIDE_B
-    from pipeline.relevance import SentenceFacts, resolve_both
+    from pipeline.scoring.actors import BOTH, OTHER, SIDE_A, SIDE_B
+    from pipeline.scoring.relevance import SentenceFacts, resolve_both
 
     def facts(*names):
         return SentenceFacts(frozenset(names), False, 0.0, 0.0, 0)

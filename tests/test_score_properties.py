@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.models import Score
-from pipeline.score import MAX_EVIDENCE, _score, score_article
+from pipeline.scoring.score import MAX_EVIDENCE, _score, score_article
 
 # Mixed scripts, emoji, right-to-left text, control characters and the words the scorer looks for.
 WORDS = st.sampled_from(
@@ -104,7 +104,7 @@ def test_same_result_in_processes_with_different_hash_seeds():
     import sys
 
     code = (
-        "from pipeline.score import score_article as s;"
+        "from pipeline.scoring.score import score_article as s;"
         "print(repr([s(t) for t in ('Қазақстан Ресейдің ұсынысын қолдамады, келіспеушілік ушықты.',"
         "'Казахстан и Россия подписали соглашение, несмотря на санкции.',"
         "'Kazachstan odcina się od Rosji.', 'Tokayev told Putin no.')]))"

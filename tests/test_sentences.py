@@ -1,6 +1,6 @@
 """Sentence splitting for en, ru, pl and kk news prose."""
 
-from pipeline.sentences import split_sentences, tokenize
+from pipeline.scoring.sentences import split_sentences, tokenize
 
 
 def test_english_abbreviations_and_initials_do_not_end_a_sentence():

@@ -5,10 +5,10 @@ shows as a wrong sign rather than as a small drift."""
 
 import pytest
 
-from pipeline.lexicon import cue_matcher, cue_set
-from pipeline.score import _clause_starts, _score
-from pipeline.sentences import tokenize
-from pipeline.stance import sentence_stance
+from pipeline.scoring.lexicon import cue_matcher, cue_set
+from pipeline.scoring.score import _clause_starts, _score
+from pipeline.scoring.sentences import tokenize
+from pipeline.scoring.stance import sentence_stance
 
 
 def stance(sentence: str, language: str) -> float:
@@ -278,7 +278,7 @@ def test_nothing_in_common_is_not_a_joint_step(language, sentence):
 
 
 def test_a_gap_in_a_pattern_spans_up_to_ten_words_and_no_more():
-    from pipeline.patterns import PatternMatcher, parse_pattern
+    from pipeline.scoring.patterns import PatternMatcher, parse_pattern
 
     matcher = PatternMatcher([parse_pattern("envoy* ... summoned", "cue", 1.5)])
     ten = [
@@ -453,8 +453,8 @@ def test_a_long_one_sided_article_still_shows_its_strongest_sentence():
 
 
 def stance_with_partners(sentence: str, language: str) -> float:
-    from pipeline.actors import actor_matcher, find_actors
-    from pipeline.score import _partners
+    from pipeline.scoring.actors import actor_matcher, find_actors
+    from pipeline.scoring.score import _partners
 
     tokens = tokenize(sentence)
     matches = cue_matcher(language).find(tokens)

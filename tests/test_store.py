@@ -121,7 +121,7 @@ def test_processes_opening_a_new_database_together_all_succeed(tmp_path):
 
 
 def test_the_current_scorer_versions_score_wins_over_a_newer_timestamp(tmp_path):
-    from pipeline.score import SCORER_VERSION
+    from pipeline.scoring.score import SCORER_VERSION
 
     db = Store.open(tmp_path / "t.sqlite")
     saved = db.insert_article(article(0), Score(0.5, 0.0, 0.5, "en", version=SCORER_VERSION))

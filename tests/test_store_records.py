@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.dedupe import StoryCandidate, StoryChoice, choose_story, fingerprint
 from pipeline.models import Article, Evidence, FetchFailure, Score
-from pipeline.score import SCORER_VERSION
+from pipeline.scoring.score import SCORER_VERSION
 from pipeline.store import (
     ARTICLE_FRAME_SCHEMA,
     ArticleDetail,

@@ -16,10 +16,10 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 
-from ..actors import Pair
 from ..extract import extract_article
 from ..models import Article, FetchFailure, Page, Score, UrlRequest
-from ..score import score_article
+from ..scoring.actors import Pair
+from ..scoring.score import score_article
 from ..settings import Settings
 
 Result = tuple[Article | FetchFailure, Score | None]
@@ -87,7 +87,7 @@ def _context() -> multiprocessing.context.BaseContext:
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["pipeline.ingest.extractor", "pipeline.extract", "pipeline.score"])
+        context.set_forkserver_preload(["pipeline.ingest.extractor", "pipeline.extract", "pipeline.scoring.score"])
         return context
     return multiprocessing.get_context("spawn")
 

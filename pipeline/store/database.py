@@ -66,7 +66,7 @@ def _without_password(url: str) -> str:
 
 def _scorer_version() -> str:
     # Imported late: the store does not need the scorer, only the name of its current version.
-    from ..score import SCORER_VERSION
+    from ..scoring.score import SCORER_VERSION
 
     return SCORER_VERSION
 

@@ -14,9 +14,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, SupportsIndex
 
+from ..resources import DEFAULT_PAIR, PACKAGE_DATA, DataFileError, data_dirs, find_data_file
 from .lexicon import check_lexicons
 from .patterns import Match, Pattern, PatternMatcher, parse_pattern
-from .resources import DEFAULT_PAIR, PACKAGE_DATA, DataFileError, data_dirs, find_data_file
 
 ACTORS_DIR = PACKAGE_DATA / "actors"
 ACTORS = "actors"

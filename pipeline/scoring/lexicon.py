@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ..resources import PACKAGE_DATA, data_dirs, data_files, find_data_file
 from .patterns import Pattern, PatternMatcher, normalise_word, parse_pattern
-from .resources import PACKAGE_DATA, data_dirs, data_files, find_data_file
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Evaluate the scorer on a labelled set: per-language AUC, sign accuracy, Spearman, relevance AUC.
 
-    python -m pipeline.evaluate [tests/data/devset.jsonl]
+    python -m pipeline.scoring.evaluate [tests/data/devset.jsonl]
 
 prints a markdown table for the scorer and for two baselines: plain VADER compound on the whole text
 (tension = -compound) and "both countries named" for relevance. Each line of the set is a JSON object
@@ -21,7 +21,7 @@ from .actors import SIDE_A, SIDE_B, actor_matcher
 from .score import score_article
 from .sentences import split_sentences, tokenize
 
-DEFAULT_DEVSET = Path(__file__).resolve().parent.parent / "tests" / "data" / "devset.jsonl"
+DEFAULT_DEVSET = Path(__file__).resolve().parents[2] / "tests" / "data" / "devset.jsonl"
 ON_TOPIC = ("tension", "cooperation", "mixed")
 
 

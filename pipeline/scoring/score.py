@@ -12,10 +12,10 @@ import math
 import re
 import unicodedata
 
+from ..models import Evidence, Score
 from .actors import BOTH, OTHER, SIDE_A, SIDE_B, THIRD, Pair, actor_matcher, find_actors, in_a_list, load_pair
 from .language import KAZAKH_LETTERS, detect_language
 from .lexicon import CLAUSE_KINDS, VaderSentiment, cue_matcher, cue_set, curated_languages, sentiment_model
-from .models import Evidence, Score
 from .normalize import normalize_article
 from .relevance import SentenceFacts, links, relevance, resolve_both
 from .sentences import split_sentences, token_spans, tokenize
