@@ -19,7 +19,19 @@ if TYPE_CHECKING:
     from .scoring.actors import Pair
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = PROJECT_ROOT / "data"
+
+
+def _data_home() -> Path:
+    """Where the database lives by default: ``data/`` in a checkout; for an installed package (whose
+    parent folder is site-packages) the user's data directory, ``$XDG_DATA_HOME/bilateral-barometer``
+    (``~/.local/share/bilateral-barometer`` when unset)."""
+    if (PROJECT_ROOT / "pyproject.toml").is_file():
+        return PROJECT_ROOT / "data"
+    home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(home) / "bilateral-barometer"
+
+
+DATA_DIR = _data_home()
 DEFAULT_DB = DATA_DIR / "barometer.sqlite"
 
 USER_AGENT = (
@@ -92,6 +104,13 @@ def load_settings(**overrides: object) -> Settings:
     given = {k: v for k, v in overrides.items() if v is not None}
     settings = replace(settings, **given)
     _validate(settings)
+    if settings.db == str(DEFAULT_DB) and not DATA_DIR.exists():
+        # The default home of an installed package's database is the user's own; make it on first use
+        # (a --db or BAROMETER_DB in a missing directory stays an error naming it).
+        try:
+            DATA_DIR.mkdir(parents=True)
+        except OSError as err:
+            raise ValueError(f"cannot create the default database directory {DATA_DIR}: {err.strerror}") from err
     # Absolute paths, so that a worker process with another working directory reads the same files.
     if settings.data_dir:
         settings = replace(settings, data_dir=str(Path(settings.data_dir).resolve()))

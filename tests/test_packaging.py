@@ -76,3 +76,11 @@ def test_an_installed_wheel_scores_with_its_own_data_outside_the_checkout(tmp_pa
     article.write_text(RU_TENSION, encoding="utf-8")
     scored = json.loads(_run(python, "-m", "pipeline", "score", article, cwd=elsewhere, env=env).stdout)
     assert scored["tension"] == probe["tension"]
+
+    # Without --db, the installed copy keeps its database in the user's data directory (not in
+    # site-packages' parent folder), made on first use.
+    page = elsewhere / "page.html"
+    page.write_text(f"<html><body><article><p>{RU_TENSION}</p></article></body></html>", encoding="utf-8")
+    env["XDG_DATA_HOME"] = str(tmp_path / "xdg")
+    _run(python, "-m", "pipeline", "ingest-html", page, cwd=elsewhere, env=env)
+    assert (tmp_path / "xdg" / "bilateral-barometer" / "barometer.sqlite").is_file()
