@@ -14,6 +14,7 @@ import importlib.machinery
 import streamlit as st
 
 from pipeline import views
+from pipeline.aggregate import Freq
 from pipeline.demo import DEMO_LABEL, load_demo, remove_demo
 from pipeline.resources import DataFileError
 from pipeline.settings import load_settings
@@ -80,7 +81,8 @@ if "ingest_job" in st.session_state:
 options = views.filter_options(frame)
 with st.sidebar:
     st.header("Filters")
-    freq = st.radio("Period", ("day", "week", "month"), index=1, horizontal=True, key="freq")
+    periods: tuple[Freq, ...] = ("day", "week", "month")
+    freq = st.radio("Period", periods, index=1, horizontal=True, key="freq")
     smooth = st.slider("Smoothing (trailing periods, 0 = off)", 0, 12, 0, key="smooth")
     # The widget's value lives in the session (no value= here): reset to the data's span when it changes.
     if (reset := views.date_range_reset(st.session_state.get("dates"), kept("span"), options)) is not None:

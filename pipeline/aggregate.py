@@ -21,7 +21,7 @@ GroupBy = Literal["source", "language"]
 
 #: Polars truncation intervals: weeks start on Monday (ISO), months on the 1st.
 PERIODS: dict[str, str] = {"day": "1d", "week": "1w", "month": "1mo"}
-GROUPS: tuple[str, ...] = ("source", "language")
+GROUPS: tuple[GroupBy, ...] = ("source", "language")
 
 #: The tension an analyst's stance override stands for, replacing the scorer's value. ±0.6 is a
 #: clear but not extreme reading on the [-1, 1] scale: above the default tension threshold (0.2),
@@ -368,7 +368,11 @@ def aggregate(
     truncate = pl.Series([start, end], dtype=pl.Date).dt.truncate(every)
     lo = truncate[0] if start is not None else stats.get_column("period_start").min()
     hi = truncate[1] if end is not None else stats.get_column("period_start").max()
-    skeleton = pl.DataFrame({"period_start": _periods(lo, hi, every)} if lo is not None and hi is not None else {})
+    # a Date column's ends are dates, or None when it is empty
+    if isinstance(lo, dt.date) and isinstance(hi, dt.date):
+        skeleton = pl.DataFrame({"period_start": _periods(lo, hi, every)})
+    else:
+        skeleton = pl.DataFrame()
     skeleton = skeleton if skeleton.width else pl.DataFrame(schema={"period_start": pl.Date})
     if by:
         skeleton = skeleton.join(stats.select(by).unique(), how="cross")
@@ -390,4 +394,4 @@ def contract_columns(by: GroupBy | None = None) -> list[str]:
 def contract_frame(series: pl.DataFrame) -> pl.DataFrame:
     """The columns of an ``aggregate`` result that make the contract CSV, in order (group column detected)."""
     by = next((g for g in GROUPS if g in series.columns), None)
-    return series.select(contract_columns(by))  # type: ignore[arg-type]
+    return series.select(contract_columns(by))

@@ -31,10 +31,12 @@ MAX_EVENT_LABELS = 12
 BAR_HEIGHT_SHARE = 0.35
 
 
-def _band_polygons(x: list, low: list, high: list) -> tuple[list, list]:
+def _band_polygons(
+    x: list[dt.date], low: list[float | None], high: list[float | None]
+) -> tuple[list[dt.date | None], list[float | None]]:
     """Closed outlines of each run of periods that has an interval, separated by None (one trace)."""
-    xs: list = []
-    ys: list = []
+    xs: list[dt.date | None] = []
+    ys: list[float | None] = []
     run: list[int] = []
 
     def flush() -> None:

@@ -10,13 +10,14 @@ import argparse
 import itertools
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Never
 
 from tqdm import tqdm
 
 from . import ingest as ingest_mod
-from .inputs import InputError, stream_url_file
+from .inputs import BadRow, InputError, stream_url_file
 from .models import UrlRequest
 from .settings import Settings, load_settings
 from .store import Store, StoreError, sqlite_path
@@ -115,7 +116,7 @@ class _Bar:
     """A tqdm progress bar on stderr, fed by the library's progress callback."""
 
     def __init__(self, enabled: bool, unit: str):
-        self.bar = None
+        self.bar: tqdm[Never] | None = None  # a bar without an iterable, fed by update()
         self.enabled, self.unit = enabled, unit
 
     def __call__(self, done: int, total: int, outcome: ingest_mod.Outcome) -> None:
@@ -147,7 +148,7 @@ def _print_report(report: ingest_mod.IngestReport) -> int:
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     requests = [UrlRequest(url=u) for u in args.urls]
-    listed = iter(())
+    listed: Iterator[UrlRequest | BadRow] = iter(())
     if args.from_file:
         try:
             listed = stream_url_file(args.from_file)  # read lazily: a long list starts at once

@@ -4,13 +4,14 @@ canonical URL and fingerprint. A pure function of its inputs (no I/O), so it can
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from copy import deepcopy
 from datetime import date
 from urllib.parse import urlsplit
 
 import trafilatura
-from lxml.etree import _Element
 from lxml.html import HtmlElement
+from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from .decode import decode_page
@@ -53,8 +54,11 @@ def extract_article(
     or None when it cannot be found: never the fetch date.
     """
     try:
-        decoded = None if isinstance(html, str) else decode_page(html, charset)
-        text_html = html if decoded is None else decoded.text
+        if isinstance(html, str):
+            decoded, text_html = None, html
+        else:
+            decoded = decode_page(html, charset)
+            text_html = decoded.text
         tree = load_html(text_html)
         if tree is None:
             return FetchFailure(url, "no article text found", stage="extract")
@@ -99,7 +103,7 @@ def _main_text(tree: HtmlElement, html: str, url: str | None) -> str:
     if len(text) < FULL_EXTRACTION_BELOW:
         # bare_extraction prunes the tree it is given: the second pass needs fresh ones (sections
         # are copies, so the page's own tree is still whole)
-        fresh = _sections(tree) if sections else [load_html(html)]
+        fresh = (_sections(tree) or []) if sections else [load_html(html)]
         fuller = _extract_text([t for t in fresh if t is not None], url, fast=False)
         text = fuller if len(fuller) > len(text) else text
     return text
@@ -110,7 +114,7 @@ def _extract_text(trees: list[HtmlElement], url: str | None, *, fast: bool) -> s
     texts = []
     for tree in trees:
         doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, fast=fast)
-        text = (doc.text or "").strip() if doc is not None else ""
+        text = (doc.text or "").strip() if isinstance(doc, Document) else ""  # None: no text found
         if text:
             texts.append(text)
     return "\n".join(texts)
@@ -129,44 +133,45 @@ def _sections(tree: HtmlElement) -> list[HtmlElement] | None:
     weights = _paragraph_texts(tree)
     if weights[tree] <= PARAGRAPH_TEXTS_PER_PASS:
         return None
-    groups: list[list[_Element]] = [[]]
+    groups: list[list[HtmlElement]] = [[]]
     load = 0
     for part in _parts(tree, weights):
         if groups[-1] and load + weights[part] > PARAGRAPH_TEXTS_PER_PASS:
             # trafilatura drops headings that end a text: a heading opens the next section instead
-            carried = []
+            carried: list[HtmlElement] = []
             while len(groups[-1]) > 1 and groups[-1][-1].tag in HEADINGS:
                 carried.insert(0, groups[-1].pop())
             groups.append(carried)
             load = sum(weights[element] for element in carried)
         groups[-1].append(part)
         load += weights[part]
-    last_part = {}  # each split element -> the last part inside it, the section that carries its tail
+    # each split element -> the last part inside it, the section that carries its tail
+    last_part: dict[HtmlElement, HtmlElement] = {}
     for group in groups:
         for part in group:
             for ancestor in part.iterancestors():
                 last_part[ancestor] = part
-    started: set[_Element] = set()
+    started: set[HtmlElement] = set()
     return [_section(tree, group, started, last_part) for group in groups]
 
 
-def _paragraph_texts(root: HtmlElement) -> dict[_Element, int]:
+def _paragraph_texts(root: HtmlElement) -> dict[HtmlElement, int]:
     """How many text pieces inside paragraphs each element holds: what //p//text() grows with."""
     order = list(root.iter())
-    in_paragraph: set[_Element] = set()
+    in_paragraph: set[HtmlElement] = set()
     for element in order:  # document order: a parent before its children
         if element.tag == "p" or element.getparent() in in_paragraph:
             in_paragraph.add(element)
-    weights: dict[_Element, int] = {}
+    weights: dict[HtmlElement, int] = {}
     for element in reversed(order):  # children before their parent
         weight = sum(weights[child] for child in element)
         if element in in_paragraph:
-            weight += bool(element.text) + sum(bool(child.tail) for child in element)
+            weight += (1 if element.text else 0) + sum(1 for child in element if child.tail)
         weights[element] = weight
     return weights
 
 
-def _parts(element: _Element, weights: dict[_Element, int]):
+def _parts(element: HtmlElement, weights: dict[HtmlElement, int]) -> Iterator[HtmlElement]:
     """The page's smallest whole parts, in document order: elements under the limit are not opened."""
     if weights[element] <= PARAGRAPH_TEXTS_PER_PASS or len(element) == 0:
         yield element
@@ -175,11 +180,13 @@ def _parts(element: _Element, weights: dict[_Element, int]):
         yield from _parts(child, weights)
 
 
-def _section(root: HtmlElement, parts: list[_Element], started: set[_Element], last_part: dict) -> HtmlElement:
+def _section(
+    root: HtmlElement, parts: list[HtmlElement], started: set[HtmlElement], last_part: dict[HtmlElement, HtmlElement]
+) -> HtmlElement:
     """A new document holding copies of ``parts`` inside bare copies of the elements around them."""
-    copies: dict[_Element, _Element] = {}
+    copies: dict[HtmlElement, HtmlElement] = {}
 
-    def enclosing(original: _Element) -> _Element:
+    def enclosing(original: HtmlElement) -> HtmlElement:
         if original in copies:
             return copies[original]
         parent = original.getparent()
@@ -193,7 +200,9 @@ def _section(root: HtmlElement, parts: list[_Element], started: set[_Element], l
         return clone
 
     for part in parts:
-        enclosing(part.getparent()).append(deepcopy(part))  # the copy brings the part's tail along
+        parent = part.getparent()
+        assert parent is not None, "a part is never the page's root (_sections keeps small pages whole)"
+        enclosing(parent).append(deepcopy(part))  # the copy brings the part's tail along
     here = set(parts)
     for original, clone in copies.items():
         if last_part.get(original) in here:

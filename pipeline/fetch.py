@@ -12,9 +12,11 @@ import socket
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from http import HTTPStatus
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 import certifi
@@ -32,6 +34,9 @@ from urllib3.util import parse_url
 from .guard import AddressPolicy, RefusedConnection, make_pool_manager
 from .models import FetchFailure, Page
 from .settings import USER_AGENT, Settings
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +113,7 @@ class _DeadlineIO(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int | None:  # type: ignore[no-untyped-def, override]
+    def readinto(self, buffer: WriteableBuffer) -> int | None:
         left = self._deadline - time.monotonic()
         if left <= 0:
             raise TimeoutError("the fetch deadline has passed")
@@ -124,8 +129,10 @@ class _DeadlineResponse(http.client.HTTPResponse):
     """http.client's response, reading through _DeadlineIO: a server that drips its status line
     and headers a byte at a time is cut at the deadline like one that drips its body."""
 
-    def __init__(self, sock: socket.socket, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(sock, *args, **kwargs)
+    def __init__(
+        self, sock: socket.socket, debuglevel: int = 0, method: str | None = None, url: str | None = None
+    ) -> None:
+        super().__init__(sock, debuglevel, method, url)
         deadline = _DEADLINE.get()
         if deadline is not None:
             self.fp.close()  # only the reader: the socket stays open while the connection holds it
@@ -152,7 +159,7 @@ class Fetcher:
         self._lock = threading.Lock()
 
     @contextmanager
-    def _host_slot(self, host: str):
+    def _host_slot(self, host: str) -> Iterator[None]:
         with self._lock:
             slot = self._host_slots[host]
         with slot:

@@ -193,55 +193,55 @@ def _is_ip_literal(host: str) -> bool:
 # --- the connection: check, connect to the checked addresses only, check the peer ----------------
 
 
-def _vetted(base: type[HTTPConnection]) -> type[HTTPConnection]:
-    class Vetted(base):  # type: ignore[misc, valid-type]
-        policy: AddressPolicy = AddressPolicy()
+class _VettedConnection(HTTPConnection):
+    """Connects only to the addresses its policy allows, and checks the peer; put before urllib3's
+    HTTPSConnection in the bases of the HTTPS class, its _new_conn is the one that runs."""
 
-        def _new_conn(self) -> socket.socket:
+    policy: AddressPolicy = AddressPolicy()
+
+    def _new_conn(self) -> socket.socket:
+        try:
+            addresses = self.policy.resolve(self._dns_host, self.port)
+        except RefusedTarget as err:
+            raise RefusedConnection(self, str(err)) from None
+        except socket.gaierror as err:
+            raise NameResolutionError(self.host, self, err) from err
+        sock = self._connect_to(addresses)
+        try:
+            self.policy.check_address(sock.getpeername()[0])
+        except RefusedTarget as err:
+            sock.close()
+            raise RefusedConnection(self, str(err)) from None
+        except OSError:  # the peer reset the connection before it could be checked
+            sock.close()
+            raise
+        return sock
+
+    def _connect_to(self, addresses: list[str]) -> socket.socket:
+        # As urllib3's own _new_conn, but to the addresses just checked, not to a new lookup.
+        failure: Exception | None = None
+        for address in addresses:
             try:
-                addresses = self.policy.resolve(self._dns_host, self.port)
-            except RefusedTarget as err:
-                raise RefusedConnection(self, str(err)) from None
-            except socket.gaierror as err:
-                raise NameResolutionError(self.host, self, err) from err
-            sock = self._connect_to(addresses)
-            try:
-                self.policy.check_address(sock.getpeername()[0])
-            except RefusedTarget as err:
-                sock.close()
-                raise RefusedConnection(self, str(err)) from None
-            except OSError:  # the peer reset the connection before it could be checked
-                sock.close()
-                raise
-            return sock
-
-        def _connect_to(self, addresses: list[str]) -> socket.socket:
-            # As urllib3's own _new_conn, but to the addresses just checked, not to a new lookup.
-            failure: Exception | None = None
-            for address in addresses:
-                try:
-                    return urllib3_connection.create_connection(
-                        (address, self.port),
-                        self.timeout,
-                        source_address=self.source_address,
-                        socket_options=self.socket_options,
-                    )
-                except TimeoutError:
-                    failure = ConnectTimeoutError(
-                        self, f"Connection to {self.host} timed out. (connect timeout={self.timeout})"
-                    )
-                except OSError as err:
-                    failure = NewConnectionError(self, f"Failed to establish a new connection: {err}")
-            raise failure or NewConnectionError(self, f"no address for {self.host}")
-
-    return Vetted
+                return urllib3_connection.create_connection(
+                    (address, self.port),
+                    self.timeout,
+                    source_address=self.source_address,
+                    socket_options=self.socket_options,
+                )
+            except TimeoutError:
+                failure = ConnectTimeoutError(
+                    self, f"Connection to {self.host} timed out. (connect timeout={self.timeout})"
+                )
+            except OSError as err:
+                failure = NewConnectionError(self, f"Failed to establish a new connection: {err}")
+        raise failure or NewConnectionError(self, f"no address for {self.host}")
 
 
 def make_pool_manager(policy: AddressPolicy, response_class: type | None = None, **kwargs: Any) -> urllib3.PoolManager:
     """A urllib3 PoolManager whose every connection is checked against ``policy`` before and after connecting."""
     extra = {"policy": policy} | ({"response_class": response_class} if response_class else {})
-    http_conn = type("PolicyHTTPConnection", (_vetted(HTTPConnection),), extra)
-    https_conn = type("PolicyHTTPSConnection", (_vetted(HTTPSConnection),), extra)
+    http_conn = type("PolicyHTTPConnection", (_VettedConnection,), extra)
+    https_conn = type("PolicyHTTPSConnection", (_VettedConnection, HTTPSConnection), extra)
     http_pool = type("PolicyHTTPPool", (HTTPConnectionPool,), {"ConnectionCls": http_conn})
     https_pool = type("PolicyHTTPSPool", (HTTPSConnectionPool,), {"ConnectionCls": https_conn})
     manager = urllib3.PoolManager(**kwargs)

@@ -97,7 +97,10 @@ def read_url_text(
                 f"{name}: more than {max_urls:,} URLs (the limit for one list here{setting}; split it, or run "
                 "`python -m pipeline ingest --from FILE`, which reads a list of any length)"
             )
-        (requests if isinstance(row, UrlRequest) else bad).append(row)
+        if isinstance(row, UrlRequest):
+            requests.append(row)
+        else:
+            bad.append(row)
     return requests, bad
 
 
@@ -128,11 +131,16 @@ def read_url_file(path: str | Path) -> tuple[list[UrlRequest], list[BadRow]]:
     requests: list[UrlRequest] = []
     bad: list[BadRow] = []
     for row in stream_url_file(path):
-        (requests if isinstance(row, UrlRequest) else bad).append(row)
+        if isinstance(row, UrlRequest):
+            requests.append(row)
+        else:
+            bad.append(row)
     return requests, bad
 
 
-def _closing(handle: io.TextIOBase, first: UrlRequest | BadRow | None, rows: Iterator) -> Iterator:
+def _closing(
+    handle: io.TextIOBase, first: UrlRequest | BadRow | None, rows: Iterator[UrlRequest | BadRow]
+) -> Iterator[UrlRequest | BadRow]:
     with handle:
         if first is None:
             return
@@ -192,7 +200,7 @@ def _csv_rows(lines: Iterable[str], head: str, name: str) -> Iterator[UrlRequest
     return _csv_records(reader, columns, name)
 
 
-def _csv_records(reader: csv.DictReader, columns: dict[str, str], name: str) -> Iterator[UrlRequest | BadRow]:
+def _csv_records(reader: csv.DictReader[str], columns: dict[str, str], name: str) -> Iterator[UrlRequest | BadRow]:
     try:
         yield from _csv_requests(reader, columns, name)
     except csv.Error as err:  # e.g. an unclosed quote swallowing the rest of a streamed file
@@ -201,7 +209,7 @@ def _csv_records(reader: csv.DictReader, columns: dict[str, str], name: str) -> 
         ) from None
 
 
-def _csv_requests(reader: csv.DictReader, columns: dict[str, str], name: str) -> Iterator[UrlRequest | BadRow]:
+def _csv_requests(reader: csv.DictReader[str], columns: dict[str, str], name: str) -> Iterator[UrlRequest | BadRow]:
     for row in reader:
         line = reader.line_num
         url = clean_field(row.get(columns["url"]) or "")

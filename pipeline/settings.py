@@ -11,7 +11,7 @@ import ipaddress
 import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .resources import DEFAULT_PAIR, DataFileError
 
@@ -92,7 +92,9 @@ def load_settings(**overrides: object) -> Settings:
     the pair's data file or a lexicon is missing or broken, so nothing runs on neutral placeholder scores.
     """
     base = Settings()
-    env = {}
+    # Each field has its own value type, so these maps hold Any: _coerce gives each environment value
+    # its field's type, and the keyword overrides come from the CLI and the dashboard already typed.
+    env: dict[str, Any] = {}
     for f in fields(Settings):
         raw = os.environ.get(f"BAROMETER_{f.name.upper()}")
         if raw not in (None, ""):
@@ -101,7 +103,7 @@ def load_settings(**overrides: object) -> Settings:
             except ValueError as err:
                 raise ValueError(f"BAROMETER_{f.name.upper()}={raw!r} is not a valid value: {err}") from err
     settings = replace(base, **env)
-    given = {k: v for k, v in overrides.items() if v is not None}
+    given: dict[str, Any] = {k: v for k, v in overrides.items() if v is not None}
     settings = replace(settings, **given)
     _validate(settings)
     if settings.db == str(DEFAULT_DB) and not DATA_DIR.exists():

@@ -98,7 +98,7 @@ def _connection(db: str | Path, *, write: bool = False) -> Iterator[Store]:
         yield opened
 
 
-def data_version(db: str | Path) -> tuple:
+def data_version(db: str | Path) -> tuple[int, ...]:
     """The database's change token (``Store.data_version``): the cache key of every read below."""
     with _connection(db) as conn:
         return conn.data_version()
@@ -151,24 +151,27 @@ def filter_options(frame: pl.DataFrame) -> FilterOptions:
     def values(name: str) -> list[str]:
         return sorted(v for v in frame.get_column(name).drop_nulls().unique().to_list() if v)
 
-    dates = frame.get_column("published").drop_nulls()
+    dates = frame.get_column("published")
+    first, last = dates.min(), dates.max()  # dates, or None when no article is dated
     return FilterOptions(
         languages=values("language"),
         sources=values("source"),
-        first=dates.min() if len(dates) else None,  # type: ignore[arg-type]
-        last=dates.max() if len(dates) else None,  # type: ignore[arg-type]
+        first=first if isinstance(first, dt.date) else None,
+        last=last if isinstance(last, dt.date) else None,
     )
 
 
-def date_range_reset(current: object, previous_span: tuple | None, options: FilterOptions) -> tuple | None:
+def date_range_reset(
+    current: object, previous_span: tuple[dt.date, ...] | None, options: FilterOptions
+) -> tuple[dt.date, ...] | None:
     """The value to give the date-range widget before it is drawn, or None to keep the user's choice.
 
     The data's span on the first run, and again when the span changed (the demo removed, articles
     added) while the widget showed the whole of the old span or lies wholly outside the new one.
     """
-    span = (options.first, options.last)
     if options.first is None or options.last is None:
         return None
+    span = (options.first, options.last)
     picked = tuple(current) if isinstance(current, list | tuple) else ()
     if not picked:
         return span
@@ -182,8 +185,8 @@ def date_range_reset(current: object, previous_span: tuple | None, options: Filt
 def date_range(value: object, options: FilterOptions) -> tuple[dt.date | None, dt.date | None]:
     """The (start, end) of a date-range widget's value; the missing end (mid-selection) is open."""
     picked = list(value) if isinstance(value, list | tuple) else [value] if value else []
-    start = picked[0] if picked else None
-    end = picked[1] if len(picked) > 1 else None
+    start = picked[0] if picked and isinstance(picked[0], dt.date) else None
+    end = picked[1] if len(picked) > 1 and isinstance(picked[1], dt.date) else None
     # The full span means "no limit", so articles added later outside it are not hidden.
     if start == options.first:
         start = None
@@ -359,7 +362,7 @@ def escape_markdown(text: str) -> str:
 
 def is_web_link(url: str | None) -> bool:
     """True for http(s) URLs, the only ones offered as links (saved pages get file:// URLs)."""
-    return bool(url) and url.lower().startswith(("http://", "https://"))  # type: ignore[union-attr]
+    return url is not None and url.lower().startswith(("http://", "https://"))
 
 
 # ---------------------------------------------------------------- adding articles

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install everything the test suite needs on a fresh Debian machine, then run it (lint + pytest).
+# Install everything the test suite needs on a fresh Debian machine, then run it (lint + types + pytest).
 # Extra arguments go to pytest, e.g. `bash scripts/test.sh -k ingest`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,4 +24,5 @@ if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
 
 .venv/bin/python -m ruff check .
 .venv/bin/python -m ruff format --check .
+.venv/bin/python -m mypy  # files and strictness: [tool.mypy] in pyproject.toml
 .venv/bin/python -m pytest "$@"

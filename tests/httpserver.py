@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 
 @dataclass
@@ -101,7 +102,7 @@ class TestServer:
                     pass
 
         class Server(ThreadingHTTPServer):
-            def get_request(self):  # type: ignore[no-untyped-def]
+            def get_request(self) -> tuple[socket.socket, Any]:
                 request = super().get_request()
                 with server._lock:
                     server.accepts += 1

@@ -343,9 +343,9 @@ def test_by_language_groups_and_labels_a_missing_language():
 def test_unknown_frequency_or_group_is_refused_with_its_name():
     frame = articles({"published": D(2024, 6, 3), "tension": 0.2})
     with pytest.raises(ValueError, match="'year'"):
-        aggregate(frame, freq="year")  # type: ignore[arg-type]
+        aggregate(frame, freq="year")  # type: ignore[arg-type]  # a frequency outside Freq, on purpose
     with pytest.raises(ValueError, match="'author'"):
-        aggregate(frame, by="author")  # type: ignore[arg-type]
+        aggregate(frame, by="author")  # type: ignore[arg-type]  # a group outside GroupBy, on purpose
 
 
 def test_contract_columns_put_the_group_second():

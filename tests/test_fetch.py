@@ -86,6 +86,15 @@ def test_the_connection_checks_the_host_it_connects_to(server, connects):
     assert server.accepts == 0 and connects == []
 
 
+def test_an_https_connection_checks_the_host_it_connects_to(server, connects):
+    """The HTTPS connection class is checked too: refused before a socket opens, not after a handshake."""
+    pool = make_pool_manager(AddressPolicy())
+    with pytest.raises(RefusedConnection) as refused:
+        pool.request("GET", f"https://127.0.0.1:{server.port}/a", retries=False)
+    assert refused.value.refusal.startswith("refused: 127.0.0.1 is a loopback address;")
+    assert server.accepts == 0 and connects == []
+
+
 def test_a_redirect_to_a_url_parsers_read_differently_is_refused(connects):
     with TestServer("127.0.0.2") as allowed, TestServer("127.0.0.1") as internal:
         location = f"http://127.0.0.1:{internal.port}\\@public.example/admin"

@@ -6,7 +6,8 @@ import streamlit as st
 
 from pipeline import views
 from pipeline.ingest import ingest_html, ingest_urls, read_uploads
-from pipeline.inputs import InputError, read_url_text
+from pipeline.inputs import BadRow, InputError, read_url_text
+from pipeline.models import UrlRequest
 from ui.shared import run_ingest, shared
 
 settings = shared().settings
@@ -29,7 +30,9 @@ with st.form("paste_form"):
 if submitted and (problem := views.paste_problem(views.pasted_urls(pasted), settings)):
     st.error(views.escape_markdown(problem))
 elif submitted:
-    requests, bad_rows, too_big = [], [], None
+    requests: list[UrlRequest] = []
+    bad_rows: list[BadRow] = []
+    too_big: str | None = None
     try:
         requests, bad_rows = read_url_text(views.pasted_urls(pasted), "pasted.txt", max_urls=settings.max_paste_urls)
     except InputError as err:  # a paste over the byte cap: say so, store nothing

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import streamlit as st
 
 from pipeline import views
 from ui.shared import keep, kept, load_table, shared
 
-EVIDENCE_COLORS = {"tension": "red", "cooperation": "green", "neutral": "gray"}
+BadgeColor = Literal["red", "green", "gray"]  # among the colours st.badge takes
+EVIDENCE_COLORS: dict[str, BadgeColor] = {"tension": "red", "cooperation": "green", "neutral": "gray"}
 TABLE_ROWS_SHOWN = 2000  # the newest rows on screen; search or filter to reach the others
 
 run = shared()
@@ -38,9 +41,9 @@ if not choices:
 
 ids = list(choices)
 index = ids.index(kept("article_id")) if kept("article_id") in ids else 0
-chosen = st.selectbox("Show an article", ids, index=index, format_func=choices.get, key="article_id")
+chosen = st.selectbox("Show an article", ids, index=index, format_func=choices.__getitem__, key="article_id")
 keep("article_id", chosen)
-article = views.read_article(run.db, chosen) if chosen is not None else None
+article = views.read_article(run.db, chosen)
 if not article:
     st.stop()
 

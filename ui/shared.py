@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 import streamlit as st
@@ -20,6 +21,7 @@ from pipeline.report import IngestReport, Progress
 from pipeline.settings import Settings
 
 _SHARED = "shared"
+Version = tuple[int, ...]  # the database's change token (views.data_version)
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ class Shared:
 
     db: str
     settings: Settings
-    version: tuple  # the database's change token: the cache key of every read
+    version: Version  # the cache key of every read
     filters: views.Filters
 
 
@@ -39,29 +41,30 @@ def publish(shared: Shared) -> None:
 
 def shared() -> Shared:
     """This run's database, settings and filters, as ``dashboard.py`` set them."""
-    return st.session_state[_SHARED]
+    published: Shared = st.session_state[_SHARED]  # the session is untyped: publish() put a Shared here
+    return published
 
 
 # ---------------------------------------------------------------- cached reads (keyed on the data version)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def load_articles(db: str, version: tuple) -> pl.DataFrame:
+def load_articles(db: str, version: Version) -> pl.DataFrame:
     return views.read_articles(db)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def load_series(db: str, version: tuple, filters: views.Filters, settings: Settings) -> pl.DataFrame:
+def load_series(db: str, version: Version, filters: views.Filters, settings: Settings) -> pl.DataFrame:
     return views.trend_series(load_articles(db, version), filters, settings)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def load_table(db: str, version: tuple, filters: views.Filters, settings: Settings, search: str) -> pl.DataFrame:
+def load_table(db: str, version: Version, filters: views.Filters, settings: Settings, search: str) -> pl.DataFrame:
     return views.articles_table(load_articles(db, version), filters, settings, search)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def load_downloads(db: str, version: tuple, filters: views.Filters, settings: Settings) -> list[views.Download]:
+def load_downloads(db: str, version: Version, filters: views.Filters, settings: Settings) -> list[views.Download]:
     frame = load_articles(db, version)
     series = load_series(db, version, filters, settings)
     return views.downloads(series, views.export_table(frame, filters, settings), filters.freq)
@@ -75,12 +78,12 @@ def load_key_events() -> list[Event]:
 # ---------------------------------------------------------------- page widgets across page switches
 
 
-def kept(key: str, default=None):
+def kept(key: str, default: object = None) -> Any:  # a widget's value: any type
     """A page widget's last value: widgets of a page that is not shown lose their state, this copy stays."""
     return st.session_state.get(f"kept-{key}", default)
 
 
-def keep(key: str, value) -> None:
+def keep(key: str, value: object) -> None:
     st.session_state[f"kept-{key}"] = value
 
 

@@ -42,6 +42,7 @@ def read_html_files(
         p = Path(path)
         try:
             size = p.stat().st_size
+            content = b""  # read only when small enough: a larger file is refused unread
             if size <= max_bytes:
                 with p.open("rb") as handle:
                     content = handle.read(max_bytes + 1)  # the file may grow after stat

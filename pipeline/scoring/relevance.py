@@ -10,7 +10,7 @@ weighted by the link; relevance adds the links up with the title counted and sca
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import combinations
@@ -110,11 +110,12 @@ def _walks(sentences: Sequence[SentenceFacts], order: Sequence[int]) -> list[dic
 def _pair_named(sentences: Sequence[SentenceFacts], order: Iterable[int]) -> bool | None:
     """Walking the sentences in ``order``: is the first pair of parties met the watched pair (True),
     another pair (False), or is there none (None)?"""
-    seen: _Walk = _START
+    seen = _START
     for j in order:
-        seen = _step(seen, sentences[j])
-        if isinstance(seen, bool):
-            return seen
+        after = _step(seen, sentences[j])
+        if isinstance(after, bool):
+            return after
+        seen = after
     return None
 
 
@@ -204,7 +205,7 @@ def pair_share(sentences: Sequence[SentenceFacts], sentence_links: Sequence[floa
     in Almaty), gets the watched pair's count over that pair's; otherwise 1.
     """
     named = _named(sentences)
-    met: Counter[tuple[str, str]] = Counter()
+    met: defaultdict[tuple[str, str], float] = defaultdict(float)  # weights are fractions, not counts
     for facts, link in zip(sentences, sentence_links, strict=True):
         if facts.listed:
             continue
@@ -217,7 +218,7 @@ def pair_share(sentences: Sequence[SentenceFacts], sentence_links: Sequence[floa
             met[pair] += weight
         if link >= LINK_NEIGHBOUR:
             met[(SIDE_A, SIDE_B)] += weight / 2
-    ours = met[(SIDE_A, SIDE_B)]
+    ours = met.get((SIDE_A, SIDE_B), 0.0)
     top = max(met.values(), default=0.0)
     if ours >= top or top < 2:
         return 1.0
