@@ -614,7 +614,7 @@ def test_a_fear_piece_that_restates_the_alliance_scores_tension():
         "niebezpieczne. "
         "Lęk Kazachów przed Rosją wynika z dużej mniejszości rosyjskiej na północy."
     )
-    assert _score(text, "", "pl").tension == pytest.approx(0.1693, abs=0.002)
+    assert _score(text, "", "pl").tension == pytest.approx(0.2254, abs=0.002)  # 1.10: stacked ties
 
 
 @pytest.mark.parametrize(

@@ -36,8 +36,10 @@ STATUS = "status"  # "ally", "strategic partner": a standing tie named, not a st
 HYPOTHETICAL = "hypothetical"  # "a conflict would be fatal": a conflict imagined, not one happening
 CLAIM = "claim"  # "Russian land", "a gift from Russia": a claim on the other's land; the sentence is a rebuke
 FEAR = "fear"  # "fears", «опасения», "obawy": a sentence about a threat restates the tie as background
+ACT = "act"  # "stopped servicing", "sent back", "barred": a step against whatever it governs, when that is the pair
+POST_ACT = "post_act"  # the same where the verb comes after its object (Kazakh: "Ресейге қайтарылды")
 #: Kinds that need the sentence's clause breaks (worked out only when one of them is present).
-CLAUSE_KINDS = frozenset({REFUSAL, EXIT, POST_EXIT, EPITHET, GRIEVANCE})
+CLAUSE_KINDS = frozenset({REFUSAL, EXIT, POST_EXIT, EPITHET, GRIEVANCE, ACT, POST_ACT})
 OFFTOPIC = "offtopic"
 CONCESSIVE, POST_CONCESSIVE = "concessive", "post_concessive"
 BACKGROUND, CONTRAST = "background", "contrast"
@@ -148,6 +150,8 @@ def _parse_cues(data: dict, language: str) -> CueSet:
         (STATUS, "status"),
         (HYPOTHETICAL, "hypotheticals"),
         (FEAR, "fears"),
+        (ACT, "acts"),
+        (POST_ACT, "post_acts"),
         (CLAIM, "claims"),
         (CONCESSIVE, "concessives"),
         (POST_CONCESSIVE, "post_concessives"),
