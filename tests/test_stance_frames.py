@@ -799,6 +799,13 @@ def test_a_third_countrys_conflict_is_not_the_pairs(language, third, pair):
     assert stance_with_partners(pair, language) > 0  # the pair wages it: "Russia's war in Ukraine"
 
 
+def test_a_third_countrys_integrity_is_what_the_pair_disputes():
+    # only strife words belong to the country named beside them; backing Ukraine's integrity is a stance
+    assert stance_with_partners("Astana backed the territorial integrity of Ukraine.", "en") > 0
+    assert stance_with_partners("Астана выступает за территориальную целостность Украины.", "ru") > 0
+    assert stance_with_partners("Астана Украинаның аумақтық тұтастығын құрметтейді.", "kk") > 0
+
+
 @pytest.mark.parametrize(
     ("language", "conceded", "agreeing"),
     [

@@ -85,6 +85,7 @@ class CueSet:
     between_words: frozenset[str] = frozenset()  # "between", «между»: a third party after them owns the deal
     relatives: frozenset[str] = frozenset()  # "which", «который»: the clause they open still names the object
     with_postpositions: frozenset[str] = frozenset()  # Turkic "bilan", "ile", «менен» after the partner's name
+    owned_conflicts: tuple[str, ...] = ()  # "conflict", «кризис»: strife of the third country named beside it
 
 
 def _twin(text: str, table: dict[str, str]) -> str:
@@ -181,6 +182,7 @@ def _parse_cues(data: dict, language: str) -> CueSet:
         between_words=_word_set(data, "between_words"),
         with_suffixes=tuple(normalise_word(w) for w in data.get("with_suffixes", [])),
         with_postpositions=_word_set(data, "with_postpositions"),
+        owned_conflicts=tuple(normalise_word(w).rstrip("*") for w in data.get("owned_conflicts", [])),
     )
 
 

@@ -237,8 +237,11 @@ def _with_a_third_party(match: Match, tokens: Sequence[str], cues: CueSet, partn
 
 def _a_third_party_conflict(match: Match, tokens: Sequence[str], cues: CueSet, partners: Mapping[int, bool]) -> bool:
     """Whether a conflict cue is a third country's: "the Ukrainian conflict", «кризис на Украине», "war in
-    Ukraine". The name stands right before the cue, or right after it (across one preposition), and no name
-    of the pair stands just before it ("Russia's war in Ukraine" is the pair's business)."""
+    Ukraine". Only strife words (``owned_conflicts``) belong to whoever is named beside them: right before the
+    cue, or right after it across one preposition; and not when one of the pair stands just before it
+    ("Russia's war in Ukraine" is the pair's business)."""
+    if not cues.owned_conflicts or not tokens[match.start].startswith(cues.owned_conflicts):
+        return False  # "Ukraine's territorial integrity" is what the pair disputes, not Ukraine's own strife
     if partners.get(match.start - 1) is False or partners.get(match.start - 2) is False:
         return False  # "the Russian invasion of Ukraine": one of the pair wages it
     after = match.end + 1 if match.end < len(tokens) and tokens[match.end] in cues.function_words else match.end
