@@ -36,8 +36,10 @@ STATUS = "status"  # "ally", "strategic partner": a standing tie named, not a st
 HYPOTHETICAL = "hypothetical"  # "a conflict would be fatal": a conflict imagined, not one happening
 CLAIM = "claim"  # "Russian land", "a gift from Russia": a claim on the other's land; the sentence is a rebuke
 FEAR = "fear"  # "fears", «опасения», "obawy": a sentence about a threat restates the tie as background
+ACT = "act"  # "stopped servicing", "sent back", "barred": a step against whatever it governs, when that is the pair
+POST_ACT = "post_act"  # the same where the verb comes after its object (Kazakh: "Ресейге қайтарылды")
 #: Kinds that need the sentence's clause breaks (worked out only when one of them is present).
-CLAUSE_KINDS = frozenset({REFUSAL, EXIT, POST_EXIT, EPITHET, GRIEVANCE})
+CLAUSE_KINDS = frozenset({REFUSAL, EXIT, POST_EXIT, EPITHET, GRIEVANCE, ACT, POST_ACT})
 OFFTOPIC = "offtopic"
 CONCESSIVE, POST_CONCESSIVE = "concessive", "post_concessive"
 BACKGROUND, CONTRAST = "background", "contrast"
@@ -83,6 +85,7 @@ class CueSet:
     between_words: frozenset[str] = frozenset()  # "between", «между»: a third party after them owns the deal
     relatives: frozenset[str] = frozenset()  # "which", «который»: the clause they open still names the object
     with_postpositions: frozenset[str] = frozenset()  # Turkic "bilan", "ile", «менен» after the partner's name
+    owned_conflicts: tuple[str, ...] = ()  # "conflict", «кризис»: strife of the third country named beside it
 
 
 def _twin(text: str, table: dict[str, str]) -> str:
@@ -148,6 +151,8 @@ def _parse_cues(data: dict, language: str) -> CueSet:
         (STATUS, "status"),
         (HYPOTHETICAL, "hypotheticals"),
         (FEAR, "fears"),
+        (ACT, "acts"),
+        (POST_ACT, "post_acts"),
         (CLAIM, "claims"),
         (CONCESSIVE, "concessives"),
         (POST_CONCESSIVE, "post_concessives"),
@@ -177,6 +182,7 @@ def _parse_cues(data: dict, language: str) -> CueSet:
         between_words=_word_set(data, "between_words"),
         with_suffixes=tuple(normalise_word(w) for w in data.get("with_suffixes", [])),
         with_postpositions=_word_set(data, "with_postpositions"),
+        owned_conflicts=tuple(normalise_word(w).rstrip("*") for w in data.get("owned_conflicts", [])),
     )
 
 

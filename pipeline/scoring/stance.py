@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .lexicon import (
+    ACT,
     BACKGROUND,
     CLAIM,
     CONCESSIVE,
@@ -31,6 +32,7 @@ from .lexicon import (
     HYPOTHETICAL,
     NEGATOR,
     OFFTOPIC,
+    POST_ACT,
     POST_CONCESSIVE,
     POST_EXIT,
     POST_NEGATOR,
@@ -55,6 +57,9 @@ WITH_REACH = 4  # words between "with" and the partner, and between a Kazakh or 
 WITH_SEARCH = 8  # words between a cooperation word and its "with": "an agreement on partnership and cooperation with"
 GRIEVANCE_FACTOR = 0.6  # "a former ally": the cooperation word, turned, is weaker tension than a conflict word
 FEAR_FACTOR = 0.5  # "as Moscow's ally, Astana fears for its north": the tie is the backdrop of the fear
+ACT_WEIGHT = 1.0  # "the bank stopped servicing Russian cards": a step against the other side in neutral words
+STACKED_TIE = 0.5  # each cooperation word after a sentence's strongest: the formula, not more cooperation
+CONCEDED_TIE = 0.5  # "despite Moscow's help, relations are now tense": the tie conceded is the contrast's backdrop
 
 
 @dataclass(frozen=True)
@@ -172,6 +177,46 @@ def _grievance_frames(
     return framed
 
 
+def _act_against(
+    tokens: Sequence[str],
+    matches: Sequence[Match],
+    cues: CueSet,
+    clause_starts: Sequence[int],
+    partners: Mapping[int, bool],
+    negated_at: Sequence[bool],
+) -> float:
+    """Tension of a step that falls on one of the pair ("stopped servicing Russian cards", "the wagons
+    were sent back to Russia"): an act word whose object, in the same clause and within ``exit_window``
+    words, names a side of the pair before any stance cue. The first name reached is the object; a
+    third country there is another story. A negated act ("did not turn back") leans the other way."""
+    acts = [m for m in matches if m.pattern.kind in (ACT, POST_ACT)]
+    if not acts or not partners or all(partners.values()):
+        return 0.0
+    starts = [i for i in clause_starts if tokens[i] not in cues.relatives]
+    bounds = _clause_bounds(tokens, starts, cues.refusal_stops | cues.exit_stops)
+    own = {m.start for m in acts}
+    cue_at = [False] * len(tokens)
+    for m in matches:
+        if m.pattern.kind == CUE and abs(m.pattern.weight) >= RELATIONAL_CUE and m.start not in own:
+            cue_at[m.start] = True
+    found = 0.0
+    for m in acts:
+        forward = m.pattern.kind == ACT
+        if forward:
+            steps = range(m.end, min(len(tokens), m.end + cues.exit_window))
+        else:  # the object comes before the verb: walk back to the clause's start
+            steps = range(m.start - 1, max(-1, m.start - 1 - cues.exit_window), -1)
+        for i in steps:
+            if (bounds[i] if forward else bounds[i + 1]) or cue_at[i]:
+                break
+            if i in partners:
+                if not partners[i]:
+                    value = ACT_WEIGHT * (NEGATED_CONFLICT if negated_at[m.start] else 1.0)
+                    found = value if abs(value) > abs(found) else found
+                break
+    return found  # one step however many verbs tell it ("halted and sent back")
+
+
 def _with_a_third_party(match: Match, tokens: Sequence[str], cues: CueSet, partners: Mapping[int, bool]) -> bool:
     """Whether a cooperation cue names its partner and that partner is a third country: "cooperation
     of Astana with Washington", «сотрудничество с Пекином», "Вашингтонмен ынтымақтастық"."""
@@ -188,6 +233,19 @@ def _with_a_third_party(match: Match, tokens: Sequence[str], cues: CueSet, partn
         if partners.get(j) and j + 1 < match.start and tokens[j + 1] in cues.with_postpositions:
             return True
     return _between_a_third_party(match, tokens, cues, partners)
+
+
+def _a_third_party_conflict(match: Match, tokens: Sequence[str], cues: CueSet, partners: Mapping[int, bool]) -> bool:
+    """Whether a conflict cue is a third country's: "the Ukrainian conflict", «кризис на Украине», "war in
+    Ukraine". Only strife words (``owned_conflicts``) belong to whoever is named beside them: right before the
+    cue, or right after it across one preposition; and not when one of the pair stands just before it
+    ("Russia's war in Ukraine" is the pair's business)."""
+    if not cues.owned_conflicts or not tokens[match.start].startswith(cues.owned_conflicts):
+        return False  # "Ukraine's territorial integrity" is what the pair disputes, not Ukraine's own strife
+    if partners.get(match.start - 1) is False or partners.get(match.start - 2) is False:
+        return False  # "the Russian invasion of Ukraine": one of the pair wages it
+    after = match.end + 1 if match.end < len(tokens) and tokens[match.end] in cues.function_words else match.end
+    return partners.get(match.start - 1, False) or partners.get(match.end, False) or partners.get(after, False)
 
 
 def _between_a_third_party(match: Match, tokens: Sequence[str], cues: CueSet, partners: Mapping[int, bool]) -> bool:
@@ -253,7 +311,8 @@ def sentence_stance(
     relation = 0.0
     count = offtopic = 0
     emphasis = 1.0
-    conceded_conflict = 0.0
+    conceded_conflict = conceded_tie = 0.0
+    ties: list[float] = []  # the cooperation weights, summed with diminishing returns
     status_at = {m.start for m in matches if m.pattern.kind == STATUS}
     hypothetical = any(m.pattern.kind == HYPOTHETICAL for m in matches)
     # "refuted the fears of subordination" is no fear: a negated fear word frames nothing.
@@ -284,8 +343,13 @@ def sentence_stance(
         weight = match.pattern.weight
         if abs(weight) >= RELATIONAL_CUE:
             count += 1
+        if weight > 0 and partners and _a_third_party_conflict(match, tokens, cues, partners):
+            continue  # the conflict is another country's: "settling the Ukrainian conflict"
         if weight > 0 and conceded[match.start]:
             conceded_conflict += weight
+            continue
+        if weight <= -1.0 and conceded[match.start]:  # a tie ("despite the help"), not an event ("the meeting")
+            conceded_tie += weight
             continue
         if weight > 0 and exited and exited[match.start]:  # "lifted the ban", "снял запрет": a step back
             stance += weight * LIFTED_CONFLICT
@@ -312,11 +376,27 @@ def sentence_stance(
             weight = weight * (NEGATED_COOPERATION if weight < 0 else NEGATED_CONFLICT)
         elif grievance:  # "former ally", "so much for the partnership"
             weight = -weight * GRIEVANCE_FACTOR
+        if weight < 0 and not negated and match.start in status_at:
+            ties.append(weight)
+            continue
         stance += weight
+    # "strategic partnership, allied cooperation and friendship": the formula stacks the tie's words, each
+    # after the strongest adds less (one act of cooperation is told with one verb).
+    ties.sort()
+    stance += sum(w * (1.0 if k == 0 else STACKED_TIE) for k, w in enumerate(ties))
+    if partners:
+        act = _act_against(tokens, matches, cues, clause_starts, partners, negated_at)
+        if act:
+            stance += act
+            count += 1
     if hypothetical and stance > 0:  # imagined conflict: "a rift would be a disaster for both"
         stance *= HYPOTHETICAL_WEIGHT
     if stance > 0:  # "refused despite pressure": the conceded conflict is part of the story
         stance += conceded_conflict
+    if stance < 0:  # "despite the partnership, they signed more": the tie and the news agree
+        stance += conceded_tie
+    elif conceded_tie:  # "despite Moscow's help, relations are now nervous": the tie is what is contrasted
+        stance -= conceded_tie * CONCEDED_TIE
     # Two refusals, one of a step against the other side and one of a step for it ("will neither
     # join the sanctions nor help to dodge them"): balancing. One refusal of a mixed phrase ("refused
     # to recognise the annexation") is a single act and keeps its weight.
