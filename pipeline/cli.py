@@ -32,8 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--db",
-        help="SQLite database file (default data/barometer.sqlite; env BAROMETER_DB); ingest and demo "
-        "create a missing file (not its directory), the other commands refuse it",
+        help="SQLite database: a path or a sqlite:/// URL (default data/barometer.sqlite in a checkout, "
+        "$XDG_DATA_HOME/bilateral-barometer/barometer.sqlite when installed; env BAROMETER_DB); ingest and "
+        "demo create a missing file (not its directory), the other commands refuse it",
     )
     parser = argparse.ArgumentParser(
         prog="python -m pipeline",

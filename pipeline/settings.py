@@ -110,7 +110,7 @@ def load_settings(**overrides: object) -> Settings:
         # The default home of an installed package's database is the user's own; make it on first use
         # (a --db or BAROMETER_DB in a missing directory stays an error naming it).
         try:
-            DATA_DIR.mkdir(parents=True)
+            DATA_DIR.mkdir(parents=True, exist_ok=True)  # two first runs at once both succeed
         except OSError as err:
             raise ValueError(f"cannot create the default database directory {DATA_DIR}: {err.strerror}") from err
     # Absolute paths, so that a worker process with another working directory reads the same files.

@@ -65,6 +65,7 @@ def test_a_pair_may_be_given_as_an_id_a_path_or_a_loaded_pair(tmp_path):
     by_path = score_article(text, pair=str(path))
     assert by_path.relevance > 0.3 and by_path.tension > 0
     assert score_article(text, pair=load_pair(str(path))) == by_path
+    assert score_article(text, pair=path) == by_path  # a pathlib.Path as well as its string
     assert score_article(text, pair="kz-ru").relevance == 0.0  # for the default pair it is another pair's story
 
 

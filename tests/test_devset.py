@@ -60,3 +60,18 @@ def test_scorer_reaches_the_hidden_set_bars_on_the_blind_holdout(holdout_results
     assert f.sign_accuracy >= 0.85
     assert f.spearman >= 0.70
     assert f.relevance_auc >= 0.90
+
+
+def test_the_evaluation_command_explains_itself_and_names_a_missing_set(tmp_path):
+    import subprocess
+    import sys
+
+    helped = subprocess.run(
+        [sys.executable, "-m", "pipeline.scoring.evaluate", "--help"], capture_output=True, text=True, timeout=120
+    )
+    assert helped.returncode == 0 and "labelled set" in helped.stdout
+    missing = tmp_path / "nope.jsonl"
+    refused = subprocess.run(
+        [sys.executable, "-m", "pipeline.scoring.evaluate", str(missing)], capture_output=True, text=True, timeout=120
+    )
+    assert refused.returncode == 2 and f"{missing}: no such labelled set" in refused.stderr

@@ -7,6 +7,7 @@ whatever the file says.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -119,7 +120,7 @@ def parse_pair(data: dict, pair_id: str = "") -> Pair:
     )
 
 
-def load_pair(pair: Pair | str | None = None, data_dir: str = "") -> Pair:
+def load_pair(pair: Pair | str | os.PathLike[str] | None = None, data_dir: str = "") -> Pair:
     """The pair to score with: a Pair as given, else its data file (an id, default ``kz-ru``, or a .toml
     path) read, checked with the lexicons it will be scored with, and cached.
 
@@ -128,7 +129,7 @@ def load_pair(pair: Pair | str | None = None, data_dir: str = "") -> Pair:
     """
     if isinstance(pair, Pair):
         return pair
-    return _load_pair(pair or DEFAULT_PAIR, data_dir)
+    return _load_pair(os.fspath(pair) if pair else DEFAULT_PAIR, data_dir)  # a Path to a .toml as its string
 
 
 def check_pair(pair: str | None = None, data_dir: str = "") -> str | None:

@@ -10,9 +10,9 @@ cooperation ... +2 strong tension, 0 mixed, null off-topic), ``title`` and ``tex
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
-import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,8 +152,15 @@ def markdown_table(rows: Iterable[tuple[str, str, Figures]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    items = load_devset(args[0] if args else DEFAULT_DEVSET)
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline.scoring.evaluate",
+        description="The scorer and a VADER baseline on a labelled set (JSON lines), as a Markdown table.",
+    )
+    parser.add_argument("file", nargs="?", default=str(DEFAULT_DEVSET), help="labelled set (default: the dev set)")
+    args = parser.parse_args(argv)
+    if not Path(args.file).is_file():
+        parser.error(f"{args.file}: no such labelled set")
+    items = load_devset(args.file)
     ours = evaluate(items)
     analyzer = _vader()
     base = evaluate(items, lambda it: baseline_prediction(it, analyzer))

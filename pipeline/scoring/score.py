@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import re
 import unicodedata
 
@@ -232,9 +233,11 @@ def _evidence(sentences: list[str], contributions: list[float], scale: float, de
 logger = logging.getLogger(__name__)
 
 
-def score_article(text: str, title: str = "", language: str | None = None, *, pair: Pair | str | None = None) -> Score:
+def score_article(
+    text: str, title: str = "", language: str | None = None, *, pair: Pair | str | os.PathLike[str] | None = None
+) -> Score:
     """Score one article's tension between the pair (default ``kz-ru``, Kazakhstan–Russia; a Pair or a
-    pair id, see DESIGN.md); pure, deterministic, never raises on any text.
+    pair id or a .toml path, see docs/contracts.md); pure, deterministic, never raises on any text.
 
     An unknown pair or a broken data file raises DataFileError (a ValueError): that is the caller's
     configuration, and a neutral score for every article would hide it.
