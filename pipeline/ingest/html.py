@@ -103,24 +103,23 @@ def ingest_html(
     items = list(items)
     failed = list(failed)
     total = len(items) + len(failed)
-    db = open_store(settings)
     finish = finisher(report, total, progress)
-    for outcome in failed:
-        record_input_failure(db, outcome)
-        finish(outcome)
-    extractor = Extractor(settings, len(items), is_demo=is_demo)
-    try:
-        # two pages in flight per worker keep the workers busy; inline extraction takes one at a time
-        in_flight = 1 if extractor.pool is None else extractor.workers * 2
-        run_bounded(
-            items,
-            lambda item: extract_saved(item, extractor),
-            in_flight,
-            lambda item, res: finish(store_result(db, res[0].url, *res)),
-        )
-    finally:
-        extractor.close()
-        db.close()
+    with open_store(settings) as db:  # closed whatever fails below, the worker pool's start included
+        for outcome in failed:
+            record_input_failure(db, outcome)
+            finish(outcome)
+        extractor = Extractor(settings, len(items), is_demo=is_demo)
+        try:
+            # two pages in flight per worker keep the workers busy; inline extraction takes one at a time
+            in_flight = 1 if extractor.pool is None else extractor.workers * 2
+            run_bounded(
+                items,
+                lambda item: extract_saved(item, extractor),
+                in_flight,
+                lambda item, res: finish(store_result(db, res[0].url, *res)),
+            )
+        finally:
+            extractor.close()
     return report
 
 
