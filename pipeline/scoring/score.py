@@ -170,6 +170,7 @@ def _score(text: object, title: object = "", language: str | None = None, pair: 
     model = sentiment_model(lang, pair.data_dir)
     contributions: list[float] = []
     total_link = tone_sum = stance_weight = 0.0
+    title_weight = title_sum = body_sum = 0.0  # the headline's part and the body's, told apart below
     for i, link in enumerate(sentence_links):
         if link <= 0:
             contributions.append(0.0)
@@ -184,16 +185,17 @@ def _score(text: object, title: object = "", language: str | None = None, pair: 
         tone_sum += weight * tone
         total_link += weight
         stance_weight += weight if facts[i].stance else weight * UNCUED_WEIGHT
-        contributions.append(weight * (facts[i].stance - TONE_WEIGHT * tone))
+        contribution = weight * (facts[i].stance - TONE_WEIGHT * tone)
+        contributions.append(contribution)
+        if facts[i].is_title:
+            title_weight += weight
+            title_sum += contribution
+        else:
+            body_sum += contribution
 
     # "Astana and Moscow: disagreements between partners" over a body that restates the partnership:
     # the body describes the tie, the headline says what the piece is about. It counts TITLE_DISSENT x.
-    title_sum = sum(c for c, f in zip(contributions, facts, strict=True) if f.is_title)
-    body_sum = sum(c for c, f in zip(contributions, facts, strict=True) if not f.is_title)
     if title_sum * body_sum < 0:
-        title_weight = sum(
-            link * emphases[i] * TITLE_WEIGHT for i, link in enumerate(sentence_links) if link > 0 and facts[i].is_title
-        )
         stance_weight += (TITLE_DISSENT - 1.0) * title_weight
         contributions = [c * TITLE_DISSENT if f.is_title else c for c, f in zip(contributions, facts, strict=True)]
     denominator = stance_weight + 1.0
