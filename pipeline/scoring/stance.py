@@ -121,6 +121,22 @@ def _clause_bounds(tokens: Sequence[str], clause_starts: Sequence[int], stop_wor
     return bounds
 
 
+def _object_bounds(tokens: Sequence[str], clause_starts: Sequence[int], cues: CueSet) -> list[bool]:
+    """Per token: whether the object of a verb that leaves, stops or acts on something ends there. A
+    relative clause still belongs to the object ("withdrew from the project, which was run jointly with
+    Russia")."""
+    starts = [i for i in clause_starts if tokens[i] not in cues.relatives]
+    return _clause_bounds(tokens, starts, cues.refusal_stops | cues.exit_stops)
+
+
+def _object_steps(match: Match, forward: bool, n: int, window: int) -> range:
+    """The token positions a verb's object may take, nearest first: up to ``window`` words after it,
+    or before it where the object comes first (Kazakh: "... жобадан шықты")."""
+    if forward:
+        return range(match.end, min(n, match.end + window))
+    return range(match.start - 1, max(-1, match.start - 1 - window), -1)
+
+
 def _exit_reach(
     tokens: Sequence[str], matches: Sequence[Match], cues: CueSet, clause_starts: Sequence[int]
 ) -> list[bool]:
@@ -130,19 +146,13 @@ def _exit_reach(
     exits = [m for m in matches if m.pattern.kind in (EXIT, POST_EXIT)]
     if not exits:
         return []
-    # "withdrew from the project, which was run jointly with Russia": a relative clause is the object.
-    starts = [i for i in clause_starts if tokens[i] not in cues.relatives]
-    bounds = _clause_bounds(tokens, starts, cues.refusal_stops | cues.exit_stops)
+    bounds = _object_bounds(tokens, clause_starts, cues)
     # Another negator ends an exit's reach before it; a conflict word is the last word reached
     # ("lifted the ban on imports": the ban is lifted, what follows is not).
     negator_at, conflict_at = _blockers(len(tokens), matches, {m.start for m in exits})
     reach = [False] * len(tokens)
     for m in exits:
-        if m.pattern.kind == EXIT:
-            steps = range(m.end, min(len(tokens), m.end + cues.exit_window))
-        else:  # the object comes before the verb: walk back to the clause's start
-            steps = range(m.start - 1, max(-1, m.start - 1 - cues.exit_window), -1)
-        for i in steps:
+        for i in _object_steps(m, m.pattern.kind == EXIT, len(tokens), cues.exit_window):
             if negator_at[i] or (bounds[i] if m.pattern.kind == EXIT else bounds[i + 1]):
                 break
             reach[i] = True
@@ -192,8 +202,7 @@ def _act_against(
     acts = [m for m in matches if m.pattern.kind in (ACT, POST_ACT)]
     if not acts or not partners or all(partners.values()):
         return 0.0
-    starts = [i for i in clause_starts if tokens[i] not in cues.relatives]
-    bounds = _clause_bounds(tokens, starts, cues.refusal_stops | cues.exit_stops)
+    bounds = _object_bounds(tokens, clause_starts, cues)
     own = {m.start for m in acts}
     cue_at = [False] * len(tokens)
     for m in matches:
@@ -202,11 +211,7 @@ def _act_against(
     found = 0.0
     for m in acts:
         forward = m.pattern.kind == ACT
-        if forward:
-            steps = range(m.end, min(len(tokens), m.end + cues.exit_window))
-        else:  # the object comes before the verb: walk back to the clause's start
-            steps = range(m.start - 1, max(-1, m.start - 1 - cues.exit_window), -1)
-        for i in steps:
+        for i in _object_steps(m, forward, len(tokens), cues.exit_window):
             if (bounds[i] if forward else bounds[i + 1]) or cue_at[i]:
                 break
             if i in partners:
