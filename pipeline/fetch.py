@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import replace
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
@@ -195,14 +196,7 @@ class Fetcher:
         for _ in range(self.settings.max_redirects + 1):
             response_or_next = self._get(current, headers)
             if isinstance(response_or_next, Page):
-                return Page(
-                    url,
-                    response_or_next.final_url,
-                    response_or_next.status,
-                    response_or_next.content_type,
-                    response_or_next.body,
-                    response_or_next.charset,
-                )
+                return replace(response_or_next, url=url)
             target = response_or_next
             if reason := check_web_url(target):
                 raise _Failed(f"redirected to {target!r}: {reason}")
@@ -260,7 +254,7 @@ class Fetcher:
         status = response.status
         if status == 304 and conditional:  # not modified since the ETag / date we sent: no body to read
             response.drain_conn()
-            return Page(url, url, status, "", b"")
+            return Page(url, url, status, "", b"", None, *_validators(response))
         if 300 <= status < 400 and status != 304:
             location = response.headers.get("Location")
             if not location:
@@ -298,7 +292,7 @@ class Fetcher:
             if body.startswith(magic):
                 raise _Failed(f"not an HTML page ({what})")
         charset = _charset(content_type)
-        return Page(url, url, status, mime or "text/html", body, charset)
+        return Page(url, url, status, mime or "text/html", body, charset, *_validators(response))
 
     def _describe_error(self, err: Exception, host: str, deadline: float, *, reading: bool = False) -> _Failed:
         cause = err.reason if isinstance(err, MaxRetryError) and err.reason else err
@@ -367,3 +361,8 @@ def _charset(content_type: str) -> str | None:
         if key.strip().lower() == "charset" and value.strip():
             return value.strip().strip("\"'").lower()
     return None
+
+
+def _validators(response: urllib3.BaseHTTPResponse) -> tuple[str, str]:
+    """The ETag and Last-Modified headers, for a later conditional GET."""
+    return response.headers.get("ETag", ""), response.headers.get("Last-Modified", "")
