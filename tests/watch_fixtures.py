@@ -81,10 +81,37 @@ def gz(body: bytes) -> bytes:
     return gzip.compress(body)
 
 
-_WORDS = (
-    "grain pipeline rail customs border water quota railway tariff uranium wheat oil gas port bank loan "
-    "summit visa labour students migrants transit corridor caspian power grid coal metal fertiliser"
-).split()
+_WORDS = [
+    "grain",
+    "pipeline",
+    "rail",
+    "customs",
+    "border",
+    "water",
+    "quota",
+    "railway",
+    "tariff",
+    "uranium",
+    "wheat",
+    "oil",
+    "gas",
+    "port",
+    "bank",
+    "loan",
+    "summit",
+    "visa",
+    "labour",
+    "students",
+    "migrants",
+    "transit",
+    "corridor",
+    "caspian",
+    "power",
+    "grid",
+    "coal",
+    "metal",
+    "fertiliser",
+]
 
 
 def page(title: str, relevant: bool = True) -> Reply:

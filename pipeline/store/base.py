@@ -148,10 +148,10 @@ class Backend(Protocol):
         """Delete a source (the links it listed stay, as seen); False when absent."""
 
     def claim_source(
-        self, owner: str, now: str, lease_until: str, *, due_only: bool, exclude: Collection[int]
+        self, owner: str, now: str, lease_until: str, *, due_only: bool, exclude: Collection[int], since: str
     ) -> int | None:
         """Lease the active source due first (any active one when not ``due_only``) that no live lease
-        holds and is not in ``exclude``; its id, None when there is none."""
+        holds, is not in ``exclude`` and was not polled at or after ``since``; its id, None when none."""
 
     def finish_poll(self, source_id: int, owner: str, now: str, state: PollState) -> None:
         """Record a poll's result on the source and release ``owner``'s lease."""

@@ -341,12 +341,22 @@ class Store:
             return self._backend.remove_source(source_id)
 
     def claim_source(
-        self, owner: str, *, now: datetime, lease_s: float, due_only: bool = True, exclude: Collection[int] = ()
+        self,
+        owner: str,
+        *,
+        now: datetime,
+        lease_s: float,
+        due_only: bool = True,
+        exclude: Collection[int] = (),
+        since: datetime | None = None,
     ) -> WatchedSource | None:
-        """Lease the next source to poll for ``lease_s`` seconds (see ``Backend.claim_source``)."""
+        """Lease the next source to poll for ``lease_s`` seconds (see ``Backend.claim_source``); one
+        polled at or after ``since`` (by another watcher during this pass) is left alone."""
         with self.transaction():
             until = _iso(now + timedelta(seconds=lease_s))
-            source_id = self._backend.claim_source(owner, _iso(now), until, due_only=due_only, exclude=tuple(exclude))
+            source_id = self._backend.claim_source(
+                owner, _iso(now), until, due_only=due_only, exclude=tuple(exclude), since=_iso(since or now)
+            )
             return None if source_id is None else self._backend.get_source(source_id)
 
     def finish_poll(self, source_id: int, owner: str, *, now: datetime, state: PollState) -> None:

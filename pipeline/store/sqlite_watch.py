@@ -58,15 +58,16 @@ class WatchQueries:
         return self._conn.execute("DELETE FROM sources WHERE id = ?", (source_id,)).rowcount > 0
 
     def claim_source(
-        self, owner: str, now: str, lease_until: str, *, due_only: bool, exclude: Collection[int]
+        self, owner: str, now: str, lease_until: str, *, due_only: bool, exclude: Collection[int], since: str
     ) -> int | None:
         marks = ",".join("?" * len(exclude))
         row = self._conn.execute(
             "SELECT id FROM sources WHERE status = 'active' AND (lease_until = '' OR lease_until < ?)"
+            " AND (last_poll IS NULL OR last_poll < ?)"
             + (" AND next_poll <= ?" if due_only else "")
             + (f" AND id NOT IN ({marks})" if exclude else "")
             + " ORDER BY next_poll, id LIMIT 1",
-            (now, *((now,) if due_only else ()), *exclude),
+            (now, since, *((now,) if due_only else ()), *exclude),
         ).fetchone()
         if row is None:
             return None

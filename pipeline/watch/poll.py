@@ -106,6 +106,7 @@ class Watcher:
         when scheduling the next poll; ``progress`` and ``report`` see each fetched link's outcome."""
         polled: list[PollReport] = []
         tried: set[int] = set()
+        started = self.clock()  # a source another watcher polls during this pass is not polled again
         report = report if report is not None else IngestReport(keep=frozenset())
         while True:
             excluded = tried | (set() if only is None else {s.id for s in db.sources()} - only)
@@ -115,6 +116,7 @@ class Watcher:
                 lease_s=self.settings.watch_lease,
                 due_only=not all_sources and only is None,
                 exclude=excluded,
+                since=started,
             )
             if source is None:
                 return polled
