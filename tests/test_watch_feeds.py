@@ -72,7 +72,7 @@ def test_rss_atom_and_json_feed_entries_with_their_dates(server):
     assert [(e.url, e.published) for e in feed.entries] == [(server.url("/a"), date(2025, 3, 10))]
     entries = parse_listing(atom(server, ["/rel"]), "http://site.example/feed/").entries
     assert [(e.url, e.published) for e in entries] == [("http://site.example/rel", date(2025, 3, 10))]
-    json_feed = b'{"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": [{"url": "/j", "date_published": "2025-01-02T00:00:00Z"}]}'
+    json_feed = b'{"title": "J", "items": [{"url": "/j", "date_published": "2025-01-02T00:00:00Z"}]}'
     listing = parse_listing(json_feed, "http://site.example/")
     assert (listing.title, listing.entries[0].url, listing.entries[0].published) == (
         "J",
