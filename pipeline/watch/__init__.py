@@ -7,7 +7,7 @@ them (conditional GETs, backoff, leases in the database), ``manage`` is what the
 from __future__ import annotations
 
 from .feeds import Entry, Listing, ListingError, parse_listing
-from .manage import ago, change, check_now, find, freshness
+from .manage import ago, change, check_now, find, freshness, freshness_of, health, save, source_rows
 from .poll import PollReport, Watcher
 from .sources import Discovery, Found, discover, parse_duration, save_found
 
@@ -25,7 +25,11 @@ __all__ = [
     "discover",
     "find",
     "freshness",
+    "freshness_of",
+    "health",
     "parse_duration",
     "parse_listing",
+    "save",
     "save_found",
+    "source_rows",
 ]

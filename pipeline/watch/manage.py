@@ -9,6 +9,7 @@ from ..report import IngestReport, Progress
 from ..settings import Settings
 from ..store import Store, WatchedSource
 from .poll import Watcher, utc_now
+from .sources import Found, parse_duration, save_found
 
 
 def find(db: Store, ref: str) -> WatchedSource:
@@ -32,6 +33,12 @@ def change(settings: Settings, ref: str, action: str) -> str:
             return f"Paused {label}."
         db.set_source_status(source.id, "active", now=utc_now())
         return f"Resumed {label}: due now" + (f" (it had been {source.status})." if source.status != "active" else ".")
+
+
+def save(settings: Settings, found: list[Found], *, name: str = "") -> list[tuple[Found, int | None]]:
+    """Save found feeds or sitemaps as sources; each with its id (None: watched already)."""
+    with Store.open(settings.db) as db:
+        return save_found(db, found, name=name, every_s=parse_duration(settings.watch_every, "BAROMETER_WATCH_EVERY"))
 
 
 def check_now(settings: Settings, source_ids: set[int], progress: Progress | None = None) -> IngestReport:
@@ -64,3 +71,39 @@ def freshness(db: Store, now: datetime | None = None) -> str:
     if last is None:
         return f"{active} watched sources, never polled yet: run `python -m pipeline watch run`."
     return f"Sources last polled {ago(last, now)} ({last:%Y-%m-%d %H:%M} UTC); {active} of {len(sources)} active."
+
+
+def health(source: WatchedSource) -> str:
+    """One word or two for a source's health on the dashboard."""
+    if source.status != "active":
+        return source.status
+    if source.last_poll is None:
+        return "not polled yet"
+    return f"failing ({source.failures} in a row)" if source.failures else "ok"
+
+
+def source_rows(db_path: str) -> list[dict[str, object]]:
+    """Each source as a row for the dashboard's table (read only; empty when there is no database)."""
+    with Store.open(db_path) as db:
+        return [
+            {
+                "id": s.id,
+                "name": s.name,
+                "kind": s.kind,
+                "health": health(s),
+                "last poll": s.last_poll or "never",
+                "next poll": s.next_poll if s.status == "active" else "",
+                "found": s.found,
+                "stored": s.stored,
+                "waiting": s.pending,
+                "last error": s.last_error,
+                "url": s.url,
+            }
+            for s in db.sources()
+        ]
+
+
+def freshness_of(db_path: str) -> str:
+    """``freshness`` for the database at ``db_path``."""
+    with Store.open(db_path) as db:
+        return freshness(db)
