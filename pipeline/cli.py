@@ -109,7 +109,7 @@ def _watch_parser(
 ) -> None:
     """``watch add|list|remove|pause|resume|run`` (pipeline.watch; README, "Watching sources")."""
     watch = sub.add_parser("watch", help="watch feeds and sitemaps: add, list, remove, pause, resume, run")
-    actions = watch.add_subparsers(dest="action", required=True, metavar="ACTION")
+    actions = watch.add_subparsers(dest="action", required=True, metavar="ACTION", help="what to do")
     p = actions.add_parser(
         "add", parents=[common, fetching], help="watch a feed, a sitemap, or the feeds/sitemaps found on a homepage"
     )
