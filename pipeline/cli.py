@@ -105,7 +105,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _watch_parser(
-    sub: argparse._SubParsersAction, common: argparse.ArgumentParser, fetching: argparse.ArgumentParser
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+    fetching: argparse.ArgumentParser,
 ) -> None:
     """``watch add|list|remove|pause|resume|run`` (pipeline.watch; README, "Watching sources")."""
     watch = sub.add_parser("watch", help="watch feeds and sitemaps: add, list, remove, pause, resume, run")

@@ -161,7 +161,7 @@ class Watcher:
                 listing = read_listing(page, self.settings)
                 entries = self._entries(listing)
                 result.listed = len(entries)
-                result.new = db.add_links(source.id, _listed(entries), now=self.clock())
+                result.new = db.add_links(source.id, list(_listed(entries)), now=self.clock())
             else:
                 result.status = "not modified"
         except ListingError as err:
