@@ -33,6 +33,7 @@ PAGES = (
     ("ui/articles.py", "Articles", "articles"),
     ("ui/add_articles.py", "Add articles", "add"),
     ("ui/export.py", "Export", "export"),
+    ("ui/sources.py", "Sources", "sources"),
 )
 
 st.set_page_config(page_title="Kazakhstan–Russia barometer", layout="wide")

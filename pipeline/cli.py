@@ -100,7 +100,38 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("rescore", parents=[common], help="re-score every stored article with the current scorer")
     p = sub.add_parser("demo", parents=[common], help="load the bundled demo corpus into the database")
     p.add_argument("--remove", action="store_true", help="remove the demo articles instead")
+    _watch_parser(sub, common, fetching)
     return parser
+
+
+def _watch_parser(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+    fetching: argparse.ArgumentParser,
+) -> None:
+    """``watch add|list|remove|pause|resume|run`` (pipeline.watch; README, "Watching sources")."""
+    watch = sub.add_parser("watch", help="watch feeds and sitemaps: add, list, remove, pause, resume, run")
+    actions = watch.add_subparsers(dest="action", required=True, metavar="ACTION", help="what to do")
+    p = actions.add_parser(
+        "add", parents=[common, fetching], help="watch a feed, a sitemap, or the feeds/sitemaps found on a homepage"
+    )
+    p.add_argument("url", metavar="URL", help="an RSS/Atom feed, a sitemap (index, .gz, Google News) or a homepage")
+    p.add_argument("--name", help="the name shown for it (default: the feed's title or the host)")
+    p.add_argument("--every", help="how often to poll it: 30m, 2h, 1d (default 30m; env BAROMETER_WATCH_EVERY)")
+    actions.add_parser("list", parents=[common], help="each source: last and next poll, found, stored, last error")
+    for action, verb in (
+        ("remove", "stop watching a source"),
+        ("pause", "stop polling a source, keeping it"),
+        ("resume", "poll a paused or disabled source again, from now"),
+    ):
+        p = actions.add_parser(action, parents=[common], help=verb)
+        p.add_argument("source", metavar="SOURCE", help="its number (as `watch list` shows it) or URL")
+    p = actions.add_parser(
+        "run", parents=[common, fetching], help="poll the sources that are due and ingest what is new"
+    )
+    p.add_argument("--once", action="store_true", help="one pass over the due sources, then exit (for cron)")
+    p.add_argument("--all", action="store_true", help="poll every active source now, due or not, then exit")
+    p.add_argument("--every", help="poll each source this often (30m, 2h, 1d), instead of its own interval")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -276,7 +307,14 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return _print_report(report)
 
 
+def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
+    from .watch.commands import cmd_watch as run_watch
+
+    return run_watch(args, settings)
+
+
 COMMANDS = {
+    "watch": cmd_watch,
     "ingest": cmd_ingest,
     "ingest-html": cmd_ingest_html,
     "export": cmd_export,
@@ -287,7 +325,7 @@ COMMANDS = {
 
 
 #: Commands that open the database; the first two kinds may create it (``demo --remove`` may not).
-DATABASE_COMMANDS = ("ingest", "ingest-html", "demo", "export", "rescore")
+DATABASE_COMMANDS = ("ingest", "ingest-html", "demo", "export", "rescore", "watch")
 CREATING_COMMANDS = ("ingest", "ingest-html", "demo")
 
 
@@ -327,6 +365,7 @@ def _check_database(args: argparse.Namespace, settings: Settings) -> bool:
     if args.command not in DATABASE_COMMANDS:
         return False
     create = args.command in CREATING_COMMANDS and not getattr(args, "remove", False)
+    create = create or getattr(args, "action", None) == "add"  # `watch add` starts a database
     return Store.check_database(settings.db, create=create) is None
 
 

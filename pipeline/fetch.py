@@ -12,9 +12,10 @@ import socket
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import replace
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
@@ -142,8 +143,9 @@ class _DeadlineResponse(http.client.HTTPResponse):
 class Fetcher:
     """Fetches pages under one Settings; safe to share between threads."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, *, types: tuple[str, ...] = HTML_TYPES):
         self.settings = settings
+        self.types = types  # the content types accepted (prefixes); feeds and sitemaps take more
         self.policy = AddressPolicy.from_settings(settings.allow_private, settings.allow_networks)
         self.pool = make_pool_manager(
             self.policy,
@@ -165,15 +167,17 @@ class Fetcher:
         with slot:
             yield
 
-    def fetch(self, url: str) -> Page | FetchFailure:
-        """Download ``url`` (following redirects), retrying transient failures; never raises."""
+    def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> Page | FetchFailure:
+        """Download ``url`` (following redirects), retrying transient failures; never raises.
+
+        ``headers`` go with every request (say If-None-Match): with them, a 304 is a Page of status 304."""
         if reason := check_web_url(url):
             return FetchFailure(url, reason, stage="input")
         attempts = self.settings.retries + 1
         last: _Failed | None = None
         for attempt in range(attempts):
             try:
-                return self._follow(url.strip())
+                return self._follow(url.strip(), headers or {})
             except _Failed as failed:
                 last = failed
                 if not failed.retry or attempt == attempts - 1:
@@ -186,20 +190,13 @@ class Fetcher:
         suffix = f" after {attempts} attempts" if last.retry and attempts > 1 else ""
         return FetchFailure(url, last.reason + suffix)
 
-    def _follow(self, url: str) -> Page:
+    def _follow(self, url: str, headers: Mapping[str, str]) -> Page:
         seen = {url}
         current = url
         for _ in range(self.settings.max_redirects + 1):
-            response_or_next = self._get(current)
+            response_or_next = self._get(current, headers)
             if isinstance(response_or_next, Page):
-                return Page(
-                    url,
-                    response_or_next.final_url,
-                    response_or_next.status,
-                    response_or_next.content_type,
-                    response_or_next.body,
-                    response_or_next.charset,
-                )
+                return replace(response_or_next, url=url)
             target = response_or_next
             if reason := check_web_url(target):
                 raise _Failed(f"redirected to {target!r}: {reason}")
@@ -209,7 +206,7 @@ class Fetcher:
             current = target
         raise _Failed(f"too many redirects (more than {self.settings.max_redirects})")
 
-    def _get(self, url: str) -> Page | str:
+    def _get(self, url: str, headers: Mapping[str, str]) -> Page | str:
         """One request: a Page, or the absolute URL a redirect points to."""
         # Parsed once, by urllib3's parser: the connection goes to exactly this host and port, and
         # the connection itself applies the address policy before it opens a socket.
@@ -220,9 +217,9 @@ class Fetcher:
             deadline = time.monotonic() + self.settings.total_timeout
             token = _DEADLINE.set(deadline)
             try:
-                response = self._send(target, deadline)
+                response = self._send(target, deadline, headers)
                 try:
-                    return self._read(url, response, deadline)
+                    return self._read(url, response, deadline, conditional=bool(headers))
                 except _Failed:
                     # An unread body would poison the kept-alive connection for the next request.
                     response.close()
@@ -232,7 +229,7 @@ class Fetcher:
             finally:
                 _DEADLINE.reset(token)
 
-    def _send(self, target: urllib3.util.Url, deadline: float) -> urllib3.BaseHTTPResponse:
+    def _send(self, target: urllib3.util.Url, deadline: float, headers: Mapping[str, str]) -> urllib3.BaseHTTPResponse:
         total = self.settings.total_timeout
         # A silent server is given at most READ_IDLE seconds per read; the deadline bounds the rest.
         timeout = urllib3.Timeout(connect=min(self.settings.connect_timeout, total), read=min(total, READ_IDLE))
@@ -241,7 +238,7 @@ class Fetcher:
             return pool.urlopen(
                 "GET",
                 target.request_uri,
-                headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.5"},
+                headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.5", **headers},
                 redirect=False,
                 retries=False,
                 assert_same_host=False,
@@ -251,8 +248,13 @@ class Fetcher:
         except HTTPError as err:
             raise self._describe_error(err, target.host or "", deadline) from None
 
-    def _read(self, url: str, response: urllib3.BaseHTTPResponse, deadline: float) -> Page | str:
+    def _read(
+        self, url: str, response: urllib3.BaseHTTPResponse, deadline: float, *, conditional: bool = False
+    ) -> Page | str:
         status = response.status
+        if status == 304 and conditional:  # not modified since the ETag / date we sent: no body to read
+            response.drain_conn()
+            return Page(url, url, status, "", b"", None, *_validators(response))
         if 300 <= status < 400 and status != 304:
             location = response.headers.get("Location")
             if not location:
@@ -264,7 +266,7 @@ class Fetcher:
             raise _Failed(_status_reason(status), retry=status in RETRY_STATUSES, wait=wait)
         content_type = response.headers.get("Content-Type", "")
         mime = content_type.split(";", 1)[0].strip().lower()
-        if mime and not mime.startswith(HTML_TYPES):
+        if mime and not mime.startswith(self.types):
             raise _Failed(f"not an HTML page ({mime})")
         declared = response.headers.get("Content-Length", "")
         limit = self.settings.max_bytes
@@ -290,7 +292,7 @@ class Fetcher:
             if body.startswith(magic):
                 raise _Failed(f"not an HTML page ({what})")
         charset = _charset(content_type)
-        return Page(url, url, status, mime or "text/html", body, charset)
+        return Page(url, url, status, mime or "text/html", body, charset, *_validators(response))
 
     def _describe_error(self, err: Exception, host: str, deadline: float, *, reading: bool = False) -> _Failed:
         cause = err.reason if isinstance(err, MaxRetryError) and err.reason else err
@@ -359,3 +361,8 @@ def _charset(content_type: str) -> str | None:
         if key.strip().lower() == "charset" and value.strip():
             return value.strip().strip("\"'").lower()
     return None
+
+
+def _validators(response: urllib3.BaseHTTPResponse) -> tuple[str, str]:
+    """The ETag and Last-Modified headers, for a later conditional GET."""
+    return response.headers.get("ETag", ""), response.headers.get("Last-Modified", "")

@@ -41,6 +41,8 @@ class Page:
     content_type: str
     body: bytes
     charset: str | None = None  # from the Content-Type header, if any
+    etag: str = ""  # the response's validators, for the next conditional GET (watched feeds)
+    last_modified: str = ""
 
 
 @dataclass(frozen=True)

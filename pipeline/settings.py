@@ -67,6 +67,12 @@ class Settings:
     max_upload_bytes: int = 50_000_000  # bytes of one upload: a URL list, or all saved pages together
     pair: str = DEFAULT_PAIR  # the pair of countries: <id>.toml in the data directories' actors/, or a .toml path
     data_dir: str = ""  # the user's own data directory: its lexicons/ and actors/ files come before the package's
+    # Watching sources (pipeline.watch; README, "Watching sources").
+    watch_every: str = "30m"  # how often a new source is polled (30m, 2h, 1d, or seconds)
+    watch_max_links: int = 100  # new links fetched from one source per poll; the rest wait for the next
+    watch_max_failures: int = 5  # polls failed in a row that disable a source
+    watch_host_gap: float = 1.0  # seconds between two feed requests to one host
+    watch_lease: float = 600.0  # seconds a watcher holds a source or link it claimed (a killed one's expire)
 
     def watched_pair(self) -> Pair:
         """The pair to score with, read from its data file (once per process, cached)."""
@@ -130,6 +136,8 @@ def _validate(settings: Settings) -> None:
         "max_list_urls",
         "max_upload_files",
         "max_upload_bytes",
+        "watch_max_links",
+        "watch_max_failures",
     ):
         if getattr(settings, name) < 1:
             raise ValueError(f"{name} must be at least 1 (got {getattr(settings, name)})")

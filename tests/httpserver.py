@@ -37,6 +37,7 @@ class TestServer:
         self.hits: dict[str, int] = defaultdict(int)
         self.times: dict[str, list[float]] = defaultdict(list)
         self.user_agents: list[str] = []
+        self.request_headers: dict[str, list[dict[str, str]]] = defaultdict(list)  # per path, in order
         self.accepts = 0
         self._lock = threading.Lock()
         server = self
@@ -53,6 +54,7 @@ class TestServer:
                     server.hits[path] += 1
                     server.times[path].append(time.monotonic())
                     server.user_agents.append(self.headers.get("User-Agent", ""))
+                    server.request_headers[path].append(dict(self.headers.items()))
                     count = server.hits[path]
                 route = server.routes.get(path) or server.routes.get(path.split("?", 1)[0])
                 if route is None:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from pipeline import views
 from pipeline.charts import trend_figure
+from pipeline.watch.manage import freshness_of
 from ui.shared import load_key_events, load_series, shared
 
 run = shared()
@@ -15,7 +16,8 @@ counted = views.counted_in(series)
 st.caption(
     f"Mean tension per {freq} with its 95% interval (band and whiskers), articles per {freq} as bars "
     f"(right axis), spikes as red triangles, key events as dotted lines. {counted} articles count here: "
-    "relevant, dated, each story once. Hover a period for its strongest evidence sentence."
+    "relevant, dated, each story once. Hover a period for its strongest evidence sentence. "
+    + views.escape_markdown(freshness_of(run.db))  # how current the data is: when a watcher last polled
 )
 if counted:
     st.plotly_chart(trend_figure(series, load_key_events(), freq=freq), key="trend_chart")

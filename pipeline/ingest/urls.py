@@ -7,13 +7,13 @@ ingest_urls composes them over a lazily read list, a chunk at a time.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Sized
+from collections.abc import Callable, Iterable, Iterator, Sized
 from typing import Generic, TypeVar
 
 from ..fetch import Fetcher
 from ..inputs import BadRow, InputError
-from ..models import FetchFailure, UrlRequest
-from ..report import STATUSES, Finish, IngestReport, Progress, finisher
+from ..models import Article, FetchFailure, Score, UrlRequest
+from ..report import STATUSES, Finish, IngestReport, Outcome, Progress, finisher
 from ..settings import Settings
 from ..store import Store
 from .bounded import run_bounded
@@ -27,10 +27,16 @@ CHUNK = 2000
 
 
 def fetch_and_store(
-    requests: Iterable[UrlRequest], db: Store, settings: Settings, extractor: Extractor, finish: Finish
+    requests: Iterable[UrlRequest],
+    db: Store,
+    settings: Settings,
+    extractor: Extractor,
+    finish: Finish,
+    store: Callable[[Store, str, Article | FetchFailure, Score | None], Outcome] = store_result,
 ) -> None:
     """Download each request (``settings.concurrency`` at a time), extract and score it in
-    ``extractor``, and store it; each outcome goes to ``finish``, in completion order."""
+    ``extractor``, and store it with ``store`` (the watcher's keeps pieces off the topic out of the
+    articles); each outcome goes to ``finish``, in completion order."""
     fetcher = Fetcher(settings)
 
     def job(request: UrlRequest) -> Result:
@@ -39,7 +45,7 @@ def fetch_and_store(
             return page, None
         return extractor.run(page, request)
 
-    run_bounded(requests, job, settings.concurrency, lambda req, res: finish(store_result(db, req.url, *res)))
+    run_bounded(requests, job, settings.concurrency, lambda req, res: finish(store(db, req.url, *res)))
 
 
 def ingest_urls(

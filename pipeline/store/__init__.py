@@ -18,19 +18,25 @@ from .records import (
     UnscoredArticle,
 )
 from .sqlite_schema import SCHEMA_VERSION
+from .watch_records import LINK_STATES, SOURCE_STATUSES, ListedLink, PollState, WatchedSource
 
 __all__ = [
     "ARTICLE_FRAME_SCHEMA",
     "FAILURE_FRAME_SCHEMA",
+    "LINK_STATES",
     "SCHEMA_VERSION",
+    "SOURCE_STATUSES",
     "STANCES",
     "ArticleDetail",
     "Backend",
+    "ListedLink",
     "Override",
+    "PollState",
     "SchemaTooNew",
     "Store",
     "StoreError",
     "StoredArticle",
     "UnscoredArticle",
+    "WatchedSource",
     "sqlite_path",
 ]

@@ -9,13 +9,14 @@ implementing the same protocol.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol
 
 from ..dedupe import StoryCandidate
 from ..models import Article, FetchFailure, Score
 from .records import ArticleDetail, Override, UnscoredArticle
+from .watch_records import ListedLink, PollState, WatchedSource
 
 
 class StoreError(RuntimeError):
@@ -124,3 +125,50 @@ class Backend(Protocol):
 
     def change_counter(self) -> int:
         """A number that changes with every write to articles, scores or corrections."""
+
+    # ------------------------------------------------------------ watched sources (pipeline.watch; issue 11)
+    # Times are ISO text in UTC, given by the caller (the watcher's clock).
+
+    def add_source(self, url: str, name: str, kind: str, found_on: str, every_s: int, now: str) -> int | None:
+        """Insert a source due at once; its id, None when the URL is watched already."""
+
+    def list_sources(self) -> list[WatchedSource]:
+        """Every source in id order, with its count of links not yet fetched."""
+
+    def get_source(self, source_id: int) -> WatchedSource | None:
+        """One source by id."""
+
+    def source_id_by_url(self, url: str) -> int | None:
+        """The id of the source polling this URL."""
+
+    def set_source_status(self, source_id: int, status: str, next_poll: str | None) -> bool:
+        """Set active / paused / disabled (active also clears the failure count); False when absent."""
+
+    def remove_source(self, source_id: int) -> bool:
+        """Delete a source (the links it listed stay, as seen); False when absent."""
+
+    def claim_source(
+        self, owner: str, now: str, lease_until: str, *, due_only: bool, exclude: Collection[int], since: str
+    ) -> int | None:
+        """Lease the active source due first (any active one when not ``due_only``) that no live lease
+        holds, is not in ``exclude`` and was not polled at or after ``since``; its id, None when none."""
+
+    def finish_poll(self, source_id: int, owner: str, now: str, state: PollState) -> None:
+        """Record a poll's result on the source and release ``owner``'s lease."""
+
+    def add_links(self, source_id: int, links: Sequence[ListedLink], now: str) -> int:
+        """Remember listed links not seen before (by canonical URL); how many were new."""
+
+    def claim_links(self, source_id: int, owner: str, now: str, lease_until: str, limit: int) -> list[ListedLink]:
+        """Lease up to ``limit`` of the source's links waiting (new, or claimed under an expired lease)."""
+
+    def finish_link(
+        self, key: str, state: str, now: str, *, article_id: int | None, relevance: float | None, detail: str
+    ) -> None:
+        """Record what became of a claimed link (one of LINK_STATES past "claimed")."""
+
+    def link_states(self) -> dict[str, int]:
+        """How many listed links are in each state."""
+
+    def last_poll(self) -> str | None:
+        """The time of the latest poll of any source."""

@@ -13,6 +13,7 @@ from ..dedupe import StoryCandidate
 from ..models import Article, Evidence, FetchFailure, Score
 from .records import ARTICLE_FRAME_SCHEMA, FAILURE_FRAME_SCHEMA, ArticleDetail, Override, UnscoredArticle
 from .sqlite_files import connect, transaction
+from .sqlite_watch import WatchQueries
 
 # SQLite allows 32,766 host parameters a statement; 500 URLs (twice) stay far below it.
 URL_CHUNK = 500
@@ -23,7 +24,7 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-class SQLiteBackend:
+class SQLiteBackend(WatchQueries):
     """One SQLite connection and every query the project runs on it (see ``base.Backend``)."""
 
     driver_errors: tuple[type[BaseException], ...] = (sqlite3.Error,)

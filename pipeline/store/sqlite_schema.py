@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -92,6 +92,53 @@ MIGRATIONS: dict[int, str] = {
     # article is stored either way, and this says what was done with its bytes.
     3: """
     ALTER TABLE articles ADD COLUMN decode_note TEXT NOT NULL DEFAULT '';
+    """,
+    4: "",  # reserved for the read path (issue 12)
+    # Watched sources (pipeline.watch): each feed or sitemap with its polling state, in the spirit of
+    # Media Cloud's feed table (validators for conditional GETs, a failure count that backs off and
+    # then disables), and every link a source listed, so nothing is fetched twice. The lease columns
+    # let two watchers share a database: a claim is a write in one transaction, and a killed
+    # watcher's claims expire.
+    5: """
+    CREATE TABLE sources (
+        id              INTEGER PRIMARY KEY,
+        url             TEXT NOT NULL UNIQUE,  -- the feed or sitemap polled
+        name            TEXT NOT NULL DEFAULT '',
+        kind            TEXT NOT NULL CHECK (kind IN ('feed', 'sitemap')),
+        found_on        TEXT NOT NULL DEFAULT '',  -- the homepage it was discovered on, if any
+        status          TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused', 'disabled')),
+        every_s         INTEGER NOT NULL DEFAULT 1800,  -- seconds between two polls
+        etag            TEXT NOT NULL DEFAULT '',
+        last_modified   TEXT NOT NULL DEFAULT '',
+        last_poll       TEXT,                 -- ISO time of the last poll, NULL before the first
+        next_poll       TEXT NOT NULL,        -- ISO time the source is next due
+        last_success    TEXT,
+        failures        INTEGER NOT NULL DEFAULT 0,  -- polls failed in a row
+        last_error      TEXT NOT NULL DEFAULT '',
+        found           INTEGER NOT NULL DEFAULT 0,  -- distinct links it has listed
+        stored          INTEGER NOT NULL DEFAULT 0,  -- of those, stored as articles
+        lease_owner     TEXT NOT NULL DEFAULT '',
+        lease_until     TEXT NOT NULL DEFAULT '',
+        added_at        TEXT NOT NULL
+    );
+    CREATE INDEX sources_due ON sources(status, next_poll);
+
+    CREATE TABLE watch_links (
+        url          TEXT PRIMARY KEY,       -- canonical URL
+        listed_url   TEXT NOT NULL,          -- as the source listed it
+        source_id    INTEGER REFERENCES sources(id) ON DELETE SET NULL,  -- kept when the source goes: still seen
+        published    TEXT,                   -- the date the source gave, ISO, NULL when none
+        found_at     TEXT NOT NULL,
+        state        TEXT NOT NULL DEFAULT 'new'
+                     CHECK (state IN ('new', 'claimed', 'stored', 'present', 'duplicate', 'not_relevant', 'failed')),
+        claimed_by   TEXT NOT NULL DEFAULT '',
+        claimed_until TEXT NOT NULL DEFAULT '',
+        relevance    REAL,                   -- the scorer's relevance once fetched
+        article_id   INTEGER,
+        detail       TEXT NOT NULL DEFAULT '',
+        done_at      TEXT
+    );
+    CREATE INDEX watch_links_pending ON watch_links(source_id, state);
     """,
 }
 

@@ -1,0 +1,109 @@
+"""What the CLI and the dashboard do with watched sources: list them, change them, check them now,
+and say how current the data is. Each opens the store by the settings' database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from ..report import IngestReport, Progress
+from ..settings import Settings
+from ..store import Store, WatchedSource
+from .poll import Watcher, utc_now
+from .sources import Found, parse_duration, save_found
+
+
+def find(db: Store, ref: str) -> WatchedSource:
+    """The source named by an id or URL; ValueError saying so when there is none."""
+    source = db.find_source(ref)
+    if source is None:
+        raise ValueError(f"no watched source {ref!r} (give its number or URL, as `watch list` shows them)")
+    return source
+
+
+def change(settings: Settings, ref: str, action: str) -> str:
+    """Pause, resume or remove a source; the sentence that says what was done."""
+    with Store.open(settings.db) as db:
+        source = find(db, ref)
+        label = f"#{source.id} {source.name or source.url}"
+        if action == "remove":
+            db.remove_source(source.id)
+            return f"Removed {label}; the links it listed stay remembered, so re-adding it fetches only new ones."
+        if action == "pause":
+            db.set_source_status(source.id, "paused")
+            return f"Paused {label}."
+        db.set_source_status(source.id, "active", now=utc_now())
+        return f"Resumed {label}: due now" + (f" (it had been {source.status})." if source.status != "active" else ".")
+
+
+def save(settings: Settings, found: list[Found], *, name: str = "") -> list[tuple[Found, int | None]]:
+    """Save found feeds or sitemaps as sources; each with its id (None: watched already)."""
+    with Store.open(settings.db) as db:
+        return save_found(db, found, name=name, every_s=parse_duration(settings.watch_every, "BAROMETER_WATCH_EVERY"))
+
+
+def check_now(settings: Settings, source_ids: set[int], progress: Progress | None = None) -> IngestReport:
+    """Poll these sources now (the dashboard's "check now"); the report of the links fetched."""
+    report = IngestReport()
+    with Store.open(settings.db) as db:
+        Watcher(settings).poll_due(db, only=source_ids, progress=progress, report=report)
+    return report
+
+
+def ago(moment: datetime | None, now: datetime | None = None) -> str:
+    """ "12 minutes ago", "3 hours ago", "2 days ago"; "never" for None."""
+    if moment is None:
+        return "never"
+    seconds = max(0, int(((now or datetime.now(UTC)) - moment).total_seconds()))
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''} ago"
+    return "just now"
+
+
+def freshness(db: Store, now: datetime | None = None) -> str:
+    """How current the data is, for the trend's caption: when a watcher last polled, or that none has."""
+    sources = db.sources()
+    if not sources:
+        return "No sources are watched: the data is what was added by hand."
+    last = db.last_poll()
+    active = sum(s.status == "active" for s in sources)
+    if last is None:
+        return f"{active} watched sources, never polled yet: run `python -m pipeline watch run`."
+    return f"Sources last polled {ago(last, now)} ({last:%Y-%m-%d %H:%M} UTC); {active} of {len(sources)} active."
+
+
+def health(source: WatchedSource) -> str:
+    """One word or two for a source's health on the dashboard."""
+    if source.status != "active":
+        return source.status
+    if source.last_poll is None:
+        return "not polled yet"
+    return f"failing ({source.failures} in a row)" if source.failures else "ok"
+
+
+def source_rows(db_path: str) -> list[dict[str, object]]:
+    """Each source as a row for the dashboard's table (read only; empty when there is no database)."""
+    with Store.open(db_path) as db:
+        return [
+            {
+                "id": s.id,
+                "name": s.name,
+                "kind": s.kind,
+                "health": health(s),
+                "last poll": s.last_poll or "never",
+                "next poll": s.next_poll if s.status == "active" else "",
+                "found": s.found,
+                "stored": s.stored,
+                "waiting": s.pending,
+                "last error": s.last_error,
+                "url": s.url,
+            }
+            for s in db.sources()
+        ]
+
+
+def freshness_of(db_path: str) -> str:
+    """``freshness`` for the database at ``db_path``."""
+    with Store.open(db_path) as db:
+        return freshness(db)

@@ -1,0 +1,324 @@
+"""Poll watched sources and ingest what they list that is new.
+
+One poll: lease the source, GET it conditionally (ETag / Last-Modified: a 304 costs no parsing and no
+link), remember every listed link by its canonical URL, lease up to ``watch_max_links`` of the links
+never seen, and send them through the ingest (``check_inputs``, ``drop_known``, ``fetch_and_store``).
+A piece not about the relationship is remembered as seen (with its date and relevance) instead of
+stored. A failed poll is retried after a doubling wait, and disables the source after
+``watch_max_failures`` in a row. All state is in the database: a killed watcher's leases expire and
+the next one continues; two watchers on one database never hold the same source or link.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from ..ingest.checks import RecentKeys, check_inputs
+from ..ingest.extractor import Extractor
+from ..ingest.known import drop_known
+from ..ingest.save import store_result
+from ..ingest.urls import fetch_and_store
+from ..models import Article, FetchFailure, Page, Score, UrlRequest
+from ..report import IngestReport, Outcome, Progress
+from ..settings import Settings
+from ..store import ListedLink, PollState, Store, WatchedSource
+from .feeds import Entry, Listing, ListingError
+from .sources import listing_fetcher, parse_duration, read_listing
+
+#: Child sitemaps of an index read per poll, newest first (a big site's index lists hundreds).
+MAX_CHILD_SITEMAPS = 3
+#: The longest wait a failing source's backoff reaches.
+MAX_BACKOFF = timedelta(days=1)
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class PollReport:
+    """What one poll of one source did."""
+
+    source: WatchedSource
+    status: str = "polled"  # "polled", "not modified", "failed" or "disabled"
+    listed: int = 0  # links the feed lists now
+    new: int = 0  # of those, never seen before
+    error: str = ""
+    outcomes: dict[str, int] = field(default_factory=dict)  # link outcome -> count
+
+    def line(self) -> str:
+        """One line for the terminal."""
+        name = self.source.name or self.source.url
+        if self.status == "not modified":
+            head = f"{name}: not modified (304)"
+        elif self.status in ("failed", "disabled"):
+            head = f"{name}: {self.status}: {self.error}"
+        else:
+            head = f"{name}: {self.listed} listed, {self.new} new"
+        done = ", ".join(f"{n} {state.replace('_', ' ')}" for state, n in sorted(self.outcomes.items()))
+        return f"{head}; fetched: {done}" if done else head
+
+
+class Watcher:
+    """Polls sources for one process; ``owner`` names its leases. ``clock`` and ``sleep`` are the
+    outside world's time (tests move it instead of waiting)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        owner: str | None = None,
+        clock: Clock = utc_now,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.settings = settings
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.clock, self.sleep = clock, sleep
+        self.default_every = parse_duration(settings.watch_every, "BAROMETER_WATCH_EVERY")
+        self.fetcher = listing_fetcher(settings)
+        self._last_request: dict[str, float] = {}  # host -> monotonic time of the last feed request
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------ a pass over the sources
+
+    def poll_due(
+        self,
+        db: Store,
+        *,
+        all_sources: bool = False,
+        only: set[int] | None = None,
+        every_s: int | None = None,
+        progress: Progress | None = None,
+        report: IngestReport | None = None,
+    ) -> list[PollReport]:
+        """Poll every source that is due (``all_sources``: every active one), each once, one at a time.
+
+        ``only`` limits the pass to those source ids; ``every_s`` overrides the sources' own intervals
+        when scheduling the next poll; ``progress`` and ``report`` see each fetched link's outcome."""
+        polled: list[PollReport] = []
+        tried: set[int] = set()
+        started = self.clock()  # a source another watcher polls during this pass is not polled again
+        report = report if report is not None else IngestReport(keep=frozenset())
+        while True:
+            excluded = tried | (set() if only is None else {s.id for s in db.sources()} - only)
+            source = db.claim_source(
+                self.owner,
+                now=self.clock(),
+                lease_s=self.settings.watch_lease,
+                due_only=not all_sources and only is None,
+                exclude=excluded,
+                since=started,
+            )
+            if source is None:
+                return polled
+            tried.add(source.id)
+            polled.append(self.poll(db, source, every_s=every_s, progress=progress, report=report))
+
+    def run_forever(self, db: Store, *, every_s: int | None = None, say: Callable[[str], None] = print) -> None:
+        """Poll what is due, sleep until the next source is due (at most a minute), and again."""
+        while True:
+            for result in self.poll_due(db, every_s=every_s):
+                say(result.line())
+            due = [s.next_poll for s in db.sources() if s.status == "active"]
+            wait = 60.0
+            if due:
+                wait = (datetime.fromisoformat(min(due)) - self.clock()).total_seconds()
+            self.sleep(min(60.0, max(1.0, wait)))
+
+    # ------------------------------------------------------------ one source
+
+    def poll(
+        self,
+        db: Store,
+        source: WatchedSource,
+        *,
+        every_s: int | None = None,
+        progress: Progress | None = None,
+        report: IngestReport | None = None,
+    ) -> PollReport:
+        """Poll one source leased by this watcher, ingest up to the cap of its new links, release it."""
+        result = PollReport(source)
+        every = every_s or source.every_s or self.default_every
+        headers = {}
+        if source.etag:
+            headers["If-None-Match"] = source.etag
+        if source.last_modified:
+            headers["If-Modified-Since"] = source.last_modified
+        page = self._get(source.url, headers)
+        try:
+            if isinstance(page, FetchFailure):
+                raise ListingError(page.reason)
+            if page.status != 304:
+                listing = read_listing(page, self.settings)
+                entries = self._entries(listing)
+                result.listed = len(entries)
+                result.new = db.add_links(source.id, list(_listed(entries)), now=self.clock())
+            else:
+                result.status = "not modified"
+        except ListingError as err:
+            self._failed(db, source, result, str(err), every)
+            return result
+        # Links left waiting by an earlier capped or killed poll are taken even when the feed is unchanged.
+        self._ingest(db, source, result, progress, report or IngestReport(keep=frozenset()))
+        state = PollState(
+            etag=page.etag or source.etag,
+            last_modified=page.last_modified or source.last_modified,
+            next_poll=_iso(self.clock() + timedelta(seconds=every)),
+            failures=0,
+        )
+        db.finish_poll(source.id, self.owner, now=self.clock(), state=state)
+        return result
+
+    def _failed(self, db: Store, source: WatchedSource, result: PollReport, reason: str, every: int) -> None:
+        failures = source.failures + 1
+        result.error = reason
+        status, error = "active", reason
+        if failures >= self.settings.watch_max_failures:
+            status, result.status = "disabled", "disabled"
+            error = f"disabled after {failures} failed polls in a row; the last: {reason}"
+            result.error = error
+        else:
+            result.status = "failed"
+        wait = min(timedelta(seconds=every * 2**failures), max(MAX_BACKOFF, timedelta(seconds=every)))
+        state = PollState(
+            etag=source.etag,
+            last_modified=source.last_modified,
+            next_poll=_iso(self.clock() + wait),
+            failures=failures,
+            last_error=error,
+            status=status,
+            succeeded=False,
+        )
+        db.finish_poll(source.id, self.owner, now=self.clock(), state=state)
+
+    def _entries(self, listing: Listing) -> list[Entry]:
+        if listing.kind != "index":
+            return listing.entries
+        entries: list[Entry] = []
+        problems = []
+        for child in listing.children[:MAX_CHILD_SITEMAPS]:
+            page = self._get(child.url, {})
+            try:
+                if isinstance(page, FetchFailure):
+                    raise ListingError(page.reason)
+                entries.extend(read_listing(page, self.settings).entries)
+            except ListingError as err:
+                problems.append(f"{child.url}: {err}")
+        if problems and not entries:
+            raise ListingError("no child sitemap could be read (" + "; ".join(problems) + ")")
+        return entries
+
+    def _get(self, url: str, headers: dict[str, str]) -> Page | FetchFailure:
+        """One feed request, at least ``watch_host_gap`` seconds after the last one to the same host."""
+        host = urlsplit(url).hostname or ""
+        with self._lock:
+            last = self._last_request.get(host)
+            wait = 0.0 if last is None else last + self.settings.watch_host_gap - time.monotonic()
+            self._last_request[host] = time.monotonic() + max(0.0, wait)
+        if wait > 0:
+            self.sleep(wait)
+        return self.fetcher.fetch(url, headers)
+
+    # ------------------------------------------------------------ the links
+
+    def _ingest(
+        self, db: Store, source: WatchedSource, result: PollReport, progress: Progress | None, report: IngestReport
+    ) -> None:
+        claimed = db.claim_links(
+            source.id,
+            self.owner,
+            now=self.clock(),
+            lease_s=self.settings.watch_lease,
+            limit=self.settings.watch_max_links,
+        )
+        if not claimed:
+            return
+        recorder = _Recorder(db, self, result, {link.url: link for link in claimed}, progress, report)
+        requests = [UrlRequest(link.url, date=link.published) for link in claimed]
+        candidates, settled = check_inputs(requests, RecentKeys(1))
+        for outcome in settled:  # a link that is not a web address: remembered as failed
+            recorder.finish(outcome)
+        fresh, present = drop_known(db, candidates)
+        for outcome in present:
+            recorder.finish(outcome)
+        if not fresh:
+            return
+        extractor = Extractor(self.settings, len(fresh))
+        try:
+            fetch_and_store(
+                [c.request for c in fresh], db, self.settings, extractor, recorder.finish, store=recorder.store
+            )
+        finally:
+            extractor.close()
+
+
+class _Recorder:
+    """The watcher's store step and outcome sink: off-topic pieces are remembered, not stored, and
+    every outcome is written on its link."""
+
+    def __init__(
+        self,
+        db: Store,
+        watcher: Watcher,
+        result: PollReport,
+        links: dict[str, ListedLink],
+        progress: Progress | None,
+        report: IngestReport,
+    ) -> None:
+        self.db, self.watcher, self.result, self.links = db, watcher, result, links
+        self.progress, self.report = progress, report
+        self.relevance: dict[str, float] = {}
+        self.total = len(links)
+        self.done = 0
+
+    def store(self, db: Store, url: str, result: Article | FetchFailure, score: Score | None) -> Outcome:
+        threshold = self.watcher.settings.relevance_threshold
+        if isinstance(result, Article) and score is not None:
+            self.relevance[url] = score.relevance
+            if score.relevance < threshold:
+                return Outcome(
+                    url,
+                    "not_relevant",
+                    f"not about the relationship (relevance {score.relevance:.2f})",
+                    None,
+                    result.title,
+                )
+        return store_result(db, url, result, score)
+
+    def finish(self, outcome: Outcome) -> None:
+        state = "failed" if outcome.status == "repeated" else outcome.status
+        link = self.links.get(outcome.url)
+        key = link.key if link else outcome.url
+        self.db.finish_link(
+            key,
+            state,
+            now=self.watcher.clock(),
+            article_id=outcome.article_id,
+            relevance=self.relevance.get(outcome.url),
+            detail=outcome.detail,
+        )
+        self.result.outcomes[state] = self.result.outcomes.get(state, 0) + 1
+        self.report.add(outcome)
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.report.total, max(self.report.total, self.total), outcome)
+
+
+def _listed(entries: list[Entry]) -> Iterator[ListedLink]:
+    """The entries that are web addresses, keyed by canonical URL, each once (first listing wins)."""
+    candidates, _ = check_inputs([UrlRequest(e.url, date=e.published) for e in entries], RecentKeys(1))
+    for candidate in candidates:
+        yield ListedLink(candidate.key, candidate.request.url, candidate.request.date)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat()

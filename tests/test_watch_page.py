@@ -1,0 +1,61 @@
+"""The dashboard's Sources page through Streamlit's AppTest: find a homepage's feed, save it, check
+it now (the background job stores its articles), pause it; the trend caption says when it was polled."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pipeline.ingest import HtmlItem, ingest_html
+from pipeline.store import Store
+from tests.httpserver import Reply, article_html
+from tests.test_dashboard import DASHBOARD, RELEVANT_PARAGRAPHS, unescaped
+from tests.watch_fixtures import RSS_TYPE, rss, serve_articles
+
+
+@pytest.fixture
+def page_env(monkeypatch, settings, db_path):
+    monkeypatch.setenv("BAROMETER_DB", str(db_path))
+    monkeypatch.setenv("BAROMETER_ALLOW_PRIVATE", "1")
+    monkeypatch.setenv("BAROMETER_WATCH_HOST_GAP", "0")
+    monkeypatch.setenv("BAROMETER_WORKERS", "1")
+    # One article already stored: the dashboard does not load the demo into an empty database.
+    page = article_html("Talks in Astana", RELEVANT_PARAGRAPHS, date="2025-03-01").encode()
+    ingest_html([HtmlItem("seed.html", page)], settings)
+    return db_path
+
+
+def test_sources_page_finds_saves_checks_and_pauses_a_feed(server, page_env):
+    paths = serve_articles(server, 2)
+    server.routes["/"] = Reply(
+        body=b'<html><head><link rel="alternate" type="application/rss+xml" href="/stories"></head></html>'
+    )
+    server.routes["/stories"] = Reply(body=rss(server, paths), headers=RSS_TYPE)
+    at = AppTest.from_file(DASHBOARD, default_timeout=90).run()
+    assert any("No sources are watched" in c.value for c in at.caption)  # the trend caption
+    at = at.switch_page("ui/sources.py").run()
+    at.text_input(key="watch_address").set_value(server.url("/"))
+    at = at.button[0].click().run()  # the form's "Find feeds"
+    [pick] = at.checkbox
+    assert pick.value and unescaped(pick.label).endswith(f":{server.port}/stories — Test Gazette, 2 entries")
+    at = at.button(key="watch_save").click().run()
+    assert at.success[0].value == "Added 1 source; 0 already watched."
+    table = at.dataframe[0].value
+    assert table["health"].to_list() == ["not polled yet"] and table["found"].to_list() == [0]
+
+    at = at.button(key="watch_check").click().run()
+    # the background job (collected as done if it already finished on the rerun)
+    job = at.session_state["ingest_job"] if "ingest_job" in at.session_state else at.session_state["ingest_done"]
+    assert job.wait(60) and not job.error
+    assert job.report.count("stored") == 2
+    at = at.run()
+    table = at.dataframe[0].value
+    assert table["health"].to_list() == ["ok"] and table["stored"].to_list() == [2]
+    at = at.button(key="watch_toggle").click().run()
+    assert unescaped(at.success[0].value) == "Paused #1 Test Gazette."
+    assert at.dataframe[0].value["health"].to_list() == ["paused"]
+
+    at = at.switch_page("ui/trend.py").run()
+    assert any("Sources last polled just now" in c.value for c in at.caption)
+    with Store.open(page_env) as db:
+        assert db.article_count() == 3

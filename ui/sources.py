@@ -1,0 +1,65 @@
+"""Sources page: watched feeds and sitemaps; add (discovered feeds shown before saving), pause,
+resume, remove, check now, and each source's health."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pipeline import views, watch
+from ui.shared import run_ingest, shared
+
+run = shared()
+settings = run.settings
+
+st.caption(views.escape_markdown(watch.freshness_of(run.db)))
+
+st.subheader("Add a source")
+with st.form("watch_find"):
+    address = st.text_input("A feed, a sitemap, or a homepage whose feeds are to be found", key="watch_address")
+    name = st.text_input("Name (optional)", key="watch_name")
+    looked = st.form_submit_button("Find feeds")
+if looked:
+    with st.spinner("Looking for feeds and sitemaps…"):
+        st.session_state["watch_found"] = watch.discover(address, settings)
+found = st.session_state.get("watch_found")
+if found is not None and not found.found:
+    st.error(views.escape_markdown(found.reason()))
+elif found is not None:
+    st.write(f"Found behind {views.escape_markdown(found.address)}: tick the ones to watch.")
+    ticked = [
+        item
+        for i, item in enumerate(found.found)
+        if st.checkbox(
+            views.escape_markdown(f"{item.kind}: {item.url} — {item.title or 'untitled'}, {item.entries} entries"),
+            value=True,
+            key=f"watch_pick_{i}",
+        )
+    ]
+    if st.button(f"Watch {views.plural(len(ticked), 'source')}", key="watch_save", disabled=not ticked):
+        saved = watch.save(settings, ticked, name=name)
+        added = sum(source_id is not None for _, source_id in saved)
+        st.session_state.pop("watch_found", None)
+        st.session_state["watch_said"] = f"Added {views.plural(added, 'source')}; {len(saved) - added} already watched."
+        st.rerun()
+if said := st.session_state.pop("watch_said", None):
+    st.success(said)
+
+st.subheader("Watched sources")
+rows = watch.source_rows(run.db)
+if not rows:
+    st.info("No sources are watched yet. Add a feed, a sitemap or a homepage above.")
+    st.stop()
+st.dataframe(rows, hide_index=True, key="watch_table")
+labels = {f"#{row['id']} {row['name']}": row for row in rows}
+picked = labels[st.selectbox("Source", list(labels), key="watch_pick")]
+left, middle, right = st.columns(3)
+if left.button("Check now", key="watch_check"):
+    source_id = int(str(picked["id"]))
+    run_ingest(f"Checking {picked['name']}", lambda p: watch.check_now(settings, {source_id}, p))
+paused = picked["health"] in ("paused", "disabled")
+if middle.button("Resume" if paused else "Pause", key="watch_toggle"):
+    st.session_state["watch_said"] = watch.change(settings, str(picked["id"]), "resume" if paused else "pause")
+    st.rerun()
+if right.button("Remove", key="watch_remove"):
+    st.session_state["watch_said"] = watch.change(settings, str(picked["id"]), "remove")
+    st.rerun()
