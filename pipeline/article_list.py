@@ -176,8 +176,8 @@ def page(frame: pl.DataFrame, selection: Selection, offset: int = 0, length: int
     and the story's correction, and the number of matching articles. Only these rows are built."""
     selected = listed(frame, selection)
     total, shown = pl.collect_all([selected.select(pl.len()), _newest_first(selected).slice(offset, length)])
-    # Only the stories on this page need their copies compared; a story of one copy is its own first.
-    stories = shown.filter(pl.col("_story") != pl.col("id")).get_column("_story").unique()
+    # Only the stories on this page need their copies compared (among all the filtered articles).
+    stories = shown.get_column("_story").unique()
     unfiltered = listed(frame, Selection(**{**selection.__dict__, "search": ""}))
     counted = _with_counted(shown.lazy(), unfiltered, pl.col("_story").is_in(stories.implode()))
     return Page(_newest_first(counted).collect(), int(total.item()), offset)
