@@ -175,7 +175,7 @@ def test_the_articles_page_shows_one_page_of_2000_rows_and_a_page_selector(large
     at = large_app.switch_page("ui/articles.py").run()
     everything = old_articles_table(views.read_articles(os.environ["BAROMETER_DB"]), views.Filters(), "")
     assert table(at).height == 2000 and table(at).get_column("id").to_list() == everything["id"][:2000].to_list()
-    assert caption(at).startswith("4500 articles (newest first; showing 1–2,000)")
+    assert caption(at).startswith("4,500 articles (newest first; showing 1–2,000)")
     assert at.number_input(key="articles_page").label == "Page (of 3)"
     assert len(at.selectbox(key="article_id").options) == 2000
 
@@ -188,7 +188,7 @@ def test_the_articles_page_shows_one_page_of_2000_rows_and_a_page_selector(large
     at.switch_page("ui/trend.py").run().switch_page("ui/articles.py").run()  # the page is kept
     assert table(at).get_column("id").to_list() == everything["id"][4000:].to_list()
     at.text_input(key="search").set_value("article").run()  # a new search starts on page 1
-    assert caption(at).startswith("4500 articles (newest first; showing 1–2,000)")
+    assert caption(at).startswith("4,500 articles (newest first; showing 1–2,000)")
     at.text_input(key="search").set_value("n3.example").run()
     assert caption(at).startswith("900 articles (newest first)") and table(at).height == 900
     assert not at.number_input  # one page: no selector

@@ -9,12 +9,17 @@ from __future__ import annotations
 import streamlit as st
 
 from pipeline import views
-from ui.shared import load_articles, load_series, shared
+from pipeline.settings import Settings
+from ui.shared import Version, load_articles, load_series, shared
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def load_count(db: str, version: Version, filters: views.Filters, settings: Settings) -> int:
+    return views.export_count(load_articles(db, version), filters, settings)
+
 
 run = shared()
-frame = load_articles(run.db, run.version)
-listed = views.export_count(frame, run.filters, run.settings)
-del frame  # the click loads the frame again from the cache: a button must not hold a copy between reruns
+listed = load_count(run.db, run.version, run.filters, run.settings)
 st.caption(
     f"For the current filters and period ({run.filters.freq}). The aggregated CSV has the contract columns "
     "period_start, articles, mean_tension, ci_low, ci_high, mean_sentiment, share_tension; the article "
@@ -22,7 +27,7 @@ st.caption(
     "built when you click its button."
 )
 series = load_series(run.db, run.version, run.filters, run.settings)
-db, version = run.db, run.version
+db, version = run.db, run.version  # the click loads the frame from the cache: no copy held between reruns
 for download in views.downloads(series, lambda: load_articles(db, version), run.filters, run.settings):
     st.download_button(
         download.label,
