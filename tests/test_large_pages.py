@@ -23,6 +23,7 @@ from pipeline.export import csv_bytes
 from pipeline.models import Article, Score
 from pipeline.settings import load_settings
 from pipeline.store import Store
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, dashboard  # noqa: F401 (the fixture)
 from tests.test_dashboard import RecordingMediaManager, RecordingMediaStorage, download, table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -208,3 +209,35 @@ def test_the_export_page_counts_first_and_builds_the_article_files_on_click(larg
     filters = views.Filters(sources=("Source 2",))
     assert (mime, name) == ("text/csv", "barometer-articles.csv")
     assert data == csv_bytes(old_export(views.read_articles(os.environ["BAROMETER_DB"]), filters))
+
+
+@pytest.fixture
+def large_dashboard(large_template, tmp_path, request) -> str:
+    """`streamlit run dashboard.py` (tests/test_browser.py's server) over a copy of the large database."""
+    (tmp_path / "barometer.sqlite").write_bytes(large_template.read_bytes())
+    return request.getfixturevalue("dashboard")
+
+
+@pytest.mark.browser
+def test_a_browser_click_builds_the_article_csv_in_the_running_server(large_dashboard, tmp_path):
+    """The deferred download as Streamlit serves it: the file is built in a thread of the server
+    (no script run), from the cached frame, when the button is clicked."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_context(accept_downloads=True).new_page()
+            page.goto(f"{large_dashboard}/export")
+            button = page.get_by_role("button", name="Article table (CSV)")
+            expect(button).to_be_visible(timeout=60_000)
+            with page.expect_download(timeout=60_000) as clicked:
+                button.click()
+            assert clicked.value.suggested_filename == "barometer-articles.csv"
+            data = Path(clicked.value.path()).read_bytes()
+        finally:
+            browser.close()
+    frame = views.read_articles(tmp_path / "barometer.sqlite")
+    assert data == csv_bytes(old_export(frame, views.Filters()))
