@@ -21,8 +21,9 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO, TypeVar
 
 import polars as pl
 
@@ -37,17 +38,18 @@ _LINE_BREAKS = r"[\t\n\r\v\f\x85\u2028\u2029]"
 _INVISIBLE = r"[\p{Cc}\p{Cf}\p{Z}]"
 
 Destination = str | os.PathLike[str] | TextIO
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
 
 
-def protect_formulas(frame: pl.DataFrame) -> pl.DataFrame:
-    """Make every text cell safe to open in a spreadsheet; other columns unchanged.
+def protect_formulas(frame: Frame) -> Frame:
+    """Make every text cell safe to open in a spreadsheet (eager or lazy frame); other columns unchanged.
 
     Line breaks and tabs become spaces and other control characters go; then a cell whose first
     visible character starts a formula gets an apostrophe in front ("=1+1" → "'=1+1").
     """
     starters = "".join(re.escape(c) for c in FORMULA_PREFIXES)
     risky = rf"^{_INVISIBLE}*[{starters}]"
-    text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    text = [name for name, dtype in frame.collect_schema().items() if dtype == pl.String]
     one_line = {name: pl.col(name).str.replace_all(_LINE_BREAKS, " ").str.replace_all(r"\p{Cc}", "") for name in text}
     return frame.with_columns(
         pl.when(cell.str.contains(risky)).then(pl.lit("'") + cell).otherwise(cell).alias(name)
@@ -55,8 +57,8 @@ def protect_formulas(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _rounded(frame: pl.DataFrame) -> pl.DataFrame:
-    floats = [name for name, dtype in frame.schema.items() if dtype.is_float()]
+def _rounded(frame: Frame) -> Frame:
+    floats = [name for name, dtype in frame.collect_schema().items() if dtype.is_float()]
     # Round twice: sums taken in another order differ in the 16th digit, which must not flip the 4th.
     frame = frame.with_columns(pl.col(name).round(12) for name in floats)
     # NaN becomes an empty cell; a value that rounds to zero is written 0.0000, not -0.0000.
@@ -72,7 +74,20 @@ def csv_text(frame: pl.DataFrame) -> str:
     rows = protect_formulas(_rounded(frame)).write_csv(
         float_precision=DECIMALS, date_format="%Y-%m-%d", quote_style="always", include_header=False
     )
-    return ",".join(frame.columns) + "\n" + rows
+    return _header(frame.columns) + rows
+
+
+def _header(columns: Sequence[str]) -> str:
+    return ",".join(columns) + "\n"
+
+
+def sink_csv(frame: pl.LazyFrame, dest: BinaryIO) -> None:
+    """Stream a lazy frame as formula-safe CSV (the bytes ``csv_bytes`` gives) into a binary stream,
+    batch by batch: the rows are never all in memory at once."""
+    dest.write(_header(frame.collect_schema().names()).encode("utf-8"))
+    protect_formulas(_rounded(frame)).sink_csv(
+        dest, float_precision=DECIMALS, date_format="%Y-%m-%d", quote_style="always", include_header=False
+    )
 
 
 def csv_bytes(frame: pl.DataFrame) -> bytes:

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
-from .aggregate import Freq, aggregate, article_table, contract_frame, propagate_story_overrides
-from .export import csv_bytes, parquet_bytes
+from . import article_list
+from .aggregate import Freq, aggregate, contract_frame, propagate_story_overrides
+from .export import csv_bytes
 from .models import Evidence
 from .report import STATUS_LABELS, IngestReport
 from .settings import Settings
@@ -79,11 +80,11 @@ class FilterOptions:
 
 @dataclass(frozen=True)
 class Download:
-    """One download button's payload."""
+    """One download button's payload: the bytes, or what builds them when the button is clicked."""
 
     label: str
     file_name: str
-    data: bytes
+    data: bytes | Callable[[], bytes]
     mime: str
 
 
@@ -197,19 +198,10 @@ def date_range(value: object, options: FilterOptions) -> tuple[dt.date | None, d
 
 def apply_filters(frame: pl.DataFrame, filters: Filters, *, keep_undated: bool = False) -> pl.DataFrame:
     """The articles that match the languages, sources and date range (undated ones only with ``keep_undated``)."""
-    keep = pl.lit(True)
-    if filters.languages:
-        keep &= pl.col("language").is_in(list(filters.languages))
-    if filters.sources:
-        keep &= pl.col("source").is_in(list(filters.sources))
-    dated = pl.lit(True)
-    if filters.start is not None:
-        dated &= pl.col("published") >= filters.start
-    if filters.end is not None:
-        dated &= pl.col("published") <= filters.end
-    if filters.start is not None or filters.end is not None:
-        dated = dated.fill_null(keep_undated)
-    return propagate_story_overrides(frame).filter(keep & dated)
+    keep = article_list.filter_expr(
+        filters.languages, filters.sources, filters.start, filters.end, keep_undated=keep_undated
+    )
+    return propagate_story_overrides(frame).filter(keep)
 
 
 # ---------------------------------------------------------------- the trend
@@ -293,23 +285,30 @@ def _correction_expr() -> pl.Expr:
     )
 
 
-def articles_table(frame: pl.DataFrame, filters: Filters, settings: Settings, search: str = "") -> pl.DataFrame:
-    """The articles that match the filters and the search (title, source or URL), newest first.
+def selection(filters: Filters, settings: Settings, search: str = "") -> article_list.Selection:
+    """The articles that the articles page and the article export list, for these filters and search."""
+    return article_list.Selection(
+        filters.languages, filters.sources, filters.start, filters.end, search, settings.relevance_threshold
+    )
+
+
+def articles_page(
+    frame: pl.DataFrame, filters: Filters, settings: Settings, search: str = "", offset: int = 0, length: int = 2000
+) -> article_list.Page:
+    """One page of the articles that match the filters and the search (title, source or URL), newest
+    first, and how many match in all; only the page's rows are built.
 
     Columns: ``TABLE_COLUMNS``; ``correction`` marks the analyst's corrections (✎), ``counted`` says
     whether the article counts in the series or why not. Undated articles are listed too.
     """
-    table = article_table(
-        apply_filters(frame, filters, keep_undated=True), relevance_threshold=settings.relevance_threshold
-    )
-    table = table.with_columns(_correction_expr().alias("correction"))
-    needle = search.strip().lower()
-    if needle:
-        hit = pl.lit(False)
-        for name in ("title", "source", "url"):
-            hit |= pl.col(name).str.to_lowercase().str.contains(needle, literal=True).fill_null(False)
-        table = table.filter(hit)
-    return table.sort(["published", "id"], descending=True, nulls_last=True).select(TABLE_COLUMNS)
+    page = article_list.page(frame, selection(filters, settings, search), offset, length)
+    rows = page.rows.with_columns(_correction_expr().alias("correction")).select(TABLE_COLUMNS)
+    return article_list.Page(rows, page.total, page.offset)
+
+
+def articles_table(frame: pl.DataFrame, filters: Filters, settings: Settings, search: str = "") -> pl.DataFrame:
+    """Every article that matches the filters and the search, newest first (``articles_page`` as one page)."""
+    return articles_page(frame, filters, settings, search, 0, frame.height).rows
 
 
 def article_choices(table: pl.DataFrame) -> dict[int, str]:
@@ -420,17 +419,39 @@ def saved_pages_problem(sizes: Sequence[int], settings: Settings) -> str | None:
 # ---------------------------------------------------------------- export
 
 
-def downloads(series: pl.DataFrame, articles: pl.DataFrame, freq: str) -> list[Download]:
-    """The export buttons' payloads: the contract CSV of the series, the article table as CSV and Parquet."""
+def downloads(
+    series: pl.DataFrame, articles: Callable[[], pl.DataFrame], filters: Filters, settings: Settings
+) -> list[Download]:
+    """The export buttons' payloads: the contract CSV of the series (small, built now), and the
+    article table as CSV and Parquet, built from ``articles()`` only when their button is clicked."""
+    chosen = selection(filters, settings)
     return [
-        Download(f"Aggregated CSV ({freq})", f"barometer-{freq}.csv", csv_bytes(contract_frame(series)), CSV_MIME),
-        Download("Article table (CSV)", "barometer-articles.csv", csv_bytes(articles), CSV_MIME),
-        Download("Article table (Parquet)", "barometer-articles.parquet", parquet_bytes(articles), PARQUET_MIME),
+        Download(
+            f"Aggregated CSV ({filters.freq})",
+            f"barometer-{filters.freq}.csv",
+            csv_bytes(contract_frame(series)),
+            CSV_MIME,
+        ),
+        Download(
+            "Article table (CSV)",
+            "barometer-articles.csv",
+            lambda: article_list.export_csv(articles(), chosen),
+            CSV_MIME,
+        ),
+        Download(
+            "Article table (Parquet)",
+            "barometer-articles.parquet",
+            lambda: article_list.export_parquet(articles(), chosen),
+            PARQUET_MIME,
+        ),
     ]
+
+
+def export_count(frame: pl.DataFrame, filters: Filters, settings: Settings) -> int:
+    """How many articles the article export would write (counted without building them)."""
+    return article_list.count(frame, selection(filters, settings))
 
 
 def export_table(frame: pl.DataFrame, filters: Filters, settings: Settings) -> pl.DataFrame:
     """The article-level export for the current filters: ``aggregate.ARTICLE_COLUMNS`` (with ``counted``)."""
-    return article_table(
-        apply_filters(frame, filters, keep_undated=True), relevance_threshold=settings.relevance_threshold
-    )
+    return article_list.export_rows(frame, selection(filters, settings)).collect()

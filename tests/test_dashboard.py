@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import sys
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import ClassVar
 import polars as pl
 import pytest
 import streamlit.testing.v1.app_test as app_test_module
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -66,9 +68,25 @@ class RecordingMediaStorage(MemoryMediaFileStorage):
         return file_id
 
 
+class RecordingMediaManager(MediaFileManager):
+    """Streamlit's media manager that keeps the callables of deferred downloads (``data`` given as
+    a callable, built when the button is clicked), so a test can click one after the run."""
+
+    deferred: ClassVar[dict[str, tuple[Callable[[], bytes], str | None, str | None]]] = {}
+
+    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, *, element_id=""):
+        file_id = super().add_deferred(data_callable, mimetype, coordinates, file_name, element_id=element_id)
+        RecordingMediaManager.deferred[file_id] = (data_callable, mimetype, file_name)
+        return file_id
+
+
 def download(at: AppTest, label_start: str) -> tuple[bytes, str, str | None]:
-    """(bytes, mime type, file name) of the download button whose label starts with ``label_start``."""
+    """(bytes, mime type, file name) of the download button whose label starts with ``label_start``;
+    a deferred download's file is built here, as the click in a browser builds it."""
     button = next(b for b in at.download_button if b.label.startswith(label_start))
+    if button.proto.deferred_file_id:
+        build, mime, name = RecordingMediaManager.deferred[button.proto.deferred_file_id]
+        return build(), mime or "", name
     file_id = button.proto.url.rsplit("/", 1)[-1].split(".", 1)[0]
     return RecordingMediaStorage.files[file_id]
 
@@ -148,6 +166,7 @@ def db(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("BAROMETER_ALLOW_PRIVATE", "1")
     monkeypatch.setenv("BAROMETER_RETRIES", "0")
     monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", RecordingMediaStorage)
+    monkeypatch.setattr(app_test_module, "MediaFileManager", RecordingMediaManager)
     return path
 
 

@@ -6,21 +6,48 @@ from typing import Literal
 
 import streamlit as st
 
-from pipeline import views
-from ui.shared import keep, kept, load_table, shared
+from pipeline import article_list, views
+from pipeline.settings import Settings
+from ui.shared import Version, keep, kept, load_articles, shared
 
 BadgeColor = Literal["red", "green", "gray"]  # among the colours st.badge takes
 EVIDENCE_COLORS: dict[str, BadgeColor] = {"tension": "red", "cooperation": "green", "neutral": "gray"}
-TABLE_ROWS_SHOWN = 2000  # the newest rows on screen; search or filter to reach the others
+TABLE_ROWS_SHOWN = 2000  # rows on one page of the table; the page selector reaches the others
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def load_page(
+    db: str, version: Version, filters: views.Filters, settings: Settings, search: str, number: int
+) -> article_list.Page:
+    """One page of the table, cached: a click elsewhere on the page (an article, a correction) reruns
+    the page without touching the articles frame."""
+    frame = load_articles(db, version)
+    return views.articles_page(frame, filters, settings, search, (number - 1) * TABLE_ROWS_SHOWN, TABLE_ROWS_SHOWN)
+
 
 run = shared()
 search = st.text_input("Search titles, sources and URLs", value=kept("search", ""), key="search")
 keep("search", search)
-table = load_table(run.db, run.version, run.filters, run.settings, search)
-shown = table.head(TABLE_ROWS_SHOWN)
-more = f"; the first {TABLE_ROWS_SHOWN} shown" if table.height > TABLE_ROWS_SHOWN else ""
+# The page number: the selector's new value on the run its change started, else the kept copy
+# (widgets of a page that is not shown lose their state); a new search or filter starts on page 1.
+number = st.session_state.get("articles_page", kept("page", 1))
+if kept("page_of") != (search, run.filters):
+    keep("page_of", (search, run.filters))
+    number = 1
+listing = load_page(run.db, run.version, run.filters, run.settings, search, number)
+pages = max(1, -(-listing.total // TABLE_ROWS_SHOWN))
+if number > pages:  # the data shrank under the kept page (a write, the demo removed)
+    number = pages
+    listing = load_page(run.db, run.version, run.filters, run.settings, search, number)
+keep("page", number)
+shown = listing.rows
+if pages > 1:
+    st.session_state["articles_page"] = number
+    st.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key="articles_page")
+more = f"; showing {listing.offset + 1:,}–{listing.offset + shown.height:,}" if pages > 1 else ""
 st.caption(
-    f"{views.plural(table.height, 'article')} (newest first{more}). Click a column to sort."
+    f"{listing.total:,} article{'' if listing.total == 1 else 's'} (newest first{more})."
+    " Click a column to sort the rows shown."
     " ✎ marks the analyst's corrections; 'counted' says why an article is left out."
 )
 st.dataframe(

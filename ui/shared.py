@@ -58,18 +58,6 @@ def load_series(db: str, version: Version, filters: views.Filters, settings: Set
     return views.trend_series(load_articles(db, version), filters, settings)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def load_table(db: str, version: Version, filters: views.Filters, settings: Settings, search: str) -> pl.DataFrame:
-    return views.articles_table(load_articles(db, version), filters, settings, search)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def load_downloads(db: str, version: Version, filters: views.Filters, settings: Settings) -> list[views.Download]:
-    frame = load_articles(db, version)
-    series = load_series(db, version, filters, settings)
-    return views.downloads(series, views.export_table(frame, filters, settings), filters.freq)
-
-
 @st.cache_data(show_spinner=False)
 def load_key_events() -> list[Event]:
     return load_events()
