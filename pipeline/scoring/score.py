@@ -20,9 +20,9 @@ from .lexicon import CLAUSE_KINDS, VaderSentiment, cue_matcher, cue_set, curated
 from .normalize import normalize_article
 from .relevance import SentenceFacts, links, relevance, resolve_both
 from .sentences import split_sentences, token_spans, tokenize
-from .stance import sentence_stance
+from .stance import TURNED, sentence_stance
 
-SCORER_VERSION = "stance-1.10"
+SCORER_VERSION = "stance-1.11"
 
 MAX_CHARS = 100_000  # longer inputs are scored on their first 100 000 characters
 MAX_EVIDENCE = 8
@@ -193,6 +193,7 @@ def _score(text: object, title: object = "", language: str | None = None, pair: 
         else:
             body_sum += contribution
 
+    _turn_back(contributions, emphases)
     # "Astana and Moscow: disagreements between partners" over a body that restates the partnership:
     # the body describes the tie, the headline says what the piece is about. It counts TITLE_DISSENT x.
     if title_sum * body_sum < 0:
@@ -215,6 +216,18 @@ def _score(text: object, title: object = "", language: str | None = None, pair: 
         certain=lang in curated_languages(pair.data_dir),
         version=SCORER_VERSION,
     )
+
+
+def _turn_back(contributions: list[float], emphases: list[float]) -> None:
+    """ "Officially they are friends and partners. Yet the trade war goes on.": a sentence that opens with a
+    contrast and disagrees with the sentence it answers makes that one its backdrop (counted TURNED x)."""
+    previous = -1
+    for i, contribution in enumerate(contributions):
+        if not contribution:
+            continue
+        if emphases[i] > 1.0 and previous >= 0 and contributions[previous] * contribution < 0:
+            contributions[previous] *= TURNED
+        previous = i
 
 
 def _evidence(sentences: list[str], contributions: list[float], scale: float, denominator: float) -> list[Evidence]:

@@ -9,8 +9,9 @@ Negation turns a cooperation cue into tension ("did not support", "nie poparła"
 however long, up to the end of the clause. A cooperation word used as a grievance ("former ally",
 "so much for the strategic partnership") counts towards tension. A sentence that turns down both a
 step against the other side and a step for it ("will neither join the sanctions nor help to dodge
-them") is a balance and counts little. Whether the sentence is about the
-pair at all is decided elsewhere (relevance).
+them") is a balance and counts little. A standing tie named beside a conflict, and the clause before
+a "but" that disagrees with the one after it, are backdrop and count half. Whether the sentence is
+about the pair at all is decided elsewhere (relevance).
 """
 
 from __future__ import annotations
@@ -60,6 +61,10 @@ FEAR_FACTOR = 0.5  # "as Moscow's ally, Astana fears for its north": the tie is 
 ACT_WEIGHT = 1.0  # "the bank stopped servicing Russian cards": a step against the other side in neutral words
 STACKED_TIE = 0.5  # each cooperation word after a sentence's strongest: the formula, not more cooperation
 CONCEDED_TIE = 0.5  # "despite Moscow's help, relations are now tense": the tie conceded is the contrast's backdrop
+# "a wedge is forming between Russia and one of its most reliable allies": a standing tie named in a sentence
+# that reports a conflict between the two is the conflict's backdrop, not cooperation that offsets it.
+BACKDROP_TIE = 0.5
+TURNED = 0.5  # "partners on paper, but rivals in fact": what comes before the "but" is the backdrop
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,7 @@ def _suffix_negated(tokens: Sequence[str], match: Match, suffixes: Sequence[str]
 
 
 def _refused(match: Match, refusals: Sequence[Match], stops: Sequence[bool], window: int) -> bool:
-    """A refusal up to ``window`` words after a cooperation cue turns it down, when nothing stands
+    """A refusal up to ``window`` words after a cue turns it down, when nothing stands
     between them: no clause break ("expand cooperation, and a break is out of the question") and no
     conflict word or negator ("sanctions against Moscow are off the table"). A refusal that frames
     the cue ("вопрос о признании ... не стоит": the question of recognition does not arise) turns
@@ -264,6 +269,14 @@ def _between_a_third_party(match: Match, tokens: Sequence[str], cues: CueSet, pa
     return False
 
 
+def _turn(matches: Sequence[Match], clause_starts: Sequence[int]) -> int | None:
+    """The token where a contrast word opens a clause mid-sentence ("..., but ...", «..., однако ...»), the
+    last one when there are several; None when there is none (a contrast opening the sentence is emphasis)."""
+    starts = set(clause_starts)
+    turns = [m.start for m in matches if m.pattern.kind == CONTRAST and m.start > 1 and m.start in starts]
+    return max(turns) if turns else None
+
+
 def sentence_stance(
     tokens: Sequence[str],
     matches: Sequence[Match],
@@ -317,7 +330,12 @@ def sentence_stance(
     count = offtopic = 0
     emphasis = 1.0
     conceded_conflict = conceded_tie = 0.0
-    ties: list[float] = []  # the cooperation weights, summed with diminishing returns
+    affirmed_conflict = False  # a conflict cue counted as it stands (not negated, conceded or a third party's)
+    # "They are friends on paper, but the trade war goes on": a contrast opening a clause mid-sentence
+    # turns it; when the two sides of the turn disagree, the side before it is the backdrop.
+    turn = _turn(matches, clause_starts)
+    parts = [0.0, 0.0]  # stance before the turn and after it (all in the first when there is none)
+    ties: tuple[list[float], list[float]] = ([], [])  # the cooperation weights, summed with diminishing returns
     status_at = {m.start for m in matches if m.pattern.kind == STATUS}
     hypothetical = any(m.pattern.kind == HYPOTHETICAL for m in matches)
     # "refuted the fears of subordination" is no fear: a negated fear word frames nothing.
@@ -364,7 +382,7 @@ def sentence_stance(
             negated = any(match.end <= s < match.end + post_window for s in post_starts)
         if not negated:
             negated = _suffix_negated(tokens, match, cues.negative_suffixes)
-        if not negated and weight < 0 and refusal_starts:  # "joining the Union State is not on the agenda"
+        if not negated and refusal_starts:  # "joining the Union is not on the agenda", "a trade war is off the table"
             negated = _refused(match, refusals, stops, cues.refusal_window)
         if not negated and weight < 0 and exited:  # "pulled out of the project run jointly with Russia"
             negated = exited[match.start]
@@ -381,14 +399,19 @@ def sentence_stance(
             weight = weight * (NEGATED_COOPERATION if weight < 0 else NEGATED_CONFLICT)
         elif grievance:  # "former ally", "so much for the partnership"
             weight = -weight * GRIEVANCE_FACTOR
+        side = int(turn is not None and match.start >= turn)
         if weight < 0 and not negated and match.start in status_at:
-            ties.append(weight)
+            ties[side].append(weight)
             continue
-        stance += weight
+        affirmed_conflict = affirmed_conflict or (not negated and weight >= RELATIONAL_CUE)
+        parts[side] += weight
     # "strategic partnership, allied cooperation and friendship": the formula stacks the tie's words, each
     # after the strongest adds less (one act of cooperation is told with one verb).
-    ties.sort()
-    stance += sum(w * (1.0 if k == 0 else STACKED_TIE) for k, w in enumerate(ties))
+    backdrop = BACKDROP_TIE if affirmed_conflict and not fear else 1.0  # a fear has made the tie its backdrop
+    for side in (0, 1):
+        parts[side] += backdrop * sum(w * (1.0 if k == 0 else STACKED_TIE) for k, w in enumerate(sorted(ties[side])))
+    stance += parts[0] * TURNED if parts[0] * parts[1] < 0 else parts[0]
+    stance += parts[1]
     if partners:
         act = _act_against(tokens, matches, cues, clause_starts, partners, negated_at)
         if act:

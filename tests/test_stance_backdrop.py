@@ -1,0 +1,86 @@
+"""stance-1.11: in real commentary the tie is often the backdrop of the point (the sentences are
+invented). A standing tie named beside a conflict, the clause before a "but" that disagrees with the
+one after it, and the sentence a "However, ..." answers all count less than the point they frame."""
+
+import pytest
+
+from pipeline.scoring.score import _score
+from tests.test_stance_frames import stance
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "expected"),
+    [
+        ("en", "Tensions are growing between Moscow and its closest strategic partner and ally.", 0.575),
+        ("ru", "Между Москвой и её ближайшим стратегическим партнёром и союзником нарастает напряжённость.", 0.875),
+        ("pl", "Między Moskwą a jej najbliższym strategicznym partnerem i sojusznikiem narastają napięcia.", 0.95),
+        ("kk", "Мәскеу мен оның ең жақын стратегиялық әріптесі әрі одақтасы арасында шиеленіс күшейіп келеді.", 0.875),
+    ],
+)
+def test_a_tie_named_beside_a_conflict_is_its_backdrop(language, sentence, expected):
+    # stance-1.10 let the tie's words offset the conflict: 0.25 to 0.4, and -0.05 in English
+    assert stance(sentence, language) == pytest.approx(expected, abs=0.01)
+
+
+def test_a_tie_keeps_its_weight_without_a_conflict_or_beside_a_denied_one():
+    assert stance("Moscow and its closest strategic partner and ally held talks.", "en") == pytest.approx(-1.75)
+    # a conceded conflict is not reported: the tie is the news ("despite the tensions, ... remains")
+    assert stance("Despite the tensions, Kazakhstan remains Russia's strategic partner and ally.", "en") < -2.0
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", "Moscow promised support, but the dispute over the cosmodrome goes on."),
+        ("ru", "Москва обещала поддержку, однако спор о космодроме продолжается."),
+        ("pl", "Moskwa obiecała wsparcie, ale spór o kosmodrom trwa."),
+        ("kk", "Мәскеу қолдау уәде етті, бірақ ғарыш айлағы туралы дау жалғасып жатыр."),
+    ],
+)
+def test_the_clause_after_a_but_outweighs_the_one_before(language, sentence):
+    assert stance(sentence, language) == pytest.approx(0.5)  # stance-1.10: 0.0, the two cancelled out
+
+
+def test_an_and_is_no_turn():
+    assert stance("Moscow promised support, and the dispute over the cosmodrome goes on.", "en") == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Officially, Kazakhstan and Russia are friends and strategic partners. "
+            "Yet Kazakhstan refused to recognise the annexation announced by Russia.",
+            0.518,  # stance-1.10: 0.378
+        ),
+        (
+            "Официально Казахстан и Россия — друзья и стратегические партнёры. "
+            "Однако Казахстан отказался признать аннексию, объявленную Россией.",
+            0.385,  # stance-1.10: 0.164
+        ),
+        (
+            "Officjalnie Kazachstan i Rosja są przyjaciółmi i strategicznymi partnerami. "
+            "Jednak Kazachstan odmówił uznania aneksji ogłoszonej przez Rosję.",
+            0.418,  # stance-1.10: 0.269
+        ),
+        (  # no contrast word: the two sentences keep their weights
+            "Officially, Kazakhstan and Russia are friends and strategic partners. "
+            "And Kazakhstan refused to recognise the annexation announced by Russia.",
+            0.170,
+        ),
+    ],
+)
+def test_a_sentence_opening_with_however_makes_the_one_it_answers_its_backdrop(text, expected):
+    assert _score(text).tension == pytest.approx(expected, abs=0.002)
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", "A trade war with Moscow is off the table."),
+        ("ru", "О торговой войне с Москвой речи не идёт."),
+    ],
+)
+def test_a_conflict_turned_down_is_reassurance(language, sentence):
+    # stance-1.10 turned down only cooperation ("joining the union is off the table"): +0.3 here
+    assert stance(sentence, language) == pytest.approx(-0.48)
