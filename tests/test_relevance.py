@@ -156,7 +156,8 @@ def test_another_pairs_story_through_kazakhstan_is_not_about_the_pair():
         "Russia and Uzbekistan sign a gas deal",
         "Russia will raise gas supplies to Uzbekistan through Kazakhstan, Putin said in Tashkent. "
         "Russia and Uzbekistan also signed a roadmap on energy. "
-        "Gazprom will ship the gas to Uzbekistan across Kazakhstan from October. Uzbekistan thanked Russia for the deal.",
+        "Gazprom will ship the gas to Uzbekistan across Kazakhstan from October. "
+        "Uzbekistan thanked Russia for the deal.",
     )
     assert _score(body, title).relevance == pytest.approx(0.251, abs=0.002)
     ru = (
