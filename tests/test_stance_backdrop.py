@@ -4,7 +4,7 @@ one after it, and the sentence a "However, ..." answers all count less than the 
 
 import pytest
 
-from pipeline.scoring.score import _score
+from pipeline.scoring.score import _scare_quoted, _score
 from tests.test_stance_frames import stance
 
 
@@ -84,3 +84,23 @@ def test_a_sentence_opening_with_however_makes_the_one_it_answers_its_backdrop(t
 def test_a_conflict_turned_down_is_reassurance(language, sentence):
     # stance-1.10 turned down only cooperation ("joining the union is off the table"): +0.3 here
     assert stance(sentence, language) == pytest.approx(-0.48)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('Our "friends" in Moscow once again lecture Kazakhstan about the Russian language.', 0.4327),
+        ("Наши «союзники» в Москве снова поучают Казахстан.", 0.3275),  # stance-1.10: -0.3821
+        ("Nasi „przyjaciele” z Moskwy znowu pouczają Kazachstan.", 0.2022),  # stance-1.10: -0.2821
+    ],
+)
+def test_a_tie_in_scare_quotes_is_irony(text, expected):
+    assert _score(text).tension == pytest.approx(expected, abs=0.002)
+
+
+def test_quotes_around_a_name_or_a_statement_are_no_irony():
+    plain = "Our friends in Moscow once again lecture Kazakhstan about the Russian language."
+    assert _score(plain).tension == pytest.approx(0.0042, abs=0.002)
+    assert _score("Kazakhstan and Russia signed the «Druzhba» pipeline deal.").tension < -0.5
+    assert _scare_quoted("He said: “We are allies and will stay so”.") == frozenset()
+    assert _scare_quoted("The «Druzhba» pipeline.") == frozenset()

@@ -98,6 +98,20 @@ def _clause_starts(sentence: str) -> tuple[int, ...]:
     )
 
 
+# A quote of one or two words, opened and closed by quote marks of any language: «…», „…“, “…”, "…".
+_SHORT_QUOTE = re.compile(r"[\"«„“‘']([^\"«»„“”‘’'\s]+(?:\s[^\"«»„“”‘’'\s]+)?)[\"»“”’']")
+
+
+def _scare_quoted(sentence: str) -> frozenset[int]:
+    """Tokens inside a short quote that starts in lower case ("our 'friends'", «„союзник“»): scare quotes.
+    A capitalised quote is a name (the «Druzhba» pipeline, the «Достық» crossing) and is left out."""
+    found = [m.span(1) for m in _SHORT_QUOTE.finditer(sentence) if m.group(1)[0].islower()]
+    if not found:
+        return frozenset()
+    spans = token_spans(sentence)
+    return frozenset(i for i, (start, end) in enumerate(spans) for lo, hi in found if lo <= start and end <= hi)
+
+
 def _partners(names: list) -> dict[int, bool]:
     """Token index of each name -> whether it is a third party (True) or one of the pair (False)."""
     out: dict[int, bool] = {}
@@ -151,7 +165,12 @@ def _score(text: object, title: object = "", language: str | None = None, pair: 
             matches = cue_matcher_.find(tokens)
             clausal = any(m.pattern.kind in CLAUSE_KINDS for m in matches)  # clauses matter only then
             stance = sentence_stance(
-                tokens, matches, cues, _clause_starts(sentence) if clausal else (), partners=_partners(names)
+                tokens,
+                matches,
+                cues,
+                _clause_starts(sentence) if clausal else (),
+                partners=_partners(names),
+                scare_quoted=_scare_quoted(sentence),
             )
             kinds = frozenset(m.pattern.kind for m in names)
             listed = in_a_list(names, sentence, token_spans(sentence)) if len(names) >= 3 else False

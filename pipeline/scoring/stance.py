@@ -283,10 +283,12 @@ def sentence_stance(
     cues: CueSet,
     clause_starts: Sequence[int] = (),
     partners: Mapping[int, bool] | None = None,
+    scare_quoted: frozenset[int] = frozenset(),
 ) -> SentenceStance:
     """Score one tokenized sentence from its cue matches. ``clause_starts``: indices of the tokens
     that open a new clause (after a comma, semicolon, colon or dash), which a refusal does not cross.
-    ``partners``: token index of each country name -> whether it is a third party."""
+    ``partners``: token index of each country name -> whether it is a third party. ``scare_quoted``: the
+    tokens of a short lower-case quote ("our 'friends' in Moscow"), where a tie's word is irony."""
     negator_spans = [(m.start, m.end) for m in matches if m.pattern.kind == NEGATOR]
     post_starts = [m.start for m in matches if m.pattern.kind == POST_NEGATOR]
     refusals = [m for m in matches if m.pattern.kind == REFUSAL]
@@ -389,6 +391,8 @@ def sentence_stance(
         if weight < 0 and partners and _with_a_third_party(match, tokens, cues, partners):
             continue  # the cooperation is with another country: "Astana's cooperation with Washington"
         grievance = not negated and weight < 0 and ((bool(framed) and framed[match.start]) or claimed)
+        # "our 'friends' in Moscow", «„братский“ народ»: a tie's word in scare quotes is irony
+        grievance = grievance or (not negated and match.start in status_at and match.start in scare_quoted)
         if not negated and not grievance and weight < 0 and match.start in status_at:
             weight *= STATUS_WEIGHT  # boilerplate of the tie; a tie turned into a grievance keeps its weight
         if not negated and not grievance and weight < 0 and fear:
