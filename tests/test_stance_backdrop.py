@@ -104,3 +104,26 @@ def test_quotes_around_a_name_or_a_statement_are_no_irony():
     assert _score("Kazakhstan and Russia signed the «Druzhba» pipeline deal.").tension < -0.5
     assert _scare_quoted("He said: “We are allies and will stay so”.") == frozenset()
     assert _scare_quoted("The «Druzhba» pipeline.") == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "expected"),
+    [
+        # stance-1.10: 2.5, 2.9, 1.8, 1.7 (as strong as joining the sanctions)
+        ("en", "Kazakhstan complies with the Western sanctions against Russia to avoid secondary sanctions.", 0.15),
+        ("ru", "Казахстан соблюдает западные санкции против России, чтобы избежать вторичных санкций.", 0.55),
+        ("pl", "Kazachstan przestrzega sankcji wobec Rosji, aby uniknąć sankcji wtórnych.", 0.5),
+        ("kk", "Қазақстан Ресейге қарсы санкцияларды сақтайды.", 0.51),
+    ],
+)
+def test_complying_with_sanctions_is_balancing_not_a_blow(language, sentence, expected):
+    assert stance(sentence, language) == pytest.approx(expected, abs=0.01)
+    assert stance("Kazakhstan joined the sanctions against Russia.", "en") == pytest.approx(1.5)
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [("en", "Kazakhstan avoided condemning Russia."), ("ru", "Казахстан избегает осуждать Россию.")],
+)
+def test_avoiding_a_step_negates_it(language, sentence):
+    assert stance(sentence, language) == pytest.approx(-0.45)  # stance-1.10: 1.5, the condemnation counted

@@ -38,11 +38,13 @@ CLAIM = "claim"  # "Russian land", "a gift from Russia": a claim on the other's 
 FEAR = "fear"  # "fears", «опасения», "obawy": a sentence about a threat restates the tie as background
 ACT = "act"  # "stopped servicing", "sent back", "barred": a step against whatever it governs, when that is the pair
 POST_ACT = "post_act"  # the same where the verb comes after its object (Kazakh: "Ресейге қайтарылды")
+COMPLY = "comply"  # "complies with the sanctions": a restriction followed as a rule is balancing, not a blow
+POST_COMPLY = "post_comply"  # the same where the verb comes after its object (Kazakh: "санкцияларды сақтайды")
 OFFTOPIC = "offtopic"
 CONCESSIVE, POST_CONCESSIVE = "concessive", "post_concessive"
 BACKGROUND, CONTRAST = "background", "contrast"
 #: Kinds that need the sentence's clause breaks (worked out only when one of them is present).
-CLAUSE_KINDS = frozenset({REFUSAL, EXIT, POST_EXIT, EPITHET, GRIEVANCE, ACT, POST_ACT, CONTRAST})
+CLAUSE_KINDS = frozenset({REFUSAL, EXIT, POST_EXIT, EPITHET, GRIEVANCE, ACT, POST_ACT, CONTRAST, COMPLY, POST_COMPLY})
 _NEGATION_FLIP = -0.74  # VADER's factor for a negated sentiment word
 _VADER_ALPHA = 15.0  # VADER's normalisation constant, so all languages share one scale
 VADER_MAX_WORDS = 60  # longer than any sentence in the labelled sets (53 words at most)
@@ -153,6 +155,8 @@ def _parse_cues(data: dict, language: str) -> CueSet:
         (FEAR, "fears"),
         (ACT, "acts"),
         (POST_ACT, "post_acts"),
+        (COMPLY, "complies"),
+        (POST_COMPLY, "post_complies"),
         (CLAIM, "claims"),
         (CONCESSIVE, "concessives"),
         (POST_CONCESSIVE, "post_concessives"),

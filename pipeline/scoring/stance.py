@@ -23,6 +23,7 @@ from .lexicon import (
     ACT,
     BACKGROUND,
     CLAIM,
+    COMPLY,
     CONCESSIVE,
     CONTRAST,
     CUE,
@@ -34,6 +35,7 @@ from .lexicon import (
     NEGATOR,
     OFFTOPIC,
     POST_ACT,
+    POST_COMPLY,
     POST_CONCESSIVE,
     POST_EXIT,
     POST_NEGATOR,
@@ -143,12 +145,18 @@ def _object_steps(match: Match, forward: bool, n: int, window: int) -> range:
 
 
 def _exit_reach(
-    tokens: Sequence[str], matches: Sequence[Match], cues: CueSet, clause_starts: Sequence[int]
+    tokens: Sequence[str],
+    matches: Sequence[Match],
+    cues: CueSet,
+    clause_starts: Sequence[int],
+    kinds: tuple[str, str] = (EXIT, POST_EXIT),
 ) -> list[bool]:
     """Per token: whether leaving or stopping something governs it ("withdrew from the eGov project
     carried out jointly with Russia"): up to ``exit_window`` words on, until the clause ends or a
-    conflict word or negator intervenes. Empty when the sentence has no exit word."""
-    exits = [m for m in matches if m.pattern.kind in (EXIT, POST_EXIT)]
+    conflict word or negator intervenes. Empty when the sentence has no exit word. ``kinds``: the verb
+    kinds that govern, the one whose object follows it and the one whose object comes first."""
+    forward_kind, _backward_kind = kinds
+    exits = [m for m in matches if m.pattern.kind in kinds]
     if not exits:
         return []
     bounds = _object_bounds(tokens, clause_starts, cues)
@@ -157,12 +165,13 @@ def _exit_reach(
     negator_at, conflict_at = _blockers(len(tokens), matches, {m.start for m in exits})
     reach = [False] * len(tokens)
     for m in exits:
-        for i in _object_steps(m, m.pattern.kind == EXIT, len(tokens), cues.exit_window):
-            if negator_at[i] or (bounds[i] if m.pattern.kind == EXIT else bounds[i + 1]):
+        forward = m.pattern.kind == forward_kind
+        for i in _object_steps(m, forward, len(tokens), cues.exit_window):
+            if negator_at[i] or (bounds[i] if forward else bounds[i + 1]):
                 break
             reach[i] = True
-            if conflict_at[i]:
-                break
+            if conflict_at[i] and forward_kind == EXIT:
+                break  # a rule followed reaches on: "complies with the sanctions against Moscow"
     return reach
 
 
@@ -301,6 +310,7 @@ def sentence_stance(
         bounds = _clause_bounds(tokens, clause_starts, cues.refusal_stops)
         stops = [b or n or c for b, n, c in zip(bounds, negator_at, conflict_at, strict=True)] + [False]
     exited = _exit_reach(tokens, matches, cues, clause_starts)
+    complied = _exit_reach(tokens, matches, cues, clause_starts, (COMPLY, POST_COMPLY))
     framed = _grievance_frames(tokens, matches, cues, clause_starts)
     if cues.negative_verb is not None:
         post_starts += [i for i, t in enumerate(tokens) if cues.negative_verb.match(t)]
@@ -379,6 +389,8 @@ def sentence_stance(
         if weight > 0 and exited and exited[match.start]:  # "lifted the ban", "снял запрет": a step back
             stance += weight * LIFTED_CONFLICT
             continue
+        if weight > 0 and complied and complied[match.start]:  # "complies with the sanctions": a rule kept
+            weight *= BALANCING_FACTOR
         negated = negated_at[match.start]
         if not negated and post_window:
             negated = any(match.end <= s < match.end + post_window for s in post_starts)
