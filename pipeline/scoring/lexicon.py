@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from ..resources import PACKAGE_DATA, data_dirs, data_files, find_data_file
 from .patterns import Pattern, PatternMatcher, normalise_word, parse_pattern
@@ -50,7 +51,12 @@ _VADER_ALPHA = 15.0  # VADER's normalisation constant, so all languages share on
 VADER_MAX_WORDS = 60  # longer than any sentence in the labelled sets (53 words at most)
 
 
-def _read(path: Path) -> dict:
+# A parsed TOML file: its values are lists, tables and numbers as the file holds them; each reader
+# below checks the keys it uses and converts them to the typed fields of CueSet and the lexicons.
+TomlTable = dict[str, Any]
+
+
+def _read(path: Path) -> TomlTable:
     with path.open("rb") as handle:
         return tomllib.load(handle)
 
@@ -111,7 +117,7 @@ def _twin(text: str, table: dict[str, str]) -> str:
     return "".join(out)
 
 
-def _with_twins(data: dict) -> dict:
+def _with_twins(data: TomlTable) -> TomlTable:
     """The cue file with every word list and table doubled in the other alphabet, when it gives a
     ``transliterate`` letter table (Uzbek is written in Latin and in Cyrillic)."""
     table = {normalise_word(k): v for k, v in data.get("transliterate", {}).items()}
@@ -128,11 +134,11 @@ def _with_twins(data: dict) -> dict:
     return out
 
 
-def _parse_cues(data: dict, language: str) -> CueSet:
+def _parse_cues(data: TomlTable, language: str) -> CueSet:
     data = _with_twins(data)
     patterns: list[Pattern] = []
 
-    def add(kind: str, table: dict, sign: float) -> None:
+    def add(kind: str, table: TomlTable, sign: float) -> None:
         for text, weight in table.items():
             pattern = parse_pattern(text, kind, sign * float(weight))
             if pattern is not None:
@@ -190,7 +196,7 @@ def _parse_cues(data: dict, language: str) -> CueSet:
     )
 
 
-def _word_set(data: dict, key: str) -> frozenset[str]:
+def _word_set(data: TomlTable, key: str) -> frozenset[str]:
     """A list of single words from a cue file, normalised like the tokens they are compared with."""
     return frozenset(normalise_word(w) for w in data.get(key, []))
 
@@ -242,7 +248,7 @@ def cue_set(language: str, data_dir: str = "") -> CueSet:
 
 
 @lru_cache(maxsize=1)
-def _morph():
+def _morph() -> Any:  # pymorphy3 ships no type information
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer()
@@ -252,7 +258,7 @@ def _morph():
 def lemma_ru(word: str) -> str:
     """Russian lemma (pymorphy3 normal form, ё folded to е); the word itself when pymorphy3 fails on it."""
     try:
-        return _morph().parse(word)[0].normal_form.replace("ё", "е")
+        return str(_morph().parse(word)[0].normal_form).replace("ё", "е")
     except Exception:  # any letter of Tangut (U+17000-U+18D08): pymorphy3 asks unicodedata for its name,
         # which it has none of. One odd word must not cost the article its score: it is an unknown word.
         logger.debug("pymorphy3 cannot lemmatize %r: kept as it is", word, exc_info=True)
@@ -277,7 +283,7 @@ def lemma_simplemma(word: str, language: str) -> str:
 class LexiconSentiment:
     """Sentence tone from a lemma lexicon, VADER-style: sum, negation flip, x / sqrt(x² + 15)."""
 
-    def __init__(self, language: str, data: dict):
+    def __init__(self, language: str, data: TomlTable):
         self.language = language
         self.words = {normalise_word(k): float(v) for k, v in data.get("words", {}).items()}
         suffixes = (normalise_word(s) for s in data.get("suffixes", []))
@@ -333,7 +339,7 @@ class LexiconSentiment:
 class VaderSentiment:
     """English: VADER's compound score per sentence, with the domain overlay added to its lexicon."""
 
-    def __init__(self, data: dict):
+    def __init__(self, data: TomlTable):
         from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
         self.analyzer = SentimentIntensityAnalyzer()

@@ -18,6 +18,7 @@ from .actors import BOTH, OTHER, SIDE_A, SIDE_B, THIRD, Pair, actor_matcher, fin
 from .language import KAZAKH_LETTERS, detect_language
 from .lexicon import CLAUSE_KINDS, VaderSentiment, cue_matcher, cue_set, curated_languages, sentiment_model
 from .normalize import normalize_article
+from .patterns import Match
 from .relevance import SentenceFacts, links, relevance, resolve_both
 from .sentences import split_sentences, token_spans, tokenize
 from .stance import TURNED, sentence_stance
@@ -112,7 +113,7 @@ def _scare_quoted(sentence: str) -> frozenset[int]:
     return frozenset(i for i, (start, end) in enumerate(spans) for lo, hi in found if lo <= start and end <= hi)
 
 
-def _partners(names: list) -> dict[int, bool]:
+def _partners(names: list[Match]) -> dict[int, bool]:
     """Token index of each name -> whether it is a third party (True) or one of the pair (False)."""
     out: dict[int, bool] = {}
     for m in names:
