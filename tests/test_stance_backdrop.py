@@ -56,7 +56,7 @@ def test_an_and_is_no_turn():
         (
             "Официально Казахстан и Россия — друзья и стратегические партнёры. "
             "Однако Казахстан отказался признать аннексию, объявленную Россией.",
-            0.385,  # stance-1.10: 0.164
+            0.4485,  # stance-1.10: 0.164
         ),
         (
             "Officjalnie Kazachstan i Rosja są przyjaciółmi i strategicznymi partnerami. "
@@ -127,3 +127,9 @@ def test_complying_with_sanctions_is_balancing_not_a_blow(language, sentence, ex
 )
 def test_avoiding_a_step_negates_it(language, sentence):
     assert stance(sentence, language) == pytest.approx(-0.45)  # stance-1.10: 1.5, the condemnation counted
+
+
+def test_friends_is_a_standing_tie_in_russian_as_in_english():
+    # «друзья» was a cooperation word but not a tie's name, so the war beside it was outweighed (-0.5)
+    assert stance("Kazakhstan and Russia are friends and partners, one step away from an information war.", "en") > 0
+    assert stance("Казахстан и Россия — друзья и партнёры, в шаге от информационной войны.", "ru") == pytest.approx(0.2)
