@@ -133,3 +133,30 @@ def test_friends_is_a_standing_tie_in_russian_as_in_english():
     # «друзья» was a cooperation word but not a tie's name, so the war beside it was outweighed (-0.5)
     assert stance("Kazakhstan and Russia are friends and partners, one step away from an information war.", "en") > 0
     assert stance("Казахстан и Россия — друзья и партнёры, в шаге от информационной войны.", "ru") == pytest.approx(0.2)
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "expected"),
+    [
+        # stance-1.10 read the negated exit or refusal as one more negation: +0.27, +1.12, +0.27, +0.23
+        ("en", "Kazakhstan did not withdraw from the joint project with Russia.", -1.61),
+        ("ru", "Казахстан не вышел из совместного с Россией проекта.", -0.68),
+        ("pl", "Kazachstan nie wycofał się ze wspólnego z Rosją projektu.", -0.89),
+        ("en", "Kazakhstan did not refuse to cooperate with Russia.", -1.95),
+        ("ru", "Казахстан никогда не отказывался от сотрудничества с Россией.", -1.95),
+    ],
+)
+def test_a_double_negation_cancels(language, sentence, expected):
+    assert stance(sentence, language) == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "expected"),
+    [
+        ("pl", "Żaden z tych krajów nie poparł rosyjskiej agresji.", 0.8),
+        ("ru", "Между ними никогда не было территориальных споров.", -0.3),
+        ("en", "Kazakhstan withdrew from the joint project with Russia.", 1.12),
+    ],
+)
+def test_negative_concord_is_one_negation(language, sentence, expected):
+    assert stance(sentence, language) == pytest.approx(expected, abs=0.01)

@@ -79,6 +79,7 @@ class CueSet:
     language: str
     patterns: tuple[Pattern, ...]  # kinds: cue (weight > 0 conflict, < 0 cooperation), relation, negators
     negation_window: int = 3
+    concord_negators: tuple[str, ...] = ()  # "никогда", "żaden": under another negator they repeat it
     post_negation_window: int = 0
     negative_suffixes: tuple[str, ...] = ()
     negative_verb: re.Pattern[str] | None = None  # a token matching it negates the cues just before
@@ -178,6 +179,7 @@ def _parse_cues(data: TomlTable, language: str) -> CueSet:
         language=language,
         patterns=tuple(patterns),
         negation_window=int(data.get("negation_window", 3)),
+        concord_negators=tuple(normalise_word(w).rstrip("*") for w in data.get("concord_negators", [])),
         post_negation_window=int(data.get("post_negation_window", 0)),
         negative_suffixes=tuple(normalise_word(s) for s in data.get("negative_suffixes", [])),
         negative_verb=re.compile(data["negative_verb"]) if data.get("negative_verb") else None,

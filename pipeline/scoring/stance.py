@@ -278,6 +278,30 @@ def _between_a_third_party(match: Match, tokens: Sequence[str], cues: CueSet, pa
     return False
 
 
+def _negation(
+    tokens: Sequence[str], negator_spans: Sequence[tuple[int, int]], cues: CueSet
+) -> tuple[list[bool], set[int]]:
+    """Per token, whether a negation governs it, and where a negated negator starts. A negator reaches
+    ``negation_window`` content words on; function words ("о", "the", "się") do not count, so "не
+    рассматривает вопрос о признании" negates the recognition. A verb of refusal or leaving that a
+    negator governs is a double negation and cancels it ("did not refuse to cooperate", «не вышел из
+    проекта»); a particle or a concord word there repeats it («никогда не», "nie ... żaden")."""
+    negated = [False] * len(tokens)
+    cancelled: set[int] = set()
+    for start, end in sorted(negator_spans):
+        flip = negated[start] and len(tokens[start]) > 3 and not tokens[start].startswith(cues.concord_negators)
+        if flip:
+            cancelled.add(start)
+        left = cues.negation_window
+        for i in range(end, len(tokens)):
+            if left <= 0:
+                break
+            negated[i] = not negated[i] if flip else True
+            if tokens[i] not in cues.function_words:
+                left -= 1
+    return negated, cancelled
+
+
 def _turn(matches: Sequence[Match], clause_starts: Sequence[int]) -> int | None:
     """The token where a contrast word opens a clause mid-sentence ("..., but ...", «..., однако ...»), the
     last one when there are several; None when there is none (a contrast opening the sentence is emphasis)."""
@@ -309,12 +333,15 @@ def sentence_stance(
         negator_at, conflict_at = _blockers(len(tokens), matches, set(refusal_starts))
         bounds = _clause_bounds(tokens, clause_starts, cues.refusal_stops)
         stops = [b or n or c for b, n, c in zip(bounds, negator_at, conflict_at, strict=True)] + [False]
+    negated_at, cancelled = _negation(tokens, negator_spans, cues)
+    if cancelled:  # "did not withdraw from the project": the exit is undone with its negation
+        matches = [m for m in matches if not (m.start in cancelled and m.pattern.kind in (EXIT, POST_EXIT))]
     exited = _exit_reach(tokens, matches, cues, clause_starts)
     complied = _exit_reach(tokens, matches, cues, clause_starts, (COMPLY, POST_COMPLY))
     framed = _grievance_frames(tokens, matches, cues, clause_starts)
     if cues.negative_verb is not None:
         post_starts += [i for i, t in enumerate(tokens) if cues.negative_verb.match(t)]
-    window, post_window = cues.negation_window, cues.post_negation_window
+    post_window = cues.post_negation_window
     # "Despite the war and sanctions, trade grew": conflict words in a concessive clause do not count.
     conceded = [False] * len(tokens)
     for m in matches:
@@ -324,18 +351,6 @@ def sentence_stance(
         elif m.pattern.kind == POST_CONCESSIVE:
             for i in range(max(0, m.start - cues.concessive_window), m.start):
                 conceded[i] = True
-
-    # A negator reaches ``window`` content words on; function words ("о", "the", "się") do not count,
-    # so "не рассматривает вопрос о признании" negates the recognition.
-    negated_at = [False] * len(tokens)
-    for _start, end in negator_spans:
-        left = window
-        for i in range(end, len(tokens)):
-            if left <= 0:
-                break
-            negated_at[i] = True
-            if tokens[i] not in cues.function_words:
-                left -= 1
 
     stance = 0.0
     relation = 0.0
