@@ -160,3 +160,11 @@ def test_a_double_negation_cancels(language, sentence, expected):
 )
 def test_negative_concord_is_one_negation(language, sentence, expected):
     assert stance(sentence, language) == pytest.approx(expected, abs=0.01)
+
+
+def test_a_quote_in_a_headline_is_the_speakers_words_not_irony():
+    body = "Putin called Kazakhstan Russia's closest ally and praised its president."
+    quoted = _score(body, "Putin names Kazakhstan Russia's 'closest ally'").tension
+    plain = _score(body, "Putin names Kazakhstan Russia's closest ally").tension
+    assert quoted == pytest.approx(plain)
+    assert quoted < -0.5

@@ -171,7 +171,8 @@ def _score(text: object, title: object = "", language: str | None = None, pair: 
                 cues,
                 _clause_starts(sentence) if clausal else (),
                 partners=_partners(names),
-                scare_quoted=_scare_quoted(sentence),
+                # a headline's quote is the speaker's words ("Putin names Russia's 'closest ally'")
+                scare_quoted=frozenset() if is_title else _scare_quoted(sentence),
             )
             kinds = frozenset(m.pattern.kind for m in names)
             listed = in_a_list(names, sentence, token_spans(sentence)) if len(names) >= 3 else False
