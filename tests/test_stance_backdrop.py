@@ -168,3 +168,21 @@ def test_a_quote_in_a_headline_is_the_speakers_words_not_irony():
     plain = _score(body, "Putin names Kazakhstan Russia's closest ally").tension
     assert quoted == pytest.approx(plain)
     assert quoted < -0.5
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", "The presidents will discuss the strategic partnership and cooperation."),
+        ("ru", "Президенты обсудят развитие стратегического партнерства и сотрудничества."),
+        ("pl", "Prezydenci omówią rozwój partnerstwa strategicznego i współpracy."),
+        ("kk", "Президенттер стратегиялық әріптестік және ынтымақтастық мәселелерін талқылайды."),
+    ],
+)
+def test_a_cooperation_word_joined_to_the_ties_name_is_part_of_the_formula(language, sentence):
+    # stance-1.10: -2.3, the agenda's formula outweighing a whole paragraph of "nervousness"
+    assert stance(sentence, language) == pytest.approx(-1.25)
+
+
+def test_cooperation_words_joined_to_each_other_are_acts_and_keep_their_weight():
+    assert stance("The presidents signed a cooperation agreement and a loan deal.", "en") == pytest.approx(-3.0)

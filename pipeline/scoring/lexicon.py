@@ -79,6 +79,7 @@ class CueSet:
     language: str
     patterns: tuple[Pattern, ...]  # kinds: cue (weight > 0 conflict, < 0 cooperation), relation, negators
     negation_window: int = 3
+    coordinators: frozenset[str] = frozenset()  # "and", «и»: a cooperation word joined to a tie's name
     concord_negators: tuple[str, ...] = ()  # "никогда", "żaden": under another negator they repeat it
     post_negation_window: int = 0
     negative_suffixes: tuple[str, ...] = ()
@@ -188,6 +189,7 @@ def _parse_cues(data: TomlTable, language: str) -> CueSet:
         refusal_stops=_word_set(data, "refusal_stops"),
         exit_window=int(data.get("exit_window", 8)),
         exit_stops=_word_set(data, "exit_stops"),
+        coordinators=_word_set(data, "coordinators"),
         relatives=_word_set(data, "relatives"),
         function_words=_word_set(data, "function_words"),
         with_words=_word_set(data, "with_words"),

@@ -166,6 +166,22 @@ def _between_a_third_party(match: Match, tokens: Sequence[str], cues: CueSet, pa
     return False
 
 
+def _coordinated_ties(
+    tokens: Sequence[str], matches: Sequence[Match], status_at: set[int], coordinators: frozenset[str]
+) -> set[int]:
+    """Cooperation words joined by "and" to a tie's name: "strategic partnership and cooperation",
+    «дружбы и сотрудничества» are one formula, the title of the tie, and stack like its words."""
+    found = set()
+    for m in matches:
+        if m.pattern.kind != CUE or m.pattern.weight >= 0 or m.start in status_at:
+            continue
+        before = m.start >= 2 and tokens[m.start - 1] in coordinators and m.start - 2 in status_at
+        after = m.end + 1 < len(tokens) and tokens[m.end] in coordinators and m.end + 1 in status_at
+        if before or after:
+            found.add(m.start)
+    return found
+
+
 def sentence_stance(
     tokens: Sequence[str],
     matches: Sequence[Match],
@@ -220,6 +236,8 @@ def sentence_stance(
     parts = [0.0, 0.0]  # stance before the turn and after it (all in the first when there is none)
     ties: tuple[list[float], list[float]] = ([], [])  # the cooperation weights, summed with diminishing returns
     status_at = {m.start for m in matches if m.pattern.kind == STATUS}
+    if status_at and cues.coordinators:
+        status_at |= _coordinated_ties(tokens, matches, status_at, cues.coordinators)
     hypothetical = any(m.pattern.kind == HYPOTHETICAL for m in matches)
     # "refuted the fears of subordination" is no fear: a negated fear word frames nothing.
     fear = any(m.pattern.kind == FEAR and not negated_at[m.start] for m in matches)
