@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, SupportsIndex
 
 from ..resources import DEFAULT_PAIR, PACKAGE_DATA, DataFileError, data_dirs, find_data_file
-from .lexicon import check_lexicons
+from .lexicon import TomlTable, check_lexicons
 from .patterns import Match, Pattern, PatternMatcher, parse_pattern
 
 ACTORS_DIR = PACKAGE_DATA / "actors"
@@ -82,13 +82,13 @@ def pair_path(pair_id: str | None = None, data_dir: str = "") -> Path:
     return path
 
 
-def parse_pair(data: dict, pair_id: str = "") -> Pair:
+def parse_pair(data: TomlTable, pair_id: str = "") -> Pair:
     """Build a Pair from the parsed TOML of an actors file."""
     sides = data.get("sides", {})
     side_a, side_b = sides.get("a", {}), sides.get("b", {})
     patterns: dict[str, list[Pattern]] = {}
 
-    def add(kind: str, table: dict) -> None:
+    def add(kind: str, table: TomlTable) -> None:
         for code, words in table.items():
             if not isinstance(words, list):
                 continue

@@ -16,6 +16,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .actors import SIDE_A, SIDE_B, actor_matcher
 from .score import score_article
@@ -23,9 +24,10 @@ from .sentences import split_sentences, tokenize
 
 DEFAULT_DEVSET = Path(__file__).resolve().parents[2] / "tests" / "data" / "devset.jsonl"
 ON_TOPIC = ("tension", "cooperation", "mixed")
+Item = dict[str, Any]  # one labelled item as its JSON line holds it: text, title, language, label, strength
 
 
-def load_devset(path: str | Path = DEFAULT_DEVSET) -> list[dict]:
+def load_devset(path: str | Path = DEFAULT_DEVSET) -> list[Item]:
     """The labelled items, one JSON object per line."""
     with open(path, encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
@@ -77,7 +79,7 @@ class Figures:
     relevance_auc: float
 
 
-def figures(items: Sequence[dict], tensions: Sequence[float], relevances: Sequence[float]) -> Figures:
+def figures(items: Sequence[Item], tensions: Sequence[float], relevances: Sequence[float]) -> Figures:
     """The four figures for items with their predicted tension and relevance."""
     pos = [t for it, t in zip(items, tensions, strict=True) if it["label"] == "tension"]
     neg = [t for it, t in zip(items, tensions, strict=True) if it["label"] == "cooperation"]
@@ -94,21 +96,21 @@ def figures(items: Sequence[dict], tensions: Sequence[float], relevances: Sequen
     )
 
 
-Scorer = Callable[[dict], tuple[float, float]]  # item -> (tension, relevance)
+Scorer = Callable[[Item], tuple[float, float]]  # item -> (tension, relevance)
 
 
-def scorer_prediction(item: dict) -> tuple[float, float]:
+def scorer_prediction(item: Item) -> tuple[float, float]:
     s = score_article(item["text"], title=item.get("title", ""), language=None)
     return s.tension, s.relevance
 
 
-def _vader():
+def _vader() -> Any:  # vaderSentiment ships no type information
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     return SentimentIntensityAnalyzer()
 
 
-def baseline_prediction(item: dict, _analyzer=None) -> tuple[float, float]:
+def baseline_prediction(item: Item, _analyzer: Any = None) -> tuple[float, float]:
     """Plain VADER compound of the whole text as tension; "both sides named" as relevance."""
     analyzer = _analyzer or _vader()
     text = f"{item.get('title', '')}\n{item['text']}"
@@ -118,7 +120,7 @@ def baseline_prediction(item: dict, _analyzer=None) -> tuple[float, float]:
     return tension, 1.0 if {SIDE_A, SIDE_B} <= kinds else 0.0
 
 
-def evaluate(items: Sequence[dict], predict: Scorer = scorer_prediction) -> dict[str, Figures]:
+def evaluate(items: Sequence[Item], predict: Scorer = scorer_prediction) -> dict[str, Figures]:
     """Figures per language and for all items ("all")."""
     predictions = [predict(it) for it in items]
     out: dict[str, Figures] = {}

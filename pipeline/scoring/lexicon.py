@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from ..resources import PACKAGE_DATA, data_dirs, data_files, find_data_file
 from .patterns import Pattern, PatternMatcher, normalise_word, parse_pattern
@@ -38,17 +39,24 @@ CLAIM = "claim"  # "Russian land", "a gift from Russia": a claim on the other's 
 FEAR = "fear"  # "fears", «опасения», "obawy": a sentence about a threat restates the tie as background
 ACT = "act"  # "stopped servicing", "sent back", "barred": a step against whatever it governs, when that is the pair
 POST_ACT = "post_act"  # the same where the verb comes after its object (Kazakh: "Ресейге қайтарылды")
-#: Kinds that need the sentence's clause breaks (worked out only when one of them is present).
-CLAUSE_KINDS = frozenset({REFUSAL, EXIT, POST_EXIT, EPITHET, GRIEVANCE, ACT, POST_ACT})
+COMPLY = "comply"  # "complies with the sanctions": a restriction followed as a rule is balancing, not a blow
+POST_COMPLY = "post_comply"  # the same where the verb comes after its object (Kazakh: "санкцияларды сақтайды")
 OFFTOPIC = "offtopic"
 CONCESSIVE, POST_CONCESSIVE = "concessive", "post_concessive"
 BACKGROUND, CONTRAST = "background", "contrast"
+#: Kinds that need the sentence's clause breaks (worked out only when one of them is present).
+CLAUSE_KINDS = frozenset({REFUSAL, EXIT, POST_EXIT, EPITHET, GRIEVANCE, ACT, POST_ACT, CONTRAST, COMPLY, POST_COMPLY})
 _NEGATION_FLIP = -0.74  # VADER's factor for a negated sentiment word
 _VADER_ALPHA = 15.0  # VADER's normalisation constant, so all languages share one scale
 VADER_MAX_WORDS = 60  # longer than any sentence in the labelled sets (53 words at most)
 
 
-def _read(path: Path) -> dict:
+# A parsed TOML file: its values are lists, tables and numbers as the file holds them; each reader
+# below checks the keys it uses and converts them to the typed fields of CueSet and the lexicons.
+TomlTable = dict[str, Any]
+
+
+def _read(path: Path) -> TomlTable:
     with path.open("rb") as handle:
         return tomllib.load(handle)
 
@@ -71,6 +79,8 @@ class CueSet:
     language: str
     patterns: tuple[Pattern, ...]  # kinds: cue (weight > 0 conflict, < 0 cooperation), relation, negators
     negation_window: int = 3
+    coordinators: frozenset[str] = frozenset()  # "and", «и»: a cooperation word joined to a tie's name
+    concord_negators: tuple[str, ...] = ()  # "никогда", "żaden": under another negator they repeat it
     post_negation_window: int = 0
     negative_suffixes: tuple[str, ...] = ()
     negative_verb: re.Pattern[str] | None = None  # a token matching it negates the cues just before
@@ -109,7 +119,7 @@ def _twin(text: str, table: dict[str, str]) -> str:
     return "".join(out)
 
 
-def _with_twins(data: dict) -> dict:
+def _with_twins(data: TomlTable) -> TomlTable:
     """The cue file with every word list and table doubled in the other alphabet, when it gives a
     ``transliterate`` letter table (Uzbek is written in Latin and in Cyrillic)."""
     table = {normalise_word(k): v for k, v in data.get("transliterate", {}).items()}
@@ -126,11 +136,11 @@ def _with_twins(data: dict) -> dict:
     return out
 
 
-def _parse_cues(data: dict, language: str) -> CueSet:
+def _parse_cues(data: TomlTable, language: str) -> CueSet:
     data = _with_twins(data)
     patterns: list[Pattern] = []
 
-    def add(kind: str, table: dict, sign: float) -> None:
+    def add(kind: str, table: TomlTable, sign: float) -> None:
         for text, weight in table.items():
             pattern = parse_pattern(text, kind, sign * float(weight))
             if pattern is not None:
@@ -153,6 +163,8 @@ def _parse_cues(data: dict, language: str) -> CueSet:
         (FEAR, "fears"),
         (ACT, "acts"),
         (POST_ACT, "post_acts"),
+        (COMPLY, "complies"),
+        (POST_COMPLY, "post_complies"),
         (CLAIM, "claims"),
         (CONCESSIVE, "concessives"),
         (POST_CONCESSIVE, "post_concessives"),
@@ -168,6 +180,7 @@ def _parse_cues(data: dict, language: str) -> CueSet:
         language=language,
         patterns=tuple(patterns),
         negation_window=int(data.get("negation_window", 3)),
+        concord_negators=tuple(normalise_word(w).rstrip("*") for w in data.get("concord_negators", [])),
         post_negation_window=int(data.get("post_negation_window", 0)),
         negative_suffixes=tuple(normalise_word(s) for s in data.get("negative_suffixes", [])),
         negative_verb=re.compile(data["negative_verb"]) if data.get("negative_verb") else None,
@@ -176,6 +189,7 @@ def _parse_cues(data: dict, language: str) -> CueSet:
         refusal_stops=_word_set(data, "refusal_stops"),
         exit_window=int(data.get("exit_window", 8)),
         exit_stops=_word_set(data, "exit_stops"),
+        coordinators=_word_set(data, "coordinators"),
         relatives=_word_set(data, "relatives"),
         function_words=_word_set(data, "function_words"),
         with_words=_word_set(data, "with_words"),
@@ -186,7 +200,7 @@ def _parse_cues(data: dict, language: str) -> CueSet:
     )
 
 
-def _word_set(data: dict, key: str) -> frozenset[str]:
+def _word_set(data: TomlTable, key: str) -> frozenset[str]:
     """A list of single words from a cue file, normalised like the tokens they are compared with."""
     return frozenset(normalise_word(w) for w in data.get(key, []))
 
@@ -238,7 +252,7 @@ def cue_set(language: str, data_dir: str = "") -> CueSet:
 
 
 @lru_cache(maxsize=1)
-def _morph():
+def _morph() -> Any:  # pymorphy3 ships no type information
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer()
@@ -248,7 +262,7 @@ def _morph():
 def lemma_ru(word: str) -> str:
     """Russian lemma (pymorphy3 normal form, ё folded to е); the word itself when pymorphy3 fails on it."""
     try:
-        return _morph().parse(word)[0].normal_form.replace("ё", "е")
+        return str(_morph().parse(word)[0].normal_form).replace("ё", "е")
     except Exception:  # any letter of Tangut (U+17000-U+18D08): pymorphy3 asks unicodedata for its name,
         # which it has none of. One odd word must not cost the article its score: it is an unknown word.
         logger.debug("pymorphy3 cannot lemmatize %r: kept as it is", word, exc_info=True)
@@ -273,7 +287,7 @@ def lemma_simplemma(word: str, language: str) -> str:
 class LexiconSentiment:
     """Sentence tone from a lemma lexicon, VADER-style: sum, negation flip, x / sqrt(x² + 15)."""
 
-    def __init__(self, language: str, data: dict):
+    def __init__(self, language: str, data: TomlTable):
         self.language = language
         self.words = {normalise_word(k): float(v) for k, v in data.get("words", {}).items()}
         suffixes = (normalise_word(s) for s in data.get("suffixes", []))
@@ -329,7 +343,7 @@ class LexiconSentiment:
 class VaderSentiment:
     """English: VADER's compound score per sentence, with the domain overlay added to its lexicon."""
 
-    def __init__(self, data: dict):
+    def __init__(self, data: TomlTable):
         from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
         self.analyzer = SentimentIntensityAnalyzer()

@@ -199,7 +199,7 @@ def pair_share(sentences: Sequence[SentenceFacts], sentence_links: Sequence[floa
     """How much of the piece's talk of two countries together is about the watched pair, in [0, 1].
 
     Counts how often every two countries meet in one sentence (outside a list; the title counts
-    more); a sentence naming both sides counts for them alone, whatever third party it names too.
+    more); a sentence naming both sides and a third party is shared among the pairs it names.
     The watched pair also meets, half as much, across neighbouring sentences. A piece whose
     most-met pair is another one, met at least twice (Kazakhstan and China; Armenia and Azerbaijan
     in Almaty), gets the watched pair's count over that pair's; otherwise 1.
@@ -211,11 +211,13 @@ def pair_share(sentences: Sequence[SentenceFacts], sentence_links: Sequence[floa
             continue
         weight = TITLE_GAIN if facts.is_title else 1.0
         parties = _parties(facts, named)
-        if {SIDE_A, SIDE_B} <= parties:  # the pair with a third party as context: still the pair
-            met[(SIDE_A, SIDE_B)] += weight
-            continue
+        # "gas for Uzbekistan from Russia via Kazakhstan": a sentence naming the pair and a third party
+        # is shared among the pairs it names, each meeting counted 1 / (parties - 1).
+        share = weight / (len(parties) - 1) if len(parties) > 2 else weight
         for pair in combinations(sorted(parties), 2):
-            met[pair] += weight
+            met[pair] += share
+        if {SIDE_A, SIDE_B} <= parties:
+            continue
         if link >= LINK_NEIGHBOUR:
             met[(SIDE_A, SIDE_B)] += weight / 2
     ours = met.get((SIDE_A, SIDE_B), 0.0)

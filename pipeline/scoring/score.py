@@ -18,11 +18,12 @@ from .actors import BOTH, OTHER, SIDE_A, SIDE_B, THIRD, Pair, actor_matcher, fin
 from .language import KAZAKH_LETTERS, detect_language
 from .lexicon import CLAUSE_KINDS, VaderSentiment, cue_matcher, cue_set, curated_languages, sentiment_model
 from .normalize import normalize_article
+from .patterns import Match
 from .relevance import SentenceFacts, links, relevance, resolve_both
 from .sentences import split_sentences, token_spans, tokenize
-from .stance import sentence_stance
+from .stance import TURNED, sentence_stance
 
-SCORER_VERSION = "stance-1.10"
+SCORER_VERSION = "stance-1.11"
 
 MAX_CHARS = 100_000  # longer inputs are scored on their first 100 000 characters
 MAX_EVIDENCE = 8
@@ -98,7 +99,21 @@ def _clause_starts(sentence: str) -> tuple[int, ...]:
     )
 
 
-def _partners(names: list) -> dict[int, bool]:
+# A quote of one or two words, opened and closed by quote marks of any language: «…», „…“, “…”, "…".
+_SHORT_QUOTE = re.compile(r"[\"«„“‘']([^\"«»„“”‘’'\s]+(?:\s[^\"«»„“”‘’'\s]+)?)[\"»“”’']")
+
+
+def _scare_quoted(sentence: str) -> frozenset[int]:
+    """Tokens inside a short quote that starts in lower case ("our 'friends'", «„союзник“»): scare quotes.
+    A capitalised quote is a name (the «Druzhba» pipeline, the «Достық» crossing) and is left out."""
+    found = [m.span(1) for m in _SHORT_QUOTE.finditer(sentence) if m.group(1)[0].islower()]
+    if not found:
+        return frozenset()
+    spans = token_spans(sentence)
+    return frozenset(i for i, (start, end) in enumerate(spans) for lo, hi in found if lo <= start and end <= hi)
+
+
+def _partners(names: list[Match]) -> dict[int, bool]:
     """Token index of each name -> whether it is a third party (True) or one of the pair (False)."""
     out: dict[int, bool] = {}
     for m in names:
@@ -151,7 +166,13 @@ def _score(text: object, title: object = "", language: str | None = None, pair: 
             matches = cue_matcher_.find(tokens)
             clausal = any(m.pattern.kind in CLAUSE_KINDS for m in matches)  # clauses matter only then
             stance = sentence_stance(
-                tokens, matches, cues, _clause_starts(sentence) if clausal else (), partners=_partners(names)
+                tokens,
+                matches,
+                cues,
+                _clause_starts(sentence) if clausal else (),
+                partners=_partners(names),
+                # a headline's quote is the speaker's words ("Putin names Russia's 'closest ally'")
+                scare_quoted=frozenset() if is_title else _scare_quoted(sentence),
             )
             kinds = frozenset(m.pattern.kind for m in names)
             listed = in_a_list(names, sentence, token_spans(sentence)) if len(names) >= 3 else False
@@ -193,6 +214,7 @@ def _score(text: object, title: object = "", language: str | None = None, pair: 
         else:
             body_sum += contribution
 
+    _turn_back(contributions, emphases)
     # "Astana and Moscow: disagreements between partners" over a body that restates the partnership:
     # the body describes the tie, the headline says what the piece is about. It counts TITLE_DISSENT x.
     if title_sum * body_sum < 0:
@@ -215,6 +237,18 @@ def _score(text: object, title: object = "", language: str | None = None, pair: 
         certain=lang in curated_languages(pair.data_dir),
         version=SCORER_VERSION,
     )
+
+
+def _turn_back(contributions: list[float], emphases: list[float]) -> None:
+    """ "Officially they are friends and partners. Yet the trade war goes on.": a sentence that opens with a
+    contrast and disagrees with the sentence it answers makes that one its backdrop (counted TURNED x)."""
+    previous = -1
+    for i, contribution in enumerate(contributions):
+        if not contribution:
+            continue
+        if emphases[i] > 1.0 and previous >= 0 and contributions[previous] * contribution < 0:
+            contributions[previous] *= TURNED
+        previous = i
 
 
 def _evidence(sentences: list[str], contributions: list[float], scale: float, denominator: float) -> list[Evidence]:

@@ -9,8 +9,9 @@ Negation turns a cooperation cue into tension ("did not support", "nie poparła"
 however long, up to the end of the clause. A cooperation word used as a grievance ("former ally",
 "so much for the strategic partnership") counts towards tension. A sentence that turns down both a
 step against the other side and a step for it ("will neither join the sanctions nor help to dodge
-them") is a balance and counts little. Whether the sentence is about the
-pair at all is decided elsewhere (relevance).
+them") is a balance and counts little. A standing tie named beside a conflict, and the clause before
+a "but" that disagrees with the one after it, are backdrop and count half. Whether the sentence is
+about the pair at all is decided elsewhere (relevance).
 """
 
 from __future__ import annotations
@@ -22,17 +23,17 @@ from .lexicon import (
     ACT,
     BACKGROUND,
     CLAIM,
+    COMPLY,
     CONCESSIVE,
     CONTRAST,
     CUE,
-    EPITHET,
     EXIT,
     FEAR,
-    GRIEVANCE,
     HYPOTHETICAL,
     NEGATOR,
     OFFTOPIC,
     POST_ACT,
+    POST_COMPLY,
     POST_CONCESSIVE,
     POST_EXIT,
     POST_NEGATOR,
@@ -42,6 +43,18 @@ from .lexicon import (
     CueSet,
 )
 from .patterns import Match
+from .scope import (
+    blockers,
+    clause_bounds,
+    exit_reach,
+    grievance_frames,
+    negation_scope,
+    object_bounds,
+    object_steps,
+    refused_by,
+    suffix_negated,
+    turn_at,
+)
 
 NEGATED_COOPERATION = -0.8  # "did not sign" is nearly as much tension as "signed" is cooperation
 NEGATED_CONFLICT = -0.3  # "no tension" is reassurance, weaker than an agreement
@@ -60,6 +73,10 @@ FEAR_FACTOR = 0.5  # "as Moscow's ally, Astana fears for its north": the tie is 
 ACT_WEIGHT = 1.0  # "the bank stopped servicing Russian cards": a step against the other side in neutral words
 STACKED_TIE = 0.5  # each cooperation word after a sentence's strongest: the formula, not more cooperation
 CONCEDED_TIE = 0.5  # "despite Moscow's help, relations are now tense": the tie conceded is the contrast's backdrop
+# "a wedge is forming between Russia and one of its most reliable allies": a standing tie named in a sentence
+# that reports a conflict between the two is the conflict's backdrop, not cooperation that offsets it.
+BACKDROP_TIE = 0.5
+TURNED = 0.5  # "partners on paper, but rivals in fact": what comes before the "but" is the backdrop
 
 
 @dataclass(frozen=True)
@@ -70,121 +87,6 @@ class SentenceStance:
     offtopic: int  # words of sport, weather, leisure ...
     emphasis: float  # how much the sentence matters: background < 1 < contrast
     negated_at: tuple[bool, ...]  # per token: a negator governs it (for sentiment)
-
-
-def _suffix_negated(tokens: Sequence[str], match: Match, suffixes: Sequence[str]) -> bool:
-    # Kazakh verbal negation sits right after the stem: қолда|ма|ды, not қолда|у.
-    if not suffixes:
-        return False
-    word = match.pattern.words[-1]
-    if not word.endswith("*"):
-        return False
-    rest = tokens[match.end - 1][len(word) - 1 :]
-    return any(rest.startswith(suffix) and rest[len(suffix) : len(suffix) + 1] != "н" for suffix in suffixes)
-
-
-def _refused(match: Match, refusals: Sequence[Match], stops: Sequence[bool], window: int) -> bool:
-    """A refusal up to ``window`` words after a cooperation cue turns it down, when nothing stands
-    between them: no clause break ("expand cooperation, and a break is out of the question") and no
-    conflict word or negator ("sanctions against Moscow are off the table"). A refusal that frames
-    the cue ("вопрос о признании ... не стоит": the question of recognition does not arise) turns
-    down what it frames."""
-    for refusal in refusals:
-        start = refusal.start
-        if start < match.start and match.end <= refusal.end:
-            return True
-        if match.end <= start < match.end + window and not any(stops[match.end : start + 1]):
-            return True
-    return False
-
-
-def _blockers(n: int, matches: Sequence[Match], own: set[int]) -> tuple[list[bool], list[bool]]:
-    """Per token: whether a negator starts there, and whether a conflict cue does; the words that end
-    a refusal's or an exit's reach. Matches starting at ``own`` (the refusal or exit itself) are not
-    counted."""
-    negator_at, conflict_at = [False] * n, [False] * n
-    for m in matches:
-        if m.start in own:
-            continue
-        if m.pattern.kind in (NEGATOR, POST_NEGATOR):
-            negator_at[m.start] = True
-        elif m.pattern.kind == CUE and m.pattern.weight > 0:
-            conflict_at[m.start] = True
-    return negator_at, conflict_at
-
-
-def _clause_bounds(tokens: Sequence[str], clause_starts: Sequence[int], stop_words: frozenset[str]) -> list[bool]:
-    """Per token: whether a new clause opens at it (after a comma or dash, or at a contrast word)."""
-    bounds = [token in stop_words for token in tokens]
-    for i in clause_starts:
-        bounds[i] = True
-    return bounds
-
-
-def _object_bounds(tokens: Sequence[str], clause_starts: Sequence[int], cues: CueSet) -> list[bool]:
-    """Per token: whether the object of a verb that leaves, stops or acts on something ends there. A
-    relative clause still belongs to the object ("withdrew from the project, which was run jointly with
-    Russia")."""
-    starts = [i for i in clause_starts if tokens[i] not in cues.relatives]
-    return _clause_bounds(tokens, starts, cues.refusal_stops | cues.exit_stops)
-
-
-def _object_steps(match: Match, forward: bool, n: int, window: int) -> range:
-    """The token positions a verb's object may take, nearest first: up to ``window`` words after it,
-    or before it where the object comes first (Kazakh: "... жобадан шықты")."""
-    if forward:
-        return range(match.end, min(n, match.end + window))
-    return range(match.start - 1, max(-1, match.start - 1 - window), -1)
-
-
-def _exit_reach(
-    tokens: Sequence[str], matches: Sequence[Match], cues: CueSet, clause_starts: Sequence[int]
-) -> list[bool]:
-    """Per token: whether leaving or stopping something governs it ("withdrew from the eGov project
-    carried out jointly with Russia"): up to ``exit_window`` words on, until the clause ends or a
-    conflict word or negator intervenes. Empty when the sentence has no exit word."""
-    exits = [m for m in matches if m.pattern.kind in (EXIT, POST_EXIT)]
-    if not exits:
-        return []
-    bounds = _object_bounds(tokens, clause_starts, cues)
-    # Another negator ends an exit's reach before it; a conflict word is the last word reached
-    # ("lifted the ban on imports": the ban is lifted, what follows is not).
-    negator_at, conflict_at = _blockers(len(tokens), matches, {m.start for m in exits})
-    reach = [False] * len(tokens)
-    for m in exits:
-        for i in _object_steps(m, m.pattern.kind == EXIT, len(tokens), cues.exit_window):
-            if negator_at[i] or (bounds[i] if m.pattern.kind == EXIT else bounds[i + 1]):
-                break
-            reach[i] = True
-            if conflict_at[i]:
-                break
-    return reach
-
-
-def _grievance_frames(
-    tokens: Sequence[str], matches: Sequence[Match], cues: CueSet, clause_starts: Sequence[int]
-) -> list[bool]:
-    """Per token: whether a cooperation word there is used as a grievance: right after an epithet
-    ("former ally", «бывший союзник») or anywhere in a clause with a grievance frame ("so much for the
-    strategic partnership", «союзник только на словах»). Empty when the sentence has neither."""
-    epithets = [m for m in matches if m.pattern.kind == EPITHET]
-    grievances = [m for m in matches if m.pattern.kind == GRIEVANCE]
-    if not epithets and not grievances:
-        return []
-    framed = [False] * len(tokens)
-    for m in epithets:  # the pattern holds both words: "former ally*", "бывш* * союзни*"
-        for i in range(m.start, m.end):
-            framed[i] = True
-    if grievances:
-        bounds = _clause_bounds(tokens, clause_starts, cues.refusal_stops)
-        clause, current = [], 0
-        for i in range(len(tokens)):
-            current += bounds[i] and i > 0
-            clause.append(current)
-        hit = {clause[m.start] for m in grievances}
-        for i in range(len(tokens)):
-            framed[i] = framed[i] or clause[i] in hit
-    return framed
 
 
 def _act_against(
@@ -202,7 +104,7 @@ def _act_against(
     acts = [m for m in matches if m.pattern.kind in (ACT, POST_ACT)]
     if not acts or not partners or all(partners.values()):
         return 0.0
-    bounds = _object_bounds(tokens, clause_starts, cues)
+    bounds = object_bounds(tokens, clause_starts, cues)
     own = {m.start for m in acts}
     cue_at = [False] * len(tokens)
     for m in matches:
@@ -211,7 +113,7 @@ def _act_against(
     found = 0.0
     for m in acts:
         forward = m.pattern.kind == ACT
-        for i in _object_steps(m, forward, len(tokens), cues.exit_window):
+        for i in object_steps(m, forward, len(tokens), cues.exit_window):
             if (bounds[i] if forward else bounds[i + 1]) or cue_at[i]:
                 break
             if i in partners:
@@ -264,16 +166,34 @@ def _between_a_third_party(match: Match, tokens: Sequence[str], cues: CueSet, pa
     return False
 
 
+def _coordinated_ties(
+    tokens: Sequence[str], matches: Sequence[Match], status_at: set[int], coordinators: frozenset[str]
+) -> set[int]:
+    """Cooperation words joined by "and" to a tie's name: "strategic partnership and cooperation",
+    «дружбы и сотрудничества» are one formula, the title of the tie, and stack like its words."""
+    found = set()
+    for m in matches:
+        if m.pattern.kind != CUE or m.pattern.weight >= 0 or m.start in status_at:
+            continue
+        before = m.start >= 2 and tokens[m.start - 1] in coordinators and m.start - 2 in status_at
+        after = m.end + 1 < len(tokens) and tokens[m.end] in coordinators and m.end + 1 in status_at
+        if before or after:
+            found.add(m.start)
+    return found
+
+
 def sentence_stance(
     tokens: Sequence[str],
     matches: Sequence[Match],
     cues: CueSet,
     clause_starts: Sequence[int] = (),
     partners: Mapping[int, bool] | None = None,
+    scare_quoted: frozenset[int] = frozenset(),
 ) -> SentenceStance:
     """Score one tokenized sentence from its cue matches. ``clause_starts``: indices of the tokens
     that open a new clause (after a comma, semicolon, colon or dash), which a refusal does not cross.
-    ``partners``: token index of each country name -> whether it is a third party."""
+    ``partners``: token index of each country name -> whether it is a third party. ``scare_quoted``: the
+    tokens of a short lower-case quote ("our 'friends' in Moscow"), where a tie's word is irony."""
     negator_spans = [(m.start, m.end) for m in matches if m.pattern.kind == NEGATOR]
     post_starts = [m.start for m in matches if m.pattern.kind == POST_NEGATOR]
     refusals = [m for m in matches if m.pattern.kind == REFUSAL]
@@ -282,14 +202,18 @@ def sentence_stance(
     # cue, a negator (not the refusal's own). Only worked out when there is a refusal (rare).
     stops: list[bool] = []
     if refusal_starts:
-        negator_at, conflict_at = _blockers(len(tokens), matches, set(refusal_starts))
-        bounds = _clause_bounds(tokens, clause_starts, cues.refusal_stops)
+        negator_at, conflict_at = blockers(len(tokens), matches, set(refusal_starts))
+        bounds = clause_bounds(tokens, clause_starts, cues.refusal_stops)
         stops = [b or n or c for b, n, c in zip(bounds, negator_at, conflict_at, strict=True)] + [False]
-    exited = _exit_reach(tokens, matches, cues, clause_starts)
-    framed = _grievance_frames(tokens, matches, cues, clause_starts)
+    negated_at, cancelled = negation_scope(tokens, negator_spans, cues)
+    if cancelled:  # "did not withdraw from the project": the exit is undone with its negation
+        matches = [m for m in matches if not (m.start in cancelled and m.pattern.kind in (EXIT, POST_EXIT))]
+    exited = exit_reach(tokens, matches, cues, clause_starts)
+    complied = exit_reach(tokens, matches, cues, clause_starts, (COMPLY, POST_COMPLY))
+    framed = grievance_frames(tokens, matches, cues, clause_starts)
     if cues.negative_verb is not None:
         post_starts += [i for i, t in enumerate(tokens) if cues.negative_verb.match(t)]
-    window, post_window = cues.negation_window, cues.post_negation_window
+    post_window = cues.post_negation_window
     # "Despite the war and sanctions, trade grew": conflict words in a concessive clause do not count.
     conceded = [False] * len(tokens)
     for m in matches:
@@ -300,25 +224,20 @@ def sentence_stance(
             for i in range(max(0, m.start - cues.concessive_window), m.start):
                 conceded[i] = True
 
-    # A negator reaches ``window`` content words on; function words ("о", "the", "się") do not count,
-    # so "не рассматривает вопрос о признании" negates the recognition.
-    negated_at = [False] * len(tokens)
-    for _start, end in negator_spans:
-        left = window
-        for i in range(end, len(tokens)):
-            if left <= 0:
-                break
-            negated_at[i] = True
-            if tokens[i] not in cues.function_words:
-                left -= 1
-
     stance = 0.0
     relation = 0.0
     count = offtopic = 0
     emphasis = 1.0
     conceded_conflict = conceded_tie = 0.0
-    ties: list[float] = []  # the cooperation weights, summed with diminishing returns
+    affirmed_conflict = False  # a conflict cue counted as it stands (not negated, conceded or a third party's)
+    # "They are friends on paper, but the trade war goes on": a contrast opening a clause mid-sentence
+    # turns it; when the two sides of the turn disagree, the side before it is the backdrop.
+    turn = turn_at(matches, clause_starts)
+    parts = [0.0, 0.0]  # stance before the turn and after it (all in the first when there is none)
+    ties: tuple[list[float], list[float]] = ([], [])  # the cooperation weights, summed with diminishing returns
     status_at = {m.start for m in matches if m.pattern.kind == STATUS}
+    if status_at and cues.coordinators:
+        status_at |= _coordinated_ties(tokens, matches, status_at, cues.coordinators)
     hypothetical = any(m.pattern.kind == HYPOTHETICAL for m in matches)
     # "refuted the fears of subordination" is no fear: a negated fear word frames nothing.
     fear = any(m.pattern.kind == FEAR and not negated_at[m.start] for m in matches)
@@ -326,7 +245,7 @@ def sentence_stance(
     # "called Almaty Russian land ... incompatible with our friendship": a claim on the other's land that
     # no negator governs makes the sentence a rebuke, whatever cooperation words frame it.
     claimed = any(
-        m.pattern.kind == CLAIM and not negated_at[m.start] and not _suffix_negated(tokens, m, cues.negative_suffixes)
+        m.pattern.kind == CLAIM and not negated_at[m.start] and not suffix_negated(tokens, m, cues.negative_suffixes)
         for m in matches
     )
     for match in matches:
@@ -359,18 +278,22 @@ def sentence_stance(
         if weight > 0 and exited and exited[match.start]:  # "lifted the ban", "снял запрет": a step back
             stance += weight * LIFTED_CONFLICT
             continue
+        if weight > 0 and complied and complied[match.start]:  # "complies with the sanctions": a rule kept
+            weight *= BALANCING_FACTOR
         negated = negated_at[match.start]
         if not negated and post_window:
             negated = any(match.end <= s < match.end + post_window for s in post_starts)
         if not negated:
-            negated = _suffix_negated(tokens, match, cues.negative_suffixes)
-        if not negated and weight < 0 and refusal_starts:  # "joining the Union State is not on the agenda"
-            negated = _refused(match, refusals, stops, cues.refusal_window)
+            negated = suffix_negated(tokens, match, cues.negative_suffixes)
+        if not negated and refusal_starts:  # "joining the Union is not on the agenda", "a trade war is off the table"
+            negated = refused_by(match, refusals, stops, cues.refusal_window)
         if not negated and weight < 0 and exited:  # "pulled out of the project run jointly with Russia"
             negated = exited[match.start]
         if weight < 0 and partners and _with_a_third_party(match, tokens, cues, partners):
             continue  # the cooperation is with another country: "Astana's cooperation with Washington"
         grievance = not negated and weight < 0 and ((bool(framed) and framed[match.start]) or claimed)
+        # "our 'friends' in Moscow", «„братский“ народ»: a tie's word in scare quotes is irony
+        grievance = grievance or (not negated and match.start in status_at and match.start in scare_quoted)
         if not negated and not grievance and weight < 0 and match.start in status_at:
             weight *= STATUS_WEIGHT  # boilerplate of the tie; a tie turned into a grievance keeps its weight
         if not negated and not grievance and weight < 0 and fear:
@@ -381,14 +304,19 @@ def sentence_stance(
             weight = weight * (NEGATED_COOPERATION if weight < 0 else NEGATED_CONFLICT)
         elif grievance:  # "former ally", "so much for the partnership"
             weight = -weight * GRIEVANCE_FACTOR
+        side = int(turn is not None and match.start >= turn)
         if weight < 0 and not negated and match.start in status_at:
-            ties.append(weight)
+            ties[side].append(weight)
             continue
-        stance += weight
+        affirmed_conflict = affirmed_conflict or (not negated and weight >= RELATIONAL_CUE)
+        parts[side] += weight
     # "strategic partnership, allied cooperation and friendship": the formula stacks the tie's words, each
     # after the strongest adds less (one act of cooperation is told with one verb).
-    ties.sort()
-    stance += sum(w * (1.0 if k == 0 else STACKED_TIE) for k, w in enumerate(ties))
+    backdrop = BACKDROP_TIE if affirmed_conflict and not fear else 1.0  # a fear has made the tie its backdrop
+    for side in (0, 1):
+        parts[side] += backdrop * sum(w * (1.0 if k == 0 else STACKED_TIE) for k, w in enumerate(sorted(ties[side])))
+    stance += parts[0] * TURNED if parts[0] * parts[1] < 0 else parts[0]
+    stance += parts[1]
     if partners:
         act = _act_against(tokens, matches, cues, clause_starts, partners, negated_at)
         if act:
