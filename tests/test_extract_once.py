@@ -1,0 +1,57 @@
+"""extract_article parses each page once and gives, page for page, what it gave before that change."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from lxml import etree
+
+from pipeline.extract import FULL_EXTRACTION_BELOW, extract_article
+from tests.extract_pages import GOLDEN, PAGES, outcome
+
+MARK = "parse-count-mark"  # sits in <head>: extractors' own snippets of the text never carry it
+
+
+@pytest.fixture
+def page_parses(monkeypatch) -> list[int]:
+    """Counts lxml parses of a document carrying MARK (every lxml.html parse goes through etree.fromstring)."""
+    seen: list[int] = []
+    parse = etree.fromstring
+
+    def counting(text, *args, **kwargs):
+        if (MARK.encode() if isinstance(text, bytes) else MARK) in text:
+            seen.append(len(text))
+        return parse(text, *args, **kwargs)
+
+    monkeypatch.setattr(etree, "fromstring", counting)
+    return seen
+
+
+def _marked(name: str) -> tuple[str | bytes, str | None, str]:
+    body, charset, url = PAGES[name]
+    head = f'<meta name="description" content="{MARK}">'
+    marked = body.replace(b"</head>", head.encode() + b"</head>", 1) if isinstance(body, bytes) else None
+    return (marked if marked is not None else str(body).replace("</head>", head + "</head>", 1)), charset, url
+
+
+@pytest.mark.parametrize("name", ["en_article_bytes", "short_story_fallback", "no_container_polish", "sections"])
+def test_each_page_is_parsed_once_for_metadata_text_and_the_fallback_pass(page_parses, name):
+    body, charset, url = _marked(name)
+    result = extract_article(body, url, charset=charset)
+    assert result.text, f"{name}: no text extracted"
+    assert len(page_parses) == 1, f"{name}: the page was parsed {len(page_parses)} times"
+
+
+def test_the_short_page_runs_the_fallback_pass_the_parse_count_is_about():
+    """The fallback pass (which used to parse the page again) does run on the short page."""
+    body, charset, url = _marked("short_story_fallback")
+    assert len(extract_article(body, url, charset=charset).text) < FULL_EXTRACTION_BELOW
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_extraction_gives_what_it_gave_before_parsing_once(name):
+    """Golden outcomes recorded from the code before the change (title, text, date, source, language,
+    fingerprint, decoding note), for pages of every shape the extraction branches on."""
+    golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    assert outcome(name) == golden[name]
