@@ -25,7 +25,8 @@ class Tally:
     """Requests waiting for an answer, now and at most, on one site or on all of them together."""
 
     def __init__(self) -> None:
-        self.waiting = self.peak = 0
+        self.waiting = self.peak = self.served = 0
+        self.first_after: int | None = None  # how many requests all sites had answered at this one's first
 
 
 class SlowSite(ThreadingHTTPServer):
@@ -36,7 +37,6 @@ class SlowSite(ThreadingHTTPServer):
     def __init__(self, host: str, everywhere: Tally, lock: threading.Lock):
         super().__init__((host, 0), _SlowHandler)
         self.here, self.everywhere, self.lock = Tally(), everywhere, lock
-        self.served = 0
         threading.Thread(target=self.serve_forever, daemon=True).start()
 
     def url(self, path: str) -> str:
@@ -53,14 +53,16 @@ class _SlowHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         site = self.server
         with site.lock:
+            if site.here.first_after is None:
+                site.here.first_after = site.everywhere.served
             for tally in (site.here, site.everywhere):
                 tally.waiting += 1
                 tally.peak = max(tally.peak, tally.waiting)
         time.sleep(DELAY)
         with site.lock:  # before answering: the client cannot send its next request until it has the answer
-            site.here.waiting -= 1
-            site.everywhere.waiting -= 1
-            site.served += 1
+            for tally in (site.here, site.everywhere):
+                tally.waiting -= 1
+                tally.served += 1
         words = f"{site.server_address[0]} {self.path}".replace(".", " ").replace("/", " ")
         paragraphs = [
             f"Talks in Astana, report {words}, part {i}: officials met on trade and transit." for i in range(6)
@@ -94,10 +96,22 @@ def test_pages_spread_over_slow_hosts_are_fetched_side_by_side_each_host_politel
     requests = [UrlRequest(site.url(f"/news/{n}")) for n in range(PAGES_PER_HOST) for site in sites]  # round-robin
     report = ingest_urls(requests, settings)
     assert report.counts["stored"] + report.counts["duplicate"] == HOSTS * PAGES_PER_HOST, report.counts
-    assert all(site.served == PAGES_PER_HOST for site in sites)
+    assert all(site.here.served == PAGES_PER_HOST for site in sites)
     peaks = [site.here.peak for site in sites]
     # each host: never more than per_host at once, and that many while its list was long enough
     assert peaks == [settings.per_host] * HOSTS, f"requests held at once by each host: {peaks}"
     # all hosts together: their downloads overlapped (the batch takes about one host's share of the
     # delays, not the sum of all of them)
     assert everywhere.peak == HOSTS * settings.per_host, f"requests held at once over all hosts: {everywhere.peak}"
+
+
+def test_a_list_sorted_by_site_is_fetched_with_the_sites_taking_turns(sites, db_path):
+    first, second = sites[:2]
+    settings = load_settings(db=str(db_path), allow_private=True, workers=1, score=False, concurrency=4)
+    requests = [UrlRequest(site.url(f"/sorted/{n}")) for site in (first, second) for n in range(8)]
+    ingest_urls(requests, settings)
+    assert (first.here.served, second.here.served) == (8, 8)
+    # the second site's pages did not wait behind the first site's: its first request came at once
+    # (in list order, the four slots would have gone to the first site until six of its pages were done)
+    assert second.here.first_after == 0, f"the second site was first asked after {second.here.first_after} answers"
+    assert max(first.here.peak, second.here.peak) == settings.per_host
