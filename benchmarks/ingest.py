@@ -25,6 +25,7 @@ import argparse
 import contextlib
 import json
 import os
+import resource
 import sqlite3
 import statistics
 import subprocess
@@ -85,11 +86,14 @@ def _memory(proc: psutil.Process) -> int:
         return proc.memory_info().rss
 
 
-def run_timed(cmd: list[str]) -> tuple[float, subprocess.CompletedProcess]:
-    """Run a command; return (wall seconds, result). Nothing else runs meanwhile."""
+def run_timed(cmd: list[str]) -> tuple[float, float, subprocess.CompletedProcess]:
+    """Run a command; return (wall seconds, CPU seconds of it and its children, result)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(cmd, cwd=ROOT, env=_env(), capture_output=True, text=True)
-    return time.perf_counter() - started, result
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), result
 
 
 def run_memory(cmd: list[str], interval: float = 0.1) -> tuple[float, subprocess.CompletedProcess]:
@@ -112,17 +116,18 @@ def _env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("BAROMETER_")}
 
 
-def alternating(runs: int, commands: dict[str, object]) -> dict[str, list[float]]:
-    """Seconds of each command in ``runs`` rounds, the commands taking turns within each round (so a
-    change in the machine's load hits them alike); ``commands`` maps a label to ``make_cmd(round)``."""
-    seconds: dict[str, list[float]] = {label: [] for label in commands}
+def alternating(runs: int, commands: dict[str, object]) -> dict[str, list[tuple[float, float]]]:
+    """(wall, CPU) seconds of each command in ``runs`` rounds, the commands taking turns within each
+    round (so a change in the machine's load hits them alike); ``commands`` maps a label to
+    ``make_cmd(round)``."""
+    seconds: dict[str, list[tuple[float, float]]] = {label: [] for label in commands}
     for i in range(runs):
         for label, make_cmd in commands.items():
             cmd = make_cmd(i)
-            took, result = run_timed(cmd)
+            wall, cpu, result = run_timed(cmd)
             if result.returncode != 0:
                 sys.exit(f"{' '.join(cmd[:5])}… failed: {result.stderr[-2000:]}")
-            seconds[label].append(took)
+            seconds[label].append((wall, cpu))
     return seconds
 
 
@@ -199,6 +204,7 @@ def main() -> None:
 
     ingest_cmd = [sys.executable, "-m", "pipeline", "ingest", "--allow-private", "--no-progress", "--from"]
     base_json = work / "baseline.json"
+    load_before = os.getloadavg()[0]
     seconds = alternating(
         args.runs,
         {
@@ -243,17 +249,19 @@ def main() -> None:
         f"Timed runs: {args.runs} rounds, the three commands alternating within each round; each run a fresh "
         "process on a fresh database; memory measured in separate runs. Median (range).\n"
     )
-    print("| run | pages | seconds | pages/s | ratio to plain loop: median of rounds (range) |")
-    print("| --- | ---: | ---: | ---: | ---: |")
-    plain = seconds[next(iter(seconds))]
-    for label, times in seconds.items():
+    print("| run | pages | seconds | pages/s | CPU seconds | ratio to plain loop: median of rounds (range) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    plain = [wall for wall, _ in seconds[next(iter(seconds))]]
+    for label, runs in seconds.items():
+        times, cpu = [wall for wall, _ in runs], statistics.median(c for _, c in runs)
         ratios = [b / t for b, t in zip(plain, times, strict=True)]
         median = statistics.median(times)
         print(
-            f"| {label} | {n} | {median:.2f} ({min(times):.2f}–{max(times):.2f}) | {n / median:.1f} "
+            f"| {label} | {n} | {median:.2f} ({min(times):.2f}–{max(times):.2f}) | {n / median:.1f} | {cpu:.2f} "
             f"| {statistics.median(ratios):.2f}× ({min(ratios):.2f}–{max(ratios):.2f}) |"
         )
-    print(f"\nmost requests one site held at once (waiting for its answer): {max(peaks.values())}")
+    print(f"\nload average (1 min) before the timed runs: {load_before:.1f}, after: {os.getloadavg()[0]:.1f}")
+    print(f"most requests one site held at once (waiting for its answer): {max(peaks.values())}")
     if memory is not None:
         base_mb, small_mb, big_mb = memory
         print("\n| memory run | pages | peak PSS (MB) |")

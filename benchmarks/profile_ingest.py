@@ -55,11 +55,11 @@ def _counting(counts: Counter[str]) -> Callable[[], None]:
         return parse(*args, **kwargs)
 
     def copy(self: HtmlElement) -> HtmlElement:
-        counts["tree copies"] += 1
+        counts["whole-page copies" if self.getparent() is None else "part copies"] += 1
         return copy_(self)
 
     def deepcopy(self: HtmlElement, memo: object) -> HtmlElement:
-        counts["tree copies"] += 1
+        counts["whole-page copies" if self.getparent() is None else "part copies"] += 1
         return deepcopy_(self, memo)
 
     etree.fromstring, HtmlElement.__copy__, HtmlElement.__deepcopy__ = fromstring, copy, deepcopy
@@ -104,7 +104,10 @@ def profile_table(paths: list[Path]) -> None:
     print(f"# Where the worker's time goes: process_page over {n} pages, one process\n")
     print(f"{total * 1000 / n:.1f} ms of CPU a page ({n / total:.0f} pages/s on one core); per page:")
     print(f"{counts['parses'] / n:.2f} lxml parses (the page once, plus what the fallback extractors parse)")
-    print(f"{counts['tree copies'] / n:.2f} tree copies (trafilatura and htmldate copy a tree they are given)\n")
+    print(
+        f"{counts['whole-page copies'] / n:.2f} copies of a whole tree and {counts['part copies'] / n:.2f} of a part "
+        "(trafilatura and htmldate copy a tree they are given, and trafilatura copies inside its passes)\n"
+    )
     print("| stage | ms a page | share |")
     print("| --- | ---: | ---: |")
     trafilatura = "trafilatura.bare_extraction (main pass; fallback pass on short pages)"
