@@ -6,8 +6,11 @@ import json
 
 import pytest
 from lxml import etree
+from py3langid.langid import LanguageIdentifier
 
 from pipeline.extract import FULL_EXTRACTION_BELOW, extract_article
+from pipeline.ingest.extractor import process_page
+from pipeline.models import Page, UrlRequest
 from tests.extract_pages import GOLDEN, PAGES, outcome
 
 MARK = "parse-count-mark"  # sits in <head>: extractors' own snippets of the text never carry it
@@ -55,3 +58,20 @@ def test_extraction_gives_what_it_gave_before_parsing_once(name):
     fingerprint, decoding note), for pages of every shape the extraction branches on."""
     golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
     assert outcome(name) == golden[name]
+
+
+def test_a_pages_language_is_detected_once_between_extraction_and_scoring(monkeypatch):
+    """The scorer takes the language extraction found instead of detecting it again."""
+    classify = LanguageIdentifier.classify
+    calls: list[str] = []
+
+    def counting(self: LanguageIdentifier, text: str) -> tuple[str, float]:
+        calls.append(text[:40])
+        return classify(self, text)
+
+    monkeypatch.setattr(LanguageIdentifier, "classify", counting)
+    body, charset, url = PAGES["en_article_bytes"]
+    page = Page(url, url, 200, "text/html", body, charset)
+    article, score = process_page(page, UrlRequest(url))
+    assert article.language == "en" and score is not None
+    assert len(calls) == 1, f"the language was detected {len(calls)} times: {calls}"
