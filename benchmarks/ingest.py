@@ -171,6 +171,7 @@ def main() -> None:
     parser.add_argument("--sites", type=int, default=1, help="sites 127.0.0.1 … 127.0.0.N to spread pages over")
     parser.add_argument("--delay", type=float, default=0.0, help="seconds each site waits before answering")
     parser.add_argument("--no-memory", action="store_true", help="skip the memory runs")
+    parser.add_argument("--compare", type=Path, help="another checkout of the project, timed alongside (A/B)")
     parser.add_argument("--profile", action="store_true", help="where the worker's CPU time goes (no servers)")
     parser.add_argument("--run-baseline", nargs=2, metavar=("LIST", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -205,6 +206,13 @@ def main() -> None:
     ingest_cmd = [sys.executable, "-m", "pipeline", "ingest", "--allow-private", "--no-progress", "--from"]
     base_json = work / "baseline.json"
     load_before = os.getloadavg()[0]
+    other = {}
+    if args.compare:  # its own package first on the path, whatever the working directory holds
+        start = f"import sys, runpy; sys.path.insert(0, {str(args.compare.resolve())!r}); sys.argv[0] = 'pipeline'; "
+        start += "runpy.run_module('pipeline', run_name='__main__', alter_sys=True)"
+        other[f"the same command from {args.compare}"] = lambda i: [
+            sys.executable, "-c", start, *ingest_cmd[3:], str(list_file), "--db", str(work / f"o{i}.sqlite")
+        ]  # fmt: skip
     seconds = alternating(
         args.runs,
         {
@@ -217,6 +225,7 @@ def main() -> None:
             "`python -m pipeline ingest --no-score` (fetch, extract, store)": lambda i: [
                 *ingest_cmd, str(list_file), "--db", str(work / f"c{i}.sqlite"), "--no-score"
             ],
+            **other,
         },
     )  # fmt: skip
     peaks = {site.base: site.peak for site in sites}
