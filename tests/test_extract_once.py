@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from lxml import etree
@@ -75,3 +77,43 @@ def test_a_pages_language_is_detected_once_between_extraction_and_scoring(monkey
     article, score = process_page(page, UrlRequest(url))
     assert article.language == "en" and score is not None
     assert len(calls) == 1, f"the language was detected {len(calls)} times: {calls}"
+
+
+_LOADS_SCRIPT = """
+import os, sys
+import py3langid.modelio as modelio
+from py3langid import langid
+from pipeline.ingest.extractor import Extractor
+from pipeline.settings import load_settings
+
+loads = []
+load = modelio.load_model
+
+def counting(path):
+    loads.append(os.getpid())
+    return load(path)
+
+def loaders():  # defined before the workers are forked, so they know it
+    return loads
+
+modelio.load_model = langid._load_model_file = counting
+extractor = Extractor(load_settings(workers=2, db=sys.argv[1]), 100)
+print(sorted(set(extractor.pool.submit(loaders).result() + extractor.pool.submit(loaders).result())), os.getpid())
+extractor.close()
+"""
+
+
+def test_the_worker_processes_share_the_language_model_their_parent_loaded(tmp_path):
+    """Forked workers inherit the warmed-up parent: the model is loaded once, not once per worker.
+
+    Runs in a fresh interpreter (this one has long loaded the model)."""
+    script = tmp_path / "loads.py"
+    script.write_text(_LOADS_SCRIPT, encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "unused.sqlite")], capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    loaders, parent = run.stdout.rsplit("]", 1)
+    assert loaders.strip("[ ") == parent.strip(), (
+        f"py3langid's model was loaded by processes {loaders}], the parent is {parent}"
+    )
