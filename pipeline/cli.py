@@ -49,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="also fetch private, loopback and link-local addresses (env BAROMETER_ALLOW_PRIVATE=1)",
     )
-    fetching.add_argument("--concurrency", type=int, help="downloads in flight (default 8)")
+    fetching.add_argument("--concurrency", type=int, help="pages in flight, downloading or extracted (default 32)")
     fetching.add_argument("--workers", type=int, help="extraction processes (default: one per core)")
     fetching.add_argument("--no-progress", action="store_true", help="no progress bar")
     fetching.add_argument(

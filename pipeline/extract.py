@@ -59,11 +59,11 @@ def extract_article(
         else:
             decoded = decode_page(html, charset)
             text_html = decoded.text
-        tree = load_html(text_html)
+        tree = load_html(text_html)  # the page's one parse: metadata and every extraction pass read this tree
         if tree is None:
             return FetchFailure(url, "no article text found", stage="extract")
         meta = page_metadata(tree, final_url or url or None)
-        text = _main_text(tree, text_html, final_url or url or None)
+        text = _main_text(tree, final_url or url or None)
     except (ValueError, TypeError, RecursionError, MemoryError) as err:  # broken markup deep in lxml
         logger.debug("%s: could not parse the page", url, exc_info=True)  # the stored reason keeps only the type
         return FetchFailure(url, f"could not parse the page ({type(err).__name__})", stage="extract")
@@ -89,7 +89,7 @@ def extract_article(
     )
 
 
-def _main_text(tree: HtmlElement, html: str, url: str | None) -> str:
+def _main_text(tree: HtmlElement, url: str | None) -> str:
     """trafilatura's main extractor alone first; its fallback algorithms only when that finds little.
 
     On trafilatura's own evaluation pages (benchmarks/ingest.py) this is 20% faster than always
@@ -98,13 +98,12 @@ def _main_text(tree: HtmlElement, html: str, url: str | None) -> str:
     (metadata is read by page_metadata: cheaper than trafilatura's pass, which also hunts authors.)
     A page too large for one pass in linear time is extracted section by section (_sections).
     """
-    sections = _sections(tree)
-    text = _extract_text(sections or [tree], url, fast=True)
+    # bare_extraction works on its own copy of a tree it is given (trafilatura's core.py: "if tree
+    # is filecontent: tree = copy(tree)"), so the second pass reads the same trees, not a new parse.
+    trees = _sections(tree) or [tree]
+    text = _extract_text(trees, url, fast=True)
     if len(text) < FULL_EXTRACTION_BELOW:
-        # bare_extraction prunes the tree it is given: the second pass needs fresh ones (sections
-        # are copies, so the page's own tree is still whole)
-        fresh = (_sections(tree) or []) if sections else [load_html(html)]
-        fuller = _extract_text([t for t in fresh if t is not None], url, fast=False)
+        fuller = _extract_text(trees, url, fast=False)
         text = fuller if len(fuller) > len(text) else text
     return text
 

@@ -46,7 +46,7 @@ class Settings:
     db: str = str(DEFAULT_DB)
     allow_private: bool = False  # fetch private / loopback / link-local targets
     allow_networks: str = ""  # comma-separated CIDR networks allowed even when private (intranets)
-    concurrency: int = 8  # downloads in flight
+    concurrency: int = 32  # pages in flight (downloading, or being extracted); per_host caps each host
     per_host: int = 2  # downloads in flight to one host
     connect_timeout: float = 10.0  # seconds
     total_timeout: float = 30.0  # seconds for one download, body included

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sized
 from typing import Generic, TypeVar
+from urllib.parse import urlsplit
 
 from ..fetch import Fetcher
 from ..inputs import BadRow, InputError
@@ -82,7 +83,7 @@ def ingest_urls(
             finish(outcome)
         for candidate in fresh:
             sent.add(url_digest(candidate.key))
-        return [candidate.request for candidate in fresh]
+        return hosts_in_turn([candidate.request for candidate in fresh])
 
     extractor: Extractor | None = None
     try:  # from here on, whatever fails (the database, a row of the list), the connection is closed
@@ -107,6 +108,27 @@ def ingest_urls(
             extractor.close()
         db.close()
     return report
+
+
+def hosts_in_turn(requests: list[UrlRequest]) -> list[UrlRequest]:
+    """The requests with the hosts taking turns (a, b, c, a, b, c, …), each host's own order kept.
+
+    Each host takes only ``settings.per_host`` downloads at a time: a list sorted by site would
+    otherwise fill every download slot with one site's pages, waiting their turn, while the other
+    sites' pages wait behind them.
+    """
+    by_host: dict[str, list[UrlRequest]] = {}
+    for request in requests:
+        by_host.setdefault(_host(request.url), []).append(request)
+    turns = itertools.zip_longest(*by_host.values())
+    return [request for turn in turns for request in turn if request is not None]
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:  # the checks passed it, but a host that does not parse is still one host: ""
+        return ""
 
 
 def _until_unreadable(items: Iterable[UrlRequest | BadRow]) -> Iterator[UrlRequest | BadRow]:
