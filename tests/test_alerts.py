@@ -312,3 +312,25 @@ def test_a_webhook_setting_that_is_not_a_web_address_is_a_usage_error(db_path, c
         "error: BAROMETER_WATCH_WEBHOOK='ftp://hooks.example/x': unsupported scheme 'ftp:' "
         "(only http and https are fetched)\n"
     )
+
+
+# ---------------------------------------------------------------- the command line
+
+
+def test_watch_run_prints_each_alert_as_it_is_raised_and_watch_alerts_lists_them(server, db_path, capsys, monkeypatch):
+    monkeypatch.setenv("BAROMETER_WATCH_HOST_GAP", "0")
+    serve_tense(server, 1)
+    server.routes["/feed"] = Reply(body=rss(server, ["/tense/0"]), headers=RSS_TYPE)
+    with Store.open(db_path) as db:
+        db.add_source(server.url("/feed"), name="Test Gazette", kind="feed", every_s=1800, now=datetime.now(UTC))
+    assert main(["watch", "run", "--once", "--allow-private", "--db", str(db_path)]) == 0
+    out = capsys.readouterr().out
+    with Store.open(db_path) as db:
+        [alert] = db.alerts()
+    said = (
+        f"ALERT #1 (week of 2025-03-10) Tension {alert.tension:+.2f}: Dispute /tense/0\n"
+        f'    "{STRONGEST}" {server.url("/tense/0")}\n'
+    )
+    assert out == said + "Test Gazette: 1 listed, 1 new; fetched: 1 stored\n"
+    assert main(["watch", "alerts", "--db", str(db_path)]) == 0
+    assert capsys.readouterr().out == f"{alert.raised_at} {said}"
