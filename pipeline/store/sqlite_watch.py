@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Collection, Sequence
 from datetime import date
+from typing import Any
 
 from .watch_records import Alert, AlertArticle, AlertDraft, ListedLink, PollState, WatchedSource
 
@@ -194,7 +195,7 @@ class WatchQueries:
                 (version, *ids),
             ):
                 named[row[0]].append(AlertArticle(*row[1:]))
-        return [Alert(*row, articles=tuple(named[row[0]])) for row in rows]
+        return [_alert(row, tuple(named[row[0]])) for row in rows]
 
     def claim_alert(self, alert_id: int, owner: str, now: str, lease_until: str) -> bool:
         # Pending, or left "sending" by a watcher whose lease ran out: never two senders at once.
@@ -227,6 +228,28 @@ class WatchQueries:
             (now, limit),
         ).fetchall()
         return [row[0] for row in rows]
+
+
+def _alert(row: Sequence[Any], articles: tuple[AlertArticle, ...]) -> Alert:
+    """An ``alerts`` row (``_ALERT_COLUMNS``, in order) with the articles it names."""
+    (id_, key, raised_at, kind, freq, period, tension, summary, evidence, url, delivery, attempts, error, sent) = row
+    return Alert(
+        id_,
+        key,
+        raised_at,
+        kind,
+        freq,
+        period,
+        tension,
+        summary,
+        evidence,
+        url,
+        delivery,
+        attempts,
+        error,
+        sent,
+        articles,
+    )
 
 
 def _iso(day: date | None) -> str | None:
