@@ -334,3 +334,16 @@ def test_watch_run_prints_each_alert_as_it_is_raised_and_watch_alerts_lists_them
     assert out == said + "Test Gazette: 1 listed, 1 new; fetched: 1 stored\n"
     assert main(["watch", "alerts", "--db", str(db_path)]) == 0
     assert capsys.readouterr().out == f"{alert.raised_at} {said}"
+
+
+def test_check_now_delivers_its_alerts_and_leaves_no_webhook_thread_behind(server, settings, db_path, clock):
+    from pipeline.watch import check_now
+
+    serve_tense(server, 1)
+    server.routes["/feed"] = Reply(body=rss(server, ["/tense/0"]), headers=RSS_TYPE)
+    with Hook() as hook:
+        with Store.open(db_path) as db:
+            source_id = db.add_source(server.url("/feed"), name="G", kind="feed", every_s=1800, now=clock())
+        report = check_now(webhook_settings(settings, hook), {source_id})  # the dashboard's "check now"
+        assert report.count("stored") == 1 and len(hook.bodies) == 1
+        assert not [t for t in threading.enumerate() if t.name == "alert-webhook" and t.is_alive()]

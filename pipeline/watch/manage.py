@@ -46,7 +46,9 @@ def check_now(settings: Settings, source_ids: set[int], progress: Progress | Non
     """Poll these sources now (the dashboard's "check now"); the report of the links fetched."""
     report = IngestReport()
     with Store.open(settings.db) as db:
-        Watcher(settings).poll_due(db, only=source_ids, progress=progress, report=report)
+        watcher = Watcher(settings)
+        watcher.poll_due(db, only=source_ids, progress=progress, report=report)
+        watcher.close(db, timeout=settings.total_timeout)  # the webhook's thread ends; what it left waits
     return report
 
 

@@ -95,9 +95,17 @@ class Notifier:
             logger.warning("the alert webhook cannot open %s: %s", self.settings.db, err)
             return
         with db:
-            while (alert_id := self.queue.get()) is not None:
+            while True:
                 try:
-                    if not self._stop.is_set():
+                    alert_id = self.queue.get(timeout=1.0)
+                except queue.Empty:
+                    if self._stop.is_set():  # stopped with a full queue (no room for the last word): end here
+                        return
+                    continue
+                if alert_id is None:
+                    return
+                try:
+                    if not self._stop.is_set():  # what is left when stopping waits in the database
                         self._deliver(db, alert_id)
                 except StoreError as err:
                     logger.warning("alert #%s: the delivery could not be recorded: %s", alert_id, err.reason)
