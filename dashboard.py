@@ -34,6 +34,7 @@ PAGES = (
     ("ui/add_articles.py", "Add articles", "add"),
     ("ui/export.py", "Export", "export"),
     ("ui/sources.py", "Sources", "sources"),
+    ("ui/alerts.py", "Alerts", "alerts"),
 )
 
 st.set_page_config(page_title="Kazakhstan–Russia barometer", layout="wide")

@@ -109,7 +109,7 @@ def _watch_parser(
     common: argparse.ArgumentParser,
     fetching: argparse.ArgumentParser,
 ) -> None:
-    """``watch add|list|remove|pause|resume|run`` (pipeline.watch; README, "Watching sources")."""
+    """``watch add|list|remove|pause|resume|run|alerts`` (pipeline.watch; README, "Watching sources")."""
     watch = sub.add_parser("watch", help="watch feeds and sitemaps: add, list, remove, pause, resume, run")
     actions = watch.add_subparsers(dest="action", required=True, metavar="ACTION", help="what to do")
     p = actions.add_parser(
@@ -132,6 +132,8 @@ def _watch_parser(
     p.add_argument("--once", action="store_true", help="one pass over the due sources, then exit (for cron)")
     p.add_argument("--all", action="store_true", help="poll every active source now, due or not, then exit")
     p.add_argument("--every", help="poll each source this often (30m, 2h, 1d), instead of its own interval")
+    p = actions.add_parser("alerts", parents=[common], help="the latest alerts, newest first, with their evidence")
+    p.add_argument("--limit", type=int, default=20, help="how many to show (default 20)")
 
 
 def _settings(args: argparse.Namespace) -> Settings:

@@ -73,6 +73,13 @@ class Settings:
     watch_max_failures: int = 5  # polls failed in a row that disable a source
     watch_host_gap: float = 1.0  # seconds between two feed requests to one host
     watch_lease: float = 600.0  # seconds a watcher holds a source or link it claimed (a killed one's expire)
+    # Alerts raised by polls (pipeline.watch.alerts; README, "Watching sources", "Alerts").
+    alert_tension: float = 0.5  # a new article at or above this tension raises an alert...
+    alert_relevance: float = 0.5  # ...when its relevance is at least this
+    alert_spikes: bool = True  # alert when the current period becomes a spike (the trend chart's rule)
+    alert_freq: str = "week"  # the period of the spike rule and of the alerts: day, week or month
+    watch_webhook: str = ""  # POST each alert as JSON here (empty: no webhook); the address guard applies
+    watch_webhook_retries: int = 3  # extra attempts of a failed delivery in one run, `backoff` doubling
 
     def watched_pair(self) -> Pair:
         """The pair to score with, read from its data file (once per process, cached)."""
@@ -141,7 +148,9 @@ def _validate(settings: Settings) -> None:
     ):
         if getattr(settings, name) < 1:
             raise ValueError(f"{name} must be at least 1 (got {getattr(settings, name)})")
-    for name in ("workers", "retries", "max_redirects"):
+    if settings.alert_freq not in ("day", "week", "month"):
+        raise ValueError(f"BAROMETER_ALERT_FREQ: {settings.alert_freq!r} is not one of day, week, month")
+    for name in ("workers", "retries", "max_redirects", "watch_webhook_retries"):
         if getattr(settings, name) < 0:
             raise ValueError(f"{name} must not be negative (got {getattr(settings, name)})")
     for part in settings.allow_networks.split(","):

@@ -59,3 +59,42 @@ def test_sources_page_finds_saves_checks_and_pauses_a_feed(server, page_env):
     assert any("Sources last polled just now" in c.value for c in at.caption)
     with Store.open(page_env) as db:
         assert db.article_count() == 3
+
+
+def test_alerts_page_lists_alerts_newest_first_with_their_evidence_and_articles(page_env):
+    from datetime import UTC, date, datetime
+
+    from pipeline.models import Article, Score
+    from pipeline.store.watch_records import AlertDraft
+
+    urls = ["https://news.example/a", "https://news.example/b"]
+    with Store.open(page_env) as db:
+        db.insert_articles_bulk(
+            (
+                Article(u, u, f"Piece {i}", "text", date(2025, 3, 10 + i), "news.example", "en", ""),
+                Score(0.8, 0, 0.9, "en"),
+            )
+            for i, u in enumerate(urls)
+        )
+        ids = {row: db.find_article_id(u) for row, u in enumerate(urls)}
+        for hour, (key, summary, evidence, article_ids) in enumerate(
+            [
+                ("article:a", "Tension +0.80: Piece 0", "Astana protested.", (ids[0],)),
+                ("spike:week:2025-03-10", "Spike: the week of 2025-03-10", "Moscow warned.", (ids[0], ids[1])),
+            ]
+        ):
+            draft = AlertDraft(
+                key, key.split(":")[0], "week", "2025-03-10", 0.8, summary, evidence, urls[0], article_ids
+            )
+            db.add_alert(draft, now=datetime(2025, 3, 13, 10 + hour, tzinfo=UTC), deliver=False)
+    at = AppTest.from_file(DASHBOARD, default_timeout=90).run()
+    at = at.switch_page("ui/alerts.py").run()
+    assert not at.exception
+    labels = [unescaped(e.label) for e in at.expander]
+    assert labels == [
+        "2025-03-13T11:00:00+00:00 · Spike: the week of 2025-03-10",
+        "2025-03-13T10:00:00+00:00 · Tension +0.80: Piece 0",
+    ]
+    assert unescaped(at.markdown[0].value) == "> Moscow warned."
+    assert at.dataframe[0].value["url"].to_list() == urls
+    assert at.dataframe[1].value["url"].to_list() == urls[:1]

@@ -16,7 +16,7 @@ from typing import Protocol
 from ..dedupe import StoryCandidate
 from ..models import Article, FetchFailure, Score
 from .records import ArticleDetail, Override, UnscoredArticle
-from .watch_records import ListedLink, PollState, WatchedSource
+from .watch_records import Alert, AlertDraft, ListedLink, PollState, WatchedSource
 
 
 class StoreError(RuntimeError):
@@ -172,3 +172,23 @@ class Backend(Protocol):
 
     def last_poll(self) -> str | None:
         """The time of the latest poll of any source."""
+
+    # ------------------------------------------------------------ alerts (pipeline.watch.alerts; issue 11)
+
+    def add_alert(self, draft: AlertDraft, now: str, delivery: str) -> int | None:
+        """Insert an alert and the articles it names; its id, None when its key was raised already."""
+
+    def list_alerts(self, limit: int, version: str, alert_id: int | None = None) -> list[Alert]:
+        """The newest alerts (or the one ``alert_id``) with their articles, tension by scorer ``version``."""
+
+    def claim_alert(self, alert_id: int, owner: str, now: str, lease_until: str) -> bool:
+        """Lease a pending alert (or one whose sender's lease ran out) for delivery; False when taken."""
+
+    def finish_delivery(self, alert_id: int, owner: str, now: str, *, sent: bool, attempts: int, error: str) -> None:
+        """Record a delivery's outcome (sent, or pending again with the error) and release the lease."""
+
+    def release_alerts(self, owner: str) -> int:
+        """Put the alerts ``owner`` is still sending back to pending; how many."""
+
+    def undelivered_alerts(self, now: str, limit: int) -> list[int]:
+        """Ids of the alerts waiting for the webhook, oldest first."""

@@ -31,6 +31,7 @@ from .records import (
     UnscoredArticle,
 )
 from .sqlite import SQLiteBackend
+from .watch_alerts import AlertMethods
 from .watch_records import LINK_STATES, SOURCE_STATUSES, ListedLink, PollState, WatchedSource
 
 _URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
@@ -73,7 +74,7 @@ def _scorer_version() -> str:
     return SCORER_VERSION
 
 
-class Store:
+class Store(AlertMethods):
     """A database of articles, scores, failures and corrections; a context manager that closes it."""
 
     def __init__(self, backend: Backend) -> None:

@@ -98,7 +98,7 @@ MIGRATIONS: dict[int, str] = {
     # Media Cloud's feed table (validators for conditional GETs, a failure count that backs off and
     # then disables), and every link a source listed, so nothing is fetched twice. The lease columns
     # let two watchers share a database: a claim is a write in one transaction, and a killed
-    # watcher's claims expire.
+    # watcher's claims expire. Alerts (and the articles each names) are part of the same release.
     5: """
     CREATE TABLE sources (
         id              INTEGER PRIMARY KEY,
@@ -139,6 +139,35 @@ MIGRATIONS: dict[int, str] = {
         done_at      TEXT
     );
     CREATE INDEX watch_links_pending ON watch_links(source_id, state);
+
+    -- Alerts raised by polls (pipeline.watch.alerts): a tense new article, or a spike in the current
+    -- period. ``key`` makes an alert once-only ("article:<id>", "spike:<freq>:<period>"); the delivery
+    -- columns hold the webhook's state, so a stopped watcher's undelivered alerts are sent by the next.
+    CREATE TABLE alerts (
+        id             INTEGER PRIMARY KEY,
+        key            TEXT NOT NULL UNIQUE,
+        raised_at      TEXT NOT NULL,        -- ISO time, UTC
+        kind           TEXT NOT NULL CHECK (kind IN ('article', 'spike')),
+        freq           TEXT NOT NULL,        -- day, week or month: the period's length
+        period         TEXT NOT NULL,        -- ISO date the period starts
+        tension        REAL NOT NULL,        -- the article's tension, or the period's mean
+        summary        TEXT NOT NULL,
+        evidence       TEXT NOT NULL DEFAULT '',  -- the strongest evidence sentence
+        evidence_url   TEXT NOT NULL DEFAULT '',  -- the article it comes from
+        delivery       TEXT NOT NULL DEFAULT 'none' CHECK (delivery IN ('none', 'pending', 'sending', 'sent')),
+        attempts       INTEGER NOT NULL DEFAULT 0,  -- webhook requests made so far
+        last_error     TEXT NOT NULL DEFAULT '',
+        claimed_by     TEXT NOT NULL DEFAULT '',
+        claimed_until  TEXT NOT NULL DEFAULT '',
+        sent_at        TEXT
+    );
+    CREATE INDEX alerts_delivery ON alerts(delivery);
+
+    CREATE TABLE alert_articles (
+        alert_id   INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        PRIMARY KEY (alert_id, article_id)
+    );
     """,
 }
 

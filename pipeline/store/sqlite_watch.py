@@ -1,4 +1,4 @@
-"""The SQLite queries of the watcher (``sources``, ``watch_links``), mixed into ``SQLiteBackend``.
+"""The SQLite queries of the watcher (``sources``, ``watch_links``, ``alerts``), mixed into ``SQLiteBackend``.
 
 Claims are single UPDATE statements run inside the caller's ``BEGIN IMMEDIATE`` transaction, so two
 watchers on one database never hold the same source or link: the second sees the first's lease.
@@ -9,8 +9,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Collection, Sequence
 from datetime import date
+from typing import Any
 
-from .watch_records import ListedLink, PollState, WatchedSource
+from .watch_records import Alert, AlertArticle, AlertDraft, ListedLink, PollState, WatchedSource
 
 _SOURCE_COLUMNS = (
     "s.id, s.url, s.name, s.kind, s.found_on, s.status, s.every_s, s.etag, s.last_modified, s.last_poll,"
@@ -18,6 +19,10 @@ _SOURCE_COLUMNS = (
     " (SELECT COUNT(*) FROM watch_links l WHERE l.source_id = s.id AND l.state IN ('new', 'claimed')) AS pending"
 )
 _DONE_STATES = ("stored", "present", "duplicate", "not_relevant", "failed")
+_ALERT_COLUMNS = (
+    "id, key, raised_at, kind, freq, period, tension, summary, evidence, evidence_url, delivery, attempts,"
+    " last_error, sent_at"
+)
 
 
 class WatchQueries:
@@ -142,6 +147,109 @@ class WatchQueries:
     def last_poll(self) -> str | None:
         row = self._conn.execute("SELECT MAX(last_poll) FROM sources").fetchone()
         return row[0] if row else None
+
+    # ------------------------------------------------------------ alerts
+
+    def add_alert(self, draft: AlertDraft, now: str, delivery: str) -> int | None:
+        cur = self._conn.execute(
+            "INSERT OR IGNORE INTO alerts (key, raised_at, kind, freq, period, tension, summary, evidence,"
+            " evidence_url, delivery) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (
+                draft.key,
+                now,
+                draft.kind,
+                draft.freq,
+                draft.period,
+                draft.tension,
+                draft.summary,
+                draft.evidence,
+                draft.evidence_url,
+                delivery,
+            ),
+        )
+        if not cur.rowcount:
+            return None
+        alert_id = int(cur.lastrowid or 0)
+        self._conn.executemany(
+            "INSERT OR IGNORE INTO alert_articles (alert_id, article_id) VALUES (?,?)",
+            [(alert_id, article_id) for article_id in draft.article_ids],
+        )
+        return alert_id
+
+    def list_alerts(self, limit: int, version: str, alert_id: int | None = None) -> list[Alert]:
+        where = "WHERE id = ?" if alert_id is not None else ""
+        rows = self._conn.execute(
+            f"SELECT {_ALERT_COLUMNS} FROM alerts {where} ORDER BY raised_at DESC, id DESC LIMIT ?",
+            (*((alert_id,) if alert_id is not None else ()), limit),
+        ).fetchall()
+        named: dict[int, list[AlertArticle]] = {row[0]: [] for row in rows}
+        if named:
+            ids = list(named)
+            for row in self._conn.execute(
+                "SELECT l.alert_id, a.id, a.title, a.url, a.published,"
+                " (SELECT s.tension FROM scores s WHERE s.article_id = a.id"
+                "  ORDER BY s.scorer_version = ? DESC, s.scored_at DESC LIMIT 1)"
+                " FROM alert_articles l JOIN articles a ON a.id = l.article_id"
+                f" WHERE l.alert_id IN ({_placeholders(ids)})"
+                " ORDER BY l.alert_id, a.id",
+                (version, *ids),
+            ):
+                named[row[0]].append(AlertArticle(*row[1:]))
+        return [_alert(row, tuple(named[row[0]])) for row in rows]
+
+    def claim_alert(self, alert_id: int, owner: str, now: str, lease_until: str) -> bool:
+        # Pending, or left "sending" by a watcher whose lease ran out: never two senders at once.
+        cur = self._conn.execute(
+            "UPDATE alerts SET delivery = 'sending', claimed_by = ?, claimed_until = ? WHERE id = ?"
+            " AND (delivery = 'pending' OR (delivery = 'sending' AND claimed_until < ?))",
+            (owner, lease_until, alert_id, now),
+        )
+        return cur.rowcount > 0
+
+    def finish_delivery(self, alert_id: int, owner: str, now: str, *, sent: bool, attempts: int, error: str) -> None:
+        self._conn.execute(
+            "UPDATE alerts SET delivery = ?, attempts = attempts + ?, last_error = ?,"
+            " sent_at = CASE WHEN ? THEN ? ELSE sent_at END, claimed_by = '', claimed_until = ''"
+            " WHERE id = ? AND delivery = 'sending' AND claimed_by = ?",
+            ("sent" if sent else "pending", attempts, error, int(sent), now, alert_id, owner),
+        )
+
+    def release_alerts(self, owner: str) -> int:
+        return self._conn.execute(
+            "UPDATE alerts SET delivery = 'pending', claimed_by = '', claimed_until = ''"
+            " WHERE delivery = 'sending' AND claimed_by = ?",
+            (owner,),
+        ).rowcount
+
+    def undelivered_alerts(self, now: str, limit: int) -> list[int]:
+        rows = self._conn.execute(
+            "SELECT id FROM alerts WHERE delivery = 'pending' OR (delivery = 'sending' AND claimed_until < ?)"
+            " ORDER BY id LIMIT ?",
+            (now, limit),
+        ).fetchall()
+        return [row[0] for row in rows]
+
+
+def _alert(row: Sequence[Any], articles: tuple[AlertArticle, ...]) -> Alert:
+    """An ``alerts`` row (``_ALERT_COLUMNS``, in order) with the articles it names."""
+    (id_, key, raised_at, kind, freq, period, tension, summary, evidence, url, delivery, attempts, error, sent) = row
+    return Alert(
+        id_,
+        key,
+        raised_at,
+        kind,
+        freq,
+        period,
+        tension,
+        summary,
+        evidence,
+        url,
+        delivery,
+        attempts,
+        error,
+        sent,
+        articles,
+    )
 
 
 def _iso(day: date | None) -> str | None:

@@ -55,3 +55,57 @@ class ListedLink:
     key: str
     url: str
     published: date | None = None
+
+
+#: What raised an alert: one tense new article, or the current period becoming a spike.
+ALERT_KINDS = ("article", "spike")
+#: The webhook's state of an alert: no webhook was set when it was raised, waiting to be sent (again),
+#: being sent by a watcher (a lease), or delivered.
+DELIVERY_STATES = ("none", "pending", "sending", "sent")
+
+
+@dataclass(frozen=True)
+class AlertArticle:
+    """An article an alert names, with its current tension (None when unscored)."""
+
+    id: int
+    title: str
+    url: str
+    published: str | None
+    tension: float | None
+
+
+@dataclass(frozen=True)
+class AlertDraft:
+    """An alert before it is stored; ``key`` makes it once-only ("article:<id>", "spike:<freq>:<period>")."""
+
+    key: str
+    kind: str  # one of ALERT_KINDS
+    freq: str
+    period: str  # ISO date the period starts
+    tension: float
+    summary: str
+    evidence: str
+    evidence_url: str
+    article_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One row of ``alerts`` with the articles it names (times are ISO text, UTC)."""
+
+    id: int
+    key: str
+    raised_at: str
+    kind: str
+    freq: str
+    period: str
+    tension: float
+    summary: str
+    evidence: str
+    evidence_url: str
+    delivery: str  # one of DELIVERY_STATES
+    attempts: int
+    last_error: str
+    sent_at: str | None
+    articles: tuple[AlertArticle, ...] = ()

@@ -1,13 +1,27 @@
 """Watching sources: feeds and sitemaps polled on a schedule, their new relevant articles ingested.
 
 ``sources`` finds feeds and sitemaps behind an address, ``feeds`` reads their bytes, ``poll`` polls
-them (conditional GETs, backoff, leases in the database), ``manage`` is what the CLI and dashboard call.
+them (conditional GETs, backoff, leases in the database), ``alerts`` raises alerts and ``webhook``
+sends them on, ``manage`` is what the CLI and dashboard call.
 """
 
 from __future__ import annotations
 
+from .alerts import alert_line, payload
 from .feeds import Entry, Listing, ListingError, parse_listing
-from .manage import ago, change, check_now, find, freshness, freshness_of, health, save, source_rows
+from .manage import (
+    ago,
+    change,
+    check_now,
+    delivery_note,
+    find,
+    freshness,
+    freshness_of,
+    health,
+    recent_alerts,
+    save,
+    source_rows,
+)
 from .poll import PollReport, Watcher
 from .sources import Discovery, Found, discover, parse_duration, save_found
 
@@ -20,8 +34,10 @@ __all__ = [
     "PollReport",
     "Watcher",
     "ago",
+    "alert_line",
     "change",
     "check_now",
+    "delivery_note",
     "discover",
     "find",
     "freshness",
@@ -29,6 +45,8 @@ __all__ = [
     "health",
     "parse_duration",
     "parse_listing",
+    "payload",
+    "recent_alerts",
     "save",
     "save_found",
     "source_rows",

@@ -8,15 +8,17 @@ from datetime import datetime
 
 from ..settings import Settings
 from ..store import Store
+from .alerts import alert_line
 from .manage import ago, change
 from .poll import Watcher
 from .sources import discover, parse_duration, save_found
+from .webhook import webhook_problem
 
 EXIT_OK, EXIT_NOTHING_DONE, EXIT_USAGE = 0, 1, 2
 
 
 def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
-    """Run ``watch add|list|remove|pause|resume|run``; the exit status."""
+    """Run ``watch add|list|remove|pause|resume|run|alerts``; the exit status."""
     try:
         every = parse_duration(args.every, "--every") if getattr(args, "every", None) else None
     except ValueError as err:
@@ -28,6 +30,8 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
         return _list(settings)
     if args.action == "run":
         return _run(args, settings, every)
+    if args.action == "alerts":
+        return _alerts(settings, args.limit)
     try:
         print(change(settings, args.source, args.action))
     except ValueError as err:
@@ -75,17 +79,43 @@ def _list(settings: Settings) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Settings, every: int | None) -> int:
-    watcher = Watcher(settings)
+    if problem := webhook_problem(settings):
+        print(f"error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    # Alerts are printed as they are raised, before the line of the source whose poll raised them.
+    watcher = Watcher(settings, on_alert=lambda alert: print(alert_line(alert), flush=True))
     with Store.open(settings.db) as db:
         if not args.once and not args.all:
             print(f"Watching (owner {watcher.owner}); Ctrl-C stops, and a restart continues.", file=sys.stderr)
-            watcher.run_forever(db, every_s=every)
-            return EXIT_OK  # pragma: no cover (the loop ends by a signal)
+            try:  # pragma: no cover (the loop ends by a signal)
+                watcher.run_forever(db, every_s=every)
+            finally:
+                watcher.close(db, timeout=1.0)  # what is not sent by then waits in the database
+            return EXIT_OK  # pragma: no cover
         results = watcher.poll_due(db, all_sources=args.all, every_s=every)
+        # The webhook sends in the background; a bounded wait for it, then what is left waits in the database.
+        if not watcher.close(db, timeout=settings.total_timeout):
+            print("The alert webhook has not taken every alert yet; the next run sends the rest.", file=sys.stderr)
     if not results:
         print("Nothing due: every active source was polled recently (use --all to poll them now).")
     for result in results:
         print(result.line())
+    return EXIT_OK
+
+
+def _alerts(settings: Settings, limit: int) -> int:
+    with Store.open(settings.db) as db:
+        alerts = db.alerts(limit)
+    if not alerts:
+        print("No alerts yet.")
+    for alert in alerts:
+        print(f"{alert.raised_at} {alert_line(alert)}")
+        sent = {"none": "", "pending": "webhook: not delivered yet", "sending": "webhook: sending", "sent": ""}
+        if note := sent[alert.delivery]:
+            print(
+                f"    {note}"
+                + (f" ({alert.attempts} attempts; the last: {alert.last_error})" if alert.attempts else "")
+            )
     return EXIT_OK
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from ..report import IngestReport, Progress
 from ..settings import Settings
 from ..store import Store, WatchedSource
+from ..store.watch_records import Alert
 from .poll import Watcher, utc_now
 from .sources import Found, parse_duration, save_found
 
@@ -45,7 +46,9 @@ def check_now(settings: Settings, source_ids: set[int], progress: Progress | Non
     """Poll these sources now (the dashboard's "check now"); the report of the links fetched."""
     report = IngestReport()
     with Store.open(settings.db) as db:
-        Watcher(settings).poll_due(db, only=source_ids, progress=progress, report=report)
+        watcher = Watcher(settings)
+        watcher.poll_due(db, only=source_ids, progress=progress, report=report)
+        watcher.close(db, timeout=settings.total_timeout)  # the webhook's thread ends; what it left waits
     return report
 
 
@@ -107,3 +110,19 @@ def freshness_of(db_path: str) -> str:
     """``freshness`` for the database at ``db_path``."""
     with Store.open(db_path) as db:
         return freshness(db)
+
+
+def recent_alerts(db_path: str, limit: int = 200) -> list[Alert]:
+    """The newest alerts first, with their articles, for the dashboard (read only)."""
+    with Store.open(db_path, read_only=Store.is_read_only(db_path)) as db:
+        return db.alerts(limit)
+
+
+def delivery_note(alert: Alert) -> str:
+    """What became of an alert's webhook delivery, in words ("" when no webhook was set)."""
+    if alert.delivery == "sent":
+        return f"sent to the webhook at {alert.sent_at}"
+    if alert.delivery in ("pending", "sending"):
+        tried = f" after {alert.attempts} attempts (the last: {alert.last_error})" if alert.attempts else ""
+        return f"not delivered to the webhook yet{tried}; the next run retries"
+    return ""

@@ -30,6 +30,8 @@ from ..models import Article, FetchFailure, Page, Score, UrlRequest
 from ..report import IngestReport, Outcome, Progress
 from ..settings import Settings
 from ..store import ListedLink, PollState, Store, WatchedSource
+from ..store.watch_records import Alert
+from .alerts import Alerter
 from .feeds import Entry, Listing, ListingError
 from .sources import listing_fetcher, parse_duration, read_listing
 
@@ -70,7 +72,7 @@ class PollReport:
 
 class Watcher:
     """Polls sources for one process; ``owner`` names its leases. ``clock`` and ``sleep`` are the
-    outside world's time (tests move it instead of waiting)."""
+    outside world's time (tests move it instead of waiting); ``on_alert`` hears each alert raised."""
 
     def __init__(
         self,
@@ -79,6 +81,7 @@ class Watcher:
         owner: str | None = None,
         clock: Clock = utc_now,
         sleep: Callable[[float], None] = time.sleep,
+        on_alert: Callable[[Alert], None] | None = None,
     ) -> None:
         self.settings = settings
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -87,6 +90,7 @@ class Watcher:
         self.fetcher = listing_fetcher(settings)
         self._last_request: dict[str, float] = {}  # host -> monotonic time of the last feed request
         self._lock = threading.Lock()
+        self.alerts = Alerter(settings, self.owner, clock, on_alert)
 
     # ------------------------------------------------------------ a pass over the sources
 
@@ -108,6 +112,7 @@ class Watcher:
         tried: set[int] = set()
         started = self.clock()  # a source another watcher polls during this pass is not polled again
         report = report if report is not None else IngestReport(keep=frozenset())
+        self.alerts.resend(db)  # what an earlier run could not deliver to the webhook
         while True:
             excluded = tried | (set() if only is None else {s.id for s in db.sources()} - only)
             source = db.claim_source(
@@ -119,6 +124,7 @@ class Watcher:
                 since=started,
             )
             if source is None:
+                self.alerts.spikes(db)
                 return polled
             tried.add(source.id)
             polled.append(self.poll(db, source, every_s=every_s, progress=progress, report=report))
@@ -133,6 +139,11 @@ class Watcher:
             if due:
                 wait = (datetime.fromisoformat(min(due)) - self.clock()).total_seconds()
             self.sleep(min(60.0, max(1.0, wait)))
+
+    def close(self, db: Store, timeout: float) -> bool:
+        """Give the alert webhook up to ``timeout`` seconds to finish sending; what it has not sent is
+        retried by the next run. True when nothing was left."""
+        return self.alerts.close(db, timeout)
 
     # ------------------------------------------------------------ one source
 
@@ -292,7 +303,10 @@ class _Recorder:
                     None,
                     result.title,
                 )
-        return store_result(db, url, result, score)
+        outcome = store_result(db, url, result, score)
+        if isinstance(result, Article) and score is not None:
+            self.watcher.alerts.article(db, outcome, result, score)
+        return outcome
 
     def finish(self, outcome: Outcome) -> None:
         state = "failed" if outcome.status == "repeated" else outcome.status
