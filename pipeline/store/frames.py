@@ -45,6 +45,7 @@ class _Held:
     version: str
     frame: pl.DataFrame
     saved: int | None  # the counter of the snapshot file on disk, None when there is none
+    how: str = "full read"  # how the frame was made (``how_served``)
 
 
 _held: dict[str, _Held] = {}
@@ -71,11 +72,15 @@ def current_frame(backend: Backend, database: str, preferred_version: str, *, ma
     key = os.path.abspath(database)
     with _lock:
         held = _held.get(key)
+    origin = "held"
     if held is None or not _usable(held, token, preferred_version, counter):
-        held = _load_snapshot(snapshot_path(database), token, preferred_version, counter)
-    frame = None if held is None else _refreshed(backend, held, counter, preferred_version)
-    if frame is None:
-        frame = full_frame(backend, preferred_version)
+        held, origin = _load_snapshot(snapshot_path(database), token, preferred_version, counter), "snapshot"
+    refreshed = None if held is None else _refreshed(backend, held, counter, preferred_version)
+    if refreshed is None:
+        frame, how = full_frame(backend, preferred_version), "full read"
+    else:
+        frame, changed = refreshed
+        how = f"{origin} + {changed} changed"
     saved = held.saved if held is not None else None
     if may_save and frame.height >= SNAPSHOT_MIN_ROWS and _snapshot_stale(backend, saved, frame.height):
         current = _Held(token, counter, preferred_version, frame, saved=counter)
@@ -83,10 +88,18 @@ def current_frame(backend: Backend, database: str, preferred_version: str, *, ma
             saved = counter
     with _lock:
         _held.pop(key, None)
-        _held[key] = _Held(token, counter, preferred_version, frame, saved)
+        _held[key] = _Held(token, counter, preferred_version, frame, saved, how)
         while len(_held) > _HELD_DATABASES:
             _held.pop(next(iter(_held)))
     return frame
+
+
+def how_served(database: str) -> str | None:
+    """How the last frame of ``database`` was made: "full read", or "held + N changed" / "snapshot +
+    N changed" (the frame held in the process, or the snapshot file, and N articles read again)."""
+    with _lock:
+        held = _held.get(os.path.abspath(database))
+    return None if held is None else held.how
 
 
 def forget() -> None:
@@ -100,21 +113,21 @@ def _usable(held: _Held, token: str, version: str, counter: int) -> bool:
     return held.token == token and held.version == version and held.counter <= counter
 
 
-def _refreshed(backend: Backend, held: _Held, counter: int, version: str) -> pl.DataFrame | None:
-    """``held``'s frame with the changed articles read again (deleted ones dropped); None when a
-    full read is as cheap (most rows changed) or the result does not add up."""
+def _refreshed(backend: Backend, held: _Held, counter: int, version: str) -> tuple[pl.DataFrame, int] | None:
+    """``held``'s frame with the changed articles read again (deleted ones dropped), and how many
+    changed; None when a full read is as cheap (most rows changed) or the result does not add up."""
     if held.counter == counter:
-        return held.frame
+        return held.frame, 0
     changed = backend.changed_articles(held.counter)
     if 2 * len(changed) > held.frame.height:
         return None
     fresh = full_frame(backend, version, changed_since=held.counter)
-    kept = held.frame.filter(~pl.col("id").is_in(pl.Series(changed, dtype=pl.Int64())))
+    kept = held.frame.filter(~pl.col("id").is_in(changed))
     frame = pl.concat([kept, fresh], rechunk=True)
     if kept.height and fresh.height and fresh["id"].min() < kept["id"].max():  # type: ignore[operator]
         frame = frame.sort("id")
     # A check that costs one count: a frame that lost or doubled a row is never shown.
-    return frame if frame.height == backend.article_count(include_demo=True) else None
+    return (frame, len(changed)) if frame.height == backend.article_count(include_demo=True) else None
 
 
 def _snapshot_stale(backend: Backend, saved: int | None, height: int) -> bool:
