@@ -123,9 +123,8 @@ def _refreshed(backend: Backend, held: _Held, counter: int, version: str) -> tup
         return None
     fresh = full_frame(backend, version, changed_since=held.counter)
     kept = held.frame.filter(~pl.col("id").is_in(changed))
-    frame = pl.concat([kept, fresh], rechunk=True)
-    if kept.height and fresh.height and fresh["id"].min() < kept["id"].max():  # type: ignore[operator]
-        frame = frame.sort("id")
+    # Both in id order: a linear merge, not a sort of every row.
+    frame = kept.merge_sorted(fresh, key="id") if kept.height and fresh.height else pl.concat([kept, fresh])
     # A check that costs one count: a frame that lost or doubled a row is never shown.
     return (frame, len(changed)) if frame.height == backend.article_count(include_demo=True) else None
 
