@@ -369,3 +369,32 @@ def test_refreshing_after_one_write_costs_a_fraction_of_a_full_read(tmp_path):
     # About 5x apart on a quiet machine at this size (the refresh's cost is mostly fixed); a refresh
     # that read every row again would come out even.
     assert statistics.median(refresh) * 2 < statistics.median(full), (refresh, full)
+
+
+def test_story_corrections_spread_to_every_copy_as_the_window_over_stories_did():
+    """``propagate_story_overrides`` (a join of the corrected stories since the window cost seconds
+    at a million rows) against the window it replaced, on random stories and corrections."""
+    from pipeline.aggregate import propagate_story_overrides
+
+    rng = random.Random(3)
+    n = 3000
+    ids = list(range(1, n + 1))
+    frame = pl.DataFrame(
+        {
+            "id": ids,
+            "story_id": [rng.choice([None, i, i, max(1, i - rng.randint(0, 5))]) for i in ids],
+            "override_stance": [rng.choice([None] * 12 + ["tension", "neutral", "cooperation"]) for _ in ids],
+            "override_not_relevant": [rng.choice([None] * 12 + [True, False]) for _ in ids],
+            "title": [f"t{i}" for i in ids],
+        }
+    ).sample(fraction=1.0, shuffle=True, seed=4)  # rows out of id order: the order must be kept as given
+    story = pl.coalesce("story_id", "id")
+    window = frame.with_columns(
+        pl.col("override_stance").sort_by("id").drop_nulls().first().over(story).alias("override_stance"),
+        pl.when(pl.col("override_not_relevant").fill_null(False).any().over(story))
+        .then(True)
+        .otherwise(pl.col("override_not_relevant"))
+        .alias("override_not_relevant"),
+    )
+    assert window.get_column("override_stance").null_count() < n - 300  # corrections did spread
+    assert_frame_equal(propagate_story_overrides(frame), window)
