@@ -257,6 +257,10 @@ def report(sizes: list[int], reads: dict[int, dict], views: dict[int, dict[str, 
             "| ---: | ---: | ---: | ---: | ---: | ---: |",
             *read_rows,
             "",
+            f"Below {frames.SNAPSHOT_MIN_ROWS:,} articles no snapshot file is kept (a full read is quick there): "
+            "such a row is a full read in both columns. The last column is the first read of a database "
+            "(or after its snapshot is deleted, or a rescore changed most rows).",
+            "",
             "The trend page's first view after a write, each in a fresh process (`dashboard.py` under AppTest, "
             "modules imported and Streamlit started on an empty script before the clock starts); then, in that "
             "process, a filter moved and the rerun after one more correction (the frame held in the process, "
