@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date
 
 import polars as pl
+import pytest
 from polars.testing import assert_frame_equal
 
 from pipeline.dedupe import fingerprint
@@ -398,3 +399,23 @@ def test_story_corrections_spread_to_every_copy_as_the_window_over_stories_did()
     )
     assert window.get_column("override_stance").null_count() < n - 300  # corrections did spread
     assert_frame_equal(propagate_story_overrides(frame), window)
+
+
+@pytest.mark.parametrize("chunks_max", [512, 3])
+def test_splicing_changed_rows_equals_dropping_them_and_sorting_the_new_ones_in(monkeypatch, chunks_max):
+    """Random frames and changes: rows updated, deleted, added between and after the others, and
+    changed ids that were never in the frame; the spliced frame shares memory, the result is the same."""
+    monkeypatch.setattr(frames, "CHUNKS_MAX", chunks_max)
+    rng = random.Random(11)
+    for _ in range(200):
+        ids = sorted(rng.sample(range(1, 400), rng.randint(0, 60)))
+        frame = pl.DataFrame(
+            {"id": ids, "title": [f"old {i}" for i in ids]}, schema={"id": pl.Int64, "title": pl.String}
+        )
+        changed = rng.sample(range(1, 420), rng.randint(0, 30))
+        kept_ids = sorted(i for i in changed if rng.random() < 0.6)  # the rest were deleted
+        fresh = pl.DataFrame({"id": kept_ids, "title": [f"new {i}" for i in kept_ids]}, schema=frame.schema)
+        expected = pl.concat([frame.filter(~pl.col("id").is_in(changed)), fresh]).sort("id")
+        spliced = frames.splice(frame, changed, fresh)
+        assert_frame_equal(spliced, expected)
+        assert spliced.n_chunks() <= max(chunks_max, 1)

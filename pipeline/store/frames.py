@@ -25,6 +25,9 @@ SNAPSHOT_MIN_ROWS = 20_000
 #: The snapshot is written again when more than this share of its rows changed since it was written.
 SNAPSHOT_STALE_SHARE = 0.01
 SNAPSHOT_SUFFIX = "-frame.parquet"
+#: A refresh of at most this many changed articles splices them in; more are sorted in.
+SPLICE_MAX = 2048
+CHUNKS_MAX = 512
 #: Bumped when the frame's columns or meaning change: older snapshots are then ignored.
 FRAME_FORMAT = "1"
 _HELD_DATABASES = 2  # frames held in the process (one per database file, the most recent ones)
@@ -121,13 +124,33 @@ def _refreshed(backend: Backend, held: _Held, counter: int, version: str) -> tup
     changed = backend.changed_articles(held.counter)
     if 2 * len(changed) > held.frame.height:
         return None
-    fresh = full_frame(backend, version, changed_since=held.counter)
-    # Both in id order: a linear merge, not a sort of every row. Lazily: the eager merge copies every
-    # string of the frame (400 MB more at a million articles); this one shares the unchanged ones.
-    kept = held.frame.lazy().filter(~pl.col("id").is_in(changed))
-    frame = kept.merge_sorted(fresh.lazy(), key="id").collect()
+    frame = splice(held.frame, changed, full_frame(backend, version, changed_since=held.counter))
     # A check that costs one count: a frame that lost or doubled a row is never shown.
     return (frame, len(changed)) if frame.height == backend.article_count(include_demo=True) else None
+
+
+def splice(frame: pl.DataFrame, changed: list[int], fresh: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (in id order) with the rows of the ``changed`` ids taken out and ``fresh``'s rows
+    (in id order, ids among ``changed``) put in their places, in id order."""
+    if len(changed) > SPLICE_MAX:
+        return pl.concat([frame.filter(~pl.col("id").is_in(changed)), fresh]).sort("id")
+    # Slices of the frame between the changed rows share its memory: no row is copied, where a
+    # sort or a merge gathers every string of a million rows (Polars' merge_sorted slows down with
+    # each interleaving). Each splice adds chunks; past CHUNKS_MAX they are joined into one.
+    ids = frame.get_column("id")
+    gone = pl.Series(sorted(changed), dtype=pl.Int64())
+    starts = ids.search_sorted(gone, side="left").to_list()
+    ends = ids.search_sorted(gone, side="right").to_list()  # end > start where the id was in the frame
+    at = {article_id: row for row, article_id in enumerate(fresh.get_column("id").to_list())}
+    pieces, last = [], 0
+    for article_id, start, end in zip(gone.to_list(), starts, ends, strict=True):
+        pieces.append(frame.slice(last, start - last))
+        if article_id in at:
+            pieces.append(fresh.slice(at[article_id], 1))
+        last = end
+    pieces.append(frame.slice(last))
+    spliced = pl.concat([piece for piece in pieces if piece.height] or [frame.clear()], rechunk=False)
+    return spliced.rechunk() if spliced.n_chunks() > CHUNKS_MAX else spliced
 
 
 def _snapshot_stale(backend: Backend, saved: int | None, height: int) -> bool:
