@@ -22,7 +22,7 @@ from .records import ARTICLE_FRAME_SCHEMA
 
 #: Below this many articles a full read is quick: no snapshot file is written.
 SNAPSHOT_MIN_ROWS = 20_000
-#: The snapshot is written again when more than this share of its rows changed since it was written.
+#: The snapshot is written again when more than this share of its rows (or SPLICE_MAX / 2) changed since.
 SNAPSHOT_STALE_SHARE = 0.01
 SNAPSHOT_SUFFIX = "-frame.parquet"
 #: A refresh of at most this many changed articles splices them in; more are sorted in.
@@ -156,7 +156,8 @@ def splice(frame: pl.DataFrame, changed: list[int], fresh: pl.DataFrame) -> pl.D
 def _snapshot_stale(backend: Backend, saved: int | None, height: int) -> bool:
     if saved is None:
         return True
-    return len(backend.changed_articles(saved)) > SNAPSHOT_STALE_SHARE * height
+    # Written again before a fresh process would have more rows to splice in than it splices well.
+    return len(backend.changed_articles(saved)) > min(SNAPSHOT_STALE_SHARE * height, SPLICE_MAX // 2)
 
 
 def _load_snapshot(path: Path, token: str, version: str, counter: int) -> _Held | None:
