@@ -250,7 +250,8 @@ def report(sizes: list[int], reads: dict[int, dict], views: dict[int, dict[str, 
             '(lowest–highest). Each "after a write" run first stores one correction.',
             "",
             "The read path (database → the articles frame the views use), beside Polars reading the same "
-            "columns from a Parquet file written from that frame in the same run:",
+            "columns from a Parquet file written from that frame in the same run (Polars' default zstd; the "
+            "snapshot is lz4, quicker to decode):",
             "",
             "| articles | read after a write (snapshot + changed rows) | Polars on Parquet | ratio | "
             "read with no snapshot (every row) | ratio |",
