@@ -1,8 +1,10 @@
 """What every page of the dashboard shares: the run's database, settings and filters, the cached
 reads, the copies of page widgets' values, and the background ingest.
 
-Every database read is cached with ``st.cache_data`` under the database's change token, so moving a
-filter does not re-read it and a write anywhere (here, or a CLI ingest) shows up on the next rerun.
+Every database read is cached under the database's change token, so moving a filter does not re-read
+it and a write anywhere (here, or a CLI ingest) shows up on the next rerun. The articles frame is one
+object shared by every session (``st.cache_resource``: not copied on each use), refreshed after a
+write with only the changed articles (``pipeline.store.frames``).
 """
 
 from __future__ import annotations
@@ -48,7 +50,10 @@ def shared() -> Shared:
 # ---------------------------------------------------------------- cached reads (keyed on the data version)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+# A resource, not data: st.cache_data would pickle the frame into the cache and unpickle a copy on
+# every use (a million rows: seconds and a second copy in memory). Polars frames are not changed in
+# place, so one shared object is safe; one entry, as the store holds the frame it refreshes.
+@st.cache_resource(show_spinner=False, max_entries=1)
 def load_articles(db: str, version: Version) -> pl.DataFrame:
     return views.read_articles(db)
 

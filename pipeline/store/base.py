@@ -9,7 +9,7 @@ implementing the same protocol.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol
 
@@ -120,11 +120,23 @@ class Backend(Protocol):
         """Delete the correction; True when there was one."""
 
     # the views
-    def article_columns(self, preferred_version: str) -> dict[str, list[object]]:
-        """The columns of ``ARTICLE_FRAME_SCHEMA`` in id order, dates as ISO text and flags as 0/1."""
+    def reading(self) -> AbstractContextManager[None]:
+        """Reads inside the block all see one state of the database (writers are not blocked)."""
+
+    def article_column_batches(
+        self, preferred_version: str, *, changed_since: int | None = None, batch: int = 50_000
+    ) -> Iterator[dict[str, list[object]]]:
+        """The columns of ``ARTICLE_FRAME_SCHEMA`` in id order, ``batch`` rows at a time, dates as ISO
+        text and flags as 0/1; with ``changed_since``, only the articles changed after that counter."""
 
     def change_counter(self) -> int:
         """A number that changes with every write to articles, scores or corrections."""
+
+    def change_stamp(self) -> tuple[str, int]:
+        """This database's token (another database at the same path has another) and its change counter."""
+
+    def changed_articles(self, since: int) -> list[int]:
+        """Ids of the articles written or deleted after the change counter was ``since``."""
 
     # ------------------------------------------------------------ watched sources (pipeline.watch; issue 11)
     # Times are ISO text in UTC, given by the caller (the watcher's clock).

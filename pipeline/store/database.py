@@ -19,10 +19,9 @@ import polars as pl
 
 from ..dedupe import band_keys, choose_story
 from ..models import Article, FetchFailure, Score
-from . import sqlite_files
+from . import frames, sqlite_files
 from .base import Backend, StoreError
 from .records import (
-    ARTICLE_FRAME_SCHEMA,
     FAILURE_FRAME_SCHEMA,
     STANCES,
     ArticleDetail,
@@ -77,8 +76,10 @@ def _scorer_version() -> str:
 class Store(AlertMethods):
     """A database of articles, scores, failures and corrections; a context manager that closes it."""
 
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, *, file: str | None = None, read_only: bool = False) -> None:
         self._backend = backend
+        self._file = file  # the database file, None in memory: where the frame's snapshot is kept
+        self._read_only = read_only
 
     @classmethod
     def open(cls, db: str | Path, *, create: bool = True, read_only: bool = False) -> Store:
@@ -88,9 +89,10 @@ class Store(AlertMethods):
         """
         path = sqlite_path(db)
         try:
-            return cls(SQLiteBackend.open(path, create=create, read_only=read_only))
+            backend = SQLiteBackend.open(path, create=create, read_only=read_only)
         except SQLiteBackend.driver_errors as err:
             raise StoreError.wrap(path, err) from err
+        return cls(backend, file=None if path == sqlite_files.MEMORY else path, read_only=read_only)
 
     @staticmethod
     def check_database(db: str | Path, *, create: bool) -> int | None:
@@ -283,23 +285,18 @@ class Store(AlertMethods):
 
     # ------------------------------------------------------------ reads for aggregation and the views
 
-    def articles_frame(self) -> pl.DataFrame:
+    def articles_frame(self, *, cached: bool = True) -> pl.DataFrame:
         """One row per stored article with its current score and correction (``ARTICLE_FRAME_SCHEMA``).
 
         ``tension``/``sentiment``/``relevance`` are null for unscored articles, ``published`` for undated
-        ones; ``override_*`` are null when the analyst has not corrected the article.
+        ones; ``override_*`` are null when the analyst has not corrected the article. A database file's
+        frame is refreshed from the last one read (in this process, or its snapshot file) with only the
+        articles changed since (``pipeline.store.frames``); ``cached`` False reads every row.
         """
-        with self._guard():
-            columns = self._backend.article_columns(_scorer_version())
-        # Read as the backend delivers them (dates as text, flags as 0/1), then typed column by column.
-        raw = {
-            name: pl.String() if dtype == pl.Date else pl.Int64() if dtype == pl.Boolean else dtype
-            for name, dtype in ARTICLE_FRAME_SCHEMA.items()
-        }
-        return pl.DataFrame(columns, schema=raw).with_columns(
-            pl.col("published").str.to_date("%Y-%m-%d", strict=False),
-            *(pl.col(name).cast(pl.Boolean) for name, dtype in ARTICLE_FRAME_SCHEMA.items() if dtype == pl.Boolean),
-        )
+        with self._guard(), self._backend.reading():
+            if not cached or self._file is None:
+                return frames.full_frame(self._backend, _scorer_version())
+            return frames.current_frame(self._backend, self._file, _scorer_version(), may_save=not self._read_only)
 
     def data_version(self) -> tuple[int]:
         """A token that changes with every write to articles, scores or corrections (the UI's cache key)."""

@@ -184,9 +184,13 @@ class SQLiteBackend(WatchQueries):
         evidence = json.dumps(
             [{"sentence": e.sentence, "weight": e.weight} for e in score.evidence], ensure_ascii=False
         )
+        # The strongest sentence, stored for the views; max() keeps the first of equal weights, as
+        # migration 4's back-fill (ORDER BY ... LIMIT 1 over json_each) does.
+        top = max(score.evidence, key=lambda e: abs(e.weight), default=None)
         self._conn.execute(
             "INSERT OR REPLACE INTO scores (article_id, scorer_version, tension, sentiment, relevance,"
-            " goldstein, language, certain, evidence, scored_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            " goldstein, language, certain, evidence, scored_at, top_evidence, top_evidence_weight)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 article_id,
                 score.version,
@@ -198,6 +202,8 @@ class SQLiteBackend(WatchQueries):
                 int(score.certain),
                 evidence,
                 now_iso(),
+                top.sentence if top else None,
+                top.weight if top else None,
             ),
         )
 
@@ -260,32 +266,58 @@ class SQLiteBackend(WatchQueries):
 
     # ------------------------------------------------------------ the views
 
-    def article_columns(self, preferred_version: str) -> dict[str, list[object]]:
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        # A deferred transaction: every query inside it sees one state of the database, while
+        # writers go on (WAL). Inside a write transaction the state is already the caller's.
+        if self._conn.in_transaction:
+            yield
+            return
+        self._conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self._conn.execute("COMMIT")
+
+    def article_column_batches(
+        self, preferred_version: str, *, changed_since: int | None = None, batch: int = 50_000
+    ) -> Iterator[dict[str, list[object]]]:
         # The current score of each article: the preferred (this program's) scorer version when
-        # there is one, else the newest (by time, then insertion order).
+        # there is one, else the newest (by time, then insertion order); found per article through
+        # the (article_id, scorer_version) index, so a few changed articles cost a few lookups.
         current = (
-            "SELECT s.* FROM scores s WHERE s.rowid = (SELECT s2.rowid FROM scores s2 "
-            "WHERE s2.article_id = s.article_id ORDER BY s2.scorer_version = ? DESC, s2.scored_at DESC,"
-            " s2.rowid DESC LIMIT 1)"
+            "SELECT s2.rowid FROM scores s2 WHERE s2.article_id = a.id "
+            "ORDER BY s2.scorer_version = ? DESC, s2.scored_at DESC, s2.rowid DESC LIMIT 1"
         )
-        strongest = (
-            "(SELECT {field} FROM json_each(s.evidence) ORDER BY abs(json_extract(value, '$.weight')) DESC LIMIT 1)"
-        )
-        top_sentence = strongest.format(field="json_extract(value, '$.sentence')")
-        top_weight = strongest.format(field="json_extract(value, '$.weight')")
+        changed = ""
+        if changed_since is not None:
+            changed = " WHERE a.id IN (SELECT article_id FROM article_changes WHERE stamp > ?)"
         sql = (
             "SELECT a.id, a.url, a.canonical_url, a.title, a.source, a.language, a.published, a.story_id,"
             " a.is_demo, a.fetched_at, s.scorer_version, s.tension, s.sentiment, s.relevance, s.goldstein,"
-            f" s.certain, {top_sentence} AS top_evidence, {top_weight} AS top_evidence_weight,"
-            " o.stance AS override_stance, o.not_relevant AS override_not_relevant "
-            f"FROM articles a LEFT JOIN ({current}) s ON s.article_id = a.id "
-            "LEFT JOIN overrides o ON o.article_id = a.id ORDER BY a.id"
+            " s.certain, s.top_evidence, s.top_evidence_weight, o.stance, o.not_relevant "
+            f"FROM articles a LEFT JOIN scores s ON s.rowid = ({current}) "
+            f"LEFT JOIN overrides o ON o.article_id = a.id{changed} ORDER BY a.id"
         )
-        return self._columns(sql, (preferred_version,), ARTICLE_FRAME_SCHEMA)
+        params = (preferred_version,) if changed_since is None else (preferred_version, changed_since)
+        cur = self._conn.cursor()
+        cur.row_factory = None  # plain tuples: no per-row name lookup
+        cur.execute(sql, params)
+        # In batches: a million rows of Python tuples at once would hold gigabytes.
+        while rows := cur.fetchmany(batch):
+            yield dict(zip(ARTICLE_FRAME_SCHEMA, (list(column) for column in zip(*rows, strict=True)), strict=True))
+
+    def change_stamp(self) -> tuple[str, int]:
+        row = self._one("SELECT token, counter FROM changes WHERE id = 1")
+        return (row[0], row[1]) if row else ("", 0)
+
+    def changed_articles(self, since: int) -> list[int]:
+        rows = self._conn.execute("SELECT article_id FROM article_changes WHERE stamp > ?", (since,)).fetchall()
+        return [r[0] for r in rows]
 
     def _columns(self, sql: str, params: Sequence[object], names: Collection[str]) -> dict[str, list[object]]:
         cur = self._conn.cursor()
-        cur.row_factory = None  # plain tuples: no per-row name lookup for a frame of every article
+        cur.row_factory = None  # plain tuples
         rows = cur.execute(sql, params).fetchall()
         columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
         return {name: list(values) for name, values in zip(names, columns, strict=True)}

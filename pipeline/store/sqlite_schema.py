@@ -93,7 +93,33 @@ MIGRATIONS: dict[int, str] = {
     3: """
     ALTER TABLE articles ADD COLUMN decode_note TEXT NOT NULL DEFAULT '';
     """,
-    4: "",  # reserved for the read path (issue 12)
+    # What the views read, stored at write time: each score's strongest evidence sentence and its
+    # weight (back-filled once from the JSON; ties go to the first, as the old json_each read did).
+    # Per-article change stamps (a row for every article ever written, kept after a delete as its
+    # tombstone) let a reader refresh a frame it holds by reading only the articles changed since;
+    # the token tells this database from another one at the same path.
+    4: """
+    ALTER TABLE scores ADD COLUMN top_evidence TEXT;
+    ALTER TABLE scores ADD COLUMN top_evidence_weight REAL;
+    UPDATE scores SET (top_evidence, top_evidence_weight) = (
+        SELECT json_extract(value, '$.sentence'), json_extract(value, '$.weight') FROM json_each(scores.evidence)
+        ORDER BY abs(json_extract(value, '$.weight')) DESC LIMIT 1);
+    ALTER TABLE changes ADD COLUMN token TEXT NOT NULL DEFAULT '';
+    UPDATE changes SET token = lower(hex(randomblob(16)));
+    CREATE TABLE article_changes (article_id INTEGER PRIMARY KEY, stamp INTEGER NOT NULL);
+    CREATE INDEX article_changes_stamp ON article_changes(stamp);
+    """
+    # The stamp is the change counter plus one: above every counter a reader saw before this write,
+    # whichever of this trigger and the counter's own runs first.
+    + "".join(
+        f"""
+    CREATE TRIGGER {table}_{event.lower()}_stamps AFTER {event} ON {table}
+    BEGIN INSERT OR REPLACE INTO article_changes (article_id, stamp)
+        VALUES ({row}.{key}, (SELECT counter FROM changes WHERE id = 1) + 1); END;
+    """
+        for table, key in (("articles", "id"), ("scores", "article_id"), ("overrides", "article_id"))
+        for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD"))
+    ),
     # Watched sources (pipeline.watch): each feed or sitemap with its polling state, in the spirit of
     # Media Cloud's feed table (validators for conditional GETs, a failure count that backs off and
     # then disables), and every link a source listed, so nothing is fetched twice. The lease columns
