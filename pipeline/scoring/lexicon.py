@@ -226,6 +226,16 @@ def check_lexicons(data_dir: str = "") -> str | None:
     return None
 
 
+# A one-word cue shorter than this, borrowed from another language's file, matches words of an unrelated
+# language by chance (French "ami*" in Hungarian "ami", "which"): the union of the cue files leaves it out.
+UNION_MIN_LETTERS = 5
+
+
+def _chance_match(pattern: Pattern) -> bool:
+    short = len(pattern.words) == 1 and len(pattern.words[0].rstrip("*")) < UNION_MIN_LETTERS
+    return short and pattern.kind in (CUE, RELATION)
+
+
 @lru_cache(maxsize=32)
 def cue_set(language: str, data_dir: str = "") -> CueSet:
     """The cue set of a language, or the union of all of them for a language without a cue file."""
@@ -235,7 +245,7 @@ def cue_set(language: str, data_dir: str = "") -> CueSet:
     parts = [cue_set(code, data_dir) for code in cue_languages(data_dir)]
     return CueSet(
         language=language,
-        patterns=tuple(p for part in parts for p in part.patterns),
+        patterns=tuple(p for part in parts for p in part.patterns if not _chance_match(p)),
         negation_window=max((p.negation_window for p in parts), default=3),
         post_negation_window=max((p.post_negation_window for p in parts), default=0),
         negative_suffixes=(),
