@@ -40,3 +40,45 @@ def test_a_short_cue_of_another_language_does_not_match_by_chance():
     )
     assert s.language == "hu"
     assert s.tension == 0.0
+
+
+# --- an office's name is not a step: the Ministry of Trade and Integration --------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wiceminister handlu i integracji Kazachstanu powiedział w Moskwie, że Rosja zmieniła taryfy.",
+        "Министр торговли и интеграции Казахстана сообщил в Москве, что Россия изменила тарифы.",
+        "Kazakhstan's Minister of Trade and Integration said in Moscow that Russia had changed the tariffs.",
+    ],
+)
+def test_the_ministry_of_trade_and_integration_is_no_cooperation(text):
+    assert abs(score_article(text).tension) < 0.05
+
+
+# --- a ban or block on what crosses to or from the other side, told as a plain act ------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "floor"),
+    [
+        ("Kazachstan, duży partner handlowy Rosji, wprowadził zakaz eksportu stu towarów do Rosji.", 0.2),
+        ("Kazakhstan, a major trading partner of Russia, blocked shipments of a hundred goods to Russia.", 0.5),
+        ("Россия, крупный торговый партнер Казахстана, запретила ввоз казахстанского мяса.", 0.2),
+    ],
+)
+def test_a_ban_on_the_other_sides_goods_is_tension(text, floor):
+    assert score_article(text).tension > floor
+
+
+def test_lifting_a_ban_on_the_other_sides_goods_is_not_a_ban():
+    # the ban is the object of "lifted": a conciliatory step, not a ban counted once more as an act
+    s = score_article("Rosja, duży partner handlowy Kazachstanu, zniosła zakaz importu kazachskiego mięsa.")
+    assert s.tension < -0.5
+
+
+def test_a_banned_good_named_by_an_adjective_is_no_act_of_the_pair():
+    # «запрещенных товаров» describes goods (banned by someone else), it is not a ban the pair imposed.
+    with_adjective = score_article("Казахстан и Россия обсудили поставки запрещенных товаров через третьи страны.")
+    assert with_adjective.tension < 0.5
