@@ -82,3 +82,31 @@ def test_a_banned_good_named_by_an_adjective_is_no_act_of_the_pair():
     # «запрещенных товаров» describes goods (banned by someone else), it is not a ban the pair imposed.
     with_adjective = score_article("Казахстан и Россия обсудили поставки запрещенных товаров через третьи страны.")
     assert with_adjective.tension < 0.5
+
+
+# --- not recognising the other side's claims on a third country is a stance towards that side -------
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "The foreign ministry in Astana said the country's position rests on international law.",
+            "Kazakhstan will not recognise the Kherson and Zaporizhzhia referendums",
+        ),
+        (
+            "Астана не признает итоги референдумов в Херсонской и Запорожской областях. "
+            "МИД Казахстана сослался на нормы международного права.",
+            "",
+        ),
+    ],
+)
+def test_not_recognising_the_other_sides_claims_is_tension_about_the_pair(text, title):
+    s = score_article(text, title)
+    assert s.relevance > 0.5
+    assert s.tension > 0.15
+
+
+def test_the_claimed_regions_stay_the_third_countrys_outside_recognition():
+    s = score_article("Kazakhstan sent humanitarian aid to Kherson and Zaporizhzhia. The trucks left Almaty on Monday.")
+    assert s.relevance < 0.3

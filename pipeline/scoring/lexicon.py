@@ -41,6 +41,7 @@ ACT = "act"  # "stopped servicing", "sent back", "barred": a step against whatev
 POST_ACT = "post_act"  # the same where the verb comes after its object (Kazakh: "Ресейге қайтарылды")
 COMPLY = "comply"  # "complies with the sanctions": a restriction followed as a rule is balancing, not a blow
 POST_COMPLY = "post_comply"  # the same where the verb comes after its object (Kazakh: "санкцияларды сақтайды")
+RECOGNITION = "recognition"  # "recognise", «признать»: what it governs may be a side's claim (see actors.py)
 OFFTOPIC = "offtopic"
 CONCESSIVE, POST_CONCESSIVE = "concessive", "post_concessive"
 BACKGROUND, CONTRAST = "background", "contrast"
@@ -165,6 +166,7 @@ def _parse_cues(data: TomlTable, language: str) -> CueSet:
         (POST_ACT, "post_acts"),
         (COMPLY, "complies"),
         (POST_COMPLY, "post_complies"),
+        (RECOGNITION, "recognitions"),
         (CLAIM, "claims"),
         (CONCESSIVE, "concessives"),
         (POST_CONCESSIVE, "post_concessives"),
