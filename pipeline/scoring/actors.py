@@ -26,6 +26,7 @@ ACTORS = "actors"
 SIDE_A, SIDE_B, BOTH, OTHER = "a", "b", "both", "other"
 WEAK_A, WEAK_B = "a~", "b~"  # a language or ethnic group rather than the state
 IMPLIED_A, IMPLIED_B = "a^", "b^"  # an epithet or institution ("the northern neighbour")
+RECOGNISED_A, RECOGNISED_B = "a?", "b?"  # a side's claim, where recognising it is the news ("the annexed regions")
 ANY_LANGUAGE = "*"  # patterns listed once for every language
 THIRD = "@"  # prefix of a third country's own kind ("@china"), to tell one third party from another
 
@@ -112,6 +113,11 @@ def parse_pair(data: TomlTable, pair_id: str = "") -> Pair:
     proxies = data.get("proxies", {})  # "will not recognise the DNR": a stance towards Russia
     add(SIDE_A, proxies.get("a", {}))
     add(SIDE_B, proxies.get("b", {}))
+    # "Astana will not recognise the annexed regions": in a sentence about recognising them, the other side's
+    # claims stand for that side; elsewhere they are the third country they belong to.
+    recognised = data.get("recognised", {})
+    add(RECOGNISED_A, {ANY_LANGUAGE: recognised.get("a", [])})
+    add(RECOGNISED_B, {ANY_LANGUAGE: recognised.get("b", [])})
     return Pair(
         id=str(data.get("id", pair_id)),
         title=str(data.get("title", pair_id)),
@@ -171,6 +177,24 @@ def actor_matcher(language: str, pair: Pair | str | None = None) -> PatternMatch
 @lru_cache(maxsize=64)
 def _actor_matcher(language: str, pair: Pair) -> PatternMatcher:
     return PatternMatcher(pair.patterns_for(language))
+
+
+def claims_as_sides(matches: list[Match], recognising: bool) -> list[Match]:
+    """The actor matches with the other side's claims ("the annexed regions") read as that side when the
+    sentence is about recognising them, and left out otherwise (their country's own name still counts)."""
+    claims = [m for m in matches if m.pattern.kind in (RECOGNISED_A, RECOGNISED_B)]
+    if not claims:
+        return matches
+    kept = [m for m in matches if m.pattern.kind not in (RECOGNISED_A, RECOGNISED_B)]
+    if not recognising:
+        return kept
+    at = {m.start for m in claims}
+    kept = [m for m in kept if m.start not in at]  # "Donetsk" is the claim here, not Ukraine
+    side = {RECOGNISED_A: SIDE_A, RECOGNISED_B: SIDE_B}
+    return sorted(
+        kept + [replace(m, pattern=replace(m.pattern, kind=side[m.pattern.kind])) for m in claims],
+        key=lambda m: m.start,
+    )
 
 
 def find_actors(tokens: list[str], matcher: PatternMatcher) -> list[Match]:

@@ -22,7 +22,7 @@ _KAZAKH = re.compile("[" + "".join(sorted(KAZAKH_LETTERS)) + "]")
 # News this tool reads comes in these languages; restricting py3langid to them stops short, name-heavy
 # texts ("Kazakhstan and Russia") from being called Acehnese or Latin.
 _NEWS_LANGUAGE_CODES = """
-en ru pl kk uk be de fr es it pt nl sv no da fi et lv lt cs sk sl hr sr bg
+en ru pl kk uk be de fr es it pt nl sv no da is fi et lv lt cs sk sl hr sr bg
 ro hu el tr az hy ka uz ky tk mn zh ja ko ar fa he hi ur id vi th
 """
 NEWS_LANGUAGES = tuple(_NEWS_LANGUAGE_CODES.split())

@@ -41,6 +41,7 @@ ACT = "act"  # "stopped servicing", "sent back", "barred": a step against whatev
 POST_ACT = "post_act"  # the same where the verb comes after its object (Kazakh: "Ресейге қайтарылды")
 COMPLY = "comply"  # "complies with the sanctions": a restriction followed as a rule is balancing, not a blow
 POST_COMPLY = "post_comply"  # the same where the verb comes after its object (Kazakh: "санкцияларды сақтайды")
+RECOGNITION = "recognition"  # "recognise", «признать»: what it governs may be a side's claim (see actors.py)
 OFFTOPIC = "offtopic"
 CONCESSIVE, POST_CONCESSIVE = "concessive", "post_concessive"
 BACKGROUND, CONTRAST = "background", "contrast"
@@ -165,6 +166,7 @@ def _parse_cues(data: TomlTable, language: str) -> CueSet:
         (POST_ACT, "post_acts"),
         (COMPLY, "complies"),
         (POST_COMPLY, "post_complies"),
+        (RECOGNITION, "recognitions"),
         (CLAIM, "claims"),
         (CONCESSIVE, "concessives"),
         (POST_CONCESSIVE, "post_concessives"),
@@ -226,6 +228,16 @@ def check_lexicons(data_dir: str = "") -> str | None:
     return None
 
 
+# A one-word cue shorter than this, borrowed from another language's file, matches words of an unrelated
+# language by chance (French "ami*" in Hungarian "ami", "which"): the union of the cue files leaves it out.
+UNION_MIN_LETTERS = 5
+
+
+def _chance_match(pattern: Pattern) -> bool:
+    short = len(pattern.words) == 1 and len(pattern.words[0].rstrip("*")) < UNION_MIN_LETTERS
+    return short and pattern.kind in (CUE, RELATION)
+
+
 @lru_cache(maxsize=32)
 def cue_set(language: str, data_dir: str = "") -> CueSet:
     """The cue set of a language, or the union of all of them for a language without a cue file."""
@@ -235,7 +247,7 @@ def cue_set(language: str, data_dir: str = "") -> CueSet:
     parts = [cue_set(code, data_dir) for code in cue_languages(data_dir)]
     return CueSet(
         language=language,
-        patterns=tuple(p for part in parts for p in part.patterns),
+        patterns=tuple(p for part in parts for p in part.patterns if not _chance_match(p)),
         negation_window=max((p.negation_window for p in parts), default=3),
         post_negation_window=max((p.post_negation_window for p in parts), default=0),
         negative_suffixes=(),

@@ -14,16 +14,36 @@ import re
 import unicodedata
 
 from ..models import Evidence, Score
-from .actors import BOTH, OTHER, SIDE_A, SIDE_B, THIRD, Pair, actor_matcher, find_actors, in_a_list, load_pair
+from .actors import (
+    BOTH,
+    OTHER,
+    SIDE_A,
+    SIDE_B,
+    THIRD,
+    Pair,
+    actor_matcher,
+    claims_as_sides,
+    find_actors,
+    in_a_list,
+    load_pair,
+)
 from .language import KAZAKH_LETTERS, detect_language
-from .lexicon import CLAUSE_KINDS, VaderSentiment, cue_matcher, cue_set, curated_languages, sentiment_model
+from .lexicon import (
+    CLAUSE_KINDS,
+    RECOGNITION,
+    VaderSentiment,
+    cue_matcher,
+    cue_set,
+    curated_languages,
+    sentiment_model,
+)
 from .normalize import normalize_article
 from .patterns import Match
 from .relevance import SentenceFacts, links, relevance, resolve_both
 from .sentences import split_sentences, token_spans, tokenize
 from .stance import TURNED, sentence_stance
 
-SCORER_VERSION = "stance-1.11"
+SCORER_VERSION = "stance-1.12"
 
 MAX_CHARS = 100_000  # longer inputs are scored on their first 100 000 characters
 MAX_EVIDENCE = 8
@@ -162,8 +182,8 @@ def _score(text: object, title: object = "", language: str | None = None, pair: 
                 headline.add(tuple(tokens))
             elif tuple(tokens) in headline:
                 continue  # the text repeats the headline (extracted pages often do): it counts once, as the title
-            names = find_actors(tokens, actors)
             matches = cue_matcher_.find(tokens)
+            names = claims_as_sides(find_actors(tokens, actors), any(m.pattern.kind == RECOGNITION for m in matches))
             clausal = any(m.pattern.kind in CLAUSE_KINDS for m in matches)  # clauses matter only then
             stance = sentence_stance(
                 tokens,

@@ -22,13 +22,16 @@ mld zł r ws pt tj itd itp wg godz ж жж т.б т.с.с бұл млн млрд
 _ABBREVIATIONS = frozenset(_ABBREVIATION_LIST.split())
 # Possessive quantifiers and the look-behind keep the search linear: a run of dots, closing quotes or
 # spaces is tried once, from its start, instead of from every position with backtracking.
+# Capitals of the other alphabets news comes in: Latin with diacritics (Hungarian Éves, Czech Česko,
+# Turkish Çin), Serbian Cyrillic, Greek, Armenian; Georgian has no case, so any of its letters.
+_CAPITALS = "À-ÖØ-ÞĀĂĆČĎĐĒĖĚĞĢĪĶĹĻĽŃŅŇŐŒŔŘŚŞŠȘŢȚŤŪŮŰŹŻŽЀ-ЏΆ-ΫԱ-Ֆა-ჰ"
 _SENTENCE_END = re.compile(
-    r"""(?<![.!?…])
-        ([.!?…]++)          # terminal punctuation
+    r"""(?<![.!?…։])
+        ([.!?…։]++)         # terminal punctuation (։ is the Armenian full stop)
         ([»"”’')\]]*+)      # closing quotes / brackets that belong to this sentence
         (\s++)              # the gap
-        (?=[«"„“'(\[—–-]?\s*[A-ZА-ЯЁӘҒҚҢӨҰҮҺІЇЄҐŁŚŻŹĆŃÓĄĘ0-9])   # next sentence starts big
-    """,
+        (?=[«"„“'(\[—–-]?\s*[A-ZА-ЯЁӘҒҚҢӨҰҮҺІЇЄҐŁŚŻŹĆŃÓĄĘ0-9{_CAPITALS}])   # next sentence starts big
+    """.replace("{_CAPITALS}", _CAPITALS),
     re.VERBOSE,
 )
 _BREAKS = "\r\n\u2028\u2029"

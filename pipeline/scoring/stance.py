@@ -96,6 +96,7 @@ def _act_against(
     clause_starts: Sequence[int],
     partners: Mapping[int, bool],
     negated_at: Sequence[bool],
+    exited: Sequence[bool] | None = None,
 ) -> float:
     """Tension of a step that falls on one of the pair ("stopped servicing Russian cards", "the wagons
     were sent back to Russia"): an act word whose object, in the same clause and within ``exit_window``
@@ -112,6 +113,8 @@ def _act_against(
             cue_at[m.start] = True
     found = 0.0
     for m in acts:
+        if exited and exited[m.start]:  # "lifted the ban on imports of Kazakh meat": the ban's end, not a ban
+            continue
         forward = m.pattern.kind == ACT
         for i in object_steps(m, forward, len(tokens), cues.exit_window):
             if (bounds[i] if forward else bounds[i + 1]) or cue_at[i]:
@@ -318,7 +321,7 @@ def sentence_stance(
     stance += parts[0] * TURNED if parts[0] * parts[1] < 0 else parts[0]
     stance += parts[1]
     if partners:
-        act = _act_against(tokens, matches, cues, clause_starts, partners, negated_at)
+        act = _act_against(tokens, matches, cues, clause_starts, partners, negated_at, exited)
         if act:
             stance += act
             count += 1
