@@ -18,7 +18,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from ..ingest.checks import RecentKeys, check_inputs
@@ -172,7 +172,8 @@ class Watcher:
                 listing = read_listing(page, self.settings)
                 entries = self._entries(listing)
                 result.listed = len(entries)
-                result.new = db.add_links(source.id, list(_listed(entries)), now=self.clock())
+                listed = _listed(entries, latest=self.clock().date() + timedelta(days=1))
+                result.new = db.add_links(source.id, list(listed), now=self.clock())
             else:
                 result.status = "not modified"
         except ListingError as err:
@@ -327,9 +328,13 @@ class _Recorder:
             self.progress(self.report.total, max(self.report.total, self.total), outcome)
 
 
-def _listed(entries: list[Entry]) -> Iterator[ListedLink]:
-    """The entries that are web addresses, keyed by canonical URL, each once (first listing wins)."""
-    candidates, _ = check_inputs([UrlRequest(e.url, date=e.published) for e in entries], RecentKeys(1))
+def _listed(entries: list[Entry], latest: date) -> Iterator[ListedLink]:
+    """The entries that are web addresses, keyed by canonical URL, each once (first listing wins).
+
+    A date after ``latest`` is a feed's mistake (or a scheduled post's), not a publication date: it is
+    dropped, so the page's own date is used, and one wrong item cannot stretch the chart to 2099."""
+    requests = [UrlRequest(e.url, date=e.published if e.published and e.published <= latest else None) for e in entries]
+    candidates, _ = check_inputs(requests, RecentKeys(1))
     for candidate in candidates:
         yield ListedLink(candidate.key, candidate.request.url, candidate.request.date)
 
