@@ -200,7 +200,9 @@ class Watcher:
             result.error = error
         else:
             result.status = "failed"
-        wait = min(timedelta(seconds=every * 2**failures), max(MAX_BACKOFF, timedelta(seconds=every)))
+        # In whole seconds before any timedelta: 2**failures overflows one after some 40 failures in a row.
+        cap = max(int(MAX_BACKOFF.total_seconds()), every)
+        wait = timedelta(seconds=min(every * 2**failures, cap))
         state = PollState(
             etag=source.etag,
             last_modified=source.last_modified,

@@ -1,0 +1,44 @@
+"""The watcher's edge cases found by using it: a feed date in the future, a long run of failures, a
+broken feed address that must not turn into the site's sitemap, and the first poll of an old backlog."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+from pipeline.store import Store
+from pipeline.watch import Watcher
+from tests.httpserver import Reply
+from tests.watch_fixtures import RSS_TYPE, Clock, serve_articles, watch_settings
+
+
+def test_a_feed_date_in_the_future_is_dropped_so_the_page_date_is_stored(server, settings, db_path):
+    clock = Clock()  # 2025-03-20
+    [path] = serve_articles(server, 1)  # the page says 2025-03-10
+    item = f"<item><title>x</title><link>{server.url(path)}</link><pubDate>Fri, 13 Mar 2099 10:00:00 GMT</pubDate></item>"
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{item}</channel></rss>'
+    server.routes["/feed"] = Reply(body=feed.encode(), headers=RSS_TYPE)
+    with Store.open(db_path) as db:
+        db.add_source(server.url("/feed"), name="T", kind="feed", every_s=1800, now=clock())
+        [result] = Watcher(watch_settings(settings), clock=clock).poll_due(db)
+    assert result.outcomes == {"stored": 1}
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT published FROM watch_links").fetchall() == [(None,)]
+        assert conn.execute("SELECT published FROM articles").fetchall() == [("2025-03-10",)]
+
+
+def test_backoff_doubles_then_stops_at_a_day_even_after_many_failures(server, settings, db_path):
+    clock = Clock()
+    server.routes["/feed"] = Reply(500, b"down")
+    watcher = Watcher(watch_settings(settings, watch_max_failures=100), clock=clock)
+    waits = []
+    with Store.open(db_path) as db:
+        source_id = db.add_source(server.url("/feed"), name="T", kind="feed", every_s=1800, now=clock())
+        for _ in range(60):  # 2**45 * 1800 s is past what a timedelta holds
+            [result] = watcher.poll_due(db, all_sources=True)
+            source = db.find_source(str(source_id))
+            waits.append((datetime.fromisoformat(source.next_poll) - clock()).total_seconds())
+            clock.advance(seconds=1)
+    assert result.status == "failed" and source.failures == 60 and source.status == "active"
+    assert waits[:6] == [3600, 7200, 14400, 28800, 57600, 86400]  # 2x, 4x ... the interval, then a day
+    assert set(waits[5:]) == {86400}
