@@ -7,9 +7,9 @@ import sqlite3
 from datetime import datetime
 
 from pipeline.store import Store
-from pipeline.watch import Watcher
+from pipeline.watch import Watcher, discover
 from tests.httpserver import Reply
-from tests.watch_fixtures import RSS_TYPE, Clock, serve_articles, watch_settings
+from tests.watch_fixtures import RSS_TYPE, XML_TYPE, Clock, serve_articles, sitemap, watch_settings
 
 
 def test_a_feed_date_in_the_future_is_dropped_so_the_page_date_is_stored(server, settings, db_path):
@@ -42,3 +42,14 @@ def test_backoff_doubles_then_stops_at_a_day_even_after_many_failures(server, se
     assert result.status == "failed" and source.failures == 60 and source.status == "active"
     assert waits[:6] == [3600, 7200, 14400, 28800, 57600, 86400]  # 2x, 4x ... the interval, then a day
     assert set(waits[5:]) == {86400}
+
+
+def test_a_broken_feed_address_is_reported_broken_not_swapped_for_the_sites_sitemap(server, settings):
+    server.routes["/feed.xml"] = Reply(body=b'<?xml version="1.0"?><rss version="2.0"><channel><title>T', headers=RSS_TYPE)
+    server.routes["/sitemap.xml"] = Reply(body=sitemap(server, ["/a"]), headers=XML_TYPE)
+    server.routes["/"] = Reply(body=b"<!doctype html><html><head><title>Home</title></head><body>hi</body></html>")
+    found = discover(server.url("/feed.xml"), settings)
+    assert found.found == [] and server.hits["/sitemap.xml"] == 0
+    assert found.reason().startswith(f"{server.url('/feed.xml')}: no feed or sitemap found (malformed XML (")
+    [home] = discover(server.url("/"), settings).found  # a homepage still leads to the sitemap
+    assert home.url == server.url("/sitemap.xml")
