@@ -9,7 +9,7 @@ from datetime import datetime
 from ..settings import Settings
 from ..store import Store
 from .alerts import alert_line
-from .manage import ago, change
+from .manage import ago, change, delivery_note
 from .poll import Watcher
 from .sources import discover, parse_duration, save_found
 from .webhook import webhook_problem
@@ -110,12 +110,8 @@ def _alerts(settings: Settings, limit: int) -> int:
         print("No alerts yet.")
     for alert in alerts:
         print(f"{alert.raised_at} {alert_line(alert)}")
-        sent = {"none": "", "pending": "webhook: not delivered yet", "sending": "webhook: sending", "sent": ""}
-        if note := sent[alert.delivery]:
-            print(
-                f"    {note}"
-                + (f" ({alert.attempts} attempts; the last: {alert.last_error})" if alert.attempts else "")
-            )
+        if alert.delivery != "sent" and (note := delivery_note(alert)):
+            print(f"    {note}")
     return EXIT_OK
 
 

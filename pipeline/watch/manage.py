@@ -11,6 +11,7 @@ from ..store import Store, WatchedSource
 from ..store.watch_records import Alert
 from .poll import Watcher, utc_now
 from .sources import Found, parse_duration, save_found
+from .webhook import gave_up
 
 
 def find(db: Store, ref: str) -> WatchedSource:
@@ -122,6 +123,8 @@ def delivery_note(alert: Alert) -> str:
     """What became of an alert's webhook delivery, in words ("" when no webhook was set)."""
     if alert.delivery == "sent":
         return f"sent to the webhook at {alert.sent_at}"
+    if gave_up(alert):
+        return f"not delivered to the webhook: given up after {alert.attempts} attempts (the last: {alert.last_error})"
     if alert.delivery in ("pending", "sending"):
         tried = f" after {alert.attempts} attempts (the last: {alert.last_error})" if alert.attempts else ""
         return f"not delivered to the webhook yet{tried}; the next run retries"
