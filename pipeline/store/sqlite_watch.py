@@ -16,7 +16,8 @@ from .watch_records import Alert, AlertArticle, AlertDraft, ListedLink, PollStat
 _SOURCE_COLUMNS = (
     "s.id, s.url, s.name, s.kind, s.found_on, s.status, s.every_s, s.etag, s.last_modified, s.last_poll,"
     " s.next_poll, s.last_success, s.failures, s.last_error, s.found, s.stored,"
-    " (SELECT COUNT(*) FROM watch_links l WHERE l.source_id = s.id AND l.state IN ('new', 'claimed')) AS pending"
+    " (SELECT COUNT(*) FROM watch_links l WHERE l.source_id = s.id AND l.state IN ('new', 'claimed')) AS pending,"
+    " s.lease_owner, s.lease_until"
 )
 _DONE_STATES = ("stored", "present", "duplicate", "not_relevant", "failed")
 _ALERT_COLUMNS = (

@@ -65,6 +65,18 @@ def ago(moment: datetime | None, now: datetime | None = None) -> str:
     return "just now"
 
 
+def soon(moment: datetime, now: datetime | None = None) -> str:
+    """ "in 25 minutes", "in 1 hour 59 minutes", "in 2 days"; "now" when the moment has come."""
+    seconds = int((moment - (now or datetime.now(UTC))).total_seconds())
+    if seconds <= 0:
+        return "now"
+    if seconds < 60:
+        return "in under a minute"
+    days, hours, minutes = seconds // 86400, seconds % 86400 // 3600, seconds % 3600 // 60
+    parts = [(days, "day"), (hours, "hour")] if days else [(hours, "hour"), (minutes, "minute")]
+    return "in " + " ".join(f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n)
+
+
 def freshness(db: Store, now: datetime | None = None) -> str:
     """How current the data is, for the trend's caption: when a watcher last polled, or that none has."""
     sources = db.sources()

@@ -122,9 +122,8 @@ class Notifier:
                         self._queued.discard(alert_id)
 
     def _deliver(self, db: Store, alert_id: int) -> None:
-        alert = db.claim_alert(
-            alert_id, self.owner, now=self.clock(), lease_s=self.settings.watch_lease, max_attempts=MAX_DELIVERY_ATTEMPTS
-        )
+        cap, lease = MAX_DELIVERY_ATTEMPTS, self.settings.watch_lease
+        alert = db.claim_alert(alert_id, self.owner, now=self.clock(), lease_s=lease, max_attempts=cap)
         if alert is None:  # sent already, another watcher is sending it, or given up
             return
         body = json.dumps(self.payload(alert), ensure_ascii=False).encode()
