@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from pipeline.cli import main
 from pipeline.store import Store
+from pipeline.watch import source_rows
 from tests.httpserver import Reply
 from tests.watch_fixtures import RSS_TYPE, rss, serve_articles
 
@@ -91,6 +92,8 @@ def test_a_source_held_by_another_watcher_is_named_with_its_hold_not_called_rece
     )
     assert server.hits["/feed"] == 0
     assert watch(capsys, db_path, "list")[1].splitlines()[2] == f"    {held}"
+    [row] = source_rows(str(db_path))  # the dashboard's table says so too
+    assert (row["health"], row["next poll"]) == (f"being polled (held until {until})", "due now")
 
 
 def test_watch_run_without_sources_and_a_bad_interval_setting_say_so(db_path, capsys, monkeypatch):

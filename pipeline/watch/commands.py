@@ -13,7 +13,7 @@ from ..report import STATUS_LABELS, Outcome
 from ..settings import Settings
 from ..store import Store, WatchedSource
 from .alerts import alert_line
-from .manage import ago, change, delivery_note, soon
+from .manage import ago, change, delivery_note, next_poll_words, when_utc
 from .poll import PollReport, Watcher, utc_now
 from .sources import discover, parse_duration, save_found
 from .webhook import webhook_problem
@@ -73,10 +73,10 @@ def _list(settings: Settings) -> int:
         return EXIT_OK
     now = utc_now()
     for s in sources:
-        last = "never" if s.last_poll is None else f"{_clock(s.last_poll)} ({ago(_when(s.last_poll), now)})"
+        last = "never" if s.last_poll is None else f"{when_utc(s.last_poll)} ({ago(_when(s.last_poll), now)})"
         print(f"#{s.id} {s.name or s.url} [{s.status}] {s.kind} {s.url}")
         print(
-            f"    last poll {last}; next poll {_next(s, now)}; "
+            f"    last poll {last}; next poll {next_poll_words(s, now)}; "
             f"found {s.found}, stored {s.stored}, waiting {s.pending}; every {_span(s.every_s)}"
         )
         if s.leased(_iso(now)):
@@ -159,7 +159,7 @@ def _idle(sources: list[WatchedSource], held: list[WatchedSource]) -> str:
         return "Nothing polled: every active source is held by another watcher (see below)."
     first = min(waiting, key=lambda s: s.next_poll)
     return (
-        f"Nothing due: the next is #{first.id} {first.name or first.url}, {_next(first, utc_now())} "
+        f"Nothing due: the next is #{first.id} {first.name or first.url}, {next_poll_words(first, utc_now())} "
         "(use --all to poll every active source now)."
     )
 
@@ -191,21 +191,8 @@ def _iso(moment: datetime) -> str:
     return moment.replace(microsecond=0).isoformat()
 
 
-def _clock(iso: str) -> str:
-    """An ISO time as people read it: "2026-03-09 14:05 UTC"."""
-    return f"{_when(iso):%Y-%m-%d %H:%M} UTC"
-
-
-def _next(source: WatchedSource, now: datetime) -> str:
-    """When a source is next polled, in words: "due now", "in 25 minutes (2026-03-09 14:05 UTC)", "-"."""
-    if source.status != "active":
-        return "- (paused)" if source.status == "paused" else "- (disabled; `watch resume` enables it)"
-    when = _when(source.next_poll)
-    return "due now" if when <= now else f"{soon(when, now)} ({_clock(source.next_poll)})"
-
-
 def _held(source: WatchedSource) -> str:
     return (
-        f"held by the watcher {source.lease_owner} until {_clock(source.lease_until)} "
+        f"held by the watcher {source.lease_owner} until {when_utc(source.lease_until)} "
         "(one that was killed lets go then)"
     )

@@ -77,6 +77,19 @@ def soon(moment: datetime, now: datetime | None = None) -> str:
     return "in " + " ".join(f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n)
 
 
+def when_utc(iso: str) -> str:
+    """An ISO time as people read it: "2026-03-09 14:05 UTC"."""
+    return f"{datetime.fromisoformat(iso):%Y-%m-%d %H:%M} UTC"
+
+
+def next_poll_words(source: WatchedSource, now: datetime) -> str:
+    """When a source is next polled, in words: "due now", "in 25 minutes (2026-03-09 14:05 UTC)", "-"."""
+    if source.status != "active":
+        return "- (paused)" if source.status == "paused" else "- (disabled; `watch resume` enables it)"
+    when = datetime.fromisoformat(source.next_poll)
+    return "due now" if when <= now else f"{soon(when, now)} ({when_utc(source.next_poll)})"
+
+
 def freshness(db: Store, now: datetime | None = None) -> str:
     """How current the data is, for the trend's caption: when a watcher last polled, or that none has."""
     sources = db.sources()
@@ -93,6 +106,8 @@ def health(source: WatchedSource) -> str:
     """One word or two for a source's health on the dashboard."""
     if source.status != "active":
         return source.status
+    if source.leased(datetime.now(UTC).replace(microsecond=0).isoformat()):
+        return f"being polled (held until {when_utc(source.lease_until)})"
     if source.last_poll is None:
         return "not polled yet"
     return f"failing ({source.failures} in a row)" if source.failures else "ok"
@@ -100,6 +115,7 @@ def health(source: WatchedSource) -> str:
 
 def source_rows(db_path: str) -> list[dict[str, object]]:
     """Each source as a row for the dashboard's table (read only; empty when there is no database)."""
+    now = utc_now()
     with Store.open(db_path) as db:
         return [
             {
@@ -107,8 +123,10 @@ def source_rows(db_path: str) -> list[dict[str, object]]:
                 "name": s.name,
                 "kind": s.kind,
                 "health": health(s),
-                "last poll": s.last_poll or "never",
-                "next poll": s.next_poll if s.status == "active" else "",
+                "last poll": f"{when_utc(s.last_poll)}, {ago(datetime.fromisoformat(s.last_poll), now)}"
+                if s.last_poll
+                else "never",
+                "next poll": next_poll_words(s, now),
                 "found": s.found,
                 "stored": s.stored,
                 "waiting": s.pending,
