@@ -128,6 +128,8 @@ class _LinkBar:
     def __call__(self, done: int, total: int, outcome: Outcome) -> None:
         if not self.enabled:
             return
+        if self.bar is not None and done <= self.bar.n:  # a new pass of `watch run` (for ever) counts afresh
+            self.close()
         if self.bar is None:
             self.bar = tqdm(total=total, unit="link", file=sys.stderr, dynamic_ncols=True, leave=False)
         self.bar.total = total  # grows with each source of the pass
