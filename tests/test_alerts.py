@@ -19,7 +19,7 @@ from pipeline.cli import main
 from pipeline.models import Article, Evidence, Score
 from pipeline.scoring.score import SCORER_VERSION
 from pipeline.store import Store
-from pipeline.watch import Watcher
+from pipeline.watch import Watcher, delivery_note
 from tests.httpserver import Reply, article_html
 from tests.watch_fixtures import RSS_TYPE, Clock, rss, serve_articles, watch_settings
 
@@ -347,3 +347,25 @@ def test_check_now_delivers_its_alerts_and_leaves_no_webhook_thread_behind(serve
         report = check_now(webhook_settings(settings, hook), {source_id})  # the dashboard's "check now"
         assert report.count("stored") == 1 and len(hook.bodies) == 1
         assert not [t for t in threading.enumerate() if t.name == "alert-webhook" and t.is_alive()]
+
+
+def test_a_dead_webhook_is_given_up_after_the_attempts_cap_and_says_so(
+    server, settings, db_path, clock, monkeypatch, capsys
+):
+    monkeypatch.setattr("pipeline.watch.webhook.MAX_DELIVERY_ATTEMPTS", 3)
+    serve_tense(server, 1)
+    server.routes["/feed"] = Reply(body=rss(server, ["/tense/0"]), headers=RSS_TYPE)
+    with Hook(answer=lambda n: 503) as hook, Store.open(db_path) as db:
+        hooked = webhook_settings(settings, hook, watch_webhook_retries=1, backoff=0.0)
+        for _ in range(4):  # each run makes up to 2 requests, but never past the cap: 2 + 1 + 0 + 0
+            watcher = Watcher(hooked, clock=clock)
+            poll_once(db, watcher, server)
+            assert watcher.close(db, timeout=10)
+        [alert] = db.alerts()
+    assert (len(hook.bodies), alert.delivery, alert.attempts) == (3, "pending", 3)
+    assert delivery_note(alert) == (
+        "not delivered to the webhook: given up after 3 attempts (the last: the webhook answered HTTP 503 "
+        "Service Unavailable)"
+    )
+    assert main(["watch", "alerts", "--db", str(db_path)]) == 0
+    assert capsys.readouterr().out.endswith(f"    {delivery_note(alert)}\n")

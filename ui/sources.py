@@ -49,7 +49,7 @@ rows = watch.source_rows(run.db)
 if not rows:
     st.info("No sources are watched yet. Add a feed, a sitemap or a homepage above.")
     st.stop()
-st.dataframe(rows, hide_index=True, key="watch_table")
+st.dataframe(rows, hide_index=True, key="watch_table", column_config={"url": st.column_config.LinkColumn("url")})
 labels = {f"#{row['id']} {row['name']}": row for row in rows}
 picked = labels[st.selectbox("Source", list(labels), key="watch_pick")]
 left, middle, right = st.columns(3)

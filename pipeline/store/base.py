@@ -193,7 +193,7 @@ class Backend(Protocol):
     def list_alerts(self, limit: int, version: str, alert_id: int | None = None) -> list[Alert]:
         """The newest alerts (or the one ``alert_id``) with their articles, tension by scorer ``version``."""
 
-    def claim_alert(self, alert_id: int, owner: str, now: str, lease_until: str) -> bool:
+    def claim_alert(self, alert_id: int, owner: str, now: str, lease_until: str, max_attempts: int) -> bool:
         """Lease a pending alert (or one whose sender's lease ran out) for delivery; False when taken."""
 
     def finish_delivery(self, alert_id: int, owner: str, now: str, *, sent: bool, attempts: int, error: str) -> None:
@@ -202,5 +202,5 @@ class Backend(Protocol):
     def release_alerts(self, owner: str) -> int:
         """Put the alerts ``owner`` is still sending back to pending; how many."""
 
-    def undelivered_alerts(self, now: str, limit: int) -> list[int]:
+    def undelivered_alerts(self, now: str, limit: int, max_attempts: int) -> list[int]:
         """Ids of the alerts waiting for the webhook, oldest first."""

@@ -16,7 +16,8 @@ from .watch_records import Alert, AlertArticle, AlertDraft, ListedLink, PollStat
 _SOURCE_COLUMNS = (
     "s.id, s.url, s.name, s.kind, s.found_on, s.status, s.every_s, s.etag, s.last_modified, s.last_poll,"
     " s.next_poll, s.last_success, s.failures, s.last_error, s.found, s.stored,"
-    " (SELECT COUNT(*) FROM watch_links l WHERE l.source_id = s.id AND l.state IN ('new', 'claimed')) AS pending"
+    " (SELECT COUNT(*) FROM watch_links l WHERE l.source_id = s.id AND l.state IN ('new', 'claimed')) AS pending,"
+    " s.lease_owner, s.lease_until"
 )
 _DONE_STATES = ("stored", "present", "duplicate", "not_relevant", "failed")
 _ALERT_COLUMNS = (
@@ -197,12 +198,13 @@ class WatchQueries:
                 named[row[0]].append(AlertArticle(*row[1:]))
         return [_alert(row, tuple(named[row[0]])) for row in rows]
 
-    def claim_alert(self, alert_id: int, owner: str, now: str, lease_until: str) -> bool:
-        # Pending, or left "sending" by a watcher whose lease ran out: never two senders at once.
+    def claim_alert(self, alert_id: int, owner: str, now: str, lease_until: str, max_attempts: int) -> bool:
+        # Pending, or left "sending" by a watcher whose lease ran out: never two senders at once. One that
+        # used up its attempts is given up (it stays pending, with its last error, for people to see).
         cur = self._conn.execute(
             "UPDATE alerts SET delivery = 'sending', claimed_by = ?, claimed_until = ? WHERE id = ?"
-            " AND (delivery = 'pending' OR (delivery = 'sending' AND claimed_until < ?))",
-            (owner, lease_until, alert_id, now),
+            " AND (delivery = 'pending' OR (delivery = 'sending' AND claimed_until < ?)) AND attempts < ?",
+            (owner, lease_until, alert_id, now, max_attempts),
         )
         return cur.rowcount > 0
 
@@ -221,11 +223,11 @@ class WatchQueries:
             (owner,),
         ).rowcount
 
-    def undelivered_alerts(self, now: str, limit: int) -> list[int]:
+    def undelivered_alerts(self, now: str, limit: int, max_attempts: int) -> list[int]:
         rows = self._conn.execute(
-            "SELECT id FROM alerts WHERE delivery = 'pending' OR (delivery = 'sending' AND claimed_until < ?)"
-            " ORDER BY id LIMIT ?",
-            (now, limit),
+            "SELECT id FROM alerts WHERE (delivery = 'pending' OR (delivery = 'sending' AND claimed_until < ?))"
+            " AND attempts < ? ORDER BY id LIMIT ?",
+            (now, max_attempts, limit),
         ).fetchall()
         return [row[0] for row in rows]
 

@@ -55,11 +55,14 @@ class AlertMethods:
             found = self._backend.list_alerts(1, _scorer_version(), alert_id)
         return found[0] if found else None
 
-    def claim_alert(self, alert_id: int, owner: str, *, now: datetime, lease_s: float) -> Alert | None:
-        """Lease an undelivered alert for sending; the alert, None when sent or being sent by another."""
+    def claim_alert(
+        self, alert_id: int, owner: str, *, now: datetime, lease_s: float, max_attempts: int
+    ) -> Alert | None:
+        """Lease an undelivered alert for sending; the alert, None when sent, being sent by another, or
+        given up (``max_attempts`` requests made already)."""
         with self.transaction():
             until = _iso(now + timedelta(seconds=lease_s))
-            if not self._backend.claim_alert(alert_id, owner, _iso(now), until):
+            if not self._backend.claim_alert(alert_id, owner, _iso(now), until, max_attempts):
                 return None
             [alert] = self._backend.list_alerts(1, _scorer_version(), alert_id)
             return alert
@@ -76,7 +79,8 @@ class AlertMethods:
         with self.transaction():
             return self._backend.release_alerts(owner)
 
-    def undelivered_alerts(self, *, now: datetime, limit: int) -> list[int]:
-        """Ids of the alerts waiting for the webhook (or abandoned mid-send), oldest first."""
+    def undelivered_alerts(self, *, now: datetime, limit: int, max_attempts: int) -> list[int]:
+        """Ids of the alerts waiting for the webhook (or abandoned mid-send) with fewer than
+        ``max_attempts`` requests made, oldest first."""
         with self._guard():
-            return self._backend.undelivered_alerts(_iso(now), limit)
+            return self._backend.undelivered_alerts(_iso(now), limit, max_attempts)

@@ -33,6 +33,13 @@ class WatchedSource:
     found: int  # distinct links listed so far
     stored: int  # of those, stored as articles
     pending: int = 0  # listed links not yet fetched
+    lease_owner: str = ""  # the watcher polling it now ("" when none; see ``leased``)
+    lease_until: str = ""  # when that watcher's claim expires (a killed watcher's, too)
+
+    def leased(self, now: str) -> bool:
+        """Whether a watcher holds this source at ``now`` (ISO, UTC): it is being polled, or its
+        watcher was killed and the lease has not run out yet."""
+        return bool(self.lease_owner) and self.lease_until >= now
 
 
 @dataclass(frozen=True)

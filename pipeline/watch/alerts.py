@@ -18,7 +18,7 @@ from ..report import Outcome
 from ..settings import Settings
 from ..store import Store, StoreError
 from ..store.watch_records import Alert, AlertDraft
-from .webhook import QUEUE_BOUND, Notifier
+from .webhook import MAX_DELIVERY_ATTEMPTS, QUEUE_BOUND, Notifier
 
 logger = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -162,7 +162,7 @@ class Alerter:
         """Hand the webhook the alerts not delivered yet (by an earlier run, or refused by a full queue)."""
         if self.notifier is None:
             return
-        for alert_id in db.undelivered_alerts(now=self.clock(), limit=QUEUE_BOUND):
+        for alert_id in db.undelivered_alerts(now=self.clock(), limit=QUEUE_BOUND, max_attempts=MAX_DELIVERY_ATTEMPTS):
             self.notifier.offer(alert_id)
 
     def close(self, db: Store, timeout: float) -> bool:

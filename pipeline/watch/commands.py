@@ -5,12 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime
+from typing import Never
 
+from tqdm import tqdm
+
+from ..report import STATUS_LABELS, Outcome
 from ..settings import Settings
-from ..store import Store
+from ..store import Store, WatchedSource
 from .alerts import alert_line
-from .manage import ago, change
-from .poll import Watcher
+from .manage import ago, change, delivery_note, next_poll_words, when_utc
+from .poll import PollReport, Watcher, utc_now
 from .sources import discover, parse_duration, save_found
 from .webhook import webhook_problem
 
@@ -20,7 +24,8 @@ EXIT_OK, EXIT_NOTHING_DONE, EXIT_USAGE = 0, 1, 2
 def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     """Run ``watch add|list|remove|pause|resume|run|alerts``; the exit status."""
     try:
-        every = parse_duration(args.every, "--every") if getattr(args, "every", None) else None
+        parse_duration(settings.watch_every, "BAROMETER_WATCH_EVERY")  # the default of every source
+        every = parse_duration(args.every, "--every") if getattr(args, "every", None) is not None else None
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_USAGE
@@ -66,13 +71,16 @@ def _list(settings: Settings) -> int:
     if not sources:
         print("No sources are watched. Add one with `python -m pipeline watch add URL`.")
         return EXIT_OK
+    now = utc_now()
     for s in sources:
-        last = "never" if s.last_poll is None else f"{s.last_poll} ({ago(_when(s.last_poll))})"
+        last = "never" if s.last_poll is None else f"{when_utc(s.last_poll)} ({ago(_when(s.last_poll), now)})"
         print(f"#{s.id} {s.name or s.url} [{s.status}] {s.kind} {s.url}")
         print(
-            f"    last poll {last}; next poll {s.next_poll if s.status == 'active' else '-'}; "
+            f"    last poll {last}; next poll {next_poll_words(s, now)}; "
             f"found {s.found}, stored {s.stored}, waiting {s.pending}; every {_span(s.every_s)}"
         )
+        if s.leased(_iso(now)):
+            print(f"    {_held(s)}")
         if s.last_error:
             print(f"    last error: {s.last_error}")
     return EXIT_OK
@@ -82,25 +90,80 @@ def _run(args: argparse.Namespace, settings: Settings, every: int | None) -> int
     if problem := webhook_problem(settings):
         print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    # Alerts are printed as they are raised, before the line of the source whose poll raised them.
-    watcher = Watcher(settings, on_alert=lambda alert: print(alert_line(alert), flush=True))
+    bar = _LinkBar(not args.no_progress)
+    # Alerts are printed as they are raised, before the line of the source whose poll raised them; each
+    # source's line as soon as it is polled (a pass over many sources is followed as it goes).
+    watcher = Watcher(settings, on_alert=lambda alert: bar.say(alert_line(alert)))
     with Store.open(settings.db) as db:
         if not args.once and not args.all:
             print(f"Watching (owner {watcher.owner}); Ctrl-C stops, and a restart continues.", file=sys.stderr)
             try:  # pragma: no cover (the loop ends by a signal)
-                watcher.run_forever(db, every_s=every)
+                watcher.run_forever(db, every_s=every, say=bar.say, progress=bar)
             finally:
+                bar.close()
                 watcher.close(db, timeout=1.0)  # what is not sent by then waits in the database
             return EXIT_OK  # pragma: no cover
-        results = watcher.poll_due(db, all_sources=args.all, every_s=every)
+        try:
+            results = watcher.poll_due(db, all_sources=args.all, every_s=every, progress=bar, on_polled=bar.polled)
+        finally:
+            bar.close()
+        held = [s for s in db.sources() if s.status == "active" and s.leased(_iso(utc_now()))]
         # The webhook sends in the background; a bounded wait for it, then what is left waits in the database.
         if not watcher.close(db, timeout=settings.total_timeout):
             print("The alert webhook has not taken every alert yet; the next run sends the rest.", file=sys.stderr)
-    if not results:
-        print("Nothing due: every active source was polled recently (use --all to poll them now).")
-    for result in results:
-        print(result.line())
+        if not results:
+            print(_idle(db.sources(), held))
+    for source in held:  # polled by another watcher, or held by a killed one until its lease runs out
+        print(f"#{source.id} {source.name or source.url}: skipped, {_held(source)}")
     return EXIT_OK
+
+
+class _LinkBar:
+    """A progress bar of the links a pass fetches, on stderr; the lines printed above it."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: tqdm[Never] | None = None
+
+    def __call__(self, done: int, total: int, outcome: Outcome) -> None:
+        if not self.enabled:
+            return
+        if self.bar is not None and done <= self.bar.n:  # a new pass of `watch run` (for ever) counts afresh
+            self.close()
+        if self.bar is None:
+            self.bar = tqdm(total=total, unit="link", file=sys.stderr, dynamic_ncols=True, leave=False)
+        self.bar.total = total  # grows with each source of the pass
+        self.bar.update(done - self.bar.n)
+        self.bar.set_postfix_str(STATUS_LABELS.get(outcome.status, outcome.status), refresh=False)
+
+    def say(self, line: str) -> None:
+        tqdm.write(line, file=sys.stdout)  # above the bar, which is drawn again below it
+        sys.stdout.flush()
+
+    def polled(self, result: PollReport) -> None:
+        self.say(result.line())
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _idle(sources: list[WatchedSource], held: list[WatchedSource]) -> str:
+    """Why a pass polled nothing, in words."""
+    active = [s for s in sources if s.status == "active"]
+    if not sources:
+        return "No sources are watched. Add one with `python -m pipeline watch add URL`."
+    if not active:
+        return "Nothing to poll: every source is paused or disabled (`watch resume N` polls one again)."
+    waiting = [s for s in active if s not in held]
+    if not waiting:
+        return "Nothing polled: every active source is held by another watcher (see below)."
+    first = min(waiting, key=lambda s: s.next_poll)
+    return (
+        f"Nothing due: the next is #{first.id} {first.name or first.url}, {next_poll_words(first, utc_now())} "
+        "(use --all to poll every active source now)."
+    )
 
 
 def _alerts(settings: Settings, limit: int) -> int:
@@ -110,12 +173,8 @@ def _alerts(settings: Settings, limit: int) -> int:
         print("No alerts yet.")
     for alert in alerts:
         print(f"{alert.raised_at} {alert_line(alert)}")
-        sent = {"none": "", "pending": "webhook: not delivered yet", "sending": "webhook: sending", "sent": ""}
-        if note := sent[alert.delivery]:
-            print(
-                f"    {note}"
-                + (f" ({alert.attempts} attempts; the last: {alert.last_error})" if alert.attempts else "")
-            )
+        if alert.delivery != "sent" and (note := delivery_note(alert)):
+            print(f"    {note}")
     return EXIT_OK
 
 
@@ -128,3 +187,14 @@ def _span(seconds: int) -> str:
 
 def _when(iso: str) -> datetime:
     return datetime.fromisoformat(iso)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.replace(microsecond=0).isoformat()
+
+
+def _held(source: WatchedSource) -> str:
+    return (
+        f"held by the watcher {source.lease_owner} until {when_utc(source.lease_until)} "
+        "(one that was killed lets go then)"
+    )

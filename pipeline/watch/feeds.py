@@ -16,6 +16,8 @@ from lxml import etree
 
 GZIP_MAGIC = b"\x1f\x8b"
 _BARE_AMPERSAND = re.compile(rb"&(?!#?\w+;)")
+#: Root elements of the documents we read, looked for at the start of a body that does not parse.
+_LISTING_ROOTS = re.compile(rb"<(?:[\w-]+:)?(?:rss|feed|urlset|sitemapindex|rdf)[\s>]", re.IGNORECASE)
 #: Entries read from one document: a feed of 5,000 items is read whole, a runaway one is cut here.
 MAX_ENTRIES = 50_000
 
@@ -52,6 +54,13 @@ def gunzip(body: bytes, limit: int) -> bytes:
     if len(out) > limit:
         raise ListingError(f"more than {limit:,} bytes once unzipped (limit {limit:,})")
     return out
+
+
+def looks_like_listing(body: bytes) -> bool:
+    """Whether ``body`` is meant as a feed or sitemap (gzip, JSON, or one of their roots near the
+    start), even when it does not parse: a broken feed is reported as broken, not searched for feeds."""
+    start = body[:2000].lstrip()
+    return start.startswith((GZIP_MAGIC, b"{", b"\xef\xbb\xbf{")) or bool(_LISTING_ROOTS.search(start))
 
 
 def parse_listing(body: bytes, base_url: str, *, limit: int = 10_000_000) -> Listing:

@@ -11,6 +11,7 @@ from ..store import Store, WatchedSource
 from ..store.watch_records import Alert
 from .poll import Watcher, utc_now
 from .sources import Found, parse_duration, save_found
+from .webhook import gave_up
 
 
 def find(db: Store, ref: str) -> WatchedSource:
@@ -64,6 +65,31 @@ def ago(moment: datetime | None, now: datetime | None = None) -> str:
     return "just now"
 
 
+def soon(moment: datetime, now: datetime | None = None) -> str:
+    """ "in 25 minutes", "in 1 hour 59 minutes", "in 2 days"; "now" when the moment has come."""
+    seconds = int((moment - (now or datetime.now(UTC))).total_seconds())
+    if seconds <= 0:
+        return "now"
+    if seconds < 60:
+        return "in under a minute"
+    days, hours, minutes = seconds // 86400, seconds % 86400 // 3600, seconds % 3600 // 60
+    parts = [(days, "day"), (hours, "hour")] if days else [(hours, "hour"), (minutes, "minute")]
+    return "in " + " ".join(f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n)
+
+
+def when_utc(iso: str) -> str:
+    """An ISO time as people read it: "2026-03-09 14:05 UTC"."""
+    return f"{datetime.fromisoformat(iso):%Y-%m-%d %H:%M} UTC"
+
+
+def next_poll_words(source: WatchedSource, now: datetime) -> str:
+    """When a source is next polled, in words: "due now", "in 25 minutes (2026-03-09 14:05 UTC)", "-"."""
+    if source.status != "active":
+        return "- (paused)" if source.status == "paused" else "- (disabled; `watch resume` enables it)"
+    when = datetime.fromisoformat(source.next_poll)
+    return "due now" if when <= now else f"{soon(when, now)} ({when_utc(source.next_poll)})"
+
+
 def freshness(db: Store, now: datetime | None = None) -> str:
     """How current the data is, for the trend's caption: when a watcher last polled, or that none has."""
     sources = db.sources()
@@ -80,6 +106,8 @@ def health(source: WatchedSource) -> str:
     """One word or two for a source's health on the dashboard."""
     if source.status != "active":
         return source.status
+    if source.leased(datetime.now(UTC).replace(microsecond=0).isoformat()):
+        return f"being polled (held until {when_utc(source.lease_until)})"
     if source.last_poll is None:
         return "not polled yet"
     return f"failing ({source.failures} in a row)" if source.failures else "ok"
@@ -87,6 +115,7 @@ def health(source: WatchedSource) -> str:
 
 def source_rows(db_path: str) -> list[dict[str, object]]:
     """Each source as a row for the dashboard's table (read only; empty when there is no database)."""
+    now = utc_now()
     with Store.open(db_path) as db:
         return [
             {
@@ -94,8 +123,10 @@ def source_rows(db_path: str) -> list[dict[str, object]]:
                 "name": s.name,
                 "kind": s.kind,
                 "health": health(s),
-                "last poll": s.last_poll or "never",
-                "next poll": s.next_poll if s.status == "active" else "",
+                "last poll": f"{when_utc(s.last_poll)}, {ago(datetime.fromisoformat(s.last_poll), now)}"
+                if s.last_poll
+                else "never",
+                "next poll": next_poll_words(s, now),
                 "found": s.found,
                 "stored": s.stored,
                 "waiting": s.pending,
@@ -122,6 +153,8 @@ def delivery_note(alert: Alert) -> str:
     """What became of an alert's webhook delivery, in words ("" when no webhook was set)."""
     if alert.delivery == "sent":
         return f"sent to the webhook at {alert.sent_at}"
+    if gave_up(alert):
+        return f"not delivered to the webhook: given up after {alert.attempts} attempts (the last: {alert.last_error})"
     if alert.delivery in ("pending", "sending"):
         tried = f" after {alert.attempts} attempts (the last: {alert.last_error})" if alert.attempts else ""
         return f"not delivered to the webhook yet{tried}; the next run retries"

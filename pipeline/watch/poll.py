@@ -18,7 +18,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from ..ingest.checks import RecentKeys, check_inputs
@@ -103,11 +103,13 @@ class Watcher:
         every_s: int | None = None,
         progress: Progress | None = None,
         report: IngestReport | None = None,
+        on_polled: Callable[[PollReport], None] | None = None,
     ) -> list[PollReport]:
         """Poll every source that is due (``all_sources``: every active one), each once, one at a time.
 
         ``only`` limits the pass to those source ids; ``every_s`` overrides the sources' own intervals
-        when scheduling the next poll; ``progress`` and ``report`` see each fetched link's outcome."""
+        when scheduling the next poll; ``progress`` and ``report`` see each fetched link's outcome (the
+        counts run over the whole pass), ``on_polled`` each source's report as soon as it is polled."""
         polled: list[PollReport] = []
         tried: set[int] = set()
         started = self.clock()  # a source another watcher polls during this pass is not polled again
@@ -128,12 +130,20 @@ class Watcher:
                 return polled
             tried.add(source.id)
             polled.append(self.poll(db, source, every_s=every_s, progress=progress, report=report))
+            if on_polled is not None:
+                on_polled(polled[-1])
 
-    def run_forever(self, db: Store, *, every_s: int | None = None, say: Callable[[str], None] = print) -> None:
+    def run_forever(
+        self,
+        db: Store,
+        *,
+        every_s: int | None = None,
+        say: Callable[[str], None] = print,
+        progress: Progress | None = None,
+    ) -> None:
         """Poll what is due, sleep until the next source is due (at most a minute), and again."""
         while True:
-            for result in self.poll_due(db, every_s=every_s):
-                say(result.line())
+            self.poll_due(db, every_s=every_s, progress=progress, on_polled=lambda result: say(result.line()))
             due = [s.next_poll for s in db.sources() if s.status == "active"]
             wait = 60.0
             if due:
@@ -172,7 +182,8 @@ class Watcher:
                 listing = read_listing(page, self.settings)
                 entries = self._entries(listing)
                 result.listed = len(entries)
-                result.new = db.add_links(source.id, list(_listed(entries)), now=self.clock())
+                listed = _listed(entries, latest=self.clock().date() + timedelta(days=1))
+                result.new = db.add_links(source.id, list(listed), now=self.clock())
             else:
                 result.status = "not modified"
         except ListingError as err:
@@ -199,7 +210,9 @@ class Watcher:
             result.error = error
         else:
             result.status = "failed"
-        wait = min(timedelta(seconds=every * 2**failures), max(MAX_BACKOFF, timedelta(seconds=every)))
+        # In whole seconds before any timedelta: 2**failures overflows one after some 40 failures in a row.
+        cap = max(int(MAX_BACKOFF.total_seconds()), every)
+        wait = timedelta(seconds=min(every * 2**failures, cap))
         state = PollState(
             etag=source.etag,
             last_modified=source.last_modified,
@@ -288,6 +301,7 @@ class _Recorder:
         self.db, self.watcher, self.result, self.links = db, watcher, result, links
         self.progress, self.report = progress, report
         self.relevance: dict[str, float] = {}
+        self.base = report.total  # the links earlier sources of the pass reported: progress counts on
         self.total = len(links)
         self.done = 0
 
@@ -324,12 +338,16 @@ class _Recorder:
         self.report.add(outcome)
         self.done += 1
         if self.progress is not None:
-            self.progress(self.report.total, max(self.report.total, self.total), outcome)
+            self.progress(self.base + self.done, self.base + self.total, outcome)
 
 
-def _listed(entries: list[Entry]) -> Iterator[ListedLink]:
-    """The entries that are web addresses, keyed by canonical URL, each once (first listing wins)."""
-    candidates, _ = check_inputs([UrlRequest(e.url, date=e.published) for e in entries], RecentKeys(1))
+def _listed(entries: list[Entry], latest: date) -> Iterator[ListedLink]:
+    """The entries that are web addresses, keyed by canonical URL, each once (first listing wins).
+
+    A date after ``latest`` is a feed's mistake (or a scheduled post's), not a publication date: it is
+    dropped, so the page's own date is used, and one wrong item cannot stretch the chart to 2099."""
+    requests = [UrlRequest(e.url, date=e.published if e.published and e.published <= latest else None) for e in entries]
+    candidates, _ = check_inputs(requests, RecentKeys(1))
     for candidate in candidates:
         yield ListedLink(candidate.key, candidate.request.url, candidate.request.date)
 

@@ -14,7 +14,7 @@ from ..fetch import Fetcher, check_web_url
 from ..models import FetchFailure, Page
 from ..settings import Settings
 from ..store import Store
-from .feeds import Listing, ListingError, parse_listing
+from .feeds import Listing, ListingError, looks_like_listing, parse_listing
 
 #: What a feed or sitemap may be served as (prefixes); anything else is refused unread.
 LISTING_TYPES = (
@@ -95,6 +95,8 @@ def discover(address: str, settings: Settings, fetcher: Fetcher | None = None) -
     try:
         return Discovery(address, [_found(address, read_listing(page, settings))])
     except ListingError as err:
+        if looks_like_listing(page.body):  # a broken feed: its site's other feeds are not what was asked
+            return Discovery(address, problems=[str(err)])
         first = str(err)
     html = page.body.decode(page.charset or "utf-8", errors="replace")
     found, problems = _check_all(_announced_feeds(html, page.final_url or address), address, settings, fetcher)

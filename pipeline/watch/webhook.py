@@ -31,6 +31,14 @@ logger = logging.getLogger(__name__)
 
 #: Alerts waiting in memory for the sender; the rest wait in the database for the next run.
 QUEUE_BOUND = 100
+#: Requests made for one alert, over all runs, before the watcher gives up on it: a dead webhook is
+#: not retried for ever (the alert stays "pending" with its last error, and ``gave_up`` says so).
+MAX_DELIVERY_ATTEMPTS = 12
+
+
+def gave_up(alert: Alert) -> bool:
+    """Whether the webhook's sender has given up on this alert (its attempts are used up)."""
+    return alert.delivery in ("pending", "sending") and alert.attempts >= MAX_DELIVERY_ATTEMPTS
 
 
 def webhook_problem(settings: Settings) -> str | None:
@@ -114,12 +122,13 @@ class Notifier:
                         self._queued.discard(alert_id)
 
     def _deliver(self, db: Store, alert_id: int) -> None:
-        alert = db.claim_alert(alert_id, self.owner, now=self.clock(), lease_s=self.settings.watch_lease)
-        if alert is None:  # sent already, or another watcher is sending it
+        cap, lease = MAX_DELIVERY_ATTEMPTS, self.settings.watch_lease
+        alert = db.claim_alert(alert_id, self.owner, now=self.clock(), lease_s=lease, max_attempts=cap)
+        if alert is None:  # sent already, another watcher is sending it, or given up
             return
         body = json.dumps(self.payload(alert), ensure_ascii=False).encode()
         attempts, error = 0, ""
-        for attempt in range(self.settings.watch_webhook_retries + 1):
+        for attempt in range(min(self.settings.watch_webhook_retries + 1, MAX_DELIVERY_ATTEMPTS - alert.attempts)):
             if attempt and self._stop.wait(self.settings.backoff * 2 ** (attempt - 1)):
                 break  # the watcher is stopping: the next run retries
             attempts += 1
