@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -134,6 +135,18 @@ def load_settings(**overrides: object) -> Settings:
     return settings
 
 
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str, what: str = "interval") -> int:
+    """Seconds in "30m", "2h", "1d", "90s" or "600"; ValueError naming ``what`` otherwise."""
+    match = _DURATION.match(text or "")
+    if not match or float(match.group(1)) <= 0:
+        raise ValueError(f"{what} {text!r} is not a duration (write 30m, 2h, 1d or a number of seconds)")
+    return max(1, round(float(match.group(1)) * _UNITS[match.group(2).lower()]))
+
+
 def _validate(settings: Settings) -> None:
     for name in (
         "concurrency",
@@ -148,6 +161,7 @@ def _validate(settings: Settings) -> None:
     ):
         if getattr(settings, name) < 1:
             raise ValueError(f"{name} must be at least 1 (got {getattr(settings, name)})")
+    parse_duration(settings.watch_every, "BAROMETER_WATCH_EVERY")  # checked here, so the dashboard names it too
     if settings.alert_freq not in ("day", "week", "month"):
         raise ValueError(f"BAROMETER_ALERT_FREQ: {settings.alert_freq!r} is not one of day, week, month")
     for name in ("workers", "retries", "max_redirects", "watch_webhook_retries"):

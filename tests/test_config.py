@@ -148,6 +148,19 @@ def test_the_dashboard_names_an_unknown_pair(tmp_path, monkeypatch):
     assert not (tmp_path / "b.sqlite").exists()
 
 
+def test_the_dashboard_names_a_watch_interval_that_is_no_duration(tmp_path, monkeypatch):
+    # Checked when the settings load, so the Sources page's "save" and "check now" never meet it.
+    monkeypatch.setenv("BAROMETER_DB", str(tmp_path / "b.sqlite"))
+    monkeypatch.setenv("BAROMETER_WATCH_EVERY", "often")
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
+    assert not at.exception
+    assert at.error[0].value == (
+        "A setting is not valid: BAROMETER_WATCH_EVERY 'often' is not a duration "
+        "(write 30m, 2h, 1d or a number of seconds)"
+    )
+    assert not (tmp_path / "b.sqlite").exists()
+
+
 def test_ingest_worker_processes_score_with_the_pair_and_data_the_cli_was_given(user_data, tmp_path):
     pages = []
     for i in range(3):

@@ -7,6 +7,7 @@ sends them on, ``manage`` is what the CLI and dashboard call.
 
 from __future__ import annotations
 
+from ..settings import parse_duration
 from .alerts import alert_line, payload
 from .feeds import Entry, Listing, ListingError, parse_listing
 from .manage import (
@@ -23,7 +24,7 @@ from .manage import (
     source_rows,
 )
 from .poll import PollReport, Watcher
-from .sources import Discovery, Found, discover, parse_duration, save_found
+from .sources import Discovery, Found, discover, save_found
 
 __all__ = [
     "Discovery",

@@ -10,12 +10,12 @@ from typing import Never
 from tqdm import tqdm
 
 from ..report import STATUS_LABELS, Outcome
-from ..settings import Settings
+from ..settings import Settings, parse_duration
 from ..store import Store, WatchedSource
 from .alerts import alert_line
 from .manage import ago, change, delivery_note, next_poll_words, when_utc
 from .poll import PollReport, Watcher, utc_now
-from .sources import discover, parse_duration, save_found
+from .sources import discover, save_found
 from .webhook import webhook_problem
 
 EXIT_OK, EXIT_NOTHING_DONE, EXIT_USAGE = 0, 1, 2

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from ..report import IngestReport, Progress
-from ..settings import Settings
+from ..settings import Settings, parse_duration
 from ..store import Store, WatchedSource
 from ..store.watch_records import Alert
 from .poll import Watcher, utc_now
-from .sources import Found, parse_duration, save_found
+from .sources import Found, save_found
 from .webhook import gave_up
 
 

@@ -28,12 +28,12 @@ from ..ingest.save import store_result
 from ..ingest.urls import fetch_and_store
 from ..models import Article, FetchFailure, Page, Score, UrlRequest
 from ..report import IngestReport, Outcome, Progress
-from ..settings import Settings
+from ..settings import Settings, parse_duration
 from ..store import ListedLink, PollState, Store, WatchedSource
 from ..store.watch_records import Alert
 from .alerts import Alerter
 from .feeds import Entry, Listing, ListingError
-from .sources import listing_fetcher, parse_duration, read_listing
+from .sources import listing_fetcher, read_listing
 
 #: Child sitemaps of an index read per poll, newest first (a big site's index lists hundreds).
 MAX_CHILD_SITEMAPS = 3

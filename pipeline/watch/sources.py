@@ -5,7 +5,6 @@ fetcher: trafilatura is handed bytes to parse, never asked to fetch."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -36,8 +35,6 @@ LISTING_TYPES = (
 MAX_CANDIDATES = 6
 #: Where sitemaps usually are, tried when a homepage has no feed and its robots.txt names none.
 SITEMAP_GUESSES = ("sitemap.xml", "sitemap_index.xml", "sitemap_news.xml")
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$", re.IGNORECASE)
-_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 @dataclass(frozen=True)
@@ -68,14 +65,6 @@ class Discovery:
 def listing_fetcher(settings: Settings) -> Fetcher:
     """Our fetcher (the address guard, limits, retries) accepting the types feeds are served as."""
     return Fetcher(settings, types=LISTING_TYPES)
-
-
-def parse_duration(text: str, what: str = "interval") -> int:
-    """Seconds in "30m", "2h", "1d", "90s" or "600"; ValueError naming ``what`` otherwise."""
-    match = _DURATION.match(text or "")
-    if not match or float(match.group(1)) <= 0:
-        raise ValueError(f"{what} {text!r} is not a duration (write 30m, 2h, 1d or a number of seconds)")
-    return max(1, round(float(match.group(1)) * _UNITS[match.group(2).lower()]))
 
 
 def read_listing(page: Page, settings: Settings) -> Listing:
