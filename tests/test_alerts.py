@@ -20,6 +20,7 @@ from pipeline.models import Article, Evidence, Score
 from pipeline.scoring.score import SCORER_VERSION
 from pipeline.store import Store
 from pipeline.watch import Watcher, delivery_note
+from pipeline.watch.alerts import article_draft
 from tests.httpserver import Reply, article_html
 from tests.watch_fixtures import RSS_TYPE, Clock, rss, serve_articles, watch_settings
 
@@ -34,10 +35,10 @@ THURSDAY = datetime(2025, 3, 13, 12, 0, tzinfo=UTC)  # the feeds' items are date
 CURRENT_WEEK = "2025-03-10"
 
 
-def tense_page(title: str) -> Reply:
+def tense_page(title: str, day: str = "2025-03-10") -> Reply:
     """A tense article; its last paragraph is its own, so no two pages are one story."""
     own = " ".join(f"{title.replace(' ', '').lower()}{k}x{(k * 7919) % 101}" for k in range(30))
-    return Reply(body=article_html(title, [*TENSE, f"Filed under {own}."], date="2025-03-10").encode())
+    return Reply(body=article_html(title, [*TENSE, f"Filed under {own}."], date=day).encode())
 
 
 def serve_tense(server, count: int, prefix: str = "/tense/") -> list[str]:
@@ -45,6 +46,16 @@ def serve_tense(server, count: int, prefix: str = "/tense/") -> list[str]:
     for i, path in enumerate(paths):
         server.routes[path] = tense_page(f"Dispute {prefix}{i}")
     return paths
+
+
+def serve_todays_tense_feed(server) -> date:
+    """A feed of one tense article dated today, for what runs on the real clock (the CLI, check now):
+    only an article of this or the last period raises an alert."""
+    today = datetime.now(UTC).date()
+    server.routes["/tense/0"] = tense_page("Dispute /tense/0", today.isoformat())
+    fresh = rss(server, ["/tense/0"]).replace(b"Mon, 10 Mar 2025", today.strftime("%a, %d %b %Y").encode())
+    server.routes["/feed"] = Reply(body=fresh, headers=RSS_TYPE)
+    return today
 
 
 class Hook:
@@ -148,6 +159,23 @@ def test_a_tense_new_article_raises_one_alert_with_its_evidence_and_link_and_a_s
         poll_once(db, watcher, server)
         assert db.article_count() == 3  # the second poll stored the new calm piece, and raised nothing
         assert [a.id for a in db.alerts()] == [alert.id] and raised == [alert]
+
+
+@pytest.mark.parametrize(
+    ("published", "period"),
+    [
+        (date(2025, 3, 13), "2025-03-10"),  # this week
+        (date(2025, 3, 3), "2025-03-03"),  # last week: still news on a Thursday
+        (None, "2025-03-10"),  # undated: the week it was found in
+        (date(2025, 3, 2), None),  # the week before last: a new source's backlog
+        (date(2019, 6, 1), None),
+    ],
+)
+def test_only_an_article_of_this_or_the_last_period_raises_an_alert(settings, published, period):
+    article = Article("https://a.example/1", "https://a.example/1", "Dispute", "text", published, "a.example", "en", "")
+    score = Score(0.8, -0.5, 0.9, "en", [Evidence(STRONGEST, 0.8)], version=SCORER_VERSION)
+    draft = article_draft(watch_settings(settings), 7, article, score, THURSDAY.date())
+    assert (draft.period if draft else None) == period
 
 
 def test_the_alert_rules_are_settings(server, settings, db_path, clock):
@@ -319,8 +347,7 @@ def test_a_webhook_setting_that_is_not_a_web_address_is_a_usage_error(db_path, c
 
 def test_watch_run_prints_each_alert_as_it_is_raised_and_watch_alerts_lists_them(server, db_path, capsys, monkeypatch):
     monkeypatch.setenv("BAROMETER_WATCH_HOST_GAP", "0")
-    serve_tense(server, 1)
-    server.routes["/feed"] = Reply(body=rss(server, ["/tense/0"]), headers=RSS_TYPE)
+    today = serve_todays_tense_feed(server)
     with Store.open(db_path) as db:
         db.add_source(server.url("/feed"), name="Test Gazette", kind="feed", every_s=1800, now=datetime.now(UTC))
     assert main(["watch", "run", "--once", "--allow-private", "--db", str(db_path)]) == 0
@@ -328,7 +355,7 @@ def test_watch_run_prints_each_alert_as_it_is_raised_and_watch_alerts_lists_them
     with Store.open(db_path) as db:
         [alert] = db.alerts()
     said = (
-        f"ALERT #1 (week of 2025-03-10) Tension {alert.tension:+.2f}: Dispute /tense/0\n"
+        f"ALERT #1 (week of {today - timedelta(days=today.weekday())}) Tension {alert.tension:+.2f}: Dispute /tense/0\n"
         f'    "{STRONGEST}" {server.url("/tense/0")}\n'
     )
     assert out == said + "Test Gazette: 1 listed, 1 new; fetched: 1 stored\n"
@@ -339,8 +366,7 @@ def test_watch_run_prints_each_alert_as_it_is_raised_and_watch_alerts_lists_them
 def test_check_now_delivers_its_alerts_and_leaves_no_webhook_thread_behind(server, settings, db_path, clock):
     from pipeline.watch import check_now
 
-    serve_tense(server, 1)
-    server.routes["/feed"] = Reply(body=rss(server, ["/tense/0"]), headers=RSS_TYPE)
+    serve_todays_tense_feed(server)
     with Hook() as hook:
         with Store.open(db_path) as db:
             source_id = db.add_source(server.url("/feed"), name="G", kind="feed", every_s=1800, now=clock())

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import polars as pl
@@ -40,11 +40,14 @@ def article_draft(
     settings: Settings, article_id: int, article: Article, score: Score, today: date
 ) -> AlertDraft | None:
     """The alert a newly stored article raises: tension at or above ``alert_tension`` and relevance at
-    least ``alert_relevance``; None when it raises none."""
+    least ``alert_relevance``, dated in the current or the previous period (or undated); None otherwise."""
     if score.tension < settings.alert_tension or score.relevance < settings.alert_relevance:
         return None
-    top = strongest(score.evidence)
     period = period_start(article.published or today, settings.alert_freq)
+    current = period_start(today, settings.alert_freq)
+    if period < period_start(current - timedelta(days=1), settings.alert_freq):
+        return None  # dated before the previous period: a new source's backlog, not news
+    top = strongest(score.evidence)
     return AlertDraft(
         key=f"article:{article_id}",
         kind="article",
