@@ -1,17 +1,18 @@
-"""Benchmark: the dashboard's read path and its trend page at 10,000 to 3,000,000 synthetic articles.
+"""Benchmark: the read path and the trend, articles and export pages at 10,000 to 3,000,000 synthetic articles.
 
-    python benchmarks/dashboard.py [--articles 10000,100000,1000000] [--repeat 3]
-                                   [--db /tmp/barometer-bench/dashboard-{n}.sqlite] [--write-readme]
+    python benchmarks/dashboard.py [--articles 10000,100000,1000000] [--repeat 3] [--pages trend,articles,export]
+                                   [--db /tmp/barometer-bench/dashboard-{n}.sqlite] [--no-read] [--write-readme]
 
 Per size, in the same run: the read path (database → the articles frame) as a fresh process meets it
 after a write (the snapshot file plus the changed articles, ``pipeline.store.frames``) and with no
 snapshot at all (every row read); beside it the baseline, Polars reading the same columns from a
-Parquet file written from the same frame. Then the first view of the trend page after a write, each
-in a fresh process running ``dashboard.py`` under Streamlit's AppTest (modules imported and
-Streamlit started on an empty script before the clock starts), then a filter moved and the view
-after one more write in that running process, with its peak memory; and the ratio of that first
-view to the smallest size's. Medians of ``--repeat`` runs, with the spread (lowest–highest). Databases are built once
-with ``Store.insert_articles_bulk`` and reused (``{n}`` in ``--db`` is the size).
+Parquet file written from the same frame. Then each page's first view after a write, each in a fresh
+process running ``dashboard.py`` opened on that page under Streamlit's AppTest (modules imported and
+Streamlit started on an empty script before the clock starts), then in that process a filter moved,
+the page's own step (the articles page: a search matching every article; the export page: the click
+that builds the article CSV), the view after one more write, and the process's peak memory; each
+with its ratio to the smallest size's. Medians of ``--repeat`` runs, with the spread (lowest–highest).
+Databases are built once with ``Store.insert_articles_bulk`` and reused (``{n}`` in ``--db`` is the size).
 """
 
 from __future__ import annotations
