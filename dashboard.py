@@ -18,7 +18,16 @@ from pipeline.aggregate import Freq
 from pipeline.demo import DEMO_LABEL, load_demo, remove_demo
 from pipeline.resources import DataFileError
 from pipeline.settings import load_settings
-from ui.shared import Shared, collect_finished_ingest, ingest_progress, keep, kept, load_articles, publish
+from ui.shared import (
+    Shared,
+    collect_finished_ingest,
+    ingest_progress,
+    keep,
+    kept,
+    load_articles,
+    load_options,
+    publish,
+)
 
 # Streamlit runs this file as a module "__main__" without a spec. The ingest's worker processes
 # (multiprocessing, spawn or fork server) would then run the whole file again as "__mp_main__":
@@ -80,7 +89,7 @@ if "ingest_job" in st.session_state:
 
 # ---------------------------------------------------------------- sidebar: filters and the demo
 
-options = views.filter_options(frame)
+options = load_options(DB, version)
 with st.sidebar:
     st.header("Filters")
     periods: tuple[Freq, ...] = ("day", "week", "month")

@@ -1,17 +1,18 @@
-"""Benchmark: the dashboard's read path and its trend page at 10,000 to 3,000,000 synthetic articles.
+"""Benchmark: the read path and the trend, articles and export pages at 10,000 to 3,000,000 synthetic articles.
 
-    python benchmarks/dashboard.py [--articles 10000,100000,1000000] [--repeat 3]
-                                   [--db /tmp/barometer-bench/dashboard-{n}.sqlite] [--write-readme]
+    python benchmarks/dashboard.py [--articles 10000,100000,1000000] [--repeat 3] [--pages trend,articles,export]
+                                   [--db /tmp/barometer-bench/dashboard-{n}.sqlite] [--no-read] [--write-readme]
 
 Per size, in the same run: the read path (database → the articles frame) as a fresh process meets it
 after a write (the snapshot file plus the changed articles, ``pipeline.store.frames``) and with no
 snapshot at all (every row read); beside it the baseline, Polars reading the same columns from a
-Parquet file written from the same frame. Then the first view of the trend page after a write, each
-in a fresh process running ``dashboard.py`` under Streamlit's AppTest (modules imported and
-Streamlit started on an empty script before the clock starts), then a filter moved and the view
-after one more write in that running process, with its peak memory; and the ratio of that first
-view to the smallest size's. Medians of ``--repeat`` runs, with the spread (lowest–highest). Databases are built once
-with ``Store.insert_articles_bulk`` and reused (``{n}`` in ``--db`` is the size).
+Parquet file written from the same frame. Then each page's first view after a write, each in a fresh
+process running ``dashboard.py`` opened on that page under Streamlit's AppTest (modules imported and
+Streamlit started on an empty script before the clock starts), then in that process a filter moved,
+the page's own step (the articles page: a search matching every article; the export page: the click
+that builds the article CSV), the view after one more write, and the process's peak memory; each
+with its ratio to the smallest size's. Medians of ``--repeat`` runs, with the spread (lowest–highest).
+Databases are built once with ``Store.insert_articles_bulk`` and reused (``{n}`` in ``--db`` is the size).
 """
 
 from __future__ import annotations
@@ -137,24 +138,35 @@ def read_path(db: Path, repeat: int, rng: random.Random) -> dict[str, object]:
     }
 
 
-def first_view(db: Path, repeat: int, rng: random.Random) -> dict[str, list[float]]:
-    """The trend page's first view after a write, each in a fresh process, and its peak memory."""
-    runs: dict[str, list[float]] = {"first view": [], "a filter moved": [], "next write": [], "peak MB": []}
+#: The pages timed, as ``dashboard.py`` registers them (file under ui/ = URL path).
+PAGES = ("trend", "articles", "export")
+#: A search on the articles page that matches every synthetic article: the most rows to search and count.
+SEARCH = "synthetic"
+
+
+def first_view(db: Path, page: str, repeat: int, rng: random.Random) -> dict[str, list[float]]:
+    """A page's first view after a write, each in a fresh process, and what follows it there."""
+    runs: dict[str, list[float]] = {}
     for _ in range(repeat):
         a_write(db, rng)
         out = subprocess.run(
-            [sys.executable, __file__, "--first-view", str(db)], capture_output=True, text=True, check=True
+            [sys.executable, __file__, "--first-view", str(db), "--page", page], capture_output=True, text=True
         )
-        result = json.loads(out.stdout.strip().splitlines()[-1])
-        for name in runs:
-            runs[name].append(result[name])
+        if out.returncode:
+            sys.exit(f"the {page} page at {db} failed:\n{out.stderr[-3000:]}")
+        for name, value in json.loads(out.stdout.strip().splitlines()[-1]).items():
+            runs.setdefault(name, []).append(value)
     return runs
 
 
-def run_first_view(db: str) -> None:
-    """In the child process: import what the dashboard and its pages import, then time its first run."""
+def run_first_view(db: str, page: str) -> None:
+    """In the child process: import what the dashboard and its pages import, then time the first run
+    of ``page``, a filter moved (the period: every page reads it), the page's own step (a search, a
+    click on the article CSV), and the rerun after one more write; then the process's peak memory."""
     import importlib
 
+    import streamlit.testing.v1.app_test as app_test_module
+    from streamlit.runtime.media_file_manager import MediaFileManager
     from streamlit.testing.v1 import AppTest
 
     for module in ("plotly.graph_objects", "pipeline.views", "pipeline.charts", "pipeline.demo", "ui.shared"):
@@ -162,23 +174,39 @@ def run_first_view(db: str) -> None:
     importlib.import_module("pipeline.scoring.score")  # the store asks it for the current scorer version
     AppTest.from_string("import streamlit").run()  # Streamlit's own start-up (its components scan, ~1 s)
 
+    deferred: dict[str, Callable[[], bytes]] = {}
+
+    class Recording(MediaFileManager):  # keeps deferred downloads' callables, so the child can click one
+        def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, *, element_id=""):
+            file_id = super().add_deferred(data_callable, mimetype, coordinates, file_name, element_id=element_id)
+            deferred[file_id] = data_callable
+            return file_id
+
+    app_test_module.MediaFileManager = Recording  # type: ignore[misc]
     os.environ["BAROMETER_DB"] = db
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
-    started = time.perf_counter()
-    at.run()
-    first = time.perf_counter() - started
-    assert not at.exception, [e.value for e in at.exception]
-    assert at.get("plotly_chart"), "the trend chart was not drawn"
-    started = time.perf_counter()
-    at.sidebar.radio(key="freq").set_value("month").run()
-    moved = time.perf_counter() - started
-    a_write(Path(db), random.Random(first))
-    started = time.perf_counter()
-    at.run()
-    rerun = time.perf_counter() - started
-    assert not at.exception, [e.value for e in at.exception]
-    peak = peak_rss_mb()
-    print(json.dumps({"first view": first, "a filter moved": moved, "next write": rerun, "peak MB": peak}))
+    if page != "trend":
+        at.switch_page(f"ui/{page}.py")  # the page's URL path is its file name: opened as /{page}
+
+    def timed(step: Callable[[], object]) -> float:
+        started = time.perf_counter()
+        step()
+        assert not at.exception, [e.value for e in at.exception]
+        return time.perf_counter() - started
+
+    result = {"first view": timed(at.run)}
+    shown = {"trend": "plotly_chart", "articles": "dataframe", "export": "download_button"}[page]
+    assert at.get(shown), f"the {page} page drew no {shown}"
+    result["a filter moved"] = timed(lambda: at.sidebar.radio(key="freq").set_value("month").run())
+    if page == "articles":
+        result["own step"] = timed(lambda: at.text_input(key="search").set_value(SEARCH).run())
+    if page == "export":
+        button = next(b for b in at.download_button if b.label == "Article table (CSV)")
+        result["own step"] = timed(lambda: deferred[button.proto.deferred_file_id]())
+    a_write(Path(db), random.Random(result["first view"]))
+    result["next write"] = timed(at.run)
+    result["peak MB"] = peak_rss_mb()
+    print(json.dumps(result))
 
 
 def peak_rss_mb() -> float:
@@ -199,23 +227,35 @@ def main() -> None:
     parser.add_argument("--articles", default="10000,100000,1000000", help="sizes, comma-separated")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--db", default="/tmp/barometer-bench/dashboard-{n}.sqlite", help="{n} is the size")
+    parser.add_argument("--pages", default=",".join(PAGES), help="pages to time, comma-separated")
+    parser.add_argument("--no-read", action="store_true", help="time the pages only (no read-path table)")
     parser.add_argument("--write-readme", action="store_true", help=f"replace the {SECTION!r} section of {README}")
     parser.add_argument("--first-view", help=argparse.SUPPRESS)  # the child process of first_view()
+    parser.add_argument("--page", default="trend", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.first_view:
-        run_first_view(args.first_view)
+        run_first_view(args.first_view, args.page)
         return
+    if args.write_readme and args.no_read:
+        parser.error("--write-readme needs the read-path table: drop --no-read")
 
     rng = random.Random(12)
     sizes = [int(n) for n in args.articles.split(",")]
-    reads, views = {}, {}
+    pages = [page for page in args.pages.split(",") if page]
+    if unknown := set(pages) - set(PAGES):
+        parser.error(f"--pages: {', '.join(sorted(unknown))} is not one of {', '.join(PAGES)}")
+    reads: dict[int, dict] = {}
+    views: dict[str, dict[int, dict[str, list[float]]]] = {page: {} for page in pages}
     for n in sizes:
         db = Path(args.db.format(n=n))
         built = build(db, n)
         print(f"{n:,} articles: {db}" + (f" (built in {built:.0f} s)" if built else ""), flush=True)
-        reads[n] = read_path(db, args.repeat, rng)
-        views[n] = first_view(db, args.repeat, rng)
-        print(f"  {reads[n]}\n  {views[n]}", flush=True)
+        if not args.no_read:
+            reads[n] = read_path(db, args.repeat, rng)
+            print(f"  {reads[n]}", flush=True)
+        for page in pages:
+            views[page][n] = first_view(db, page, args.repeat, rng)
+            print(f"  {page}: {views[page][n]}", flush=True)
 
     text = report(sizes, reads, views, args.repeat)
     print(text)
@@ -223,24 +263,65 @@ def main() -> None:
         write_section(text)
 
 
-def report(sizes: list[int], reads: dict[int, dict], views: dict[int, dict[str, list[float]]], repeat: int) -> str:
-    """The benchmark's section of benchmarks/README.md."""
-    smallest = statistics.median(views[sizes[0]]["first view"])
-    read_rows, view_rows = [], []
+def _peak(values: list[float]) -> str:
+    return f"{statistics.median(values):.0f} ({min(values):.0f}–{max(values):.0f})"
+
+
+def _ratio(values: list[float], smallest: list[float]) -> str:
+    return f"{statistics.median(values) / statistics.median(smallest):.2f}×"
+
+
+OWN_STEP = {"articles": f"a search ({SEARCH!r}, every article)", "export": "the article CSV built (a click)"}
+
+
+def view_table(page: str, sizes: list[int], runs: dict[int, dict[str, list[float]]]) -> list[str]:
+    """One page's rows: first view, a filter moved, its own step, the next write, each with its ratio
+    to the smallest size's, and the peak memory."""
+    first = runs[sizes[0]]
+    own = OWN_STEP.get(page)
+    header = "| articles | first view | ratio | a filter moved then | ratio |"
+    header += f" {own} | ratio |" if own else ""
+    header += " after one more write | peak MB |"
+    rows = [f"**{page.capitalize()} page**", "", header, "| ---: " * (header.count("|") - 1) + "|"]
     for n in sizes:
-        read, view = reads[n], views[n]
+        view = runs[n]
+        row = f"| {n:,} | {spread(view['first view'])} | {_ratio(view['first view'], first['first view'])} "
+        row += f"| {spread(view['a filter moved'])} | {_ratio(view['a filter moved'], first['a filter moved'])} "
+        if own:
+            row += f"| {spread(view['own step'])} | {_ratio(view['own step'], first['own step'])} "
+        rows.append(row + f"| {spread(view['next write'])} | {_peak(view['peak MB'])} |")
+    return [*rows, ""]
+
+
+def report(
+    sizes: list[int], reads: dict[int, dict], views: dict[str, dict[int, dict[str, list[float]]]], repeat: int
+) -> str:
+    """The benchmark's section of benchmarks/README.md."""
+    read_rows = []
+    for n in sizes if reads else []:
+        read = reads[n]
         parquet = statistics.median(read["parquet"])
         read_rows.append(
             f"| {n:,} | {spread(read['after a write'])} | {spread(read['parquet'])} | "
             f"{statistics.median(read['after a write']) / parquet:.2f}× | {spread(read['every row'], 2)} | "
             f"{statistics.median(read['every row']) / parquet:.1f}× |"
         )
-        view_rows.append(
-            f"| {n:,} | {spread(view['first view'])} | {statistics.median(view['first view']) / smallest:.2f}× | "
-            f"{spread(view['a filter moved'])} | {spread(view['next write'])} | "
-            f"{statistics.median(view['peak MB']):.0f} ({min(view['peak MB']):.0f}–{max(view['peak MB']):.0f}) |"
-        )
     machine = f"{os.cpu_count()} CPU cores, Python {platform.python_version()}, Polars {pl.__version__}"
+    reading = [
+        "The read path (database → the articles frame the views use), beside Polars reading the same "
+        "columns from a Parquet file written from that frame in the same run (Polars' default zstd; the "
+        "snapshot is lz4, quicker to decode):",
+        "",
+        "| articles | read after a write (snapshot + changed rows) | Polars on Parquet | ratio | "
+        "read with no snapshot (every row) | ratio |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        *read_rows,
+        "",
+        f"Below {frames.SNAPSHOT_MIN_ROWS:,} articles no snapshot file is kept (a full read is quick there): "
+        "such a row is a full read in both columns. The last column is the first read of a database "
+        "(or after its snapshot is deleted, or a rescore changed most rows).",
+        "",
+    ]
     return "\n".join(
         [
             SECTION,
@@ -249,28 +330,15 @@ def report(sizes: list[int], reads: dict[int, dict], views: dict[int, dict[str, 
             f"(ten years, 50 sources, four languages, 3% undated), {machine}; seconds, median of {repeat} runs "
             '(lowest–highest). Each "after a write" run first stores one correction.',
             "",
-            "The read path (database → the articles frame the views use), beside Polars reading the same "
-            "columns from a Parquet file written from that frame in the same run (Polars' default zstd; the "
-            "snapshot is lz4, quicker to decode):",
+            *(reading if reads else []),
+            "Each page's first view after a write, each in a fresh process (`dashboard.py` under AppTest opened "
+            "on that page, modules imported and Streamlit started on an empty script before the clock starts); "
+            "then, in that process, a filter moved (the period, which every page reads), the page's own step, "
+            "and the rerun after one more correction (the frame held in the process, refreshed); ratios to "
+            f"{sizes[0]:,} articles; the process's peak resident memory (VmHWM) at the end, the CSV click "
+            "included:",
             "",
-            "| articles | read after a write (snapshot + changed rows) | Polars on Parquet | ratio | "
-            "read with no snapshot (every row) | ratio |",
-            "| ---: | ---: | ---: | ---: | ---: | ---: |",
-            *read_rows,
-            "",
-            f"Below {frames.SNAPSHOT_MIN_ROWS:,} articles no snapshot file is kept (a full read is quick there): "
-            "such a row is a full read in both columns. The last column is the first read of a database "
-            "(or after its snapshot is deleted, or a rescore changed most rows).",
-            "",
-            "The trend page's first view after a write, each in a fresh process (`dashboard.py` under AppTest, "
-            "modules imported and Streamlit started on an empty script before the clock starts); then, in that "
-            "process, a filter moved and the rerun after one more correction (the frame held in the process, "
-            "refreshed); the process's peak resident memory:",
-            "",
-            f"| articles | first view | ratio to {sizes[0]:,} | a filter moved then | after one more write | peak MB |",
-            "| ---: | ---: | ---: | ---: | ---: | ---: |",
-            *view_rows,
-            "",
+            *(line for page, runs in views.items() for line in view_table(page, sizes, runs)),
         ]
     )
 

@@ -93,8 +93,9 @@ def _order_key() -> pl.Expr:
     return pl.col("published").cast(pl.Int64) * (1 << 40) + pl.col("id")
 
 
-def _story_corrections(frame: pl.DataFrame) -> pl.LazyFrame:
-    """Per story that has a correction: ``_excluded`` and ``_stance`` (of its lowest-id corrected copy).
+def _story_corrections(frame: pl.DataFrame) -> pl.DataFrame:
+    """Per story that has a correction: ``_story``, ``_excluded`` and ``_stance`` (of its lowest-id
+    corrected copy). Few rows: only corrected stories.
 
     Taken from the whole frame, before any filter, so that a copy filtered out (another source,
     another date) still gives its story's correction to the copies shown.
@@ -108,29 +109,36 @@ def _story_corrections(frame: pl.DataFrame) -> pl.LazyFrame:
             pl.col("override_not_relevant").fill_null(False).any().alias("_excluded"),
             pl.col("override_stance").sort_by("id").drop_nulls().first().alias("_stance"),
         )
+        .collect()
     )
 
 
-def listed(frame: pl.DataFrame, selection: Selection) -> pl.LazyFrame:
-    """The articles that pass the filters and the search (lazy, in no set order), with their story's
-    correction (``override_*``, as ``aggregate.propagate_story_overrides`` gives it), ``_story``,
-    ``_excluded`` and ``_qualifies`` (dated, scored, relevant, not excluded)."""
-    s = selection
+def _looked_up(key: str, table: pl.DataFrame, column: str, default: object, dtype: pl.DataType) -> pl.Expr:
+    # A lookup in a small table by a mapping, not a join: a join gathers every column of every row
+    # (seconds at a million articles), a mapping builds one column.
+    old, new = table.get_column(key), table.get_column(column)
+    return pl.col(key).replace_strict(old, new, default=default, return_dtype=dtype)
+
+
+def _annotated(rows: pl.LazyFrame, corrections: pl.DataFrame, relevance_threshold: float) -> pl.LazyFrame:
+    """``rows`` with their story's correction (``override_*``, as ``aggregate.propagate_story_overrides``
+    gives it; ``corrections`` from ``_story_corrections``), ``_story``, ``_excluded`` and
+    ``_qualifies`` (dated, scored, relevant, not excluded)."""
     stance_tension = (
         pl.col("_stance")
         .replace_strict(OVERRIDE_TENSION, default=None, return_dtype=pl.Float64)
         .alias("_stance_tension")
     )
-    relevant = pl.col("_stance_tension").is_not_null() | (pl.col("relevance") >= s.relevance_threshold).fill_null(False)
+    relevant = pl.col("_stance_tension").is_not_null() | (pl.col("relevance") >= relevance_threshold).fill_null(False)
     return (
-        frame.lazy()
-        .filter(filter_expr(s.languages, s.sources, s.start, s.end, keep_undated=True) & search_expr(s.search))
-        .with_columns(
+        rows.with_columns(
             _story().alias("_story"), *(pl.col(c).fill_nan(None) for c in ("tension", "sentiment", "relevance"))
         )
-        .join(_story_corrections(frame), on="_story", how="left")
         .with_columns(
-            pl.col("_excluded").fill_null(False),
+            _looked_up("_story", corrections, "_excluded", False, pl.Boolean()).alias("_excluded"),
+            _looked_up("_story", corrections, "_stance", None, pl.String()).alias("_stance"),
+        )
+        .with_columns(
             pl.col("_stance").alias("override_stance"),
             pl.when(pl.col("_excluded"))
             .then(True)
@@ -146,11 +154,23 @@ def listed(frame: pl.DataFrame, selection: Selection) -> pl.LazyFrame:
     )
 
 
-def _with_counted(rows: pl.LazyFrame, among: pl.LazyFrame, stories: pl.Expr) -> pl.LazyFrame:
+def _matching(frame: pl.DataFrame, selection: Selection, *, search: bool = True) -> pl.LazyFrame:
+    s = selection
+    keep = filter_expr(s.languages, s.sources, s.start, s.end, keep_undated=True)
+    return frame.lazy().filter(keep & search_expr(s.search) if search else keep)
+
+
+def listed(frame: pl.DataFrame, selection: Selection) -> pl.LazyFrame:
+    """The articles that pass the filters and the search (lazy, in the frame's order), with their
+    story's correction and ``_story``, ``_excluded``, ``_qualifies`` (see ``_annotated``)."""
+    return _annotated(_matching(frame, selection), _story_corrections(frame), selection.relevance_threshold)
+
+
+def _with_counted(rows: pl.LazyFrame, among: pl.LazyFrame) -> pl.LazyFrame:
     """``rows`` with ``counted``: "yes" or why not. A qualifying row is a duplicate when another
-    qualifying copy of its story in ``among`` (the filtered articles) comes first; only the stories
-    that ``stories`` (a boolean expression over ``among``) keeps are looked up."""
-    firsts = among.filter(pl.col("_qualifies") & stories).group_by("_story").agg(_order_key().min().alias("_first"))
+    qualifying copy of its story in ``among`` (the filtered articles, or those of the stories
+    ``rows`` holds) comes first."""
+    firsts = among.filter(pl.col("_qualifies")).group_by("_story").agg(_order_key().min().alias("_first")).collect()
     counted = (
         pl.when(pl.col("_excluded"))
         .then(pl.lit(REASON_EXCLUDED))
@@ -164,7 +184,8 @@ def _with_counted(rows: pl.LazyFrame, among: pl.LazyFrame, stories: pl.Expr) -> 
         .then(pl.lit(COUNTED))
         .otherwise(pl.lit(REASON_DUPLICATE))
     )
-    return rows.join(firsts, on="_story", how="left").with_columns(counted.alias("counted"))
+    first = _looked_up("_story", firsts, "_first", None, pl.Int64()).alias("_first")
+    return rows.with_columns(first).with_columns(counted.alias("counted"))
 
 
 def _newest_first(rows: pl.LazyFrame) -> pl.LazyFrame:
@@ -174,12 +195,17 @@ def _newest_first(rows: pl.LazyFrame) -> pl.LazyFrame:
 def page(frame: pl.DataFrame, selection: Selection, offset: int = 0, length: int = 2000) -> Page:
     """Rows ``offset`` … ``offset + length`` of the matching articles, newest first, with ``counted``
     and the story's correction, and the number of matching articles. Only these rows are built."""
-    selected = listed(frame, selection)
-    total, shown = pl.collect_all([selected.select(pl.len()), _newest_first(selected).slice(offset, length)])
+    matching = _matching(frame, selection)
+    # Only the sort keys of the matching rows are sorted; the page's rows are gathered by id after.
+    keys = _newest_first(matching.select("published", "id")).slice(offset, length)
+    total, keys = pl.collect_all([matching.select(pl.len()), keys])
+    corrections, threshold = _story_corrections(frame), selection.relevance_threshold
+    shown = _annotated(frame.lazy().filter(pl.col("id").is_in(keys.get_column("id").implode())), corrections, threshold)
+    shown = shown.collect()
     # Only the stories on this page need their copies compared (among all the filtered articles).
-    stories = shown.get_column("_story").unique()
-    unfiltered = listed(frame, Selection(**{**selection.__dict__, "search": ""}))
-    counted = _with_counted(shown.lazy(), unfiltered, pl.col("_story").is_in(stories.implode()))
+    stories = shown.get_column("_story").unique().implode()
+    of_stories = _matching(frame, selection, search=False).filter(_story().is_in(stories))
+    counted = _with_counted(shown.lazy(), _annotated(of_stories, corrections, threshold))
     return Page(_newest_first(counted).collect(), int(total.item()), offset)
 
 
@@ -188,7 +214,9 @@ def export_rows(frame: pl.DataFrame, selection: Selection) -> pl.LazyFrame:
     selected = listed(frame, selection)
     # A story with several copies has a copy whose id is not the story's; only those are compared.
     several = pl.col("_story").is_in(pl.col("_story").filter(pl.col("_story") != pl.col("id")).unique().implode())
-    return _with_counted(selected, selected, several).select(ARTICLE_COLUMNS).sort("id")
+    rows = _with_counted(selected, selected.filter(several)).select(ARTICLE_COLUMNS)
+    # The store's frame is in id order and the steps above keep it: sorting would gather every row.
+    return rows if frame.get_column("id").is_sorted() else rows.sort("id")
 
 
 def count(frame: pl.DataFrame, selection: Selection) -> int:

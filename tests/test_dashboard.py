@@ -31,6 +31,7 @@ from pipeline.aggregate import ARTICLE_COLUMNS, CONTRACT_COLUMNS
 from pipeline.charts import trend_figure
 from pipeline.demo import DEMO_LABEL, Event, load_demo, load_events
 from pipeline.ingest import HtmlItem, ingest_html
+from pipeline.models import Article
 from pipeline.settings import load_settings
 from pipeline.store import Store
 from pipeline.views import escape_markdown, hover_text
@@ -374,6 +375,26 @@ def test_period_filter_changes_the_buckets(demo_app):
     demo_app.sidebar.radio(key="freq").set_value("day").run()
     daily = trace(chart_spec(demo_app), "mean tension")["x"]
     assert len(daily) > len(weekly)
+
+
+def test_the_filter_choices_are_read_once_per_data_version(demo_db, monkeypatch):
+    """The sidebar's languages, sources and span scan every article: a rerun (a filter moved, a page
+    opened) takes them from the cache; a write reads them again, with the new article's source."""
+    scans = []
+    real = views.filter_options
+    monkeypatch.setattr(views, "filter_options", lambda frame: scans.append(frame.height) or real(frame))
+    at = app().run()
+    no_exception(at)
+    at.sidebar.radio(key="freq").set_value("month").run()
+    open_page(at, "Articles")
+    assert len(scans) == 1
+    with Store.open(demo_db) as store:
+        url = "https://new.example/1"
+        store.insert_article(Article(url, url, "New", "text", None, "Brand new source", "en", "fp-new", None))
+    at.run()
+    no_exception(at)
+    assert len(scans) == 2 and scans[1] == scans[0] + 1
+    assert "Brand new source" in at.sidebar.multiselect(key="sources").options
 
 
 def test_smoothing_adds_the_smoothed_line(demo_app):

@@ -134,6 +134,34 @@ def test_the_articles_pages_put_together_are_the_old_table(rich, filters, search
     assert views.articles_table(rich, filters, SETTINGS, search).equals(old)
 
 
+def test_a_frame_out_of_id_order_gives_the_same_files_and_pages(rich):
+    """The export skips its sort when the frame is in id order (the store's frames are); any other
+    frame is sorted, so the files are the same."""
+    shuffled = rich.sample(fraction=1.0, shuffle=True, seed=3)
+    assert not shuffled.get_column("id").is_sorted()
+    for filters in FILTERS[:2]:
+        chosen = views.selection(filters, SETTINGS)
+        assert article_list.export_csv(shuffled, chosen) == csv_bytes(old_export(rich, filters))
+        assert views.articles_table(shuffled, filters, SETTINGS).equals(old_articles_table(rich, filters, ""))
+
+
+def test_a_page_annotates_only_its_rows_and_their_stories_copies(rich, monkeypatch):
+    """Corrections, ``_qualifies`` and ``counted`` are worked out for the rows shown and the other
+    copies of their stories, not for every matching article (a join over a million rows)."""
+    sizes = []
+    real = article_list._annotated
+
+    def spy(rows, corrections, threshold):
+        sizes.append(rows.select(pl.len()).collect().item())
+        return real(rows, corrections, threshold)
+
+    monkeypatch.setattr(article_list, "_annotated", spy)
+    shown = views.articles_page(rich, views.Filters(), SETTINGS, "", 10, 3).rows
+    stories = rich.filter(pl.col("id").is_in(shown.get_column("id").implode())).get_column("story_id")
+    copies = rich.filter(pl.col("story_id").is_in(stories.implode())).height
+    assert sizes == [3, copies] and copies < rich.height // 4
+
+
 # ---------------------------------------------------------------- the pages, through AppTest
 
 ARTICLES = 4500  # over two pages of 2,000 rows

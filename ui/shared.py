@@ -58,6 +58,12 @@ def load_articles(db: str, version: Version) -> pl.DataFrame:
     return views.read_articles(db)
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def load_options(db: str, version: Version) -> views.FilterOptions:
+    """The sidebar's choices, once per data version: a scan of every article, not one per rerun."""
+    return views.filter_options(load_articles(db, version))
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def load_series(db: str, version: Version, filters: views.Filters, settings: Settings) -> pl.DataFrame:
     return views.trend_series(load_articles(db, version), filters, settings)
