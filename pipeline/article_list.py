@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -113,7 +114,7 @@ def _story_corrections(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _looked_up(key: str, table: pl.DataFrame, column: str, default: object, dtype: pl.DataType) -> pl.Expr:
+def _looked_up(key: str, table: pl.DataFrame, column: str, default: Any, dtype: pl.DataType) -> pl.Expr:
     # A lookup in a small table by a mapping, not a join: a join gathers every column of every row
     # (seconds at a million articles), a mapping builds one column.
     old, new = table.get_column(key), table.get_column(column)
@@ -197,11 +198,12 @@ def page(frame: pl.DataFrame, selection: Selection, offset: int = 0, length: int
     and the story's correction, and the number of matching articles. Only these rows are built."""
     matching = _matching(frame, selection)
     # Only the sort keys of the matching rows are sorted; the page's rows are gathered by id after.
-    keys = _newest_first(matching.select("published", "id")).slice(offset, length)
-    total, keys = pl.collect_all([matching.select(pl.len()), keys])
+    wanted = _newest_first(matching.select("published", "id")).slice(offset, length)
+    total, keys = pl.collect_all([matching.select(pl.len()), wanted])
     corrections, threshold = _story_corrections(frame), selection.relevance_threshold
-    shown = _annotated(frame.lazy().filter(pl.col("id").is_in(keys.get_column("id").implode())), corrections, threshold)
-    shown = shown.collect()
+    shown = _annotated(
+        frame.lazy().filter(pl.col("id").is_in(keys.get_column("id").implode())), corrections, threshold
+    ).collect()
     # Only the stories on this page need their copies compared (among all the filtered articles).
     stories = shown.get_column("_story").unique().implode()
     of_stories = _matching(frame, selection, search=False).filter(_story().is_in(stories))
