@@ -13,6 +13,7 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 KAZAKH_LETTERS = frozenset("әғқңөұүһӘҒҚҢӨҰҮҺ")
 _KAZAKH_NOT_KYRGYZ = re.compile("[әғқұһӘҒҚҰҺ]")
 _UZBEK_CYRILLIC = re.compile("[ўҳЎҲ]")
+_TAJIK_CYRILLIC = re.compile("[ҷӣӯҶӢӮ]")  # Tajik shares ғ қ ҳ with Uzbek; these three are its own
 _KYRGYZ_WORDS = re.compile(r"(?i)\b(?:жана|менен|үчүн|кыргыз\w*|орусия\w*|казакстан\w*)\b")
 _MIN_CHARS = 12
 _SAMPLE_CHARS = 1500  # enough for a confident call; the cost grows with the sample
@@ -44,6 +45,8 @@ def detect_language(text: str) -> tuple[str, float]:
     cyrillic = len(_CYRILLIC.findall(sample))
     # py3langid sometimes calls short Kazakh text Russian or Mongolian; Kazakh-only letters settle it.
     if cyrillic and kazakh / cyrillic > 0.02:
+        if _TAJIK_CYRILLIC.search(sample):
+            return "tg", 0.9
         if len(_UZBEK_CYRILLIC.findall(sample)) / cyrillic > 0.005:
             return "uz", 0.9
         if _KAZAKH_NOT_KYRGYZ.search(sample):

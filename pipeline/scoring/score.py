@@ -43,7 +43,7 @@ from .relevance import SentenceFacts, links, relevance, resolve_both
 from .sentences import split_sentences, token_spans, tokenize
 from .stance import TURNED, sentence_stance
 
-SCORER_VERSION = "stance-1.12"
+SCORER_VERSION = "stance-1.13"
 
 MAX_CHARS = 100_000  # longer inputs are scored on their first 100 000 characters
 MAX_EVIDENCE = 8
