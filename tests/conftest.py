@@ -57,6 +57,18 @@ def throwaway_default_database(tmp_path_factory):
         os.environ["BAROMETER_DB"] = saved
 
 
+@pytest.fixture(scope="session", autouse=True)
+def throwaway_cache_directory(tmp_path_factory):
+    """Point XDG_CACHE_HOME (the unpacked language model, pipeline.langid_model) at a temporary directory."""
+    saved = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache-home"))
+    yield
+    if saved is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = saved
+
+
 @pytest.fixture
 def server():
     with TestServer("127.0.0.1") as srv:

@@ -81,22 +81,21 @@ def test_a_pages_language_is_detected_once_between_extraction_and_scoring(monkey
 
 _LOADS_SCRIPT = """
 import os, sys
-import py3langid.modelio as modelio
-from py3langid import langid
 from pipeline.ingest.extractor import Extractor
+from pipeline.scoring import language
 from pipeline.settings import load_settings
 
 loads = []
-load = modelio.load_model
+load = language.load_identifier
 
-def counting(path):
+def counting(**kwargs):
     loads.append(os.getpid())
-    return load(path)
+    return load(**kwargs)
 
 def loaders():  # defined before the workers are forked, so they know it
     return loads
 
-modelio.load_model = langid._load_model_file = counting
+language.load_identifier = counting
 extractor = Extractor(load_settings(workers=2, db=sys.argv[1]), 100)
 print(sorted(set(extractor.pool.submit(loaders).result() + extractor.pool.submit(loaders).result())), os.getpid())
 extractor.close()

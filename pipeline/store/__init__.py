@@ -6,11 +6,10 @@ and catch StoreError, never a driver's exceptions. ``Store.open(db)`` takes a pa
 
 from __future__ import annotations
 
+from . import records
 from .base import Backend, SchemaTooNew, StoreError
 from .database import Store, sqlite_path
 from .records import (
-    ARTICLE_FRAME_SCHEMA,
-    FAILURE_FRAME_SCHEMA,
     STANCES,
     ArticleDetail,
     Override,
@@ -40,3 +39,10 @@ __all__ = [
     "WatchedSource",
     "sqlite_path",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """The frame schemas, on first use: they import Polars, which storing articles does not need."""
+    if name in ("ARTICLE_FRAME_SCHEMA", "FAILURE_FRAME_SCHEMA"):
+        return getattr(records, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

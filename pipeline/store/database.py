@@ -13,16 +13,14 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
-
-import polars as pl
 
 from ..dedupe import band_keys, choose_story
 from ..models import Article, FetchFailure, Score
-from . import frames, sqlite_files
+from . import records, sqlite_files
 from .base import Backend, StoreError
 from .records import (
-    FAILURE_FRAME_SCHEMA,
     STANCES,
     ArticleDetail,
     Override,
@@ -32,6 +30,9 @@ from .records import (
 from .sqlite import SQLiteBackend
 from .watch_alerts import AlertMethods
 from .watch_records import LINK_STATES, SOURCE_STATUSES, ListedLink, PollState, WatchedSource
+
+if TYPE_CHECKING:
+    import polars as pl
 
 _URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 
@@ -263,7 +264,9 @@ class Store(AlertMethods):
     def failures_frame(self, limit: int = 1000) -> pl.DataFrame:
         """The latest failures, newest first (columns url, time, reason, stage)."""
         with self._guard():
-            return pl.DataFrame(self._backend.failure_columns(limit), schema=FAILURE_FRAME_SCHEMA)
+            import polars as pl  # here, not at the top: storing articles (an ingest) never needs it
+
+            return pl.DataFrame(self._backend.failure_columns(limit), schema=records.FAILURE_FRAME_SCHEMA)
 
     # ------------------------------------------------------------ corrections
 
@@ -293,6 +296,8 @@ class Store(AlertMethods):
         frame is refreshed from the last one read (in this process, or its snapshot file) with only the
         articles changed since (``pipeline.store.frames``); ``cached`` False reads every row.
         """
+        from . import frames  # Polars: imported by the reads that build frames, not by writers
+
         with self._guard(), self._backend.reading():
             if not cached or self._file is None:
                 return frames.full_frame(self._backend, _scorer_version())

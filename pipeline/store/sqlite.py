@@ -11,7 +11,8 @@ from datetime import UTC, date, datetime
 
 from ..dedupe import StoryCandidate
 from ..models import Article, Evidence, FetchFailure, Score
-from .records import ARTICLE_FRAME_SCHEMA, FAILURE_FRAME_SCHEMA, ArticleDetail, Override, UnscoredArticle
+from . import records
+from .records import ArticleDetail, Override, UnscoredArticle
 from .sqlite_files import connect, transaction
 from .sqlite_watch import WatchQueries
 
@@ -247,7 +248,9 @@ class SQLiteBackend(WatchQueries):
 
     def failure_columns(self, limit: int) -> dict[str, list[object]]:
         return self._columns(
-            "SELECT url, time, reason, stage FROM failures ORDER BY id DESC LIMIT ?", (limit,), FAILURE_FRAME_SCHEMA
+            "SELECT url, time, reason, stage FROM failures ORDER BY id DESC LIMIT ?",
+            (limit,),
+            records.FAILURE_FRAME_SCHEMA,
         )
 
     # ------------------------------------------------------------ corrections
@@ -305,7 +308,9 @@ class SQLiteBackend(WatchQueries):
         cur.execute(sql, params)
         # In batches: a million rows of Python tuples at once would hold gigabytes.
         while rows := cur.fetchmany(batch):
-            yield dict(zip(ARTICLE_FRAME_SCHEMA, (list(column) for column in zip(*rows, strict=True)), strict=True))
+            yield dict(
+                zip(records.ARTICLE_FRAME_SCHEMA, (list(column) for column in zip(*rows, strict=True)), strict=True)
+            )
 
     def change_stamp(self) -> tuple[str, int]:
         row = self._one("SELECT token, counter FROM changes WHERE id = 1")
