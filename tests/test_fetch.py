@@ -199,7 +199,9 @@ def test_a_header_dripped_a_byte_at_a_time_is_cut_at_the_deadline(server):
     result = fetch(server.url("/slow-head"), allow_private=True, retries=0, total_timeout=deadline)
     elapsed = time.monotonic() - started
     assert reason(result) == "timed out after 1 s (no answer from the server)"
-    assert elapsed / deadline < 3
+    # Without the deadline the 39-byte head alone drips for 11.7 s; a loaded CI machine took 3.9 s to
+    # end the request at its 1 s deadline, so the bound sits between the two.
+    assert elapsed / deadline < 8
 
 
 def test_a_read_is_given_only_the_time_left_until_the_deadline(server):
