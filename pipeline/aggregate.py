@@ -234,10 +234,10 @@ def counted_articles(frame: pl.DataFrame | pl.LazyFrame, *, relevance_threshold:
     return pl.concat([single, several]).with_columns(pl.col("_tension").alias("tension")).drop("_shared")
 
 
-def article_table(frame: pl.DataFrame | pl.LazyFrame, *, relevance_threshold: float = 0.3) -> pl.DataFrame:
-    """Every article with ``counted``: "yes", or why it does not count (columns: ``ARTICLE_COLUMNS``)."""
-    qualifying_key = pl.when(pl.col("_qualifies")).then(_order_key())
-    counted = (
+def counted_reason(is_first: pl.Expr) -> pl.Expr:
+    """``counted``: "yes", or why the article does not count; ``is_first`` says whether a qualifying
+    row is the first copy of its story (the caller decides among which copies)."""
+    return (
         pl.when(pl.col("_excluded"))
         .then(pl.lit(REASON_EXCLUDED))
         .when(pl.col("published").is_null())
@@ -246,10 +246,16 @@ def article_table(frame: pl.DataFrame | pl.LazyFrame, *, relevance_threshold: fl
         .then(pl.lit(REASON_UNSCORED))
         .when(~pl.col("_qualifies"))
         .then(pl.lit(REASON_NOT_RELEVANT))
-        .when(qualifying_key == qualifying_key.min().over("_story"))
+        .when(is_first)
         .then(pl.lit(COUNTED))
         .otherwise(pl.lit(REASON_DUPLICATE))
     )
+
+
+def article_table(frame: pl.DataFrame | pl.LazyFrame, *, relevance_threshold: float = 0.3) -> pl.DataFrame:
+    """Every article with ``counted``: "yes", or why it does not count (columns: ``ARTICLE_COLUMNS``)."""
+    qualifying_key = pl.when(pl.col("_qualifies")).then(_order_key())
+    counted = counted_reason(qualifying_key == qualifying_key.min().over("_story"))
     lf = _with_overrides(frame, relevance_threshold).with_columns(counted.alias("counted"))
     return lf.select(ARTICLE_COLUMNS).sort("id").collect()
 

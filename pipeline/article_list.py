@@ -18,13 +18,8 @@ import polars as pl
 
 from .aggregate import (
     ARTICLE_COLUMNS,
-    COUNTED,
     OVERRIDE_TENSION,
-    REASON_DUPLICATE,
-    REASON_EXCLUDED,
-    REASON_NOT_RELEVANT,
-    REASON_UNDATED,
-    REASON_UNSCORED,
+    counted_reason,
 )
 from .export import sink_csv
 
@@ -172,19 +167,7 @@ def _with_counted(rows: pl.LazyFrame, among: pl.LazyFrame) -> pl.LazyFrame:
     qualifying copy of its story in ``among`` (the filtered articles, or those of the stories
     ``rows`` holds) comes first."""
     firsts = among.filter(pl.col("_qualifies")).group_by("_story").agg(_order_key().min().alias("_first")).collect()
-    counted = (
-        pl.when(pl.col("_excluded"))
-        .then(pl.lit(REASON_EXCLUDED))
-        .when(pl.col("published").is_null())
-        .then(pl.lit(REASON_UNDATED))
-        .when(pl.col("tension").is_null())
-        .then(pl.lit(REASON_UNSCORED))
-        .when(~pl.col("_qualifies"))
-        .then(pl.lit(REASON_NOT_RELEVANT))
-        .when(pl.col("_first").is_null() | (_order_key() == pl.col("_first")))
-        .then(pl.lit(COUNTED))
-        .otherwise(pl.lit(REASON_DUPLICATE))
-    )
+    counted = counted_reason(pl.col("_first").is_null() | (_order_key() == pl.col("_first")))
     first = _looked_up("_story", firsts, "_first", None, pl.Int64()).alias("_first")
     return rows.with_columns(first).with_columns(counted.alias("counted"))
 
