@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import threading
 import time
@@ -162,3 +163,25 @@ def article_html(
         '<aside><h3>Related</h3><ul><li><a href="/x">Weather this weekend</a></li></ul></aside>'
         "<footer>Contact us | Privacy | Terms</footer></body></html>"
     )
+
+
+def stub_network(monkeypatch: Any, names: dict[str, str]) -> list[tuple]:
+    """Resolve each name in ``names`` to its address (others as usual) and record every address a
+    socket tries; connecting to anything but loopback raises instead of sending a packet."""
+    real_getaddrinfo, real_connect = socket.getaddrinfo, socket.socket.connect
+    tried: list[tuple] = []
+
+    def getaddrinfo(host: str, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host in names:
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (names[host], int(port or 80)))]
+        return real_getaddrinfo(host, port, *args, **kwargs)
+
+    def connect(sock: socket.socket, address: Any) -> None:
+        tried.append(address)
+        if not ipaddress.ip_address(address[0]).is_loopback:
+            raise ConnectionRefusedError(f"test: nothing leaves this machine ({address[0]})")
+        real_connect(sock, address)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    return tried

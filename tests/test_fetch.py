@@ -5,7 +5,6 @@ address that is not loopback is recorded and refused before it starts."""
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 import time
 
@@ -15,7 +14,7 @@ from pipeline.fetch import Fetcher
 from pipeline.guard import AddressPolicy, RefusedConnection, make_pool_manager
 from pipeline.models import FetchFailure, Page
 from pipeline.settings import load_settings
-from tests.httpserver import Reply, TestServer, free_port
+from tests.httpserver import Reply, TestServer, free_port, stub_network
 
 PUBLIC_NAME, PUBLIC_IP = "public.example", "93.184.216.34"
 BACKSLASH = "not a web address (contains a backslash, which programs read differently)"
@@ -25,23 +24,7 @@ BACKSLASH = "not a web address (contains a backslash, which programs read differ
 def connects(monkeypatch):
     """Every address a socket tries to connect to; ``public.example`` resolves to a public address,
     and connecting to anything but loopback raises instead of sending a packet."""
-    real_getaddrinfo, real_connect = socket.getaddrinfo, socket.socket.connect
-    seen: list[tuple] = []
-
-    def getaddrinfo(host, port, *args, **kwargs):
-        if host == PUBLIC_NAME:
-            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (PUBLIC_IP, int(port or 80)))]
-        return real_getaddrinfo(host, port, *args, **kwargs)
-
-    def connect(sock, address):
-        seen.append(address)
-        if not ipaddress.ip_address(address[0]).is_loopback:
-            raise ConnectionRefusedError(f"test: nothing leaves this machine ({address[0]})")
-        return real_connect(sock, address)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    return seen
+    return stub_network(monkeypatch, {PUBLIC_NAME: PUBLIC_IP})
 
 
 def fetch(url: str, **overrides) -> Page | FetchFailure:

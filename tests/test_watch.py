@@ -5,7 +5,6 @@ address guard on every link. Each outcome is checked on the database and on the 
 from __future__ import annotations
 
 import ipaddress
-import socket
 import sqlite3
 from datetime import timedelta
 
@@ -13,7 +12,7 @@ import pytest
 
 from pipeline.store import Store
 from pipeline.watch import Watcher
-from tests.httpserver import Reply
+from tests.httpserver import Reply, stub_network
 from tests.watch_fixtures import (
     RSS_TYPE,
     Clock,
@@ -216,23 +215,7 @@ def test_a_sitemap_index_with_a_gzipped_child_and_a_google_news_sitemap(server, 
 @pytest.fixture
 def no_private_resolver(monkeypatch):
     """``intranet.example`` resolves to a private address; connecting anywhere but loopback raises."""
-    real_getaddrinfo, real_connect = socket.getaddrinfo, socket.socket.connect
-    tried: list[tuple] = []
-
-    def getaddrinfo(host, port, *args, **kwargs):
-        if host == "intranet.example":
-            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.1.2.3", int(port or 80)))]
-        return real_getaddrinfo(host, port, *args, **kwargs)
-
-    def connect(sock, address):
-        tried.append(address)
-        if not ipaddress.ip_address(address[0]).is_loopback:
-            raise ConnectionRefusedError(f"test: nothing leaves this machine ({address[0]})")
-        return real_connect(sock, address)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    return tried
+    return stub_network(monkeypatch, {"intranet.example": "10.1.2.3"})
 
 
 def test_feed_links_to_private_addresses_are_refused_when_not_allowed(server, settings, db_path, no_private_resolver):
