@@ -1,6 +1,6 @@
 """bilateral-barometer: news about a pair of countries → tension scores → a time series.
 
-Stages: fetch → extract → dedupe → score → store → aggregate, imports running downward (README,
+Stages: fetch → extract → dedupe → score → store → aggregate, imports running downward (docs/layout.md,
 "Project layout"); the contracts are in docs/contracts.md.
 """
 

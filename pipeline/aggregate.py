@@ -2,7 +2,7 @@
 
 Input: a frame with the columns of ``pipeline.store.ARTICLE_FRAME_SCHEMA`` (eager or lazy; never a
 database connection). Output: one row per period (and group), oldest first. The rules (what
-counts, how a story is deduplicated, what an override means) are in README.md under "The tension
+counts, how a story is deduplicated, what an override means) are in docs/series.md under "The tension
 series and its exports"; the short version sits next to each constant below.
 """
 

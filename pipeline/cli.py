@@ -109,7 +109,7 @@ def _watch_parser(
     common: argparse.ArgumentParser,
     fetching: argparse.ArgumentParser,
 ) -> None:
-    """``watch add|list|remove|pause|resume|run|alerts`` (pipeline.watch; README, "Watching sources")."""
+    """``watch add|list|remove|pause|resume|run|alerts`` (pipeline.watch; docs/watch.md)."""
     watch = sub.add_parser("watch", help="watch feeds and sitemaps: add, list, remove, pause, resume, run")
     actions = watch.add_subparsers(dest="action", required=True, metavar="ACTION", help="what to do")
     p = actions.add_parser(

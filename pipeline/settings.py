@@ -1,6 +1,6 @@
 """Settings: defaults, overridden by environment variables, overridden by CLI flags.
 
-Every setting has an environment variable ``BAROMETER_<NAME>``; the README lists them. Only
+Every setting has an environment variable ``BAROMETER_<NAME>``; docs/settings.md lists them. Only
 ``load_settings`` (called by the CLI and the dashboard) reads the environment: everything below them
 is handed a ``Settings`` or the values it needs (the pair, ``Settings.watched_pair()``).
 """
@@ -68,13 +68,13 @@ class Settings:
     max_upload_bytes: int = 50_000_000  # bytes of one upload: a URL list, or all saved pages together
     pair: str = DEFAULT_PAIR  # the pair of countries: <id>.toml in the data directories' actors/, or a .toml path
     data_dir: str = ""  # the user's own data directory: its lexicons/ and actors/ files come before the package's
-    # Watching sources (pipeline.watch; README, "Watching sources").
+    # Watching sources (pipeline.watch; docs/watch.md).
     watch_every: str = "30m"  # how often a new source is polled (30m, 2h, 1d, or seconds)
     watch_max_links: int = 100  # new links fetched from one source per poll; the rest wait for the next
     watch_max_failures: int = 5  # polls failed in a row that disable a source
     watch_host_gap: float = 1.0  # seconds between two feed requests to one host
     watch_lease: float = 600.0  # seconds a watcher holds a source or link it claimed (a killed one's expire)
-    # Alerts raised by polls (pipeline.watch.alerts; README, "Watching sources", "Alerts").
+    # Alerts raised by polls (pipeline.watch.alerts; docs/watch.md, "Alerts").
     alert_tension: float = 0.5  # a new article at or above this tension raises an alert...
     alert_relevance: float = 0.5  # ...when its relevance is at least this
     alert_spikes: bool = True  # alert when the current period becomes a spike (the trend chart's rule)

@@ -415,7 +415,7 @@ def test_ties_for_the_strongest_evidence_go_to_the_latest_stored_article():
 
 
 def reference_weeks(rows: list[dict], relevance_threshold: float = 0.3) -> dict[dt.date, list[float]]:
-    """The README's series rules, one story at a time: week start -> tensions that count."""
+    """The series rules of docs/series.md, one story at a time: week start -> tensions that count."""
     stories: dict[int, list[dict]] = {}
     for row in rows:
         stories.setdefault(row["story_id"] or row["id"], []).append(row)

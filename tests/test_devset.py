@@ -2,7 +2,7 @@
 sets (tests/data/holdout*.jsonl, written by authors who had not read the lexicons, each after the
 scorer it first measured) must stay above floors.
 
-The floors are below what the current scorer reaches (README, "Evaluation"), with margin, so that a
+The floors are below what the current scorer reaches (docs/evaluation.md), with margin, so that a
 change which makes the scorer worse in one language fails here.
 """
 

@@ -1,7 +1,7 @@
 """The SQLite schema: forward migrations, one per version, applied in order on open.
 
 The version is kept in ``PRAGMA user_version``. Table and column names are a contract (users query
-them with SQL; see README, "Storage"): migrations add, never rename.
+them with SQL; see docs/storage.md): migrations add, never rename.
 """
 
 from __future__ import annotations
