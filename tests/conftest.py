@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.settings import DEFAULT_DB, Settings, load_settings
+from tests.browser import dashboard  # noqa: F401  (the real-browser tests' fixture: streamlit on a free port)
 from tests.httpserver import TestServer
 
 USER_DB = DEFAULT_DB

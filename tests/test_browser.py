@@ -7,31 +7,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import re
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from pipeline.aggregate import CONTRACT_COLUMNS
-from tests.httpserver import Reply, TestServer, article_html, free_port
-
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = ROOT / "test-artifacts"
-COUNT = re.compile(r"(\d+) articles? in the database")
+from tests.browser import ARTIFACTS, COUNT, article_count, launch_browser, require_chromium
+from tests.httpserver import Reply, TestServer, article_html
 
 PAGES = {
     "/oil": (
@@ -57,81 +39,15 @@ PAGES = {
 }
 
 
-def _wait_until_serving(url: str, proc: subprocess.Popen, log: Path, timeout: float = 45.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as reply:
-                if reply.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"streamlit did not answer within {timeout:.0f} s:\n{log.read_text(errors='replace')}")
-
-
-@pytest.fixture
-def dashboard(tmp_path):
-    """`streamlit run dashboard.py` on a free port over an empty database; yields its URL."""
-    port = free_port()
-    env = dict(
-        os.environ,
-        BAROMETER_DB=str(tmp_path / "barometer.sqlite"),
-        BAROMETER_ALLOW_PRIVATE="1",
-        BAROMETER_RETRIES="0",
-    )
-    log = tmp_path / "streamlit.log"
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "dashboard.py"),
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.fileWatcherType",
-        "none",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_serving(url, proc, log)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def _article_count(page) -> int:
-    text = page.get_by_text(COUNT).first.inner_text()
-    return int(COUNT.search(text).group(1))
-
-
 @pytest.mark.browser
 def test_browser_adds_urls_sees_count_rise_and_downloads_the_csv(dashboard):
-    if not Path(CHROMIUM).exists():
-        message = f"{CHROMIUM} is missing (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     with TestServer("127.0.0.1") as server, sync_playwright() as pw:
         for path, (title, paragraphs, day) in PAGES.items():
             server.routes[path] = Reply(body=article_html(title, paragraphs, date=day).encode())
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = launch_browser(pw)
         try:
             context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
             page = context.new_page()
@@ -139,7 +55,7 @@ def test_browser_adds_urls_sees_count_rise_and_downloads_the_csv(dashboard):
             # First run on an empty database: the demo loads by itself, which takes a few seconds.
             expect(page.get_by_text("The database was empty")).to_be_visible(timeout=60_000)
             expect(page.get_by_text(COUNT).first).to_be_visible(timeout=30_000)
-            before = _article_count(page)
+            before = article_count(page)
             assert before > 50
 
             page.get_by_role("link", name="Add articles", exact=True).click()
