@@ -23,7 +23,7 @@ from pipeline.export import csv_bytes
 from pipeline.models import Article, Score
 from pipeline.settings import load_settings
 from pipeline.store import Store
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, dashboard  # noqa: F401 (the fixture)
+from tests.browser import launch_browser
 from tests.test_dashboard import RecordingMediaManager, RecordingMediaStorage, download, table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -241,7 +241,7 @@ def test_the_export_page_counts_first_and_builds_the_article_files_on_click(larg
 
 @pytest.fixture
 def large_dashboard(large_template, tmp_path, request) -> str:
-    """`streamlit run dashboard.py` (tests/test_browser.py's server) over a copy of the large database."""
+    """`streamlit run dashboard.py` (tests/browser.py's server) over a copy of the large database."""
     (tmp_path / "barometer.sqlite").write_bytes(large_template.read_bytes())
     return request.getfixturevalue("dashboard")
 
@@ -250,12 +250,10 @@ def large_dashboard(large_template, tmp_path, request) -> str:
 def test_a_browser_click_builds_the_article_csv_in_the_running_server(large_dashboard, tmp_path):
     """The deferred download as Streamlit serves it: the file is built in a thread of the server
     (no script run), from the cached frame, when the button is clicked."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = launch_browser(pw)
         try:
             page = browser.new_context(accept_downloads=True).new_page()
             page.goto(f"{large_dashboard}/export")
