@@ -89,7 +89,7 @@ def _mean_traces(series: pl.DataFrame, name: str, color: str, *, legend: bool = 
         # The sign as a word beside the number (not colour only); the interval as text (Plotly prints a
         # missing number as 0.00, and one-article periods have none); the spike rule's verdict.
         customdata=[
-            (f"{word} · {interval}", rule)
+            (f"{word} · {interval}" if word else interval, rule)
             for word, interval, rule in zip(words, interval_text(series), parts.rule_text(series), strict=True)
         ],
         text=hover_text(series),

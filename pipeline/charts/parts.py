@@ -65,7 +65,7 @@ def tension_range(*columns: Sequence[float | None]) -> list[float]:
 def count_range(counts: Sequence[int]) -> list[float]:
     """The article axis: from 0 to a little above the tallest bar."""
     peak = max([c for c in counts if c] or [1])
-    return [0.0, peak * 1.1 + 0.2]
+    return [0.0, round(peak * 1.1 + 0.2, 4)]
 
 
 def x_range(x: Sequence[dt.date], freq: str) -> tuple[dt.date, dt.date] | None:
@@ -94,7 +94,7 @@ def rule_text(series: pl.DataFrame) -> list[str]:
 def sign_words(mean: Sequence[float | None]) -> tuple[list[str], list[str]]:
     """(marker symbols, words) of each period's mean: the sign shown by shape and word, not colour only."""
     marks = [sign_mark(m) for m in mean]
-    return [s for s, _ in marks], [w for _, w in marks]
+    return [s for s, _ in marks], [w if m is not None else "" for (_, w), m in zip(marks, mean, strict=True)]
 
 
 def _event_hover(events: Sequence[Event]) -> str:
