@@ -16,7 +16,6 @@ import streamlit as st
 from pipeline import views
 from pipeline.aggregate import Freq
 from pipeline.demo import DEMO_LABEL, load_demo, remove_demo
-from pipeline.periods import default_freq
 from pipeline.resources import DataFileError
 from pipeline.settings import load_settings
 from ui.shared import (
@@ -26,6 +25,7 @@ from ui.shared import (
     keep,
     kept,
     load_articles,
+    load_default_freq,
     load_options,
     publish,
 )
@@ -94,9 +94,7 @@ options = load_options(DB, version)
 with st.sidebar:
     st.header("Filters")
     periods: tuple[Freq, ...] = ("day", "week", "month")
-    freq = st.radio(
-        "Period", periods, index=periods.index(default_freq(frame.get_column("published"))), key="freq", horizontal=True
-    )
+    freq = st.radio("Period", periods, index=periods.index(load_default_freq(DB, version)), horizontal=True, key="freq")
     smooth = st.slider("Smoothing (trailing periods, 0 = off)", 0, 12, 0, key="smooth")
     # The widget's value lives in the session (no value= here): reset to the data's span when it changes.
     if (reset := views.date_range_reset(st.session_state.get("dates"), kept("span"), options)) is not None:
