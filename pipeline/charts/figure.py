@@ -35,15 +35,8 @@ PANEL_HEIGHT = 150
 MEAN_HOVER = "%{x|%Y-%m-%d}<br>mean tension %{y:.2f} %{customdata[0]}<br>%{customdata[1]}<br>%{text}<extra></extra>"
 
 
-def _frame(rows: int, heights: list[float], titles: Sequence[str] | None = None) -> go.Figure:
-    return make_subplots(
-        rows=rows,
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.03 if not titles else 0.06,
-        row_heights=heights,
-        subplot_titles=list(titles) if titles else None,
-    )
+def _frame(rows: int, heights: list[float]) -> go.Figure:
+    return make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.03, row_heights=heights)
 
 
 def _mean_traces(series: pl.DataFrame, name: str, color: str, *, legend: bool = True) -> list[go.Scatter]:
@@ -254,7 +247,7 @@ def split_figure(
     groups = list(dict.fromkeys(series.get_column(by).to_list()))
     overlaid = len(groups) <= MAX_OVERLAID_GROUPS
     rows = 2 if overlaid else len(groups)
-    fig = _frame(2, [0.74, 0.26]) if overlaid else _frame(rows, [1 / rows] * rows, titles=groups)
+    fig = _frame(2, [0.74, 0.26]) if overlaid else _frame(rows, [1 / rows] * rows)
     x = sorted(set(series.get_column("period_start").to_list()))
     columns: list = []
     counts: list[int] = []
@@ -285,4 +278,8 @@ def split_figure(
     for trace in _sign_legend():
         fig.add_trace(trace, row=1, col=1)
     height = HEIGHT if overlaid else 120 + PANEL_HEIGHT * rows
-    return _finish(fig, x, columns, counts, events, freq, show_events, rows, height)
+    fig = _finish(fig, x, columns, counts, events, freq, show_events, rows, height)
+    if not overlaid:  # each panel named on its axis (a title above the first would meet the event labels)
+        for row, group in enumerate(groups, start=1):
+            fig.update_yaxes(title_text=_escape(group), row=row, col=1)
+    return fig
