@@ -222,3 +222,10 @@ def test_split_of_more_than_four_groups_draws_small_multiples_with_shared_axes()
     layout = fig["layout"]
     assert layout["yaxis"]["range"] == layout["yaxis5"]["range"]
     assert [layout[f"yaxis{i or ''}"]["title"]["text"] for i in ("", 2, 3, 4, 5)] == groups  # each panel named
+
+
+def test_group_names_are_shown_as_text_not_html():
+    fig = split_figure(split(["<b>Wire</b> & co"]), "language").to_plotly_json()
+    line = next(t for t in fig["data"] if t.get("mode") == "lines+markers")
+    assert line["name"] == "&lt;b&gt;Wire&lt;/b&gt; &amp; co"
+    assert line["hovertemplate"].startswith("&lt;b&gt;Wire&lt;/b&gt; &amp; co · ")

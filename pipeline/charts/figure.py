@@ -15,7 +15,7 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from ..models import Event
-from ..views import hover_text, interval_text
+from ..views import escape_html, hover_text, interval_text
 from . import parts
 from .palette import (
     BAR_COLOR,
@@ -39,8 +39,8 @@ def _frame(rows: int, heights: list[float]) -> go.Figure:
     return make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.03, row_heights=heights)
 
 
-def _mean_traces(series: pl.DataFrame, name: str, color: str, *, legend: bool = True) -> list[go.Scatter]:
-    """The band, and the line with whiskers and sign markers, of one series."""
+def _mean_traces(series: pl.DataFrame, name: str, color: str) -> list[go.Scatter]:
+    """The band, and the line with whiskers and sign markers, of one series (``name``: escaped)."""
     x = series.get_column("period_start").to_list()
     mean = series.get_column("mean_tension").to_list()
     low = series.get_column("ci_low").to_list()
@@ -55,7 +55,7 @@ def _mean_traces(series: pl.DataFrame, name: str, color: str, *, legend: bool = 
         y=band_y,
         name="95% interval" if group is None else f"{name} · 95% interval",
         legendgroup=group,
-        showlegend=legend and group is None,
+        showlegend=group is None,
         mode="lines",
         fill="toself",
         fillcolor=rgba(color, 0.28),
@@ -67,7 +67,6 @@ def _mean_traces(series: pl.DataFrame, name: str, color: str, *, legend: bool = 
         y=mean,
         name=name,
         legendgroup=group,
-        showlegend=legend,
         mode="lines+markers",
         line={"color": color, "width": 2.5},
         marker={"size": 8, "symbol": symbols, "color": color, "line": {"width": 1, "color": "white"}},
@@ -86,19 +85,15 @@ def _mean_traces(series: pl.DataFrame, name: str, color: str, *, legend: bool = 
             for word, interval, rule in zip(words, interval_text(series), parts.rule_text(series), strict=True)
         ],
         text=hover_text(series),
-        hovertemplate=(f"{_escape(group)} · " if group else "") + MEAN_HOVER,
+        hovertemplate=(f"{group} · " if group else "") + MEAN_HOVER,
         connectgaps=False,
     )
     return [band, line]
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _spike_traces(series: pl.DataFrame, group: str | None = None) -> list[go.Scatter]:
     """Spikes as filled triangles; periods the rule flags but with too few articles as open ones."""
-    label = "" if group is None else f"{group} · "
+    label = "" if group is None else f"{group} · "  # escaped by the caller
     spikes = series.filter(pl.col("spike"))
     few = series.filter(~pl.col("spike") & (pl.col("tension_z") >= parts.SPIKE_Z))
     return [
@@ -116,7 +111,7 @@ def _spike_traces(series: pl.DataFrame, group: str | None = None) -> list[go.Sca
                 "color": TENSION_COLOR,
                 "line": {"width": 1.5, "color": "black"},
             },
-            hovertemplate=f"{_escape(label)}SPIKE: %{{customdata:.1f}} standard deviations above the trailing mean<br>"
+            hovertemplate=f"{label}SPIKE: %{{customdata:.1f}} standard deviations above the trailing mean<br>"
             f"{parts.SPIKE_RULE}<extra></extra>",
         ),
         go.Scatter(
@@ -130,7 +125,7 @@ def _spike_traces(series: pl.DataFrame, group: str | None = None) -> list[go.Sca
             showlegend=group is None and few.height > 0,
             mode="markers",
             marker={"symbol": "triangle-up-open", "size": 16, "color": TENSION_COLOR, "line": {"width": 2}},
-            hovertemplate=f"{_escape(label)}not a spike: %{{customdata[0]:.1f}} standard deviations up, "
+            hovertemplate=f"{label}not a spike: %{{customdata[0]:.1f}} standard deviations up, "
             f"but %{{customdata[1]}} article(s)<br>{parts.SPIKE_RULE}<extra></extra>",
         ),
     ]
@@ -253,7 +248,7 @@ def split_figure(
     counts: list[int] = []
     for i, group in enumerate(groups):
         part = series.filter(pl.col(by) == group)
-        color = group_color(i, group)
+        color, group = group_color(i, group), escape_html(group)  # names are shown as Plotly text
         row = 1 if overlaid else i + 1
         for trace in [*_mean_traces(part, group, color), *_spike_traces(part, group)]:
             fig.add_trace(trace, row=row, col=1)
@@ -267,7 +262,7 @@ def split_figure(
                     legendgroup=group,
                     showlegend=False,
                     marker_color=rgba(color, 0.7),
-                    hovertemplate=f"{_escape(group)} · %{{x|%Y-%m-%d}}: %{{y}} articles<extra></extra>",
+                    hovertemplate=f"{group} · %{{x|%Y-%m-%d}}: %{{y}} articles<extra></extra>",
                 ),
                 row=2,
                 col=1,
@@ -281,5 +276,5 @@ def split_figure(
     fig = _finish(fig, x, columns, counts, events, freq, show_events, rows, height)
     if not overlaid:  # each panel named on its axis (a title above the first would meet the event labels)
         for row, group in enumerate(groups, start=1):
-            fig.update_yaxes(title_text=_escape(group), row=row, col=1)
+            fig.update_yaxes(title_text=escape_html(group), row=row, col=1)
     return fig
