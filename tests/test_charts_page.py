@@ -77,6 +77,8 @@ def test_a_picked_period_lists_its_articles_under_the_chart(demo_app):  # noqa: 
     demo_app.sidebar.radio(key="freq").set_value("week").run()
     caption = next(c.value for c in demo_app.caption if c.value.startswith("Articles of"))
     assert caption.startswith("Articles of the week of 2021-12-27 to 2022-01-02:")
+    demo_app.button(key="clear_period").click().run()
+    assert demo_app.session_state["period"] == "" and not demo_app.dataframe
 
 
 def test_a_period_outside_the_date_range_or_unreadable_lists_nothing_wrong(demo_app):  # noqa: F811

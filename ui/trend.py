@@ -36,6 +36,10 @@ def pick_from_chart() -> None:
     st.session_state["period_end"] = picked[1].isoformat() if picked else ""
 
 
+def clear_period() -> None:
+    st.session_state["period"] = st.session_state["period_end"] = ""
+
+
 def picked_dates(freq: Freq) -> tuple[dt.date, dt.date] | None:
     """The period (or range) kept in the session, as whole periods of the current length."""
     try:
@@ -105,6 +109,7 @@ if picked is not None:
         f"Articles of {periods.period_name(start, end, freq)}: {listing.total:,} listed{more}, "
         f"{in_chart} count in the chart. Select a row to open the article."
     )
+    st.button("Clear the picked period", key="clear_period", on_click=clear_period)
     event = st.dataframe(
         listing.rows,
         hide_index=True,
