@@ -164,7 +164,7 @@ def test_spike_rule_is_in_words_on_every_period_and_near_misses_are_drawn_open()
         spike=[False, False, True, False],
     )
     assert rule_text(s) == [
-        "no spike: too little history (3 periods with articles in the trailing 8)",
+        "no spike: too little history (needs 3 periods with articles among the trailing 8)",
         "no spike: 4.3 standard deviations up, but 1 < 3 articles",
         "SPIKE: 2.5 standard deviations above the trailing 8 periods",
         "no spike: 0.7 standard deviations from the trailing 8 periods",

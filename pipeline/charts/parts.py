@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 import polars as pl
 
-from ..aggregate import aggregate
+from ..aggregate import SPIKE_MIN_HISTORY, aggregate
 from ..models import Event
 from ..views import escape_html
 from .events import FONT_SIZE, MAX_ROWS, PLOT_WIDTH, ROW_HEIGHT, PlacedLabel, place_labels
@@ -83,7 +83,8 @@ def rule_text(series: pl.DataFrame) -> list[str]:
         if spike:
             texts.append(f"SPIKE: {z:.1f} standard deviations above the trailing {SPIKE_WINDOW} periods")
         elif z is None:
-            texts.append(f"no spike: too little history (3 periods with articles in the trailing {SPIKE_WINDOW})")
+            history = f"needs {SPIKE_MIN_HISTORY} periods with articles among the trailing {SPIKE_WINDOW}"
+            texts.append(f"no spike: too little history ({history})")
         elif z >= SPIKE_Z:
             texts.append(f"no spike: {z:.1f} standard deviations up, but {articles} < {SPIKE_MIN_ARTICLES} articles")
         else:
