@@ -25,6 +25,7 @@ from ui.shared import (
     keep,
     kept,
     load_articles,
+    load_default_freq,
     load_options,
     publish,
 )
@@ -93,7 +94,7 @@ options = load_options(DB, version)
 with st.sidebar:
     st.header("Filters")
     periods: tuple[Freq, ...] = ("day", "week", "month")
-    freq = st.radio("Period", periods, index=1, horizontal=True, key="freq")
+    freq = st.radio("Period", periods, index=periods.index(load_default_freq(DB, version)), horizontal=True, key="freq")
     smooth = st.slider("Smoothing (trailing periods, 0 = off)", 0, 12, 0, key="smooth")
     # The widget's value lives in the session (no value= here): reset to the data's span when it changes.
     if (reset := views.date_range_reset(st.session_state.get("dates"), kept("span"), options)) is not None:

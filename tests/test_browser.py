@@ -67,17 +67,17 @@ def test_browser_adds_urls_sees_count_rise_and_downloads_the_csv(dashboard):
             assert server.hits["/oil"] == 1 and server.hits["/border"] == 1
 
             page.get_by_role("link", name="Export", exact=True).click()
-            button = page.get_by_role("button", name="Aggregated CSV (week)")
+            button = page.get_by_role("button", name="Aggregated CSV (month)")  # the demo opens on month
             expect(button).to_be_visible(timeout=30_000)
             with page.expect_download(timeout=30_000) as download:
                 button.click()
-            assert download.value.suggested_filename == "barometer-week.csv"
+            assert download.value.suggested_filename == "barometer-month.csv"
             text = Path(download.value.path()).read_text(encoding="utf-8")
             assert text.splitlines()[0] == ",".join(CONTRACT_COLUMNS)
             rows = list(csv.DictReader(io.StringIO(text)))
-            weeks = {r["period_start"]: int(r["articles"]) for r in rows}
-            assert weeks["2024-03-04"] == 2  # both new articles, in the ISO week of 4 March 2024
-            assert sum(weeks.values()) > 50
+            months = {r["period_start"]: int(r["articles"]) for r in rows}
+            assert months["2024-03-01"] == 2  # both new articles: the demo has none in March 2024
+            assert sum(months.values()) > 50
 
             page.get_by_role("link", name="Trend", exact=True).click()
             chart = page.locator(".js-plotly-plot").first

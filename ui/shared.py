@@ -17,8 +17,10 @@ import polars as pl
 import streamlit as st
 
 from pipeline import jobs, views
+from pipeline.aggregate import Freq
 from pipeline.demo import load_events
 from pipeline.models import Event
+from pipeline.periods import default_freq
 from pipeline.report import IngestReport, Progress
 from pipeline.settings import Settings
 
@@ -62,6 +64,12 @@ def load_articles(db: str, version: Version) -> pl.DataFrame:
 def load_options(db: str, version: Version) -> views.FilterOptions:
     """The sidebar's choices, once per data version: a scan of every article, not one per rerun."""
     return views.filter_options(load_articles(db, version))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def load_default_freq(db: str, version: Version) -> Freq:
+    """The period the sidebar opens on, from the data's density: a scan of every date, once per version."""
+    return default_freq(load_articles(db, version).get_column("published"))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
