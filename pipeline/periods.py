@@ -28,7 +28,7 @@ DENSE_SHARE = 0.5
 def dense_share(dates: pl.Series, freq: Freq) -> float:
     """The share of non-empty periods of this length that hold at least ``DENSE_ARTICLES`` articles."""
     counts = dates.drop_nulls().dt.truncate(PERIODS[freq]).value_counts().get_column("count")
-    return float((counts >= DENSE_ARTICLES).mean()) if counts.len() else 0.0
+    return int((counts >= DENSE_ARTICLES).sum()) / counts.len() if counts.len() else 0.0
 
 
 def default_freq(dates: pl.Series) -> Freq:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import polars as pl
 import streamlit as st
 
-from pipeline import compare, periods, views
+from pipeline import article_list, compare, periods, views
 from pipeline.aggregate import Freq, GroupBy
 from pipeline.charts import split_figure, trend_figure
 from pipeline.settings import Settings
@@ -19,12 +20,16 @@ TABLE_ROWS = 2000
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def load_split(db: str, version: Version, filters: views.Filters, settings: Settings, by: GroupBy, top: int):
+def load_split(
+    db: str, version: Version, filters: views.Filters, settings: Settings, by: GroupBy, top: int
+) -> pl.DataFrame:
     return compare.split_series(load_articles(db, version), filters, settings, by, top)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def load_period(db: str, version: Version, filters: views.Filters, settings: Settings, start: dt.date, end: dt.date):
+def load_period(
+    db: str, version: Version, filters: views.Filters, settings: Settings, start: dt.date, end: dt.date
+) -> article_list.Page:
     return periods.period_articles(load_articles(db, version), filters, settings, start, end, TABLE_ROWS)
 
 
