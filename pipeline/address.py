@@ -119,14 +119,16 @@ def decode(params: Params, options: FilterOptions) -> Decoded:
     decoded = Decoded()
     readers = {
         "freq": lambda v: _choice(v, FREQS, "the period is day, week or month"),
-        "smooth": lambda v: _integer(v, 0, SMOOTH_MAX, "trailing periods"),
+        "smooth": lambda v: _integer(v, 0, SMOOTH_MAX, f"smoothing runs from 0 to {SMOOTH_MAX} trailing periods"),
         "dates": lambda v: _dates(v, options),
         "split": lambda v: _choice(v, SPLITS, "compare by none, language or source"),
-        "split_top": lambda v: _integer(v, 1, SPLIT_TOP_MAX, "top sources"),
+        "split_top": lambda v: _integer(
+            v, 1, SPLIT_TOP_MAX, f"top sources is a whole number from 1 to {SPLIT_TOP_MAX}"
+        ),
         "show_events": _flag,
         "period": _period,
         "search": _search,
-        "article_id": lambda v: _integer(v, 1, None, "an article id"),
+        "article_id": lambda v: _integer(v, 1, None, "an article id is a whole number from 1"),
     }
     for key, read in readers.items():
         values = list(params.get(key, ()))
@@ -162,13 +164,11 @@ def _choice(raw: str, allowed: Sequence[str], reason: str) -> str:
     return raw
 
 
-def _integer(raw: str, low: int, high: int | None, noun: str) -> int:
+def _integer(raw: str, low: int, high: int | None, rule: str) -> int:
     text = raw.strip()
-    if not text.isdigit() or not text.isascii():
-        raise ValueError(f"not a whole number of {noun}" if noun != "an article id" else "not an article id")
-    number = int(text)
-    if number < low or (high is not None and number > high):
-        raise ValueError(f"{noun} run from {low} to {high}" if high is not None else f"{noun} is at least {low}")
+    number = int(text) if text.isascii() and text.isdigit() else None
+    if number is None or number < low or (high is not None and number > high):
+        raise ValueError(rule)
     return number
 
 
