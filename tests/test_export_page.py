@@ -92,3 +92,16 @@ def test_preview_keeps_every_cell_as_the_file_writes_it():
     data = b'"a","b"\n"1.5000",""\n"\'=1+1","x"\n"3","y"\n'
     frame = preview(data, rows=2)
     assert frame.rows() == [("1.5000", ""), ("'=1+1", "x")]
+
+
+def test_cli_export_extra_adds_the_same_columns_after_the_contracts(demo_db, tmp_path):
+    from pipeline.cli import main
+
+    plain, extra = tmp_path / "plain.csv", tmp_path / "extra.csv"
+    assert main(["export", "--db", str(demo_db), "--freq", "month", "--out", str(plain)]) == 0
+    assert main(["export", "--db", str(demo_db), "--freq", "month", "--extra", "--out", str(extra)]) == 0
+    plain_rows, extra_rows = rows(plain.read_bytes()), rows(extra.read_bytes())
+    assert plain_rows[0] == list(CONTRACT_COLUMNS)
+    assert extra_rows[0] == [*CONTRACT_COLUMNS, *EXTRA_COLUMNS[1:]]  # the command does not smooth
+    assert [r[: len(CONTRACT_COLUMNS)] for r in extra_rows] == plain_rows
+    assert extra.read_bytes() == csv_bytes(extended_frame(expected_series(demo_template, views.Filters(freq="month"))))
