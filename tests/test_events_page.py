@@ -166,3 +166,6 @@ def test_the_articles_page_reopens_its_search_and_article(demo_db):
     # on another page the articles page's keys leave the address, the sidebar's stay
     at.switch_page("ui/export.py").run()
     assert at.query_params == {"freq": "month"}
+    # back on the articles page, the address gets the article its widgets open (known after the page ran)
+    at.switch_page("ui/articles.py").run()
+    assert at.query_params == {"search": "Tokayev", "article_id": str(oldest), "freq": "month"}
