@@ -65,6 +65,8 @@ def keys_of(page: str) -> tuple[str, ...]:
 
 def _text(value: object) -> str | list[str] | None:
     """One widget value as query text; None when it is not one the address can hold."""
+    if not isinstance(value, str | list | tuple | dt.date) and callable(getattr(value, "item", None)):
+        value = value.item()  # a NumPy scalar (an id from a table's selection) as the Python value
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, int | str):
@@ -93,10 +95,10 @@ def encode(state: Mapping[str, object], page: str, options: FilterOptions) -> di
         if key == "dates":
             start, end = _range_of(value, options)
             text = encode_dates(start, end)
-        elif value is None or (key in DEFAULTS and value == DEFAULTS[key]):
-            continue
         else:
             text = _text(value)
+            if value is None or (key in DEFAULTS and text == _text(DEFAULTS[key])):
+                continue
         if text is not None and text != []:
             params[key] = text
     return params

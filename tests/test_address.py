@@ -68,6 +68,14 @@ def test_the_articles_page_keeps_its_search_and_open_article_and_not_the_trend_p
     assert keys_of("export") == ("freq", "smooth", "dates", "languages", "sources")
 
 
+def test_numpy_values_from_a_table_selection_are_written_as_plain_numbers():
+    import numpy as np
+
+    state = {"article_id": np.int64(42), "show_events": np.bool_(False), "split_top": np.int32(5)}
+    assert encode(state, "trend", OPTIONS) == {"show_events": "0"}
+    assert encode(state, "articles", OPTIONS) == {"article_id": "42"}
+
+
 def test_defaults_and_the_whole_date_span_stay_out_of_the_link():
     state = {"freq": "week", "dates": (OPTIONS.first, OPTIONS.last), **DEFAULTS}
     assert encode(state, "trend", OPTIONS) == {"freq": "week"}

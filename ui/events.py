@@ -129,7 +129,7 @@ if chosen is not None:
         st.session_state.setdefault(f"event_{name}{key}", value)
     _fields(key)
     if event.link:
-        st.markdown(f"[Open the link]({event.link})")
+        st.link_button("Open the link", event.link)
     save, remove = st.columns(2)
     save.button("Save changes", key="save_event", on_click=_save, args=(chosen,), type="primary")
     remove.button("Remove event", key="remove_event", on_click=_remove, args=(event,))
