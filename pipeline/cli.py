@@ -300,7 +300,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from .demo import DEMO_LABEL, demo_pages, load_demo, remove_demo
 
     if args.remove:
-        print(f"Removed {remove_demo(settings)} demo articles; your own articles are untouched.")
+        print(f"Removed {remove_demo(settings)} demo articles and the demo's key events; your own are untouched.")
         return EXIT_OK
     if not demo_pages():
         print("error: no demo pages found in pipeline/data/demo/pages", file=sys.stderr)
