@@ -104,4 +104,4 @@ def test_cli_export_extra_adds_the_same_columns_after_the_contracts(demo_db, tmp
     assert plain_rows[0] == list(CONTRACT_COLUMNS)
     assert extra_rows[0] == [*CONTRACT_COLUMNS, *EXTRA_COLUMNS[1:]]  # the command does not smooth
     assert [r[: len(CONTRACT_COLUMNS)] for r in extra_rows] == plain_rows
-    assert extra.read_bytes() == csv_bytes(extended_frame(expected_series(demo_template, views.Filters(freq="month"))))
+    assert extra.read_bytes() == csv_bytes(extended_frame(expected_series(demo_db, views.Filters(freq="month"))))
