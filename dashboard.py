@@ -13,8 +13,7 @@ import importlib.machinery
 
 import streamlit as st
 
-from pipeline import views
-from pipeline.aggregate import Freq
+from pipeline import address, views
 from pipeline.demo import DEMO_LABEL, load_demo, remove_demo
 from pipeline.resources import DataFileError
 from pipeline.settings import load_settings
@@ -28,6 +27,8 @@ from ui.shared import (
     load_default_freq,
     load_options,
     publish,
+    read_address,
+    write_address,
 )
 
 # Streamlit runs this file as a module "__main__" without a spec. The ingest's worker processes
@@ -43,6 +44,7 @@ PAGES = (
     ("ui/articles.py", "Articles", "articles"),
     ("ui/add_articles.py", "Add articles", "add"),
     ("ui/export.py", "Export", "export"),
+    ("ui/events.py", "Key events", "events"),
     ("ui/sources.py", "Sources", "sources"),
     ("ui/alerts.py", "Alerts", "alerts"),
 )
@@ -91,11 +93,14 @@ if "ingest_job" in st.session_state:
 # ---------------------------------------------------------------- sidebar: filters and the demo
 
 options = load_options(DB, version)
+# A shared link: its view set before the widgets are drawn (the session's first run only).
+for note in read_address(options):
+    st.warning(views.escape_markdown(note))
 with st.sidebar:
     st.header("Filters")
-    periods: tuple[Freq, ...] = ("day", "week", "month")
+    periods = address.FREQS
     freq = st.radio("Period", periods, index=periods.index(load_default_freq(DB, version)), horizontal=True, key="freq")
-    smooth = st.slider("Smoothing (trailing periods, 0 = off)", 0, 12, 0, key="smooth")
+    smooth = st.slider("Smoothing (trailing periods, 0 = off)", 0, address.SMOOTH_MAX, 0, key="smooth")
     # The widget's value lives in the session (no value= here): reset to the data's span when it changes.
     if (reset := views.date_range_reset(st.session_state.get("dates"), kept("span"), options)) is not None:
         st.session_state["dates"] = reset
@@ -113,10 +118,18 @@ with st.sidebar:
             st.session_state.pop("demo_loaded", None)
             st.rerun()
     if "demo_removed" in st.session_state:
-        st.success(f"Removed {st.session_state['demo_removed']} demo articles; your own articles were kept.")
+        st.success(
+            f"Removed {st.session_state['demo_removed']} demo articles; your own articles were kept. "
+            "The demo's key events went too; yours stay."
+        )
 
 # ---------------------------------------------------------------- the open page
 
 publish(Shared(DB, settings, version, filters))
 pages = [st.Page(path, title=title, url_path=url, default=i == 0) for i, (path, title, url) in enumerate(PAGES)]
-st.navigation(pages, position="top").run()
+page = st.navigation(pages, position="top")
+# The view in the address, so a copied link reopens it: as the run starts (a page may stop early),
+# then with what the page's own widgets chose.
+write_address(page.url_path, options)
+page.run()
+write_address(page.url_path, options)

@@ -88,6 +88,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", metavar="FILE", help="write here instead of stdout")
     p.add_argument(
+        "--extra",
+        action="store_true",
+        help="after the contract columns, add tension_z, spike, top_evidence and top_evidence_id",
+    )
+    p.add_argument(
         "--articles",
         action="store_true",
         help="export the article-level table instead (CSV, or Parquet when FILE ends in .parquet); "
@@ -218,7 +223,7 @@ def cmd_ingest_html(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from .aggregate import aggregate, article_table, contract_frame
-    from .export import write_csv, write_parquet
+    from .export import extended_frame, write_csv, write_parquet
 
     # A database that cannot be written (read-only file or directory) is read without WAL's files.
     with Store.open(settings.db, create=False, read_only=Store.is_read_only(settings.db)) as db:
@@ -237,7 +242,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         relevance_threshold=settings.relevance_threshold,
         tension_threshold=settings.tension_threshold,
     )
-    write_csv(contract_frame(series), args.out or sys.stdout)
+    write_csv(extended_frame(series) if args.extra else contract_frame(series), args.out or sys.stdout)
     return EXIT_OK
 
 
@@ -295,7 +300,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from .demo import DEMO_LABEL, demo_pages, load_demo, remove_demo
 
     if args.remove:
-        print(f"Removed {remove_demo(settings)} demo articles; your own articles are untouched.")
+        print(f"Removed {remove_demo(settings)} demo articles and the demo's key events; your own are untouched.")
         return EXIT_OK
     if not demo_pages():
         print("error: no demo pages found in pipeline/data/demo/pages", file=sys.stderr)

@@ -24,14 +24,18 @@ def demo_pages(directory: Path = DEMO_DIR) -> list[Path]:
 
 
 def load_demo(settings: Settings, progress: Progress | None = None) -> IngestReport:
-    """Ingest the demo pages, marked as demo; loading twice adds nothing."""
+    """Ingest the demo pages and store the demo's key events, all marked as demo; loading twice adds nothing."""
     items, failed = read_html_files(demo_pages())
-    return ingest_html(items, settings, failed=failed, progress=progress, is_demo=True)
+    report = ingest_html(items, settings, failed=failed, progress=progress, is_demo=True)
+    with Store.open(settings.db) as db:
+        db.add_demo_events(load_events())
+    return report
 
 
 def remove_demo(settings: Settings) -> int:
-    """Delete every demo article (the user's own stay); returns how many were removed."""
-    with Store.open(settings.db, create=False) as db:
+    """Delete every demo article and demo key event (the user's own stay); returns how many articles were removed."""
+    with Store.open(settings.db, create=False) as db, db.transaction():
+        db.delete_demo_events()
         return db.delete_demo_articles()
 
 
@@ -45,5 +49,5 @@ def load_events(path: Path | None = None) -> list[Event]:
     events = []
     for item in data.get("events", []):
         when = item["date"] if isinstance(item["date"], date) else date.fromisoformat(str(item["date"]))
-        events.append(Event(when, str(item["label"]), str(item.get("note", ""))))
+        events.append(Event(when, str(item["label"]), str(item.get("note", "")), str(item.get("link", ""))))
     return sorted(events, key=lambda e: e.date)

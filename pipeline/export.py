@@ -6,6 +6,7 @@ Typical use::
     from pipeline.export import write_csv, write_parquet
 
     write_csv(contract_frame(aggregate(frame, freq="week", by="source")), "series.csv")  # or sys.stdout
+    write_csv(extended_frame(aggregate(frame, freq="week", smooth=4)), "series-extra.csv")
     write_parquet(article_table(frame), "articles.parquet")
 
 CSV: UTF-8 without BOM, comma-separated, a header row, every value in double quotes (so a cell holding
@@ -27,6 +28,8 @@ from typing import BinaryIO, TextIO, TypeVar
 
 import polars as pl
 
+from .aggregate import contract_frame
+
 #: A text cell whose first visible character is one of these is run as a formula by Excel, LibreOffice or Sheets.
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@")
 DECIMALS = 4
@@ -36,6 +39,10 @@ _LINE_BREAKS = r"[\t\n\r\v\f\x85\u2028\u2029]"
 # What a spreadsheet skips or does not show before a formula: controls, format characters (BOM,
 # word joiner, soft hyphen, zero-width space) and every kind of space.
 _INVISIBLE = r"[\p{Cc}\p{Cf}\p{Z}]"
+
+#: The series columns an export may add after the contract's (``extended_frame``), in this order.
+EXTRA_COLUMNS: tuple[str, ...] = ("smoothed_tension", "tension_z", "spike", "top_evidence", "top_evidence_id")
+PREVIEW_ROWS = 10
 
 Destination = str | os.PathLike[str] | TextIO
 Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
@@ -113,3 +120,19 @@ def parquet_bytes(frame: pl.DataFrame) -> bytes:
 def write_parquet(frame: pl.DataFrame, dest: str | os.PathLike[str]) -> None:
     """Write the frame as a Parquet file."""
     frame.write_parquet(Path(dest))
+
+
+def extended_frame(series: pl.DataFrame) -> pl.DataFrame:
+    """An ``aggregate`` result as the contract CSV's columns, unchanged and first, then those of
+    ``EXTRA_COLUMNS`` it has: ``smoothed_tension`` (when smoothed), ``tension_z``, ``spike``,
+    ``top_evidence`` and ``top_evidence_id`` (the period's strongest evidence sentence and its article)."""
+    contract = contract_frame(series)
+    return contract.hstack(series.select(name for name in EXTRA_COLUMNS if name in series.columns))
+
+
+def preview(data: bytes, rows: int = PREVIEW_ROWS) -> pl.DataFrame:
+    """The first ``rows`` rows of a CSV file as this module writes it, every cell as the file's text."""
+    text = data.decode("utf-8")
+    head = "".join(text.splitlines(keepends=True)[: rows + 1])  # cells never hold a line break
+    frame = pl.read_csv(io.StringIO(head), infer_schema=False)
+    return frame.with_columns(pl.all().fill_null(""))  # an empty cell shows empty, as in the file

@@ -74,11 +74,15 @@ class FetchFailure:
 
 @dataclass(frozen=True)
 class Event:
-    """A key event of the relationship, drawn as a labelled line on the trend chart."""
+    """A key event of the relationship, drawn as a labelled line on the trend chart. Stored events
+    (``pipeline.events``) carry their ``id``; ``is_demo`` marks those of the bundled demo."""
 
     date: date
     label: str
     note: str = ""
+    link: str = ""  # an http(s) address about the event, "" when none
+    id: int | None = None
+    is_demo: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,20 @@
-"""Export page: the aggregated CSV and the article table (CSV, Parquet) for the current filters.
+"""Export page: the aggregated CSV and the article table (CSV, Parquet) for the current filters, with
+a preview of the first rows of each file and, as an option, the series' extra columns.
 
 The article files are built when their button is clicked (a callable for ``data``), streamed from
-the cached frame, so opening the page or moving a filter writes nothing.
+the cached frame, so opening the page or moving a filter writes nothing; their preview is built from
+the first matching articles only.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import polars as pl
 import streamlit as st
 
-from pipeline import views
+from pipeline import article_list, views
+from pipeline.export import EXTRA_COLUMNS, PREVIEW_ROWS, csv_bytes, extended_frame, preview
 from pipeline.settings import Settings
 from ui.shared import Version, load_articles, load_series, shared
 
@@ -16,6 +22,13 @@ from ui.shared import Version, load_articles, load_series, shared
 @st.cache_data(show_spinner=False, max_entries=32)
 def load_count(db: str, version: Version, filters: views.Filters, settings: Settings) -> int:
     return views.export_count(load_articles(db, version), filters, settings)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def load_article_preview(db: str, version: Version, filters: views.Filters, settings: Settings) -> pl.DataFrame:
+    """The first rows of the article table's CSV, built from those rows alone."""
+    rows = article_list.export_rows(load_articles(db, version), views.selection(filters, settings))
+    return preview(csv_bytes(rows.head(PREVIEW_ROWS).collect()))
 
 
 run = shared()
@@ -26,9 +39,20 @@ st.caption(
     f"table has every matching article ({listed:,}) with its scores, correction and whether it counts, "
     "built when you click its button."
 )
+extra = st.checkbox(
+    "Add the spike, smoothed and top-evidence columns to the aggregated CSV",
+    key="export_extra",
+    help=f"After the contract columns, which stay first and unchanged: {', '.join(EXTRA_COLUMNS)} "
+    "(smoothed_tension when Smoothing is on).",
+)
 series = load_series(run.db, run.version, run.filters, run.settings)
 db, version = run.db, run.version  # the click loads the frame from the cache: no copy held between reruns
-for download in views.downloads(series, lambda: load_articles(db, version), run.filters, run.settings):
+downloads = views.downloads(series, lambda: load_articles(db, version), run.filters, run.settings)
+aggregated = f"barometer-{run.filters.freq}.csv"
+if extra:  # the same button and file name, with the columns added
+    wider = csv_bytes(extended_frame(series))
+    downloads = [replace(d, data=wider) if d.file_name == aggregated else d for d in downloads]
+for download in downloads:
     st.download_button(
         download.label,
         download.data,
@@ -37,3 +61,14 @@ for download in views.downloads(series, lambda: load_articles(db, version), run.
         key=f"download-{download.file_name}",
         on_click="ignore",
     )
+
+st.subheader("Preview")
+summary = next((d for d in downloads if d.file_name == aggregated), None)
+if summary is not None and isinstance(summary.data, bytes):
+    rows = preview(summary.data)
+    total = summary.data.count(b"\n") - 1
+    st.caption(f"{summary.file_name}: the first {rows.height} of {total:,} rows, as the file holds them.")
+    st.dataframe(rows, hide_index=True, key="preview_series")
+articles = load_article_preview(run.db, run.version, run.filters, run.settings)
+st.caption(f"barometer-articles.csv: the first {articles.height} of {listed:,} rows, as the file holds them.")
+st.dataframe(articles, hide_index=True, key="preview_articles")

@@ -1,5 +1,5 @@
 """What every page of the dashboard shares: the run's database, settings and filters, the cached
-reads, the copies of page widgets' values, and the background ingest.
+reads, the copies of page widgets' values, the view kept in the page address, and the background ingest.
 
 Every database read is cached under the database's change token, so moving a filter does not re-read
 it and a write anywhere (here, or a CLI ingest) shows up on the next rerun. The articles frame is one
@@ -16,9 +16,9 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from pipeline import jobs, views
+from pipeline import address, jobs, views
 from pipeline.aggregate import Freq
-from pipeline.demo import load_events
+from pipeline.events import read_events
 from pipeline.models import Event
 from pipeline.periods import default_freq
 from pipeline.report import IngestReport, Progress
@@ -77,9 +77,13 @@ def load_series(db: str, version: Version, filters: views.Filters, settings: Set
     return views.trend_series(load_articles(db, version), filters, settings)
 
 
-@st.cache_data(show_spinner=False)
 def load_key_events() -> list[Event]:
-    return load_events()
+    """The stored key events (the analyst's and the demo's), oldest first; the chart keeps those in view.
+
+    Read on every run, not cached under the data version: a few dozen rows cost less than opening the
+    database already does, and an event written here or by another session shows on the next run
+    without the articles frame or the series being read again."""
+    return read_events(shared().db)
 
 
 # ---------------------------------------------------------------- page widgets across page switches
@@ -92,6 +96,37 @@ def kept(key: str, default: object = None) -> Any:  # a widget's value: any type
 
 def keep(key: str, value: object) -> None:
     st.session_state[f"kept-{key}"] = value
+
+
+# ---------------------------------------------------------------- the view in the page address
+
+_ADDRESS_READ = "address_read"
+
+
+def read_address(options: views.FilterOptions) -> list[str]:
+    """On a session's first run, set the widgets (and the kept copies of page widgets) to the view the
+    page address asks for; the notes say which parameters were ignored and why (shown once)."""
+    if _ADDRESS_READ in st.session_state:
+        return []
+    st.session_state[_ADDRESS_READ] = True
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    decoded = address.decode(params, options)
+    for key, value in decoded.values.items():
+        st.session_state[key] = value
+        keep(key, value)  # a page's widgets start from the kept copy when the page opens later
+    return decoded.notes
+
+
+def write_address(page: str, options: views.FilterOptions) -> None:
+    """Put the view of page ``page`` (its URL path) in the address, when it differs from what is there."""
+    state = {key: st.session_state[key] for key in address.keys_of(page) if key in st.session_state}
+    wanted = {
+        key: value if isinstance(value, list) else [value]
+        for key, value in address.encode(state, page, options).items()
+    }
+    present = {key: st.query_params.get_all(key) for key in st.query_params}
+    if wanted != present:
+        st.query_params.from_dict(wanted)
 
 
 # ---------------------------------------------------------------- the background ingest

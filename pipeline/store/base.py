@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager
 from typing import Protocol
 
 from ..dedupe import StoryCandidate
-from ..models import Article, FetchFailure, Score
+from ..models import Article, Event, FetchFailure, Score
 from .records import ArticleDetail, Override, UnscoredArticle
 from .watch_records import Alert, AlertDraft, ListedLink, PollState, WatchedSource
 
@@ -204,3 +204,24 @@ class Backend(Protocol):
 
     def undelivered_alerts(self, now: str, limit: int, max_attempts: int) -> list[int]:
         """Ids of the alerts waiting for the webhook, oldest first."""
+
+    # ------------------------------------------------------------ key events (issue 14)
+    # Times are ISO text in UTC, given by the caller.
+
+    def list_events(self) -> list[Event]:
+        """Every key event, by date then id."""
+
+    def get_event(self, event_id: int) -> Event | None:
+        """One key event by id."""
+
+    def add_event(self, event: Event, now: str) -> int | None:
+        """Insert a key event; its id, None when it is a demo event stored already (same date and label)."""
+
+    def update_event(self, event_id: int, event: Event, now: str) -> bool:
+        """Set date, label, note and link (``is_demo`` stays); False when absent."""
+
+    def delete_event(self, event_id: int) -> bool:
+        """Delete one key event; False when absent."""
+
+    def delete_demo_events(self) -> int:
+        """Delete the demo's key events; how many."""

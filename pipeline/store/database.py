@@ -20,6 +20,7 @@ from ..dedupe import band_keys, choose_story
 from ..models import Article, FetchFailure, Score
 from . import records, sqlite_files
 from .base import Backend, StoreError
+from .event_methods import EventMethods
 from .records import (
     STANCES,
     ArticleDetail,
@@ -74,7 +75,7 @@ def _scorer_version() -> str:
     return SCORER_VERSION
 
 
-class Store(AlertMethods):
+class Store(AlertMethods, EventMethods):
     """A database of articles, scores, failures and corrections; a context manager that closes it."""
 
     def __init__(self, backend: Backend, *, file: str | None = None, read_only: bool = False) -> None:

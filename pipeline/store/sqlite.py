@@ -13,6 +13,7 @@ from ..dedupe import StoryCandidate
 from ..models import Article, Evidence, FetchFailure, Score
 from . import records
 from .records import ArticleDetail, Override, UnscoredArticle
+from .sqlite_events import EventQueries
 from .sqlite_files import connect, transaction
 from .sqlite_watch import WatchQueries
 
@@ -25,7 +26,7 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-class SQLiteBackend(WatchQueries):
+class SQLiteBackend(WatchQueries, EventQueries):
     """One SQLite connection and every query the project runs on it (see ``base.Backend``)."""
 
     driver_errors: tuple[type[BaseException], ...] = (sqlite3.Error,)

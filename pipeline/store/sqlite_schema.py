@@ -7,9 +7,15 @@ them with SQL; see docs/storage.md): migrations add, never rename.
 from __future__ import annotations
 
 import sqlite3
+import tomllib
 from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
 
-SCHEMA_VERSION = 5
+from ..resources import PACKAGE_DATA
+
+#: The key events table (issue 14). Its number is this one line: 6 is the articles' full-text index.
+EVENTS_MIGRATION = 7
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -196,6 +202,53 @@ MIGRATIONS: dict[int, str] = {
     );
     """,
 }
+
+
+def _sql_text(value: str) -> str:
+    # As hex: no quote, "--" or ";" in a label can end the literal or be taken for a comment.
+    return f"CAST(X'{value.encode().hex()}' AS TEXT)"
+
+
+def _demo_events_script(path: Path = PACKAGE_DATA / "demo" / "events.toml") -> str:
+    """INSERTs of the demo's key events, run only where the demo's articles are stored: a database
+    that holds the demo when it is upgraded gets the demo's events as rows, as a new demo load would."""
+    if not path.exists():
+        return ""
+    with path.open("rb") as fh:
+        items = tomllib.load(fh).get("events", [])
+    rows = []
+    for item in items:
+        day = item["date"] if isinstance(item["date"], date) else date.fromisoformat(str(item["date"]))
+        values = (day.isoformat(), str(item["label"]), str(item.get("note", "")), str(item.get("link", "")))
+        rows.append(
+            "INSERT OR IGNORE INTO events (date, label, note, link, is_demo, created_at, updated_at) SELECT "
+            + ", ".join(_sql_text(v) for v in values)
+            + ", 1, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'), strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')"
+            + " WHERE EXISTS (SELECT 1 FROM articles WHERE is_demo = 1);"
+        )
+    return "\n".join(rows)
+
+
+# Key events (issue 14): the analyst's own and the demo's (``is_demo``, removed with the demo's
+# articles). A demo event is stored once (the partial unique index), so loading the demo twice adds
+# nothing. Writes to events do not touch ``changes``: the articles frame and the series stay cached.
+MIGRATIONS[EVENTS_MIGRATION] = """
+    CREATE TABLE events (
+        id          INTEGER PRIMARY KEY,
+        date        TEXT NOT NULL,             -- ISO date of the event
+        label       TEXT NOT NULL,             -- shown on the chart
+        note        TEXT NOT NULL DEFAULT '',  -- shown on hover and on the Key events page
+        link        TEXT NOT NULL DEFAULT '',  -- an http(s) address, '' when none
+        is_demo     INTEGER NOT NULL DEFAULT 0,
+        created_at  TEXT NOT NULL,             -- ISO time, UTC
+        updated_at  TEXT NOT NULL
+    );
+    CREATE INDEX events_date ON events(date);
+    CREATE UNIQUE INDEX events_demo ON events(date, label) WHERE is_demo = 1;
+    """ + _demo_events_script()
+# Until the articles' migration 6 (another branch of issue 14) is merged, 6 changes nothing here.
+MIGRATIONS.setdefault(EVENTS_MIGRATION - 1, "")
+SCHEMA_VERSION = max(MIGRATIONS)
 
 
 def statements(script: str) -> Iterator[str]:
