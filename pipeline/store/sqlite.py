@@ -14,6 +14,7 @@ from ..models import Article, Evidence, FetchFailure, Score
 from . import records
 from .records import ArticleDetail, Override, UnscoredArticle
 from .sqlite_files import connect, transaction
+from .sqlite_search import SearchQueries
 from .sqlite_watch import WatchQueries
 
 # SQLite allows 32,766 host parameters a statement; 500 URLs (twice) stay far below it.
@@ -25,7 +26,7 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-class SQLiteBackend(WatchQueries):
+class SQLiteBackend(WatchQueries, SearchQueries):
     """One SQLite connection and every query the project runs on it (see ``base.Backend``)."""
 
     driver_errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
