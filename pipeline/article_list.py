@@ -196,7 +196,12 @@ def _newest_first(rows: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def page(
-    frame: pl.DataFrame, selection: Selection, offset: int = 0, length: int = 2000, *, ranked: Sequence[int] | None = None
+    frame: pl.DataFrame,
+    selection: Selection,
+    offset: int = 0,
+    length: int = 2000,
+    *,
+    ranked: Sequence[int] | None = None,
 ) -> Page:
     """Rows ``offset`` … ``offset + length`` of the matching articles, with ``counted`` and the story's
     correction, and the number of matching articles. Only these rows are built.
@@ -262,7 +267,11 @@ def counting(frame: pl.DataFrame, selection: Selection, article_id: int) -> Coun
 def _explained(reason: str, row: dict[str, Any], threshold: float, first: int | None) -> str:
     relevance = row["relevance"]
     if reason == COUNTED:
-        why = f"relevance {relevance:.2f} at or above {threshold:.2f}" if row["_stance"] is None else "a stance correction"
+        why = (
+            f"relevance {relevance:.2f} at or above {threshold:.2f}"
+            if row["_stance"] is None
+            else "a stance correction"
+        )
         return f"It counts in the series: dated, {why}, the first copy of its story under these filters."
     return "It does not count in the series: " + {
         REASON_EXCLUDED: "the analyst corrected it (or another copy of its story) as not relevant.",

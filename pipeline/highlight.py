@@ -1,7 +1,7 @@
 """The article's text as HTML with its evidence sentences highlighted where they stand.
 
 Sentences are found in the stored text after both are normalised the same way (runs of whitespace
-become one space, typographic quotes, apostrophes and dashes become plain ones, case is folded), with
+become one space, every quote and apostrophe one character, dashes a hyphen, case is folded), with
 ``str.find``, never a regular expression made of the sentence, so the time is linear in the text and
 a sentence full of ``(``, ``*`` or ``\\`` is just text. Everything is HTML-escaped: a text holding
 ``<script>`` shows those characters.
@@ -19,8 +19,8 @@ from .models import Evidence
 # differ in the kind of quote or dash (a page's typography against a cleaned copy).
 _SAME = str.maketrans(
     {
-        **dict.fromkeys("“”„‟«»″〝〞＂", '"'),
-        **dict.fromkeys("‘’‚‛‹›′`´", "'"),
+        # Every quote and apostrophe, single or double, is one character: pages and copies mix them.
+        **dict.fromkeys("“”„‟«»″〝〞＂‘’‚‛‹›′`´'", '"'),
         **dict.fromkeys("‐‑‒–—―−", "-"),
         "\u00a0": " ",
     }
