@@ -16,25 +16,35 @@ BadgeColor = Literal["red", "green", "gray"]  # among the colours st.badge takes
 EVIDENCE_COLORS: dict[str, BadgeColor] = {"tension": "red", "cooperation": "green", "neutral": "gray"}
 TABLE_ROWS_SHOWN = 2000  # rows on one page of the table; the page selector reaches the others
 
-# Widths in pixels: with the sidebar open at 1440 px the main area is about 1,000 px wide, and every
-# column must be in it (tests/test_browser_articles.py measures it in Chromium). Scores are short numbers.
-_NUMBER = {"format": "%.2f", "width": 54}
-COLUMNS = {
-    "id": st.column_config.NumberColumn("id", width=52, format="%d"),
-    "published": st.column_config.DateColumn("date", width=86, format="YYYY-MM-DD"),
-    "title": st.column_config.TextColumn("title", width=220),
-    article_search.PASSAGE: st.column_config.TextColumn(
-        "passage", width=220, help="Where the words were found; ‹ › mark them"
-    ),
-    "source": st.column_config.TextColumn("source", width=96),
-    "language": st.column_config.TextColumn("lang", width=42),
-    "tension": st.column_config.NumberColumn("tens.", help="tension, −1 … +1", **_NUMBER),
-    "sentiment": st.column_config.NumberColumn("sent.", help="sentiment, −1 … +1", **_NUMBER),
-    "relevance": st.column_config.NumberColumn("rel.", help="relevance, 0 … 1", **_NUMBER),
-    "correction": st.column_config.TextColumn("corr.", width=70, help="the analyst's correction (✎)"),
-    "counted": st.column_config.TextColumn("counted", width=96, help="yes, or why the series leaves it out"),
-    "url": st.column_config.LinkColumn("link", width=44, display_text="open ↗", help="the original page"),
-}
+# Widths in pixels: with the sidebar open at 1440 px the main area is 980 px wide, and every column
+# must be in it (tests/test_browser_articles.py measures it in Chromium; the row marker takes 32 px).
+# Scores are short numbers. A search adds the passage: the title narrows and sentiment (shown with the
+# article) makes room.
+_NUMBER = {"format": "%.2f", "width": 52}
+
+
+def table_columns(searching: bool) -> tuple[dict[str, object], list[str]]:
+    """The table's column settings and order: 892 px of columns, 922 px while searching."""
+    columns = {
+        "id": st.column_config.NumberColumn("id", width=48, format="%d"),
+        "published": st.column_config.DateColumn("date", width=84, format="YYYY-MM-DD"),
+        "title": st.column_config.TextColumn("title", width=150 if searching else 260),
+        article_search.PASSAGE: st.column_config.TextColumn(
+            "passage", width=210, help="Where the words were found; ‹ › mark them"
+        ),
+        "source": st.column_config.TextColumn("source", width=84 if searching else 96),
+        "language": st.column_config.TextColumn("lang", width=40),
+        "tension": st.column_config.NumberColumn("tens.", help="tension, −1 … +1", **_NUMBER),
+        "sentiment": st.column_config.NumberColumn("sent.", help="sentiment, −1 … +1", **_NUMBER),
+        "relevance": st.column_config.NumberColumn("rel.", help="relevance, 0 … 1", **_NUMBER),
+        "correction": st.column_config.TextColumn("corr.", width=64, help="the analyst's correction (✎)"),
+        "counted": st.column_config.TextColumn("counted", width=90 if searching else 96, help="yes, or why not"),
+        "url": st.column_config.LinkColumn("link", width=48, display_text="open ↗", help="the original page"),
+    }
+    order = [c for c in columns if c != ("sentiment" if searching else article_search.PASSAGE)]
+    return columns, order
+
+
 TEXT_STYLE = """<style>
 .article-text { max-width: 46rem; line-height: 1.65; font-size: 1.02rem; }
 .article-text p { margin: 0 0 0.9em 0; }
@@ -78,8 +88,8 @@ search = st.text_input(
     "Search titles and full text",
     value=kept("search", ""),
     key="search",
-    help="Every word must occur (any case or accent); `word*` matches its endings. A host name or "
-    "part of a URL finds its source's articles too.",
+    # A placeholder, not a help icon: the icon's label would repeat the box's (the contract's locator).
+    placeholder="every word must occur, in any case or accent; word* for its endings; a host name finds its articles",
 )
 keep("search", search)
 # The page number: the selector's new value on the run its change started, else the kept copy
@@ -109,13 +119,15 @@ st.caption(
     " Click a row to open the article; click a column to sort the rows shown."
     " ✎ marks the analyst's corrections; 'counted' says why an article is left out."
 )
+columns, order = table_columns(article_search.PASSAGE in shown.columns)
 table = st.dataframe(
     shown,
     hide_index=True,
     key="articles_table",
     on_select="rerun",
     selection_mode="single-row",
-    column_config=COLUMNS,
+    column_config=columns,
+    column_order=order,
 )
 # A row click opens its article. The selection outlives the rows it was made on (a new search keeps
 # it), so only a change of selection counts as a click.

@@ -15,7 +15,7 @@ from .base import SearchError, StoreError
 #: The index (see ``sqlite_schema.FTS_INDEX``) and the marks put around matched words in a passage.
 FTS_TABLE = "articles_fts"
 MATCH_START, MATCH_END = "‹", "›"
-SNIPPET_WORDS = 16
+SNIPPET_WORDS = 10
 
 # SQLite allows 32,766 host parameters a statement; a page of ids stays far below it.
 ID_CHUNK = 5000
