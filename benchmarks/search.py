@@ -4,7 +4,7 @@
                                 [--db /tmp/barometer-bench/search-{n}.sqlite] [--write-readme]
 
 The articles are ``benchmarks/dashboard.py``'s synthetic ones (ten years, 50 sources, four languages,
-3% undated) with texts of 80–160 words drawn, per language, from the word frequencies of the bundled
+3% undated) with texts of 40–80 words drawn, per language, from the word frequencies of the bundled
 demo corpus (prose written for this project), and a rare word (a place name) in one text in 5,000. Per
 size and per word (the rare one, and the commonest English word): the page's search as the dashboard runs it with the
 articles frame already cached (``pipeline.article_search.search_page``: the store opened, every
@@ -66,7 +66,7 @@ def word_frequencies() -> dict[str, collections.Counter[str]]:
 
 
 def with_texts(n: int, seed: int = 7) -> Iterator[tuple[Article, Score]]:
-    """``dashboard.synthetic(n)`` with texts of 80–160 words drawn from the demo's word frequencies."""
+    """``dashboard.synthetic(n)`` with texts of 40–80 words drawn from the demo's word frequencies."""
     rng = random.Random(seed)
     tables = {}
     for language, counts in word_frequencies().items():
@@ -74,7 +74,7 @@ def with_texts(n: int, seed: int = 7) -> Iterator[tuple[Article, Score]]:
         tables[language] = (list(words), list(_cumulative(weights)))
     for article, score in synthetic(n):
         words, cumulative = tables.get(article.language) or tables["en"]
-        picked = rng.choices(words, cum_weights=cumulative, k=rng.randint(80, 160))
+        picked = rng.choices(words, cum_weights=cumulative, k=rng.randint(40, 80))
         if rng.random() < RARE_SHARE:  # the demo's vocabulary is small: every word of it is common here
             picked[rng.randrange(len(picked))] = RARE_WORD
         text = " ".join(picked).capitalize() + "."
@@ -173,7 +173,7 @@ def section(rows: list[dict[str, object]], repeat: int, built: dict[int, float])
         "opened, every match ranked by bm25, the sidebar's filters, a page of 2,000 rows with `counted` and "
         "the matching passages (`pipeline.article_search.search_page`, the articles frame already cached as "
         "the dashboard holds it). The index alone: `SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
-        "ORDER BY rank LIMIT 2000` with the same query. Texts of 80–160 words drawn from the demo corpus's "
+        "ORDER BY rank LIMIT 2000` with the same query. Texts of 40–80 words drawn from the demo corpus's "
         "word frequencies per language; the rare word is put in one text in 5,000, the common one is the "
         "commonest English word (in nearly every English text, a quarter of all). Bar (issue 14): the page "
         "under 3× the index alone at 1,000,000 articles.",
