@@ -51,7 +51,7 @@ RARE_WORD, RARE_SHARE = "zhanaozen", 1 / 5000  # a place name, in one text in 5,
 WORD = re.compile(r"[^\W\d_]{2,}")
 FILTERS = {
     "no filter": views.Filters(),
-    "ru + kk, 2017–2022": views.Filters(languages=("ru", "kk"), start=dt.date(2017, 1, 1), end=dt.date(2022, 12, 31)),
+    "en + ru, 2017–2022": views.Filters(languages=("en", "ru"), start=dt.date(2017, 1, 1), end=dt.date(2022, 12, 31)),
 }
 
 

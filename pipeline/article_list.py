@@ -87,15 +87,19 @@ def search_expr(search: str) -> pl.Expr:
     return hit
 
 
-def address_expr(search: str) -> pl.Expr:
-    """Rows whose source or URL holds the text (case-insensitive, literal; empty: no row): the part of
-    the old substring search that full-text search of titles and texts does not cover (a host name)."""
+def address_expr(frame: pl.DataFrame, search: str) -> pl.Expr:
+    """Rows whose source holds the text, or whose URL does when the text looks like part of an address
+    (one piece with a ".", "/" or ":"; case-insensitive, literal): what the full-text index of titles
+    and texts does not cover (a host name). Sources are matched among their distinct names, URLs (a
+    scan of every one) only for such a text: a search for words costs no URL scan."""
     needle = search.strip().lower()
     if not needle:
         return pl.lit(False)
-    hit = pl.lit(False)
-    for name in ("source", "url"):
-        hit |= pl.col(name).str.to_lowercase().str.contains(needle, literal=True).fill_null(False)
+    sources = frame.get_column("source").drop_nulls().unique()
+    named = sources.filter(sources.str.to_lowercase().str.contains(needle, literal=True))
+    hit = pl.col("source").is_in(named.implode())
+    if len(needle.split()) == 1 and any(mark in needle for mark in "./:"):
+        hit |= pl.col("url").str.to_lowercase().str.contains(needle, literal=True).fill_null(False)
     return hit
 
 
@@ -293,7 +297,7 @@ def _ranked(
     found = pl.col("id").is_in(ranks.get_column("id").implode())
     keep = filter_expr(s.languages, s.sources, s.start, s.end, keep_undated=True)
     hits = frame.lazy().filter(keep & found).select("id")
-    others = frame.lazy().filter(keep & ~found & address_expr(s.search)).select("published", "id")
+    others = frame.lazy().filter(keep & ~found & address_expr(frame, s.search)).select("published", "id")
     matching = pl.concat([hits, others.select("id")])
     first = hits.join(ranks.lazy(), on="id").sort("_rank").select("id")
     wanted = pl.concat([first, _newest_first(others).select("id")]).slice(offset, length)

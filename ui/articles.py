@@ -95,8 +95,7 @@ keep("search", search)
 # The page number: the selector's new value on the run its change started, else the kept copy
 # (widgets of a page that is not shown lose their state); a new search or filter starts on page 1.
 number = st.session_state.get("articles_page", kept("page", 1))
-new_listing = kept("page_of") != (search, run.filters)
-if new_listing:
+if kept("page_of") != (search, run.filters):
     keep("page_of", (search, run.filters))
     number = 1
 found = load_page(run.db, run.version, run.filters, run.settings, search, number)
@@ -105,6 +104,8 @@ if number > pages:  # the data shrank under the kept page (a write, the demo rem
     number = pages
     found = load_page(run.db, run.version, run.filters, run.settings, search, number)
 keep("page", number)
+new_listing = kept("listing") != (search, run.filters, number)  # other rows than on the last run
+keep("listing", (search, run.filters, number))
 listing = found.page
 shown = listing.rows
 if found.problem:
@@ -139,7 +140,7 @@ if picked != kept("table_pick", ()):
 
 # The article asked for (a row click, the picker, the Trend page's table, the page address), else the
 # first row. One asked for that is not on this page of the table is offered in the picker all the same;
-# the one shown before gives way to the first row when a new search or filter leaves it out.
+# the one shown before gives way to the first row when a new search, filter or page leaves it out.
 choices = views.article_choices(shown)
 requested = _as_id(st.session_state.get("article_id", kept("article_id")))
 if requested is not None and requested == kept("article_id") and new_listing and requested not in choices:
