@@ -69,6 +69,9 @@ def test_search_finds_a_body_word_and_a_row_click_opens_its_article(dashboard, t
             heading = page.get_by_role("heading", name=re.compile("Astana and Moscow sign oil transit deal"))
             expect(heading).to_be_visible(timeout=30_000)
             expect(page.get_by_text("It counts in the series")).to_be_visible()
-            expect(page.locator("mark.cooperation").first).to_contain_text("Baikonur launch site")
+            mark = page.locator("mark.cooperation").first
+            expect(mark).to_contain_text("Baikonur launch site")
+            mark.scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / "article-view.png"))
         finally:
             browser.close()
