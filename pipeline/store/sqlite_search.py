@@ -79,12 +79,15 @@ class SearchQueries:
 
     def search_ids(self, query: str) -> list[int]:
         # Every match, best first: the page combines them with the filters and pages through them.
+        # Sorted here, not by ORDER BY rank: SQLite's sorter over every match costs more than the
+        # ranking itself (measured: 1.6× the query without it), and ties go to the lower id.
         cur = self._conn.cursor()
         cur.row_factory = None  # plain tuples
         rows = cur.execute(
-            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? ORDER BY rank", (match_expression(query),)
+            f"SELECT rank, rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?", (match_expression(query),)
         ).fetchall()
-        return [row[0] for row in rows]
+        rows.sort()
+        return [row[1] for row in rows]
 
     def search_snippets(self, query: str, ids: Sequence[int]) -> dict[int, str]:
         # Only for the rows shown: a snippet re-reads and re-tokenizes the article's text.
