@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,13 @@ import polars as pl
 
 from .aggregate import (
     ARTICLE_COLUMNS,
+    COUNTED,
     OVERRIDE_TENSION,
+    REASON_DUPLICATE,
+    REASON_EXCLUDED,
+    REASON_NOT_RELEVANT,
+    REASON_UNDATED,
+    REASON_UNSCORED,
     counted_reason,
 )
 from .export import sink_csv
@@ -77,6 +84,22 @@ def search_expr(search: str) -> pl.Expr:
     if needle:
         for name in ("title", "source", "url"):
             hit |= pl.col(name).str.to_lowercase().str.contains(needle, literal=True).fill_null(False)
+    return hit
+
+
+def address_expr(frame: pl.DataFrame, search: str) -> pl.Expr:
+    """Rows whose source holds the text, or whose URL does when the text looks like part of an address
+    (one piece with a ".", "/" or ":"; case-insensitive, literal): what the full-text index of titles
+    and texts does not cover (a host name). Sources are matched among their distinct names, URLs (a
+    scan of every one) only for such a text: a search for words costs no URL scan."""
+    needle = search.strip().lower()
+    if not needle:
+        return pl.lit(False)
+    sources = frame.get_column("source").drop_nulls().unique()
+    named = sources.filter(sources.str.to_lowercase().str.contains(needle, literal=True))
+    hit = pl.col("source").is_in(named.implode())
+    if len(needle.split()) == 1 and any(mark in needle for mark in "./:"):
+        hit |= pl.col("url").str.to_lowercase().str.contains(needle, literal=True).fill_null(False)
     return hit
 
 
@@ -176,22 +199,109 @@ def _newest_first(rows: pl.LazyFrame) -> pl.LazyFrame:
     return rows.sort(["published", "id"], descending=True, nulls_last=True)
 
 
-def page(frame: pl.DataFrame, selection: Selection, offset: int = 0, length: int = 2000) -> Page:
-    """Rows ``offset`` … ``offset + length`` of the matching articles, newest first, with ``counted``
-    and the story's correction, and the number of matching articles. Only these rows are built."""
-    matching = _matching(frame, selection)
-    # Only the sort keys of the matching rows are sorted; the page's rows are gathered by id after.
-    wanted = _newest_first(matching.select("published", "id")).slice(offset, length)
+def page(
+    frame: pl.DataFrame,
+    selection: Selection,
+    offset: int = 0,
+    length: int = 2000,
+    *,
+    ranked: Sequence[int] | None = None,
+) -> Page:
+    """Rows ``offset`` … ``offset + length`` of the matching articles, with ``counted`` and the story's
+    correction, and the number of matching articles. Only these rows are built.
+
+    Without ``ranked`` the search is a substring of the title, source or URL and the rows come newest
+    first; with ``ranked`` (the full-text matches, best first: ``Store.search``) the rows are those
+    matches in rank order, then the articles whose source or URL holds the search, newest first.
+    """
+    if ranked is None:
+        matching = _matching(frame, selection)
+        # Only the sort keys of the matching rows are sorted; the page's rows are gathered by id after.
+        wanted = _newest_first(matching.select("published", "id")).slice(offset, length)
+    else:
+        matching, wanted = _ranked(frame, selection, ranked, offset, length)
     total, keys = pl.collect_all([matching.select(pl.len()), wanted])
+    counted = _counted_rows(frame, selection, keys.get_column("id"))
+    if ranked is None:
+        return Page(_newest_first(counted).collect(), int(total.item()), offset)
+    in_order = keys.lazy().with_row_index("_place").join(counted, on="id").sort("_place").drop("_place")
+    return Page(in_order.collect(), int(total.item()), offset)
+
+
+def _counted_rows(frame: pl.DataFrame, selection: Selection, ids: pl.Series) -> pl.LazyFrame:
+    """The articles ``ids`` (annotated, see ``_annotated``) with ``counted`` and ``_first`` among the
+    articles that pass the selection's filters; only the copies of their stories are compared."""
     corrections, threshold = _story_corrections(frame), selection.relevance_threshold
-    shown = _annotated(
-        frame.lazy().filter(pl.col("id").is_in(keys.get_column("id").implode())), corrections, threshold
-    ).collect()
-    # Only the stories on this page need their copies compared (among all the filtered articles).
+    shown = _annotated(frame.lazy().filter(pl.col("id").is_in(ids.implode())), corrections, threshold).collect()
     stories = shown.get_column("_story").unique().implode()
     of_stories = _matching(frame, selection, search=False).filter(_story().is_in(stories))
-    counted = _with_counted(shown.lazy(), _annotated(of_stories, corrections, threshold))
-    return Page(_newest_first(counted).collect(), int(total.item()), offset)
+    return _with_counted(shown.lazy(), _annotated(of_stories, corrections, threshold))
+
+
+@dataclass(frozen=True)
+class Counting:
+    """Whether one article counts in the series under the filters, and why not, in words."""
+
+    counted: bool
+    reason: str  # the ``counted`` column's value, or FILTERED_OUT
+    explanation: str
+    first_copy: int | None = None  # for a later copy of a story: the id of the copy that counts
+
+
+FILTERED_OUT = "outside the filters"
+
+
+def counting(frame: pl.DataFrame, selection: Selection, article_id: int) -> Counting | None:
+    """Whether the article counts in the series of the selection's filters (the search plays no part),
+    and why not: ``aggregate.counted_reason``'s verdict, explained; None when the article is not stored."""
+    row = frame.filter(pl.col("id") == article_id)
+    if row.is_empty():
+        return None
+    s = selection
+    if not row.filter(filter_expr(s.languages, s.sources, s.start, s.end, keep_undated=True)).height:
+        text = "It does not count here: its language, source or date is outside the sidebar's filters."
+        return Counting(False, FILTERED_OUT, text)
+    verdict = _counted_rows(frame, s, row.get_column("id")).collect().row(0, named=True)
+    reason = verdict["counted"]
+    # _first is the counted copy's order key (``_order_key``): its low 40 bits are the copy's id.
+    first = verdict["_first"] % (1 << 40) if reason == REASON_DUPLICATE and verdict["_first"] is not None else None
+    return Counting(reason == COUNTED, reason, _explained(reason, verdict, s.relevance_threshold, first), first)
+
+
+def _explained(reason: str, row: dict[str, Any], threshold: float, first: int | None) -> str:
+    relevance = row["relevance"]
+    if reason == COUNTED:
+        why = (
+            f"relevance {relevance:.2f} at or above {threshold:.2f}"
+            if row["_stance"] is None
+            else "a stance correction"
+        )
+        return f"It counts in the series: dated, {why}, the first copy of its story under these filters."
+    return "It does not count in the series: " + {
+        REASON_EXCLUDED: "the analyst corrected it (or another copy of its story) as not relevant.",
+        REASON_UNDATED: "it has no date, so it belongs to no period.",
+        REASON_UNSCORED: "it has no score yet (run `python -m pipeline rescore`).",
+        REASON_NOT_RELEVANT: f"its relevance {relevance or 0:.2f} is below the threshold {threshold:.2f}"
+        " (BAROMETER_RELEVANCE_THRESHOLD), so it is not about the relationship enough.",
+        REASON_DUPLICATE: f"it is a later copy of a story; the story counts once, as article {first}.",
+    }.get(reason, reason + ".")
+
+
+def _ranked(
+    frame: pl.DataFrame, selection: Selection, ranked: Sequence[int], offset: int, length: int
+) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """The articles that pass the filters and are full-text matches or hold the search in their source
+    or URL, and the ids of rows ``offset`` … ``offset + length`` of them: matches by rank, then the rest."""
+    s = selection
+    ranks = pl.DataFrame({"id": ranked}, schema={"id": pl.Int64}).with_row_index("_rank")
+    found = pl.col("id").is_in(ranks.get_column("id").implode())
+    keep = filter_expr(s.languages, s.sources, s.start, s.end, keep_undated=True)
+    hits = frame.lazy().filter(keep & found).select("id")
+    others = frame.lazy().filter(keep & ~found & address_expr(frame, s.search)).select("published", "id")
+    matching = pl.concat([hits, others.select("id")])
+    first = hits.join(ranks.lazy(), on="id").sort("_rank").select("id")
+    wanted = pl.concat([first, _newest_first(others).select("id")]).slice(offset, length)
+    return matching, wanted
 
 
 def export_rows(frame: pl.DataFrame, selection: Selection) -> pl.LazyFrame:

@@ -293,15 +293,22 @@ def selection(filters: Filters, settings: Settings, search: str = "") -> article
 
 
 def articles_page(
-    frame: pl.DataFrame, filters: Filters, settings: Settings, search: str = "", offset: int = 0, length: int = 2000
+    frame: pl.DataFrame,
+    filters: Filters,
+    settings: Settings,
+    search: str = "",
+    offset: int = 0,
+    length: int = 2000,
+    ranked: Sequence[int] | None = None,
 ) -> article_list.Page:
     """One page of the articles that match the filters and the search (title, source or URL), newest
     first, and how many match in all; only the page's rows are built.
 
     Columns: ``TABLE_COLUMNS``; ``correction`` marks the analyst's corrections (✎), ``counted`` says
-    whether the article counts in the series or why not. Undated articles are listed too.
+    whether the article counts in the series or why not. Undated articles are listed too. With
+    ``ranked`` (full-text matches, ``Store.search``) the search is theirs (``article_list.page``).
     """
-    page = article_list.page(frame, selection(filters, settings, search), offset, length)
+    page = article_list.page(frame, selection(filters, settings, search), offset, length, ranked=ranked)
     rows = page.rows.with_columns(_correction_expr().alias("correction")).select(TABLE_COLUMNS)
     return article_list.Page(rows, page.total, page.offset)
 

@@ -89,7 +89,7 @@ def test_browser_adds_urls_sees_count_rise_and_downloads_the_csv(dashboard):
 
             # Each page has its own address (st.navigation): a link to /articles opens that page.
             page.goto(f"{dashboard}/articles")
-            expect(page.get_by_label("Search titles, sources and URLs")).to_be_visible(timeout=30_000)
+            expect(page.get_by_label("Search titles and full text")).to_be_visible(timeout=30_000)
             expect(page.get_by_text(f"{before + 2} articles in the database")).to_be_visible(timeout=30_000)
         finally:
             browser.close()

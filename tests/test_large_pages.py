@@ -197,7 +197,7 @@ def large_app(large_template, tmp_path, monkeypatch) -> AppTest:
 
 
 def caption(at: AppTest) -> str:
-    return next(c.value for c in at.caption if "newest first" in c.value)
+    return next(c.value for c in at.caption if "newest first" in c.value or "best match first" in c.value)
 
 
 def test_the_articles_page_shows_one_page_of_2000_rows_and_a_page_selector(large_app):
@@ -217,9 +217,9 @@ def test_the_articles_page_shows_one_page_of_2000_rows_and_a_page_selector(large
     at.switch_page("ui/trend.py").run().switch_page("ui/articles.py").run()  # the page is kept
     assert table(at).get_column("id").to_list() == everything["id"][4000:].to_list()
     at.text_input(key="search").set_value("article").run()  # a new search starts on page 1
-    assert caption(at).startswith("4,500 articles (newest first; showing 1–2,000)")
-    at.text_input(key="search").set_value("n3.example").run()
-    assert caption(at).startswith("900 articles (newest first)") and table(at).height == 900
+    assert caption(at).startswith("4,500 articles (best match first; showing 1–2,000)")
+    at.text_input(key="search").set_value("n3.example").run()  # a host name: found in the URLs
+    assert caption(at).startswith("900 articles (best match first)") and table(at).height == 900
     assert not at.number_input  # one page: no selector
 
 

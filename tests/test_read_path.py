@@ -191,7 +191,7 @@ def test_a_version_3_database_is_migrated_with_its_evidence_back_filled(tmp_path
     with Store.open(path) as db:
         assert_frame_equal(db.articles_frame(cached=False), before)
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
     assert (
         conn.execute("SELECT COUNT(*) FROM scores WHERE top_evidence_weight = -0.6").fetchone()[0] == 12
     )  # 6 articles x 2

@@ -7,7 +7,7 @@ and catch StoreError, never a driver's exceptions. ``Store.open(db)`` takes a pa
 from __future__ import annotations
 
 from . import records
-from .base import Backend, SchemaTooNew, StoreError
+from .base import Backend, SchemaTooNew, SearchError, StoreError
 from .database import Store, sqlite_path
 from .records import (
     STANCES,
@@ -32,6 +32,7 @@ __all__ = [
     "Override",
     "PollState",
     "SchemaTooNew",
+    "SearchError",
     "Store",
     "StoreError",
     "StoredArticle",

@@ -36,6 +36,10 @@ class StoreError(RuntimeError):
         return cls(f"database {database}: {reason}", reason=reason)
 
 
+class SearchError(ValueError):
+    """A search that cannot be run as typed (say, only punctuation); the message says why in words."""
+
+
 class SchemaTooNew(StoreError):
     """The database was written by a newer version of this program."""
 
@@ -137,6 +141,14 @@ class Backend(Protocol):
 
     def changed_articles(self, since: int) -> list[int]:
         """Ids of the articles written or deleted after the change counter was ``since``."""
+
+    # full-text search (issue 14)
+    def search_ids(self, query: str) -> list[int]:
+        """Ids of the articles whose title or text holds every word of ``query``, best match first
+        (SearchError when it holds no word)."""
+
+    def search_snippets(self, query: str, ids: Sequence[int]) -> dict[int, str]:
+        """The passage of each of ``ids`` that matches ``query`` best, matched words between marks."""
 
     # ------------------------------------------------------------ watched sources (pipeline.watch; issue 11)
     # Times are ISO text in UTC, given by the caller (the watcher's clock).

@@ -29,6 +29,7 @@ from .records import (
     UnscoredArticle,
 )
 from .sqlite import SQLiteBackend
+from .sqlite_search import require_fts5
 from .watch_alerts import AlertMethods
 from .watch_records import LINK_STATES, SOURCE_STATUSES, ListedLink, PollState, WatchedSource
 
@@ -90,6 +91,7 @@ class Store(AlertMethods, EventMethods):
         ``create`` False refuses a database that does not exist; ``read_only`` writes nothing at all.
         """
         path = sqlite_path(db)
+        require_fts5()  # before the migration that builds the index: a clear message, not "no such module"
         try:
             backend = SQLiteBackend.open(path, create=create, read_only=read_only)
         except SQLiteBackend.driver_errors as err:
@@ -303,6 +305,19 @@ class Store(AlertMethods, EventMethods):
             if not cached or self._file is None:
                 return frames.full_frame(self._backend, _scorer_version())
             return frames.current_frame(self._backend, self._file, _scorer_version(), may_save=not self._read_only)
+
+    def search(self, text: str) -> list[int]:
+        """Ids of the articles whose title or text holds every word of ``text`` (case and accents
+        ignored; ``word*`` matches its endings), best match first: bm25, a title word above a text word.
+        A search with no word to look for (only punctuation) is a SearchError saying so."""
+        with self._guard():
+            return self._backend.search_ids(text)
+
+    def search_snippets(self, text: str, ids: Sequence[int]) -> dict[int, str]:
+        """For each of ``ids`` that matches ``text``, its best-matching passage, matched words between
+        ``sqlite_search.MATCH_START`` and ``MATCH_END``."""
+        with self._guard():
+            return self._backend.search_snippets(text, list(ids))
 
     def data_version(self) -> tuple[int]:
         """A token that changes with every write to articles, scores or corrections (the UI's cache key)."""

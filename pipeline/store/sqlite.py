@@ -15,6 +15,7 @@ from . import records
 from .records import ArticleDetail, Override, UnscoredArticle
 from .sqlite_events import EventQueries
 from .sqlite_files import connect, transaction
+from .sqlite_search import SearchQueries
 from .sqlite_watch import WatchQueries
 
 # SQLite allows 32,766 host parameters a statement; 500 URLs (twice) stay far below it.
@@ -26,7 +27,7 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-class SQLiteBackend(WatchQueries, EventQueries):
+class SQLiteBackend(WatchQueries, EventQueries, SearchQueries):
     """One SQLite connection and every query the project runs on it (see ``base.Backend``)."""
 
     driver_errors: tuple[type[BaseException], ...] = (sqlite3.Error,)

@@ -17,6 +17,29 @@ from ..resources import PACKAGE_DATA
 #: The key events table (issue 14). Its number is this one line: 6 is the articles' full-text index.
 EVENTS_MIGRATION = 7
 
+# The full-text index of titles and texts (pipeline.store.sqlite_search): an FTS5 table over the
+# articles' own columns (external content: the text is not stored twice), kept in step by triggers
+# (an insert, a delete, the demo's removal, a change of title or text) and filled once for the rows
+# already stored. unicode61 folds case in every script and, with remove_diacritics 2, accents such as
+# Polish ó or ź; Kazakh letters (ә ғ қ ң ө ұ ү һ і) have no accent to remove and stay letters. The
+# rank weighs a word in the title ten times one in the text (bm25's column weights).
+FTS_INDEX = """
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, text, content = 'articles', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles
+BEGIN INSERT INTO articles_fts (rowid, title, text) VALUES (NEW.id, NEW.title, NEW.text); END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles
+BEGIN INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', OLD.id, OLD.title, OLD.text); END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles
+BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', OLD.id, OLD.title, OLD.text);
+    INSERT INTO articles_fts (rowid, title, text) VALUES (NEW.id, NEW.title, NEW.text);
+END;
+INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+INSERT INTO articles_fts (articles_fts, rank) VALUES ('rank', 'bm25(10.0, 1.0)');
+"""
+
 MIGRATIONS: dict[int, str] = {
     1: """
     CREATE TABLE articles (
@@ -201,6 +224,7 @@ MIGRATIONS: dict[int, str] = {
         PRIMARY KEY (alert_id, article_id)
     );
     """,
+    6: FTS_INDEX,
 }
 
 
@@ -246,8 +270,6 @@ MIGRATIONS[EVENTS_MIGRATION] = """
     CREATE INDEX events_date ON events(date);
     CREATE UNIQUE INDEX events_demo ON events(date, label) WHERE is_demo = 1;
     """ + _demo_events_script()
-# Until the articles' migration 6 (another branch of issue 14) is merged, 6 changes nothing here.
-MIGRATIONS.setdefault(EVENTS_MIGRATION - 1, "")
 SCHEMA_VERSION = max(MIGRATIONS)
 
 
