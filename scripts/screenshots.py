@@ -106,6 +106,7 @@ class Columns:
     shown: list[str]
     hidden: list[str]
     overflow: float  # pixels of table beyond the grid's right edge (0 when it fits)
+    drawn: list[str]  # the columns at least partly in view (the grid's accessible headers)
 
 
 def _headers_at(grid: Any, x: int | None, timeout: float = 10.0) -> list[str]:
@@ -128,7 +129,7 @@ def table_columns(page: Page, selector: str = "[data-testid=stDataFrame]") -> Co
     state = grid.evaluate(_GRID_STATE, None)
     start = _headers_at(grid, 0)
     if state["overflow"] <= 0 and state["right"] <= state["viewport"]:
-        return Columns(start, [], 0.0)
+        return Columns(start, [], 0.0, start)
     nudged = _headers_at(grid, 1)
     # Sweep to the right end a box's width at a time, so that no column in the middle is passed over.
     every = list(start)
@@ -136,11 +137,11 @@ def table_columns(page: Page, selector: str = "[data-testid=stDataFrame]") -> Co
         every += [name for name in _headers_at(grid, min(x, int(state["overflow"]) + 1)) if name not in every]
     _headers_at(grid, 0)
     if state["right"] > state["viewport"]:  # the grid itself runs past the window
-        return Columns([], every, max(state["overflow"], state["right"] - state["viewport"]))
+        return Columns([], every, max(state["overflow"], state["right"] - state["viewport"]), start)
     # The last column drawn at 0 reaches the edge: cut, unless a scroll of 1 px already brings in the
     # next one (it then ended exactly at the edge).
     shown = start if nudged[-1:] != start[-1:] else start[:-1]
-    return Columns(shown, [name for name in every if name not in shown], float(state["overflow"]))
+    return Columns(shown, [name for name in every if name not in shown], float(state["overflow"]), start)
 
 
 def deploy_button_shown(page: Page) -> bool:

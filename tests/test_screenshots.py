@@ -131,4 +131,5 @@ def test_column_check_names_the_columns_a_narrow_window_cuts_off(browser, demo_d
         narrow = table_columns(page)
         assert narrow.overflow > 0
         assert "url" in narrow.hidden and narrow.shown[:1] == ["id"]
+        assert narrow.drawn[-1] in narrow.hidden  # drawn, but cut at the grid's edge: not wholly in view
         assert narrow.shown + narrow.hidden == wide.shown  # every column named once, in the table's order
