@@ -1,13 +1,13 @@
 """Screenshots of the dashboard on the demo at 1440 × 900 in Debian's headless Chromium, checked as they
-are taken: no two labels on a chart overlap, every column of the articles table is in view, no Deploy
-button. Writes trend.png, trend-by-language.png, trend-events.png and articles.png.
+are taken: no two labels on a chart overlap, every column of a table is in view, no Deploy button.
+Writes trend.png, trend-by-language.png, trend-events.png and articles.png (docs/dashboard.md#screenshots).
 
-    python scripts/screenshots.py [--out docs/img] [--db PATH] [--strict]
+    python scripts/screenshots.py [--out docs/img] [--db PATH] [--events FIRST:LAST] [--strict]
 
-Exit status 1 when a check fails (each failure named, with the labels or columns at fault); a
-control the script needs and does not find is reported and its shot skipped, an error only with
---strict. Without --db, a fresh database at a fixed temporary path (the caption prints the path, and
-the same path makes the same picture) loads the demo by itself.
+Exit status 1 when a check fails (each failure named, with the labels or columns at fault), 2 when the
+dashboard or the browser cannot run. A control the script needs and does not find is reported, and its
+shot skipped or taken as the page draws it; an error only with --strict. Without --db, a fresh
+database at a fixed temporary path (the header prints it) loads the demo by itself.
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ VIEWPORT = {"width": 1440, "height": 900}
 EVENTS_RANGE = (dt.date(2022, 1, 1), dt.date(2022, 12, 31))
 DRAW_TIMEOUT = 300.0  # seconds; the first page also loads and scores the demo (15–20 s idle, minutes on a busy machine)
 
+#: The demo loaded by one extraction process stores its pages in order: the same ids on every run.
+ONE_WORKER = {"BAROMETER_WORKERS": "1"}
 Page = Any  # playwright's sync Page
 
 
@@ -335,7 +337,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     work.mkdir()
     try:
         with (
-            running_dashboard(args.db or work / "barometer.sqlite", work / "streamlit.log") as url,
+            running_dashboard(args.db or work / "barometer.sqlite", work / "streamlit.log", ONE_WORKER) as url,
             sync_playwright() as pw,
         ):
             browser = launch(pw)
