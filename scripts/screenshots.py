@@ -78,6 +78,7 @@ _LABEL_BOXES = """() => [...document.querySelectorAll('.js-plotly-plot .annotati
 
 
 def label_boxes(page: Page) -> list[Box]:
+    """The boxes of the chart labels drawn on the page."""
     return [Box(**box) for box in page.evaluate(_LABEL_BOXES)]
 
 
@@ -135,8 +136,9 @@ def table_columns(page: Page, selector: str = "[data-testid=stDataFrame]") -> Co
     nudged = _headers_at(grid, 1)
     # Sweep to the right end a box's width at a time, so that no column in the middle is passed over.
     every = list(start)
-    for x in range(int(state["width"]) - 1, int(state["overflow"]) + int(state["width"]), int(state["width"]) - 1):
-        every += [name for name in _headers_at(grid, min(x, int(state["overflow"]) + 1)) if name not in every]
+    width, overflow = int(state["width"]), int(state["overflow"])
+    for x in range(width - 1, overflow + width, max(1, width - 1)):
+        every += [name for name in _headers_at(grid, min(x, overflow + 1)) if name not in every]
     _headers_at(grid, 0)
     if state["right"] > state["viewport"]:  # the grid itself runs past the window
         return Columns([], every, max(state["overflow"], state["right"] - state["viewport"]), start)
@@ -147,6 +149,7 @@ def table_columns(page: Page, selector: str = "[data-testid=stDataFrame]") -> Co
 
 
 def deploy_button_shown(page: Page) -> bool:
+    """Whether Streamlit's Deploy button is on the page (the toolbar of `streamlit run` on localhost)."""
     return bool(page.get_by_role("button", name="Deploy", exact=True).count())
 
 
@@ -261,9 +264,10 @@ def trend_events(browser: Any, url: str, out: Path, days: tuple[dt.date, dt.date
     """The Trend page with its key events on, over `days`."""
     shot = Shot("trend-events")
     with session(browser, url, CHART) as page:
-        toggle = page.get_by_test_id("stCheckbox").filter(has_text="Key events")
+        toggle = page.get_by_label("Key events", exact=True)  # st.toggle (role switch) or st.checkbox
         if toggle.count():
-            toggle.get_by_role("checkbox").check()
+            if not toggle.is_checked():
+                page.locator("label").filter(has=toggle).click()  # its label takes the click, not the input
             settle(page)
         else:
             shot.missing.append("the Trend page's toggle 'Key events' (key show_events) is missing: events as drawn")

@@ -23,7 +23,7 @@ from pipeline.export import csv_bytes
 from pipeline.models import Article, Score
 from pipeline.settings import load_settings
 from pipeline.store import Store
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, dashboard  # noqa: F401 (the fixture)
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, dashboard  # noqa: F401 (the fixture)
 from tests.test_dashboard import RecordingMediaManager, RecordingMediaStorage, download, table
 
 ROOT = Path(__file__).resolve().parent.parent
