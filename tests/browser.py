@@ -5,26 +5,12 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.httpserver import free_port
+from scripts.streamlit_server import CHROMIUM, CHROMIUM_ARGS, ROOT, DashboardError, running_dashboard
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = ROOT / "test-artifacts"
 COUNT = re.compile(r"(\d+) articles? in the database")
 
@@ -50,58 +36,12 @@ def article_count(page) -> int:
     return int(COUNT.search(text).group(1))
 
 
-def wait_until_serving(url: str, proc: subprocess.Popen, log: Path, timeout: float = 45.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as reply:
-                if reply.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"streamlit did not answer within {timeout:.0f} s:\n{log.read_text(errors='replace')}")
-
-
 @pytest.fixture
 def dashboard(tmp_path):
     """`streamlit run dashboard.py` on a free port over an empty database; yields its URL."""
-    port = free_port()
-    env = dict(
-        os.environ,
-        BAROMETER_DB=str(tmp_path / "barometer.sqlite"),
-        BAROMETER_ALLOW_PRIVATE="1",
-        BAROMETER_RETRIES="0",
-    )
-    log = tmp_path / "streamlit.log"
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "dashboard.py"),
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.fileWatcherType",
-        "none",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    env = {"BAROMETER_ALLOW_PRIVATE": "1", "BAROMETER_RETRIES": "0"}
     try:
-        wait_until_serving(url, proc, log)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        with running_dashboard(tmp_path / "barometer.sqlite", tmp_path / "streamlit.log", env) as url:
+            yield url
+    except DashboardError as err:
+        pytest.fail(str(err))
