@@ -96,7 +96,7 @@ def test_a_side_is_found_from_every_word_of_one_of_its_patterns(text: str, names
 def test_a_word_cut_by_the_sentence_splitter_is_left_to_the_full_passes(monkeypatch: pytest.MonkeyPatch) -> None:
     # A run of 2,000 characters without a space is cut at 2,000: the piece after the cut starts with a
     # name the whole text never shows as a word of its own.
-    text = "x" * 2000 + "Kazakhstan and Russia signed a treaty of alliance and friendship."
+    text = "x" * 2000 + "Kazakhstan expelled the diplomats and imposed sanctions."
     assert may_name_a_side(text, "en", load_pair(None))
     fast = _score(text)
     assert fast == _full_score(monkeypatch, text, "")
