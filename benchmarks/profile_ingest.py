@@ -24,7 +24,7 @@ STAGES = (
     (extract, "load_html", "parse (lxml, once)"),
     (extract, "page_metadata", "metadata: title, date (htmldate), site, canonical"),
     (extract, "_sections", "count paragraph pieces (sections check)"),
-    (extract, "detect_language", "language (py3langid, 1,500 characters)"),
+    (extract, "detect_language", "language (py3langid, 800 characters)"),
     (extract, "fingerprint", "fingerprint (MinHash)"),
     (extractor, "score_article", "score"),
 )
