@@ -16,7 +16,7 @@ Serves ../shared/corpus/web-pages (231 real pages) from local HTTP servers, then
 where its CPU time goes, stage by stage, with the parses and tree copies per page.
 
 Usage: python benchmarks/ingest.py [--corpus DIR] [--runs 3] [--sites 8 --delay 0.3] [--repeat 10]
-       python benchmarks/ingest.py --profile
+       python benchmarks/ingest.py --profile [--runs 3]
 """
 
 from __future__ import annotations
@@ -182,7 +182,7 @@ def main() -> None:
     if args.profile:
         from profile_ingest import profile_table  # benchmarks/profile_ingest.py
 
-        profile_table(pages)
+        profile_table(pages, args.runs)
         return
     if not 1 <= args.sites <= 254:
         sys.exit("--sites must be between 1 and 254 (127.0.0.1 … 127.0.0.254)")

@@ -12,6 +12,7 @@ import math
 import os
 import re
 import unicodedata
+from dataclasses import replace
 
 from ..models import Evidence, Score
 from .actors import (
@@ -41,6 +42,7 @@ from .normalize import normalize_article
 from .patterns import Match
 from .relevance import SentenceFacts, links, relevance, resolve_both
 from .sentences import split_sentences, token_spans, tokenize
+from .side_names import may_name_a_side
 from .stance import TURNED, sentence_stance
 
 SCORER_VERSION = "stance-1.13"
@@ -163,6 +165,9 @@ def _score(text: object, title: object = "", language: str | None = None, pair: 
     head, body, language = normalize_article(head, body, language)  # wrapped lines, look-alikes, kk Latin
     lang = _language(body, head, language)
     pair = load_pair(pair)
+    if not may_name_a_side(f"{head}\n{body}", lang, pair):
+        # Neither side named: every link is 0, so are relevance, tension, tone and evidence (test_side_names)
+        return replace(_neutral(lang), certain=lang in curated_languages(pair.data_dir))
     actors = actor_matcher(lang, pair)
     cue_matcher_ = cue_matcher(lang, pair.data_dir)
     cues = cue_set(lang, pair.data_dir)
