@@ -38,8 +38,12 @@ LEDGER_NAMES = tuple(f"real_articles{n}.csv" for n in ("", "2", "3", "4", "5", "
 CACHES_ENV = "BAROMETER_REAL_CACHES"
 DEFAULT_CACHES = tuple(f"/work/real_cache{n}" for n in ("", "2", "3", "4", "5", "6"))
 BASELINE = f"rule scorer {SCORER_VERSION}"
+# The scorer as it was before each ledger was read (the ledger's before_* columns): the rules were
+# written from these six ledgers, so only this row says how the rule scorer does on articles unseen.
+BEFORE = "rule scorer before the ledger was read"
 # The methods compared: which features each learns (the rest keep the rule's weights).
 METHODS: dict[str, tuple[str, ...]] = {
+    BEFORE: (BEFORE,),
     BASELINE: (),
     "lean": ("cued",),
     "sides + lean": ("tension_stance", "cooperation_stance", "cued"),
@@ -103,12 +107,24 @@ def predict(beta: np.ndarray, items: Sequence[Item]) -> list[ra.Scored]:
     return out
 
 
+def as_before(items: Sequence[Item]) -> list[ra.Scored]:
+    """The items with the tension and relevance the ledger recorded before its rules were written."""
+    return [
+        ra.Scored(i.row, float(i.row["before_tension"]), float(i.row["before_relevance"]), i.language, "", i.script)
+        for i in items
+        if i.row.get("before_tension") and i.row.get("before_relevance")
+    ]
+
+
 def leave_one_out(items: Sequence[Item], free: Sequence[str]) -> dict[str, tuple[list[ra.Scored], float]]:
     """Held-out ledger -> its items scored by the method fitted on the others, and the penalty chosen."""
     out = {}
     for held in LEDGER_NAMES:
         train_items = [i for i in items if i.ledger != held]
         test_items = [i for i in items if i.ledger == held]
+        if free == (BEFORE,):
+            out[held] = (as_before(test_items), float("nan"))
+            continue
         if not free:
             out[held] = (predict(train.PRIOR, test_items), float("nan"))
             continue
