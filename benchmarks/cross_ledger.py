@@ -148,7 +148,13 @@ def report(results: dict[str, dict[str, tuple[list[ra.Scored], float]]]) -> str:
             scored, penalty = folds[held]
             note = "" if math.isnan(penalty) else f" (pull {penalty:g})"
             lines.append(f"| {held} | {method}{note} | {len(scored)} | {_cells(ra.figures(scored))} |")
-    lines += ["", "Mean over the six held-out ledgers:", "", f"| method | {head[2:]}", "| --- | ---: | ---: | ---: | ---: |"]
+    lines += [
+        "",
+        "Mean over the six held-out ledgers:",
+        "",
+        f"| method | {head[2:]}",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
     for method, folds in results.items():
         per = [ra.figures(scored) for scored, _ in folds.values()]
         means = [statistics.fmean(getattr(f, k) for f in per) for k in ("tension_auc", "sign_right", "spearman")]

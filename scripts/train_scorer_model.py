@@ -79,14 +79,18 @@ def choose_penalty(items: Sequence, free: Sequence[str]) -> float:
     scores = []
     for penalty in PENALTIES:
         rates = [
-            sign_rate(fit([i for i in items if i.ledger != held], free, penalty), [i for i in items if i.ledger == held])
+            sign_rate(
+                fit([i for i in items if i.ledger != held], free, penalty), [i for i in items if i.ledger == held]
+            )
             for held in ledgers
         ]
         scores.append((float(np.nanmean(rates)), penalty))
     return max(scores)[1]
 
 
-def write_model(path: Path, beta: np.ndarray, ledgers: Sequence[str], free: Sequence[str], penalty: float, n: int) -> None:
+def write_model(
+    path: Path, beta: np.ndarray, ledgers: Sequence[str], free: Sequence[str], penalty: float, n: int
+) -> None:
     lines = [
         "# The stance model (pipeline/scoring/model.py): tension = tanh(sum of weight x feature), features in",
         "# pipeline/scoring/features.py. Written by scripts/train_scorer_model.py; do not edit by hand, retrain.",

@@ -52,8 +52,14 @@ def parse_model(data: dict, source: str) -> Model:
     if unknown or missing:
         raise DataFileError(
             f"model file {source} does not match the scorer's features: "
-            + "; ".join(p for p in (f"unknown {', '.join(unknown)}" if unknown else "",
-                                     f"missing {', '.join(missing)}" if missing else "") if p)
+            + "; ".join(
+                p
+                for p in (
+                    f"unknown {', '.join(unknown)}" if unknown else "",
+                    f"missing {', '.join(missing)}" if missing else "",
+                )
+                if p
+            )
         )
     bad = [n for n in FEATURES if isinstance(weights[n], bool) or not isinstance(weights[n], int | float)]
     bad += [n for n in FEATURES if n not in bad and not math.isfinite(weights[n])]
@@ -68,6 +74,19 @@ def parse_model(data: dict, source: str) -> Model:
 @lru_cache(maxsize=8)
 def load_model(data_dir: str = "") -> Model:
     """The stance model of the data directory (the user's first, then the package's), read once."""
+    return _read_model(data_dir)
+
+
+def check_model(data_dir: str = "") -> str | None:
+    """None when the model file reads, else why in words (read afresh: for the pair's check at start)."""
+    try:
+        _read_model(data_dir)
+    except DataFileError as err:
+        return str(err)
+    return None
+
+
+def _read_model(data_dir: str) -> Model:
     path = find_data_file(MODEL_KIND, MODEL_FILE, data_dir or None)
     if path is None:
         searched = " or ".join(str(d) for d in data_dirs(MODEL_KIND, data_dir or None))
