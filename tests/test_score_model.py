@@ -32,6 +32,12 @@ TEXTS = {
         "Astana did not support the Russian proposal.",
         "",
     ),
+    # a dissenting headline (counted twice) and a "Yet" that makes the sentence before it a backdrop (half)
+    "two tracks": (
+        "Kazakhstan and Russia signed an agreement on cooperation. Yet Astana refused to join the customs union "
+        "with Moscow.",
+        "Disagreements between Astana and Moscow",
+    ),
 }
 # A weighing unlike the rule's: a lean per cued sentence, the grievance and the tie weighed apart.
 CUSTOM = {
@@ -80,6 +86,13 @@ def test_the_shipped_model_is_read_from_its_file_and_is_the_rules_weighing():
             0.8265,
             0.8804,
         ),
+        (
+            "two tracks",
+            {"tension_stance": 1.0108, "cooperation_stance": -0.2308, "title_stance": 0.5538, "tone": -0.1528,
+             "cued": 0.7692, "conflict": 0.9, "cooperation": -0.2692, "negated_cooperation": 0.1108},
+            0.6393,
+            0.7513,
+        ),
     ],
 )  # fmt: skip
 def test_features_and_scores_of_fixed_texts(name, features, tension, custom):
@@ -88,6 +101,10 @@ def test_features_and_scores_of_fixed_texts(name, features, tension, custom):
     assert {n: round(v, 4) for n, v in zip(FEATURES, vector, strict=True) if v} == features
     assert score_article(text, title).tension == tension
     assert _score(text, title, model=custom_model()).tension == custom
+
+
+def test_turns_scale_the_rows():
+    assert analyse(*TEXTS["two tracks"]).factors == (2.0, 0.5, 1.0)  # headline, backdrop, the point
 
 
 def test_the_explanation_is_each_features_part():
