@@ -100,9 +100,9 @@ def dominant_script(text: str) -> str:
     return max(counts, key=counts.get)
 
 
-def score_rows(rows: Sequence[dict], cache: Path) -> tuple[list[Scored], list[str]]:
-    """Score every row whose cached text is present and unchanged; the others as problems in words."""
-    scored, problems = [], []
+def cached_texts(rows: Sequence[dict], cache: Path) -> tuple[list[tuple[dict, str]], list[str]]:
+    """(row, raw cached file) for every row whose text is present and unchanged; the others as problems."""
+    found, problems = [], []
     for row in rows:
         path = cache_path(cache, row["url"])
         if not path.exists():
@@ -112,6 +112,15 @@ def score_rows(rows: Sequence[dict], cache: Path) -> tuple[list[Scored], list[st
         if row.get("text_sha1") and hashlib.sha1(raw.encode("utf-8")).hexdigest() != row["text_sha1"]:
             problems.append(f"changed: {row['url']} ({path.name} no longer matches the ledger's text_sha1)")
             continue
+        found.append((row, raw))
+    return found, problems
+
+
+def score_rows(rows: Sequence[dict], cache: Path) -> tuple[list[Scored], list[str]]:
+    """Score every row whose cached text is present and unchanged; the others as problems in words."""
+    scored = []
+    found, problems = cached_texts(rows, cache)
+    for row, raw in found:
         title, _, text = raw.partition("\n")
         s = score_article(text, title=title, language=None)
         top = max(s.evidence, key=lambda e: abs(e.weight)).sentence if s.evidence else ""

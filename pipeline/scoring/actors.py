@@ -17,6 +17,7 @@ from typing import Any, SupportsIndex
 
 from ..resources import DEFAULT_PAIR, PACKAGE_DATA, DataFileError, data_dirs, find_data_file
 from .lexicon import TomlTable, check_lexicons
+from .model import check_model
 from .patterns import Match, Pattern, PatternMatcher, parse_pattern
 
 ACTORS_DIR = PACKAGE_DATA / "actors"
@@ -159,6 +160,8 @@ def _read_pair(path: str, source: str, data_dir: str) -> Pair:
     if not {SIDE_A, SIDE_B} <= kinds or not sides:
         raise DataFileError(f"pair file {path} does not name both sides (sides.a and sides.b lists)")
     if problem := check_lexicons(data_dir):  # the cue files are data too: a typo there would zero a language
+        raise DataFileError(problem)
+    if problem := check_model(data_dir):  # so is the stance model's weights file
         raise DataFileError(problem)
     return replace(pair, source=source, data_dir=data_dir)
 

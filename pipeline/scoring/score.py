@@ -12,7 +12,7 @@ import math
 import os
 import re
 import unicodedata
-from dataclasses import replace
+from dataclasses import dataclass
 
 from ..models import Evidence, Score
 from .actors import (
@@ -28,6 +28,7 @@ from .actors import (
     in_a_list,
     load_pair,
 )
+from .features import article_vector, sentence_row
 from .language import KAZAKH_LETTERS, detect_language
 from .lexicon import (
     CLAUSE_KINDS,
@@ -38,6 +39,7 @@ from .lexicon import (
     curated_languages,
     sentiment_model,
 )
+from .model import Model, load_model
 from .normalize import normalize_article
 from .patterns import Match
 from .relevance import SentenceFacts, links, relevance, resolve_both
@@ -52,7 +54,6 @@ MAX_EVIDENCE = 8
 TITLE_WEIGHT = 1.5  # a headline says what the piece is about
 TITLE_DISSENT = 2.0  # ... and when its stance and the body's disagree, the headline is the writer's point
 TONE_WEIGHT = 0.4  # how much a sentence's tone adds to its stance; tone alone ranks real news poorly
-STANCE_SCALE = 0.9  # steepness of the final tanh
 # A linked sentence without any stance cue (a date, a quote's attribution, a name) is not evidence of
 # calm: counted fully, it dilutes a concrete act told in one sentence of a long report towards 0. It
 # counts half in the average (measured on the three real-article ledgers: Spearman up on each).
@@ -160,14 +161,61 @@ def _neutral(language: str) -> Score:
     )
 
 
-def _score(text: object, title: object = "", language: str | None = None, pair: Pair | str | None = None) -> Score:
+@dataclass(frozen=True)
+class Analysis:
+    """What the stance model weighs: each sentence's feature row and turn factor (0 when the sentence is
+    not linked to the pair), the denominator of the average, and the parts the model does not touch."""
+
+    language: str
+    sentences: tuple[str, ...]
+    rows: tuple[tuple[float, ...], ...]
+    factors: tuple[float, ...]
+    denominator: float
+    relevance: float
+    sentiment: float
+    certain: bool
+
+    @property
+    def vector(self) -> tuple[float, ...]:
+        return article_vector(self.rows, self.factors, self.denominator)
+
+
+def _score(
+    text: object,
+    title: object = "",
+    language: str | None = None,
+    pair: Pair | str | None = None,
+    model: Model | None = None,
+) -> Score:
+    a = analyse(text, title, language, pair)
+    model = model or load_model(load_pair(pair).data_dir)
+    raw = model.dot(a.vector)
+    tension = math.tanh(raw)
+    contributions = [f * model.dot(row) if f else 0.0 for row, f in zip(a.rows, a.factors, strict=True)]
+    evidence = _evidence(list(a.sentences), contributions, tension / raw if raw else 1.0, a.denominator)
+    tension = round(max(-1.0, min(1.0, tension)), 4)
+    return Score(
+        tension=tension,
+        sentiment=round(max(-1.0, min(1.0, a.sentiment)), 4),
+        relevance=round(a.relevance, 4),
+        language=a.language,
+        evidence=evidence,
+        goldstein=round(-10.0 * tension, 2) + 0.0,  # + 0.0 turns -0.0 into 0.0
+        certain=a.certain,
+        version=SCORER_VERSION,
+    )
+
+
+def analyse(text: object, title: object = "", language: str | None = None, pair: Pair | str | None = None) -> Analysis:
+    """The article read up to the stance model: sentences, their links, stance, tone and features."""
     body, head = _clean(text), _clean(title)
     head, body, language = normalize_article(head, body, language)  # wrapped lines, look-alikes, kk Latin
     lang = _language(body, head, language)
     pair = load_pair(pair)
     if not may_name_a_side(f"{head}\n{body}", lang, pair):
         # Neither side named: every link is 0, so are relevance, tension, tone and evidence (test_side_names)
-        return replace(_neutral(lang), certain=lang in curated_languages(pair.data_dir))
+        certain = lang in curated_languages(pair.data_dir)
+        return Analysis(lang, (), (), (), denominator=1.0, relevance=0.0, sentiment=0.0, certain=certain)
     actors = actor_matcher(lang, pair)
     cue_matcher_ = cue_matcher(lang, pair.data_dir)
     cues = cue_set(lang, pair.data_dir)
@@ -177,6 +225,7 @@ def _score(text: object, title: object = "", language: str | None = None, pair: 
     token_lists: list[list[str]] = []
     negations: list[tuple[bool, ...]] = []
     emphases: list[float] = []
+    parts: list[tuple[float, ...]] = []
     headline: set[tuple[str, ...]] = set()
     for is_title, part in ((True, head), (False, body)):
         for sentence in split_sentences(part):
@@ -205,6 +254,7 @@ def _score(text: object, title: object = "", language: str | None = None, pair: 
             token_lists.append(tokens)
             negations.append(stance.negated_at)
             emphases.append(stance.emphasis)
+            parts.append(stance.parts)
             facts.append(
                 SentenceFacts(kinds, listed, stance.stance, stance.relation, stance.cues, stance.offtopic, is_title)
             )
@@ -214,12 +264,14 @@ def _score(text: object, title: object = "", language: str | None = None, pair: 
     relevance_value = relevance(facts, sentence_links)
 
     model = sentiment_model(lang, pair.data_dir)
-    contributions: list[float] = []
+    contributions: list[float] = []  # the rule's (stance - tone), which decides the turns below
+    rows: list[tuple[float, ...]] = []
     total_link = tone_sum = stance_weight = 0.0
     title_weight = title_sum = body_sum = 0.0  # the headline's part and the body's, told apart below
     for i, link in enumerate(sentence_links):
         if link <= 0:
             contributions.append(0.0)
+            rows.append(())
             continue
         weight = link * emphases[i] * (TITLE_WEIGHT if facts[i].is_title else 1.0)
         if isinstance(model, VaderSentiment):
@@ -233,38 +285,33 @@ def _score(text: object, title: object = "", language: str | None = None, pair: 
         stance_weight += weight if facts[i].stance else weight * UNCUED_WEIGHT
         contribution = weight * (facts[i].stance - TONE_WEIGHT * tone)
         contributions.append(contribution)
+        rows.append(sentence_row(weight, facts[i].stance, parts[i], tone, facts[i].is_title, lang))
         if facts[i].is_title:
             title_weight += weight
             title_sum += contribution
         else:
             body_sum += contribution
 
-    _turn_back(contributions, emphases)
+    factors = [1.0 if row else 0.0 for row in rows]
+    _turn_back(contributions, emphases, factors)
     # "Astana and Moscow: disagreements between partners" over a body that restates the partnership:
     # the body describes the tie, the headline says what the piece is about. It counts TITLE_DISSENT x.
     if title_sum * body_sum < 0:
         stance_weight += (TITLE_DISSENT - 1.0) * title_weight
-        contributions = [c * TITLE_DISSENT if f.is_title else c for c, f in zip(contributions, facts, strict=True)]
-    denominator = stance_weight + 1.0
-    raw = sum(contributions) / denominator
-    tension = math.tanh(STANCE_SCALE * raw)
-    sentiment = tone_sum / total_link if total_link else 0.0
-
-    evidence = _evidence(sentences, contributions, tension / raw if raw else STANCE_SCALE, denominator)
-    tension = round(max(-1.0, min(1.0, tension)), 4)
-    return Score(
-        tension=tension,
-        sentiment=round(max(-1.0, min(1.0, sentiment)), 4),
-        relevance=round(relevance_value, 4),
+        factors = [c * TITLE_DISSENT if f.is_title else c for c, f in zip(factors, facts, strict=True)]
+    return Analysis(
         language=lang,
-        evidence=evidence,
-        goldstein=round(-10.0 * tension, 2) + 0.0,  # + 0.0 turns -0.0 into 0.0
+        sentences=tuple(sentences),
+        rows=tuple(rows),
+        factors=tuple(factors),
+        denominator=stance_weight + 1.0,
+        relevance=relevance_value,
+        sentiment=tone_sum / total_link if total_link else 0.0,
         certain=lang in curated_languages(pair.data_dir),
-        version=SCORER_VERSION,
     )
 
 
-def _turn_back(contributions: list[float], emphases: list[float]) -> None:
+def _turn_back(contributions: list[float], emphases: list[float], factors: list[float]) -> None:
     """ "Officially they are friends and partners. Yet the trade war goes on.": a sentence that opens with a
     contrast and disagrees with the sentence it answers makes that one its backdrop (counted TURNED x)."""
     previous = -1
@@ -273,6 +320,7 @@ def _turn_back(contributions: list[float], emphases: list[float]) -> None:
             continue
         if emphases[i] > 1.0 and previous >= 0 and contributions[previous] * contribution < 0:
             contributions[previous] *= TURNED
+            factors[previous] *= TURNED
         previous = i
 
 
@@ -304,8 +352,9 @@ def score_article(
     configuration, and a neutral score for every article would hide it.
     """
     pair = load_pair(pair)  # outside the guard: a configuration error must not read as a neutral score
+    model = load_model(pair.data_dir)  # so is a broken model file
     try:
-        return _score(text, title, language, pair)
+        return _score(text, title, language, pair, model)
     except Exception:  # the contract is "never raises"; tests exercise _score unguarded
         logger.warning("scoring failed; the article gets a neutral, uncertain score", exc_info=True)
         return _neutral(_given_language(language))

@@ -87,6 +87,14 @@ class SentenceStance:
     offtopic: int  # words of sport, weather, leisure ...
     emphasis: float  # how much the sentence matters: background < 1 < contrast
     negated_at: tuple[bool, ...]  # per token: a negator governs it (for sentiment)
+    # The cue weights as counted, summed by class (CLASSES), before the sentence's turns and cap: what the
+    # scorer's model weighs (pipeline/scoring/model.py). Empty when the sentence has no cue.
+    parts: tuple[float, ...] = ()
+
+
+# The classes a counted cue falls in, in the order of SentenceStance.parts.
+CLASSES = ("conflict", "cooperation", "tie", "negated_cooperation", "negated_conflict", "grievance", "act", "lifted")
+_CLASS = {name: i for i, name in enumerate(CLASSES)}
 
 
 def _act_against(
@@ -244,6 +252,7 @@ def sentence_stance(
     hypothetical = any(m.pattern.kind == HYPOTHETICAL for m in matches)
     # "refuted the fears of subordination" is no fear: a negated fear word frames nothing.
     fear = any(m.pattern.kind == FEAR and not negated_at[m.start] for m in matches)
+    by_class = [0.0] * len(CLASSES)
     refused: set[bool] = set()  # which kinds of cue were negated: True cooperation, False conflict
     # "called Almaty Russian land ... incompatible with our friendship": a claim on the other's land that
     # no negator governs makes the sentence a rebuke, whatever cooperation words frame it.
@@ -280,6 +289,7 @@ def sentence_stance(
             continue
         if weight > 0 and exited and exited[match.start]:  # "lifted the ban", "снял запрет": a step back
             stance += weight * LIFTED_CONFLICT
+            by_class[_CLASS["lifted"]] += weight * LIFTED_CONFLICT
             continue
         if weight > 0 and complied and complied[match.start]:  # "complies with the sanctions": a rule kept
             weight *= BALANCING_FACTOR
@@ -311,19 +321,25 @@ def sentence_stance(
         if weight < 0 and not negated and match.start in status_at:
             ties[side].append(weight)
             continue
+        cls = ("negated_cooperation" if weight > 0 else "negated_conflict") if negated else None
+        cls = cls or ("grievance" if grievance else "conflict" if weight > 0 else "cooperation")
+        by_class[_CLASS[cls]] += weight
         affirmed_conflict = affirmed_conflict or (not negated and weight >= RELATIONAL_CUE)
         parts[side] += weight
     # "strategic partnership, allied cooperation and friendship": the formula stacks the tie's words, each
     # after the strongest adds less (one act of cooperation is told with one verb).
     backdrop = BACKDROP_TIE if affirmed_conflict and not fear else 1.0  # a fear has made the tie its backdrop
     for side in (0, 1):
-        parts[side] += backdrop * sum(w * (1.0 if k == 0 else STACKED_TIE) for k, w in enumerate(sorted(ties[side])))
+        tie = backdrop * sum(w * (1.0 if k == 0 else STACKED_TIE) for k, w in enumerate(sorted(ties[side])))
+        parts[side] += tie
+        by_class[_CLASS["tie"]] += tie
     stance += parts[0] * TURNED if parts[0] * parts[1] < 0 else parts[0]
     stance += parts[1]
     if partners:
         act = _act_against(tokens, matches, cues, clause_starts, partners, negated_at, exited)
         if act:
             stance += act
+            by_class[_CLASS["act"]] += act
             count += 1
     if hypothetical and stance > 0:  # imagined conflict: "a rift would be a disaster for both"
         stance *= HYPOTHETICAL_WEIGHT
@@ -339,4 +355,5 @@ def sentence_stance(
     if len(refused) == 2 and len(negator_spans) + len(post_starts) >= 2:
         stance *= BALANCING_FACTOR
     stance = max(-SENTENCE_CAP, min(SENTENCE_CAP, stance))
-    return SentenceStance(stance, relation, count, offtopic, emphasis, tuple(negated_at))
+    parts_ = tuple(by_class) if any(by_class) else ()
+    return SentenceStance(stance, relation, count, offtopic, emphasis, tuple(negated_at), parts_)
