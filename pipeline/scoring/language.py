@@ -18,11 +18,10 @@ _UZBEK_CYRILLIC = re.compile("[ўҳЎҲ]")
 _TAJIK_CYRILLIC = re.compile("[ҷӣӯҶӢӮ]")  # Tajik shares ғ қ ҳ with Uzbek; these three are its own
 _KYRGYZ_WORDS = re.compile(r"(?i)\b(?:жана|менен|үчүн|кыргыз\w*|орусия\w*|казакстан\w*)\b")
 _MIN_CHARS = 12
-# Enough for a confident call; the cost grows with the sample (py3langid walks a 40 MB table one
-# byte at a time, a cache miss a byte on a busy machine: a tenth of an ingest worker's time at 1,500).
-# The 231 benchmark pages get the same language from 400 characters up as from 1,500, and so do the
-# 674 labelled texts of tests/data (tests/test_ingest_same_results.py); one page changes at 300.
-_SAMPLE_CHARS = 800
+# Enough for a confident call; the cost grows with the sample (py3langid walks a 40 MB table one byte
+# at a time). 800 was tried for speed (0.9 ms a page) and changed a Tajik article of ledger 6 to Uzbek,
+# its Tajik letters all past the 800th character: a score changed without a new scorer version.
+_SAMPLE_CHARS = 1500
 _LETTER = re.compile(r"[^\W\d_]")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _KAZAKH = re.compile("[" + "".join(sorted(KAZAKH_LETTERS)) + "]")
