@@ -168,7 +168,7 @@ def test_kazakh_script_names_the_alphabet_to_convert_from(text, script):
 def test_a_tajik_letter_late_in_the_sample_still_makes_it_tajik():
     """Tajik and Uzbek share ғ қ ҳ; Tajik's own letters may first appear far into a text (a real
     ledger item has them only past its 800th character): the sample reaches 1,500 characters."""
-    shared = "Вазорати корҳои хориҷӣ"  # noqa: RUF001 - Cyrillic on purpose
+    shared = "Вазорати корҳои хориҷӣ"
     opening = ("Ҳукумат ва қонун ғалла ҳосил " * 40)[:1000]  # shared letters only: Uzbek so far
     text = opening + " " + shared
     assert "ҷ" not in opening and detect_language(opening)[0] == "uz"
