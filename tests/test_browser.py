@@ -53,7 +53,7 @@ def test_browser_adds_urls_sees_count_rise_and_downloads_the_csv(dashboard):
             page = context.new_page()
             page.goto(dashboard)
             # First run on an empty database: the demo loads by itself, which takes a few seconds.
-            expect(page.get_by_text("The database was empty")).to_be_visible(timeout=60_000)
+            expect(page.get_by_text("The database was empty")).to_be_visible(timeout=180_000)
             expect(page.get_by_text(COUNT).first).to_be_visible(timeout=30_000)
             before = article_count(page)
             assert before > 50
