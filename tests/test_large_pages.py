@@ -227,7 +227,8 @@ def test_the_export_page_counts_first_and_builds_the_article_files_on_click(larg
     at = large_app.sidebar.multiselect(key="sources").set_value(["Source 2"]).run()
     at.switch_page("ui/export.py").run()
     assert not at.exception, [e.value for e in at.exception]
-    assert "every matching article (900)" in at.caption[-1].value
+    assert any("every matching article (900)" in c.value for c in at.caption)
+    assert "barometer-articles.csv: the first 10 of 900 rows, as the file holds them." in [c.value for c in at.caption]
     for label in ("Article table (CSV)", "Article table (Parquet)"):
         button = next(b for b in at.download_button if b.label == label)
         assert button.proto.deferred_file_id and not button.proto.url  # nothing built until the click
