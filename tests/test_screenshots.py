@@ -126,12 +126,12 @@ def test_column_check_names_the_columns_a_narrow_window_cuts_off(browser, demo_d
         screenshots.settle(page)
         wide = table_columns(page)
         assert wide.hidden == [] and wide.overflow == 0
-        assert wide.shown[:3] == ["id", "published", "title"] and "url" in wide.shown
+        assert wide.shown[:3] == ["id", "date", "title"] and "link" in wide.shown
 
         page.set_viewport_size({"width": 700, "height": 900})
         screenshots.settle(page)
         narrow = table_columns(page)
         assert narrow.overflow > 0
-        assert "url" in narrow.hidden and narrow.shown[:1] == ["id"]
+        assert "link" in narrow.hidden and narrow.shown[:1] == ["id"]
         assert narrow.drawn[-1] in narrow.hidden  # drawn, but cut at the grid's edge: not wholly in view
         assert narrow.shown + narrow.hidden == wide.shown  # every column named once, in the table's order
