@@ -84,14 +84,15 @@ def synthetic(n: int, seed: int = 20240603) -> Iterator[tuple[Article, Score]]:
         yield article, score
 
 
-def build(db: Path, n: int) -> float:
-    """Create the database (or reuse it when it already holds ``n`` articles); returns seconds spent."""
+def build(db: Path, n: int, articles: Callable[[int], Iterator[tuple[Article, Score]]] | None = None) -> float:
+    """Create the database from ``articles(n)`` (default: ``synthetic``), or reuse it when it already
+    holds ``n`` articles; returns seconds spent."""
     db.parent.mkdir(parents=True, exist_ok=True)
     with Store.open(db) as store:
         if store.article_count() == n:
             return 0.0
         started = time.perf_counter()
-        store.insert_articles_bulk(synthetic(n))
+        store.insert_articles_bulk((articles or synthetic)(n))
         return time.perf_counter() - started
 
 

@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from dashboard import synthetic  # noqa: E402
+from dashboard import build, synthetic  # noqa: E402
 from pipeline import article_search, views  # noqa: E402
 from pipeline.models import Article, Score  # noqa: E402
 from pipeline.resources import PACKAGE_DATA  # noqa: E402
@@ -86,17 +86,6 @@ def _cumulative(weights: tuple[int, ...]) -> Iterator[int]:
     for weight in weights:
         total += weight
         yield total
-
-
-def build(db: Path, n: int) -> float:
-    """Create the database (or reuse it when it holds ``n`` articles); seconds spent."""
-    db.parent.mkdir(parents=True, exist_ok=True)
-    with Store.open(db) as store:
-        if store.article_count() == n:
-            return 0.0
-        started = time.perf_counter()
-        store.insert_articles_bulk(with_texts(n))
-        return time.perf_counter() - started
 
 
 def pick_words() -> dict[str, str]:
