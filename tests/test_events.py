@@ -12,24 +12,10 @@ import pytest
 
 from pipeline import events
 from pipeline.demo import load_events, remove_demo
-from pipeline.models import Article, Event, Score
+from pipeline.models import Event, Score
 from pipeline.store import SCHEMA_VERSION, Store
 from pipeline.store.sqlite_schema import EVENTS_MIGRATION, MIGRATIONS, statements
-
-
-def article(i: int, *, is_demo: bool = False) -> Article:
-    return Article(
-        url=f"https://a.example/{i}",
-        canonical_url=f"https://a.example/{i}",
-        title=f"t{i}",
-        text=f"text {i}",
-        published=date(2022, 1, i + 1),
-        source="a",
-        language="en",
-        fingerprint="",
-        is_demo=is_demo,
-    )
-
+from tests.test_store import article
 
 # ---------------------------------------------------------------- checking what the analyst typed
 

@@ -12,7 +12,7 @@ from pipeline.store import SCHEMA_VERSION, SchemaTooNew, Store, StoreError
 from pipeline.store.sqlite_schema import MIGRATIONS, statements
 
 
-def article(i: int) -> Article:
+def article(i: int, *, is_demo: bool = False) -> Article:
     return Article(
         url=f"https://a.example/{i}",
         canonical_url=f"https://a.example/{i}",
@@ -22,6 +22,7 @@ def article(i: int) -> Article:
         source="a",
         language="en",
         fingerprint="",
+        is_demo=is_demo,
     )
 
 
