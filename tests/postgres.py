@@ -188,7 +188,7 @@ def query(db: object, sql: str, params: Sequence[object] = ()) -> list[tuple[obj
         import psycopg
 
         with psycopg.connect(str(db), autocommit=True) as conn:
-            cur = conn.execute(sql.replace("?", "%s"), params)
+            cur = conn.execute(sql.replace("?", "%s"), params) if params else conn.execute(sql)
             return [tuple(row) for row in cur.fetchall()] if cur.description else []
     import sqlite3
 

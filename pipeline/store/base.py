@@ -36,7 +36,10 @@ class StoreError(RuntimeError):
     @classmethod
     def wrap(cls, database: str, err: BaseException) -> StoreError:
         """A driver's error as a StoreError naming ``database``."""
-        reason = str(err) or type(err).__name__
+        # psycopg's text adds the server's CONTEXT lines (which PL/pgSQL line raised): the primary
+        # message is the reason people need.
+        primary = getattr(getattr(err, "diag", None), "message_primary", None)
+        reason = primary or str(err) or type(err).__name__
         return cls(f"database {database}: {reason}", reason=reason)
 
 

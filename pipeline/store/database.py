@@ -67,7 +67,8 @@ def postgres_url(db: str | Path) -> str | None:
     """``db`` when it is a ``postgresql://`` (or ``postgres://``) URL, else None."""
     if isinstance(db, Path) or (match := _URL.match(db)) is None:
         return None
-    return db if match.group(1).lower() in POSTGRES_SCHEMES else None
+    scheme = match.group(1).lower()  # libpq reads the scheme in lower case only
+    return scheme + db[match.end(1) :] if scheme in POSTGRES_SCHEMES else None
 
 
 def _without_password(url: str) -> str:

@@ -32,9 +32,17 @@ _pools: dict[tuple[str, bool, int], ConnectionPool] = {}
 _lock = threading.Lock()
 
 
-def reason(err: BaseException) -> str:
-    """A driver's message on one line (libpq's span several)."""
-    return re.sub(r"\s+", " ", str(err) or type(err).__name__).strip()
+def reason(err: BaseException, url: str = "") -> str:
+    """A driver's message on one line (libpq's span several), without the password of ``url``
+    (libpq quotes a connection string it cannot parse)."""
+    text = re.sub(r"\s+", " ", str(err) or type(err).__name__).strip()
+    password = urlsplit(url).password if url else None
+    return text.replace(password, "***") if password else text
+
+
+def _error(name: str, err: BaseException, url: str) -> StoreError:
+    why = reason(err, url)
+    return StoreError(f"database {name}: {why}", reason=why)
 
 
 def open_pool(url: str, name: str, *, create: bool, read_only: bool) -> ConnectionPool:
@@ -67,7 +75,7 @@ def open_pool(url: str, name: str, *, create: bool, read_only: bool) -> Connecti
             else:
                 _migrate(conn, name)
     except psycopg.Error as err:
-        raise StoreError(f"database {name}: {reason(err)}", reason=reason(err)) from err
+        raise _error(name, err, url) from err
     return pool
 
 
@@ -91,9 +99,9 @@ def check_database(url: str, name: str, *, create: bool) -> int | None:
             return _refuse_newer(_version(conn), name)
     except psycopg.OperationalError as err:
         if not _missing(url, err):
-            raise StoreError(f"database {name}: {reason(err)}", reason=reason(err)) from None
+            raise _error(name, err, url) from None
     except psycopg.Error as err:
-        raise StoreError(f"database {name}: {reason(err)}", reason=reason(err)) from None
+        raise _error(name, err, url) from None
     if not create:
         raise StoreError(f"{name}: no such database (check --db / BAROMETER_DB)")
     return None
@@ -205,10 +213,13 @@ def _create_database(url: str, name: str) -> None:
     try:
         with psycopg.connect(_maintenance_url(url), connect_timeout=CONNECT_TIMEOUT_S, autocommit=True) as conn:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(_database_name(url))))
-    except psycopg.errors.DuplicateDatabase:
-        return  # another process created it meanwhile
     except psycopg.Error as err:
+        # Another process creating it at the same moment: "already exists", or a unique violation
+        # in the catalogue when both got past the check.
+        if exists(url, name):
+            return
         raise StoreError(
-            f"cannot create the database {name}: {reason(err)} (create it with createdb, or check --db / BAROMETER_DB)",
-            reason=reason(err),
+            f"cannot create the database {name}: {reason(err, url)} (create it with createdb, or check --db /"
+            " BAROMETER_DB)",
+            reason=reason(err, url),
         ) from None
