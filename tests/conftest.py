@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.settings import DEFAULT_DB, Settings, load_settings
-from tests.browser import dashboard  # noqa: F401  (the real-browser tests' fixture: streamlit on a free port)
 from tests import postgres
+from tests.browser import dashboard  # noqa: F401  (the real-browser tests' fixture: streamlit on a free port)
 from tests.httpserver import TestServer
 from tests.postgres import postgres_url  # noqa: F401  (a fresh database on the session's PostgreSQL server)
 

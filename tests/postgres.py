@@ -96,7 +96,17 @@ class Server:
                 " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
             )
             try:
-                self._run(str(self._bin / "pg_ctl"), "-D", str(data), "-l", str(self.dir / "log"), "-w", "-o", options, "start")
+                self._run(
+                    str(self._bin / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-l",
+                    str(self.dir / "log"),
+                    "-w",
+                    "-o",
+                    options,
+                    "start",
+                )
                 return
             except RuntimeError:
                 if attempt == 4:

@@ -10,10 +10,9 @@ from datetime import date
 import pytest
 
 from pipeline.models import Article, Score
-from pipeline.store import SCHEMA_VERSION, SchemaTooNew, Store, StoreError
-from pipeline.store import postgres_schema
-from pipeline.store.sqlite_schema import MIGRATIONS, statements
+from pipeline.store import SCHEMA_VERSION, SchemaTooNew, Store, StoreError, postgres_schema
 from pipeline.store.postgres_connect import close_pools
+from pipeline.store.sqlite_schema import MIGRATIONS, statements
 from tests.postgres import PASSWORD, is_url, query
 
 

@@ -65,7 +65,9 @@ def test_postgresql_and_postgres_urls_open_the_same_database_named_without_the_p
     for i, form in enumerate([postgres_url, short, "PostgreSQL" + postgres_url[len("postgresql") :]]):
         with Store.open(form) as db:
             db.insert_article(article(i))
-            assert PASSWORD not in db.name and db.name == form.replace(PASSWORD, "***").replace("PostgreSQL", "postgresql")
+            assert PASSWORD not in db.name and db.name == form.replace(PASSWORD, "***").replace(
+                "PostgreSQL", "postgresql"
+            )
     assert query(postgres_url, "SELECT title FROM articles ORDER BY id") == [("title 0",), ("title 1",), ("title 2",)]
     assert (Store.is_writable(postgres_url), Store.is_read_only(postgres_url), Store.exists(postgres_url)) == (
         True,

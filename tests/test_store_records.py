@@ -127,7 +127,9 @@ def test_a_read_only_store_reads_and_refuses_writes_with_a_store_error(store_db)
     with Store.open(store_db) as db:
         db.insert_article(article(0))
         name = db.name
-    reason = "cannot execute .* in a read-only transaction" if is_url(store_db) else "attempt to write a readonly database"
+    reason = (
+        "cannot execute .* in a read-only transaction" if is_url(store_db) else "attempt to write a readonly database"
+    )
     with Store.open(store_db, read_only=True) as db:
         assert db.article_count() == 1
         for write in (lambda: db.insert_article(article(1)), lambda: db.set_override(1, stance="tension")):

@@ -135,12 +135,15 @@ class PostgresBackend(WatchQueries):
         return {value for row in rows for value in row} & set(wanted)
 
     def article_id_by_canonical(self, canonical_url: str) -> int | None:
-        # The first step of storing an article: take the lock every write to articles takes anyway
-        # (the change counter's row) before reading, so the URL check and the story candidates read
-        # next see every copy committed before, as under SQLite's one writer.
-        self._one("SELECT counter FROM changes WHERE id = 1 FOR UPDATE")
+        self._lock_article_writes()  # the first step of storing an article
         row = self._one("SELECT id FROM articles WHERE canonical_url = %s", (canonical_url,))
         return row[0] if row else None
+
+    def _lock_article_writes(self) -> None:
+        """Take, until the transaction ends, the lock every write to articles, scores or corrections
+        takes anyway (the change counter's row): the URL check, the story candidates and the next id
+        read after it see every article committed before, as under SQLite's one writer."""
+        self._one("SELECT counter FROM changes WHERE id = 1 FOR UPDATE")
 
     def story_candidates(self, band_keys: Sequence[int]) -> list[StoryCandidate]:
         if not band_keys:
@@ -156,13 +159,17 @@ class PostgresBackend(WatchQueries):
     def insert_article(
         self, article: Article, story_id: int | None, band_keys: Sequence[int], *, skip_existing: bool = False
     ) -> int | None:
+        self._lock_article_writes()
         with self._conn() as conn:
-            # The id is drawn first, so a new story's id (its own) is set in the same INSERT.
+            # The id is drawn first, so a new story's id (its own) is set in the same INSERT; above
+            # every stored one, as SQLite's rowid, also when rows were inserted with ids of their own
+            # (an older version's, a copy's), which the sequence does not see.
             row = conn.execute(
                 "INSERT INTO articles (id, url, canonical_url, final_url, title, text, published, date_origin,"
                 " source, language, fingerprint, story_id, is_demo, fetched_at, decode_note)"
                 " SELECT n, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, COALESCE(%s, n), %s, %s, %s"
-                " FROM (SELECT nextval(pg_get_serial_sequence('articles', 'id')) AS n) AS drawn"
+                " FROM (SELECT GREATEST(nextval(pg_get_serial_sequence('articles', 'id')),"
+                " (SELECT COALESCE(MAX(id), 0) + 1 FROM articles)) AS n) AS drawn"
                 + (" ON CONFLICT (canonical_url) DO NOTHING" if skip_existing else "")
                 + " RETURNING id",
                 (
@@ -362,7 +369,11 @@ class PostgresBackend(WatchQueries):
 
         from .frames import RAW_SCHEMA
 
-        changed = "" if changed_since is None else " AND a.id IN (SELECT article_id FROM article_changes WHERE stamp > %(since)s)"
+        changed = (
+            ""
+            if changed_since is None
+            else " AND a.id IN (SELECT article_id FROM article_changes WHERE stamp > %(since)s)"
+        )
         query = f"COPY ({_FRAME_SELECT}{changed} ORDER BY a.id LIMIT %(batch)s) TO STDOUT (FORMAT csv)"
         after = 0
         with self._conn() as conn:

@@ -82,7 +82,8 @@ def open_pool(url: str, name: str, *, create: bool, read_only: bool) -> Connecti
 def close_pools() -> None:
     """Close every pool of this process (tests, before dropping their databases; and at exit)."""
     with _lock:
-        pools = list(_pools.values())
+        # A forked child holds copies of its parent's pools without their threads: it drops them.
+        pools = [pool for (_, _, pid), pool in _pools.items() if pid == os.getpid()]
         _pools.clear()
     for pool in pools:
         pool.close()

@@ -195,4 +195,6 @@ MIGRATIONS: dict[int, str] = {
 }
 
 #: Where the version lives; created before migration 1 (a database without it is version 0).
-VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)"
+VERSION_TABLE = (
+    "CREATE TABLE IF NOT EXISTS schema_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)"
+)

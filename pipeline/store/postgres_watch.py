@@ -235,4 +235,3 @@ class WatchQueries:
             (now, max_attempts, limit),
         )
         return [int(row[0]) for row in rows]
-
