@@ -150,7 +150,7 @@ def _new_pool(url: str, read_only: bool) -> ConnectionPool:
         timeout=WAIT_S,
         check=ConnectionPool.check_connection,  # a connection the server closed is replaced, not handed out
         open=False,
-        name="barometer",
+        name="barometer-store-pool",  # its threads' names: pipeline.ingest.extractor forks past them
     )
     pool.open(wait=True, timeout=WAIT_S)
     return pool
