@@ -157,3 +157,26 @@ def test_a_refused_write_is_a_store_error_with_the_reason_apart(store_db):
         assert caught.value.reason == "disk full (simulated)"
         db.insert_articles_bulk([])  # the connection is usable again: the failed transaction was rolled back
         assert db.article_count() == 0
+
+
+def test_a_role_that_may_only_read_is_read_only_and_reads(postgres_url):
+    with Store.open(postgres_url) as db:
+        db.insert_article(article(0))
+    database = postgres_url.rsplit("/", 1)[1]
+    query(postgres_url, "CREATE ROLE barometer_reader LOGIN PASSWORD 'reader-pw'")
+    try:
+        query(postgres_url, f'GRANT CONNECT ON DATABASE "{database}" TO barometer_reader')
+        query(postgres_url, "GRANT SELECT ON ALL TABLES IN SCHEMA public TO barometer_reader")
+        reader = postgres_url.replace(f"barometer:{PASSWORD}@", "barometer_reader:reader-pw@")
+        assert (Store.is_read_only(reader), Store.is_writable(reader)) == (True, False)
+        assert (Store.is_read_only(postgres_url), Store.is_writable(postgres_url)) == (False, True)
+        with Store.open(reader, read_only=Store.is_read_only(reader)) as db:  # as the dashboard opens it
+            assert db.articles_frame().get_column("title").to_list() == ["title 0"]
+            with pytest.raises(StoreError, match="read-only transaction"):
+                db.set_override(1, stance="tension")
+    finally:
+        from pipeline.store.postgres_connect import close_pools
+
+        close_pools()
+        query(postgres_url, "DROP OWNED BY barometer_reader")
+        query(postgres_url, "DROP ROLE barometer_reader")
