@@ -194,6 +194,21 @@ def test_the_current_scorer_versions_score_wins_over_a_newer_timestamp(store_db)
     assert db.articles_frame().get_column("scorer_version").to_list() == [SCORER_VERSION]
 
 
+def test_a_score_written_again_is_the_newest_among_scores_of_one_second(store_db):
+    """Neither version is this program's and both carry the same time: the one written last wins,
+    a replaced one included (SQLite's OR REPLACE gives it a new rowid; PostgreSQL a new seq)."""
+    with Store.open(store_db) as db:
+        saved = db.insert_article(article(0))
+        for version in ("x-old", "y-old", "x-old"):
+            db.write_scores([(saved.id, Score(0.1 if version == "x-old" else 0.2, 0.0, 0.5, "en", version=version))])
+        query(store_db, "UPDATE scores SET scored_at = '2024-01-01T00:00:00+00:00'")
+        assert db.current_score(saved.id).version == "x-old"
+        assert db.articles_frame(cached=False).get_column("scorer_version").to_list() == ["x-old"]
+        db.write_scores([(saved.id, Score(0.2, 0.0, 0.5, "en", version="y-old"))])
+        query(store_db, "UPDATE scores SET scored_at = '2024-01-01T00:00:00+00:00'")
+        assert db.current_score(saved.id).version == "y-old"
+
+
 def test_near_copies_form_one_story_whatever_order_they_arrive_in(store_db):
     """A ~ B and B ~ C while A and C are further apart (a story edited twice): one story, in every
     arrival order, including A and C first, which start two stories that B then joins."""

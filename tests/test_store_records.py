@@ -151,3 +151,15 @@ def test_choose_story_joins_the_earliest_story_and_merges_the_others():
     assert choose_story(fingerprint(far), stored[:2]) == StoryChoice()
     assert choose_story(fingerprint(a), [candidate(5, None, a)]) == StoryChoice(None, (), "https://c.example/5")
     assert choose_story("", stored) == StoryChoice()
+
+
+def test_reads_in_one_reading_block_see_one_state_while_another_connection_writes(store_db):
+    with Store.open(store_db) as db, Store.open(store_db) as writer:
+        db.insert_article(article(0))
+        backend = db._backend
+        with backend.reading():
+            before = (backend.change_counter(), backend.article_count(include_demo=True))
+            writer.insert_article(article(1))  # not blocked by the reader
+            after = (backend.change_counter(), backend.article_count(include_demo=True))
+        assert before == after
+        assert db.article_count() == 2

@@ -95,14 +95,19 @@ atexit.register(close_pools)
 def check_database(url: str, name: str, *, create: bool) -> int | None:
     """The schema version of the database (0 when it holds none of our tables), None when it does not
     exist and ``create`` allows making it; a StoreError when it cannot be reached or is too new."""
-    try:
-        with psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S, autocommit=True) as conn:
-            return _refuse_newer(_version(conn), name)
-    except psycopg.OperationalError as err:
-        if not _missing(url, err):
+    for attempt in range(3):
+        try:
+            with psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S, autocommit=True) as conn:
+                return _refuse_newer(_version(conn), name)
+        except psycopg.OperationalError as err:
+            found = _exists_now(url, err)
+            if found is None or (found and attempt == 2):
+                raise _error(name, err, url) from None
+            if not found:
+                break
+            # Created by another process between our attempt and the check: connect again.
+        except psycopg.Error as err:
             raise _error(name, err, url) from None
-    except psycopg.Error as err:
-        raise _error(name, err, url) from None
     if not create:
         raise StoreError(f"{name}: no such database (check --db / BAROMETER_DB)")
     return None
@@ -198,16 +203,17 @@ def _maintenance_url(url: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path="/postgres"))
 
 
-def _missing(url: str, err: psycopg.OperationalError) -> bool:
-    """Whether connecting failed because the database does not exist (asked of the server itself)."""
+def _exists_now(url: str, err: psycopg.OperationalError) -> bool | None:
+    """After connecting failed with ``err``: whether the database exists now (asked of the server on
+    its ``postgres`` database), None when the failure was about something else."""
     database = _database_name(url)
     if not database or f'"{database}"' not in str(err):  # other failures name no database
-        return False
+        return None
     try:
         with psycopg.connect(_maintenance_url(url), connect_timeout=CONNECT_TIMEOUT_S, autocommit=True) as conn:
-            return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone() is None
+            return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone() is not None
     except psycopg.Error:
-        return "does not exist" in str(err)
+        return False if "does not exist" in str(err) else None
 
 
 def _create_database(url: str, name: str) -> None:
