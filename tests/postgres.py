@@ -206,4 +206,3 @@ def query(db: object, sql: str, params: Sequence[object] = ()) -> list[tuple[obj
         return [tuple(row) for row in conn.execute(sql, params).fetchall()]
     finally:
         conn.close()
-
