@@ -345,12 +345,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return COMMANDS[args.command](args, settings)
         finally:
             if creating and Store.exists(settings.db):
-                print(f"Created a new database at {settings.db}.", file=sys.stderr)
+                print(f"Created a new database at {Store.display_name(settings.db)}.", file=sys.stderr)
     except StoreError as err:  # names the database and the reason
         print(f"error: {err}", file=sys.stderr)
         return EXIT_NOTHING_DONE
     except OSError as err:  # e.g. a --db path that cannot be opened
-        print(f"error: database {settings.db}: {err}", file=sys.stderr)
+        print(f"error: database {Store.display_name(settings.db)}: {err}", file=sys.stderr)
         return EXIT_NOTHING_DONE
     except KeyboardInterrupt:
         print(

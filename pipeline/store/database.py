@@ -136,6 +136,11 @@ class Store(AlertMethods):
         return None if path == sqlite_files.MEMORY else sqlite_files.check_database(Path(path), create=create)
 
     @staticmethod
+    def display_name(db: str | Path) -> str:
+        """``db`` as messages show it: a URL without its password."""
+        return _without_password(db) if isinstance(db, str) and _URL.match(db) else str(db)
+
+    @staticmethod
     def exists(db: str | Path) -> bool:
         """True when the database exists (a file, or a database on the server)."""
         url = postgres_url(db)
