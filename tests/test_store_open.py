@@ -180,3 +180,14 @@ def test_a_role_that_may_only_read_is_read_only_and_reads(postgres_url):
         close_pools()
         query(postgres_url, "DROP OWNED BY barometer_reader")
         query(postgres_url, "DROP ROLE barometer_reader")
+
+
+def test_a_driver_message_quoting_the_connection_string_loses_its_passwords():
+    from pipeline.store.postgres_connect import reason
+
+    url = "postgresql://analyst:s3cret@db.example/b?password=other%20one&sslmode=require"
+    quoted = RuntimeError(f'missing "=" after "{url.replace("%20", " ")}"\n\tin connection info string')
+    assert reason(quoted, url) == (
+        'missing "=" after "postgresql://analyst:***@db.example/b?password=***&sslmode=require" '
+        "in connection info string"
+    )

@@ -12,7 +12,7 @@ import os
 import re
 import threading
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
@@ -36,8 +36,11 @@ def reason(err: BaseException, url: str = "") -> str:
     """A driver's message on one line (libpq's span several), without the password of ``url``
     (libpq quotes a connection string it cannot parse)."""
     text = re.sub(r"\s+", " ", str(err) or type(err).__name__).strip()
-    password = urlsplit(url).password if url else None
-    return text.replace(password, "***") if password else text
+    parts = urlsplit(url)
+    for password in (parts.password, *parse_qs(parts.query).get("password", [])):
+        if password:
+            text = text.replace(password, "***")
+    return text
 
 
 def _error(name: str, err: BaseException, url: str) -> StoreError:
@@ -63,11 +66,13 @@ def open_pool(url: str, name: str, *, create: bool, read_only: bool) -> Connecti
                 f"{name}: written by an older version (schema {version}, now {SCHEMA_VERSION}) and opened "
                 "read-only, so it cannot be upgraded: open it once with write access"
             )
-        pool = _new_pool(url, read_only)
+        new = _new_pool(url, read_only)
         with _lock:
-            _pools[key] = pool
+            pool = _pools.setdefault(key, new)  # another thread may have opened one meanwhile
             while len(_pools) > _POOLS_KEPT:
                 _pools.pop(next(iter(_pools))).close()
+        if pool is not new:
+            new.close()
     try:
         with pool.connection() as conn:
             if read_only:
