@@ -11,7 +11,6 @@ import itertools
 import json
 import sys
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Never
 
 from tqdm import tqdm
@@ -20,7 +19,7 @@ from . import ingest as ingest_mod
 from .inputs import BadRow, InputError, stream_url_file
 from .models import UrlRequest
 from .settings import Settings, load_settings
-from .store import Store, StoreError, sqlite_path
+from .store import Store, StoreError
 
 EXIT_OK, EXIT_NOTHING_DONE, EXIT_USAGE = 0, 1, 2
 # No tqdm monitor thread: ingest forks its workers only from a process without threads (else it uses
@@ -350,13 +349,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             return COMMANDS[args.command](args, settings)
         finally:
-            if creating and Path(sqlite_path(settings.db)).exists():
-                print(f"Created a new database at {settings.db}.", file=sys.stderr)
+            if creating and Store.exists(settings.db):
+                print(f"Created a new database at {Store.display_name(settings.db)}.", file=sys.stderr)
     except StoreError as err:  # names the database and the reason
         print(f"error: {err}", file=sys.stderr)
         return EXIT_NOTHING_DONE
     except OSError as err:  # e.g. a --db path that cannot be opened
-        print(f"error: database {settings.db}: {err}", file=sys.stderr)
+        print(f"error: database {Store.display_name(settings.db)}: {err}", file=sys.stderr)
         return EXIT_NOTHING_DONE
     except KeyboardInterrupt:
         print(

@@ -12,6 +12,13 @@ if [ ! -x /usr/bin/chromium ] || ! python3 -c "import ensurepip" >/dev/null 2>&1
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium python3-venv >/dev/null
 fi
 
+# Debian's PostgreSQL server: tests/postgres.py starts a throwaway cluster from its binaries (the
+# packaged cluster itself is not used; the package is installed for /usr/lib/postgresql/*/bin).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+fi
+
 # LibreOffice Calc, headless, opens our CSVs in tests/test_spreadsheet.py to check that no cell is a formula.
 if ! command -v soffice >/dev/null 2>&1; then
   $SUDO apt-get update -qq

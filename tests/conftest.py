@@ -1,4 +1,5 @@
-"""Shared fixtures: a real SQLite file in tmp_path, a real HTTP server on 127.0.0.1, test settings.
+"""Shared fixtures: a real SQLite file in tmp_path, a real PostgreSQL database (``store_db`` gives
+either, ``postgres_url`` the latter; tests/postgres.py), a real HTTP server on 127.0.0.1, test settings.
 
 Every test runs with ``BAROMETER_DB`` pointing at a throwaway file, and the session fails if the
 user's own database (``data/barometer.sqlite``) was created or changed while the tests ran.
@@ -12,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from pipeline.settings import DEFAULT_DB, Settings, load_settings
+from tests import postgres
 from tests.browser import dashboard  # noqa: F401  (the real-browser tests' fixture: streamlit on a free port)
 from tests.httpserver import TestServer
+from tests.postgres import postgres_url  # noqa: F401  (a fresh database on the session's PostgreSQL server)
 
 USER_DB = DEFAULT_DB
 
@@ -33,6 +36,7 @@ _user_db_before = user_db_state()  # when pytest loads this file, before any tes
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    postgres.stop()
     after = user_db_state()
     if after != _user_db_before:
         changed = ", ".join(name for name, *_ in after) or "its files were removed"
@@ -79,6 +83,14 @@ def server():
 @pytest.fixture
 def db_path(tmp_path):
     return tmp_path / "barometer.sqlite"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_db(request, tmp_path):
+    """The database of a test run on both backends: a SQLite file's path, or a fresh PostgreSQL URL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "t.sqlite")
+    return request.getfixturevalue("postgres_url")
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""A killed ingest leaves a sound database that a rerun completes; readers never see "database is locked"."""
+"""A killed ingest leaves a sound database that a rerun completes; readers never see "database is locked";
+on both backends (``store_db``: a SQLite file, a PostgreSQL database)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import psutil
 
 from pipeline.store import Store, StoreError
 from tests.httpserver import Reply, article_html
+from tests.postgres import is_url, query
 
 ROOT = Path(__file__).resolve().parent.parent
 N = 40
@@ -82,7 +84,7 @@ def serve_batch(server) -> list[str]:
     return [server.url(f"/n{i}") for i in range(N)]
 
 
-def start_ingest(urls: list[str], db_path: Path) -> subprocess.Popen:
+def start_ingest(urls: list[str], db_path: Path | str) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BAROMETER_")}
     return subprocess.Popen(
         [
@@ -106,8 +108,15 @@ def start_ingest(urls: list[str], db_path: Path) -> subprocess.Popen:
     )
 
 
-def count(db_path: Path) -> int:
-    conn = sqlite3.connect(db_path, timeout=30)
+def count(db: Path | str) -> int:
+    if is_url(db):
+        import psycopg
+
+        try:
+            return query(db, "SELECT COUNT(*) FROM articles")[0][0]
+        except psycopg.errors.UndefinedTable:  # the schema is not created yet
+            return 0
+    conn = sqlite3.connect(db, timeout=30)
     try:
         return conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
     except sqlite3.OperationalError:  # the schema is not created yet
@@ -116,7 +125,20 @@ def count(db_path: Path) -> int:
         conn.close()
 
 
-def test_sigkill_mid_batch_keeps_committed_articles_and_a_rerun_completes(server, db_path):
+def sound(db: Path | str) -> bool:
+    """SQLite's integrity check; on a server, no article without its story or with a dangling score."""
+    if not is_url(db):
+        return query(db, "PRAGMA integrity_check") == [("ok",)]
+    orphans = query(
+        db,
+        "SELECT (SELECT COUNT(*) FROM articles WHERE story_id IS NULL)"
+        " + (SELECT COUNT(*) FROM scores s WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = s.article_id))",
+    )
+    return orphans == [(0,)]
+
+
+def test_sigkill_mid_batch_keeps_committed_articles_and_a_rerun_completes(server, store_db):
+    db_path = store_db
     urls = serve_batch(server)
     proc = start_ingest(urls, db_path)
     deadline = time.monotonic() + 60
@@ -128,24 +150,22 @@ def test_sigkill_mid_batch_keeps_committed_articles_and_a_rerun_completes(server
     proc.wait(timeout=10)
     _, alive = psutil.wait_procs(workers, timeout=10)
     assert alive == [], "worker processes must not outlive a killed ingest"
-    conn = sqlite3.connect(db_path)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    before = dict(conn.execute("SELECT url, id FROM articles").fetchall())
-    conn.close()
+    assert sound(db_path)
+    before = dict(query(db_path, "SELECT url, id FROM articles"))
     assert 8 <= len(before) < N, "the kill should land mid-batch"
 
     rerun = start_ingest(urls, db_path)
     out, err = rerun.communicate(timeout=120)
     assert rerun.returncode == 0, err
     assert f"{N - len(before)} stored, {len(before)} already present" in out
-    conn = sqlite3.connect(db_path)
-    after = dict(conn.execute("SELECT url, id FROM articles").fetchall())
-    assert len(after) == N == conn.execute("SELECT COUNT(DISTINCT canonical_url) FROM articles").fetchone()[0]
+    after = dict(query(db_path, "SELECT url, id FROM articles"))
+    assert len(after) == N == query(db_path, "SELECT COUNT(DISTINCT canonical_url) FROM articles")[0][0]
     assert all(after[url] == article_id for url, article_id in before.items())
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert sound(db_path)
 
 
-def test_reader_in_a_loop_never_sees_database_locked_while_ingest_writes(server, db_path):
+def test_reader_in_a_loop_never_sees_database_locked_while_ingest_writes(server, store_db):
+    db_path = store_db
     urls = serve_batch(server)
     Store.open(db_path).close()  # the schema exists before the reader starts
     proc = start_ingest(urls, db_path)

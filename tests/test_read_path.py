@@ -17,8 +17,9 @@ from polars.testing import assert_frame_equal
 from pipeline.dedupe import fingerprint
 from pipeline.models import Article, Evidence, Score
 from pipeline.scoring.score import SCORER_VERSION
-from pipeline.store import ARTICLE_FRAME_SCHEMA, SCHEMA_VERSION, Store, frames
+from pipeline.store import ARTICLE_FRAME_SCHEMA, SCHEMA_VERSION, Store, frames, postgres_schema
 from pipeline.store.sqlite_schema import MIGRATIONS, statements
+from tests.postgres import is_url, query
 
 # The query the views ran up to schema 3: the current score by a correlated sub-query, the top
 # evidence by json_each over each score's JSON. Every frame the new path gives must equal it.
@@ -109,73 +110,100 @@ def varied_database(path, n: int = 40) -> None:
         db.set_override(6, stance="cooperation", note="x")
         db.set_override(8, stance="neutral")
         db.clear_override(8)
-    conn = sqlite3.connect(path)  # a later timestamp beats insertion order among other versions
-    conn.execute("UPDATE scores SET scored_at = '2030-01-01T00:00:00+00:00' WHERE scorer_version = 'a-experiment'")
-    conn.commit()
-    conn.close()
+    # a later timestamp beats insertion order among other versions
+    query(path, "UPDATE scores SET scored_at = '2030-01-01T00:00:00+00:00' WHERE scorer_version = 'a-experiment'")
 
 
-def test_the_new_read_shows_what_the_old_sql_showed(tmp_path):
-    path = tmp_path / "varied.sqlite"
-    varied_database(path)
-    reference = reference_frame(path)
-    assert reference.get_column("scorer_version").n_unique() >= 4  # the versions are all in play
-    assert reference.get_column("top_evidence").null_count() > 0  # unscored / no evidence
-    with Store.open(path) as db:
-        assert_frame_equal(db.articles_frame(cached=False), reference)
-        assert_frame_equal(db.articles_frame(), reference)
+def reference(db, tmp_path, build=varied_database, **options) -> pl.DataFrame:
+    """The old SQL's frame of ``db`` built by ``build``: on a SQLite file, of that file; on PostgreSQL,
+    of a SQLite twin built the same way."""
+    if not is_url(db):
+        return reference_frame(db)
+    twin = tmp_path / "twin.sqlite"
+    if not twin.exists():
+        build(twin, **options)
+    return reference_frame(twin)
 
 
-def test_the_read_in_batches_joins_the_batches_in_id_order(tmp_path):
-    path = tmp_path / "varied.sqlite"
-    varied_database(path)
-    with Store.open(path) as db:
+def equal(frame: pl.DataFrame, expected: pl.DataFrame, db) -> None:
+    """Frames equal to the bit (``fetched_at``, the time of the write, aside between two databases)."""
+    if is_url(db):
+        frame, expected = frame.drop("fetched_at"), expected.drop("fetched_at")
+    assert_frame_equal(frame, expected, check_exact=True)
+
+
+def test_the_new_read_shows_what_the_old_sql_showed(store_db, tmp_path):
+    varied_database(store_db)
+    expected = reference(store_db, tmp_path)
+    assert expected.get_column("scorer_version").n_unique() >= 4  # the versions are all in play
+    assert expected.get_column("top_evidence").null_count() > 0  # unscored / no evidence
+    with Store.open(store_db) as db:
+        equal(db.articles_frame(cached=False), expected, store_db)
+        equal(db.articles_frame(), expected, store_db)
+
+
+def test_the_read_in_batches_joins_the_batches_in_id_order(store_db, tmp_path):
+    varied_database(store_db)
+    with Store.open(store_db) as db:
         backend = db._backend
         batches = list(backend.article_column_batches(SCORER_VERSION, batch=7))
         assert len(batches) == 6  # 40 rows, 7 a batch
         frame = pl.concat([frames._typed(b) for b in batches])
-    assert_frame_equal(frame, reference_frame(path))
+    equal(frame, reference(store_db, tmp_path), store_db)
 
 
-def test_the_strongest_evidence_stored_at_write_time_is_the_one_the_old_query_picked(tmp_path):
-    """Random evidence lists full of ties: the column ``write_score`` fills equals json_each's pick."""
-    rng = random.Random(7)
-    path = tmp_path / "ties.sqlite"
+def ties_database(path, seed: int = 7) -> None:
+    rng = random.Random(seed)
     with Store.open(path) as db:
         for i in range(300):
             weights = [rng.choice([0.0, 0.3, -0.3, 0.5, -0.5, 1.0, -1.0]) for _ in range(rng.randint(0, 9))]
             evidence = [Evidence(f"s{i}-{k}", w) for k, w in enumerate(weights)]
             db.insert_article(article(i), replace(score(i, SCORER_VERSION), evidence=evidence))
-    stored = sqlite3.connect(path).execute("SELECT top_evidence, top_evidence_weight FROM scores ORDER BY rowid")
-    reference = reference_frame(path).select("top_evidence", "top_evidence_weight").rows()
-    assert stored.fetchall() == reference
 
 
-def version_3_database(path) -> None:
+def test_the_strongest_evidence_stored_at_write_time_is_the_one_the_old_query_picked(store_db, tmp_path):
+    """Random evidence lists full of ties: the column ``write_score`` fills equals json_each's pick."""
+    ties_database(store_db)
+    stored = query(store_db, "SELECT top_evidence, top_evidence_weight FROM scores ORDER BY article_id")
+    expected = reference(store_db, tmp_path, ties_database).select("top_evidence", "top_evidence_weight").rows()
+    assert stored == expected
+
+
+def version_3_database(db) -> None:
     """A database as schema 3 wrote it (the old migrations, rows inserted by their SQL)."""
-    conn = sqlite3.connect(path)
-    for version in (1, 2, 3):
-        for statement in statements(MIGRATIONS[version]):
-            conn.execute(statement)
-    conn.execute("PRAGMA user_version = 3")
+    if is_url(db):
+        for version in (1, 2, 3):
+            query(db, postgres_schema.MIGRATIONS[version])
+        query(db, postgres_schema.VERSION_TABLE)
+        query(db, "INSERT INTO schema_version (id, version) VALUES (1, 3)")
+    else:
+        conn = sqlite3.connect(db)
+        for version in (1, 2, 3):
+            for statement in statements(MIGRATIONS[version]):
+                conn.execute(statement)
+        conn.execute("PRAGMA user_version = 3")
+        conn.commit()
+        conn.close()
     for i in range(1, 13):
-        conn.execute(
+        query(
+            db,
             "INSERT INTO articles (id, url, canonical_url, title, published, source, language, story_id, is_demo,"
             " fetched_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (i, f"u{i}", f"u{i}", f"t{i}", None if i == 5 else f"2021-03-{i:02d}", "s", "en", i, int(i == 9), "now"),
         )
         for version, stamp in (("old", "2021-01-01"), (SCORER_VERSION if i % 2 else "newer", "2021-02-01")):
             evidence = [{"sentence": f"e{i}{k}", "weight": w} for k, w in enumerate((0.2, -0.6, 0.6)[: i % 4])]
-            conn.execute(
+            query(
+                db,
                 "INSERT INTO scores (article_id, scorer_version, tension, sentiment, relevance, goldstein, language,"
                 " certain, evidence, scored_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (i, version, i / 20, 0.1, 0.9, -1.0, "en", 1, json_dumps(evidence), stamp),
             )
-    conn.execute(
-        "INSERT INTO overrides (article_id, stance, not_relevant, note, created_at) VALUES (2, 'tension', 0, '', 'now')"
+    query(
+        db,
+        "INSERT INTO overrides (article_id, stance, not_relevant, note, created_at)"
+        " VALUES (2, 'tension', 0, '', 'now')",
     )
-    conn.commit()
-    conn.close()
 
 
 def json_dumps(value: object) -> str:
@@ -184,24 +212,27 @@ def json_dumps(value: object) -> str:
     return json.dumps(value)
 
 
-def test_a_version_3_database_is_migrated_with_its_evidence_back_filled(tmp_path):
-    path = tmp_path / "v3.sqlite"
-    version_3_database(path)
-    before = reference_frame(path)
-    with Store.open(path) as db:
-        assert_frame_equal(db.articles_frame(cached=False), before)
-    conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
-    assert (
-        conn.execute("SELECT COUNT(*) FROM scores WHERE top_evidence_weight = -0.6").fetchone()[0] == 12
-    )  # 6 articles x 2
-    assert len(conn.execute("SELECT token FROM changes").fetchone()[0]) == 32
+def test_a_version_3_database_is_migrated_with_its_evidence_back_filled(store_db, tmp_path):
+    version_3_database(store_db)
+    twin = tmp_path / "v3-twin.sqlite"
+    version_3_database(twin)
+    before = reference_frame(twin)  # the old read, before any migration
+    with Store.open(store_db) as db:
+        equal(db.articles_frame(cached=False), before, store_db)
+        db.insert_article(article(20))  # ids go on after the rows the old version inserted with theirs
+        assert db.articles_frame().get_column("id").to_list()[-1] == 13
+    if is_url(store_db):
+        assert query(store_db, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
+    else:
+        assert query(store_db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert SCHEMA_VERSION == 7
+    assert query(store_db, "SELECT COUNT(*) FROM scores WHERE top_evidence_weight = -0.6") == [(12,)]  # 6 articles x 2
+    assert len(query(store_db, "SELECT token FROM changes")[0][0]) == 32
 
 
-def test_a_write_stamps_only_the_articles_it_touched(tmp_path):
-    path = tmp_path / "varied.sqlite"
-    varied_database(path)
-    with Store.open(path) as db:
+def test_a_write_stamps_only_the_articles_it_touched(store_db):
+    varied_database(store_db)
+    with Store.open(store_db) as db:
         _, counter = db._backend.change_stamp()
         db.set_override(12, stance="tension")
         db.write_scores([(20, score(20, SCORER_VERSION))])
@@ -215,18 +246,20 @@ def same(write: str, frame: pl.DataFrame, expected: pl.DataFrame) -> None:
         raise AssertionError(f"after {write}: {err}") from None
 
 
-def test_the_frame_refreshed_after_every_kind_of_write_equals_a_full_read(tmp_path, monkeypatch):
+def test_the_frame_refreshed_after_every_kind_of_write_equals_a_full_read(store_db, tmp_path, monkeypatch):
     """After each write, the frame held in the process (refreshed by the one write) and a fresh
-    process's frame (the first snapshot plus every write since) both equal a full read."""
+    process's frame (the first snapshot plus every write since; a full read on a server, which has
+    no snapshot file) both equal a full read."""
     monkeypatch.setattr(frames, "SNAPSHOT_MIN_ROWS", 0)
     monkeypatch.setattr(frames, "SNAPSHOT_STALE_SHARE", 1e9)  # the first snapshot stays: deltas pile up
-    path = tmp_path / "varied.sqlite"
+    server = is_url(store_db)
+    path = store_db
     varied_database(path, n=90)  # the writes below touch under half of it: no fallback to a full read
     frames.forget()
     db = Store.open(path)
     db.articles_frame()
     assert frames.how_served(str(path)) == "full read"
-    assert frames.snapshot_path(path).exists()
+    assert frames.snapshot_path(path).exists() != server
 
     def insert():
         db.insert_article(article(100), score(100, SCORER_VERSION))
@@ -254,8 +287,9 @@ def test_the_frame_refreshed_after_every_kind_of_write_equals_a_full_read(tmp_pa
         frames.forget()  # a fresh process: the snapshot file, then every write since it
         with Store.open(path) as fresh:
             same(name, fresh.articles_frame(), full)
-        assert frames.how_served(str(path)).startswith("snapshot + "), name
-    assert_frame_equal(db.articles_frame(), reference_frame(path))
+        assert frames.how_served(str(path)).startswith("full read" if server else "snapshot + "), name
+    if not server:
+        assert_frame_equal(db.articles_frame(), reference_frame(path))
     db.close()
 
 
@@ -338,19 +372,19 @@ def test_a_small_database_gets_no_snapshot_file(tmp_path):
     assert not frames.snapshot_path(path).exists()
 
 
-def test_an_empty_database_reads_an_empty_frame_of_the_schema(tmp_path):
-    with Store.open(tmp_path / "empty.sqlite") as db:
+def test_an_empty_database_reads_an_empty_frame_of_the_schema(store_db):
+    with Store.open(store_db) as db:
         frame = db.articles_frame()
     assert frame.height == 0
     assert frame.schema == pl.Schema(ARTICLE_FRAME_SCHEMA)
 
 
-def test_refreshing_after_one_write_costs_a_fraction_of_a_full_read(tmp_path):
+def test_refreshing_after_one_write_costs_a_fraction_of_a_full_read(store_db):
     """Same database, same process: the frame refreshed after one correction against every row read."""
     import statistics
     import time
 
-    path = tmp_path / "many.sqlite"
+    path = store_db
     with Store.open(path) as db:
         db.insert_articles_bulk(
             (replace(article(0), url=f"u{i}", canonical_url=f"u{i}", title=f"t{i}", fingerprint=""), score(i, "v"))

@@ -1,15 +1,19 @@
-"""The SQLite store: forward migrations, the change token, refusal of newer schemas, story merging."""
+"""The store on both backends: forward migrations, the change token, refusal of newer schemas and of
+missing databases, story merging; and SQLite's file checks."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import date
 
 import pytest
 
 from pipeline.models import Article, Score
-from pipeline.store import SCHEMA_VERSION, SchemaTooNew, Store, StoreError
+from pipeline.store import SCHEMA_VERSION, SchemaTooNew, Store, StoreError, postgres_schema
+from pipeline.store.postgres_connect import close_pools
 from pipeline.store.sqlite_schema import MIGRATIONS, statements
+from tests.postgres import PASSWORD, is_url, query
 
 
 def article(i: int, *, is_demo: bool = False) -> Article:
@@ -26,24 +30,43 @@ def article(i: int, *, is_demo: bool = False) -> Article:
     )
 
 
-def test_a_version_1_database_is_migrated_forward_with_its_data(tmp_path):
-    path = tmp_path / "v1.sqlite"
-    raw = sqlite3.connect(path)
-    for statement in statements(MIGRATIONS[1]):
-        raw.execute(statement)
-    raw.execute("INSERT INTO articles (url, canonical_url, title, fetched_at) VALUES ('u', 'u', 'kept', 'now')")
-    raw.execute("PRAGMA user_version = 1")
+def old_database(db: str, version: int) -> None:
+    """A database as schema ``version`` made it (that version's migrations, nothing after)."""
+    if is_url(db):
+        for target in range(1, version + 1):
+            query(db, postgres_schema.MIGRATIONS[target])
+        query(db, postgres_schema.VERSION_TABLE)
+        query(db, "INSERT INTO schema_version (id, version) VALUES (1, ?)", (version,))
+        return
+    raw = sqlite3.connect(db)
+    for target in range(1, version + 1):
+        for statement in statements(MIGRATIONS[target]):
+            raw.execute(statement)
+    raw.execute(f"PRAGMA user_version = {version}")
     raw.commit()
     raw.close()
-    Store.open(path).close()
-    conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    assert [tuple(r) for r in conn.execute("SELECT title FROM articles")] == [("kept",)]
-    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_change_token_moves_on_every_write_even_within_one_second(tmp_path):
-    db = Store.open(tmp_path / "t.sqlite")
+def schema_version(db: str) -> int:
+    if is_url(db):
+        return query(db, "SELECT version FROM schema_version")[0][0]
+    return query(db, "PRAGMA user_version")[0][0]
+
+
+def test_a_version_1_database_is_migrated_forward_with_its_data(store_db):
+    old_database(store_db, 1)
+    query(store_db, "INSERT INTO articles (url, canonical_url, title, fetched_at) VALUES ('u', 'u', 'kept', 'now')")
+    with Store.open(store_db) as db:
+        db.insert_article(article(1))  # the identity / rowid goes on after the old row
+        assert db.articles_frame().get_column("title").to_list() == ["kept", "t1"]
+    assert schema_version(store_db) == SCHEMA_VERSION
+    assert query(store_db, "SELECT id, title FROM articles ORDER BY id") == [(1, "kept"), (2, "t1")]
+    if not is_url(store_db):
+        assert query(store_db, "PRAGMA journal_mode")[0][0] == "wal"
+
+
+def test_change_token_moves_on_every_write_even_within_one_second(store_db):
+    db = Store.open(store_db)
     seen = [db.data_version()]
     saved = db.insert_article(article(0), Score(0.1, 0.0, 0.5, "en", version="v"))
     seen.append(db.data_version())
@@ -72,6 +95,42 @@ def test_a_database_from_a_newer_version_is_refused_untouched(tmp_path):
     assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "delete"
 
 
+def test_a_database_from_a_newer_version_on_a_server_is_refused_untouched(postgres_url):
+    query(postgres_url, postgres_schema.VERSION_TABLE)
+    query(postgres_url, "INSERT INTO schema_version (id, version) VALUES (1, 99)")
+    name = postgres_url.replace(PASSWORD, "***")
+    for read_only in (False, True):
+        with pytest.raises(SchemaTooNew, match=f"^{re.escape(name)}: database schema version 99 is newer than"):
+            Store.open(postgres_url, read_only=read_only)
+    with pytest.raises(SchemaTooNew):
+        Store.check_database(postgres_url, create=False)
+    assert query(postgres_url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'") == [("schema_version",)]
+
+
+def test_a_missing_database_on_a_server_is_refused_or_created_as_asked(postgres_url):
+    url = f"{postgres_url}_typo"
+    name = url.replace(PASSWORD, "***")
+    databases = "SELECT datname FROM pg_database WHERE datname LIKE 'test%' ORDER BY datname"
+    before = query(postgres_url, databases)
+    for attempt in (
+        lambda: Store.open(url, create=False),
+        lambda: Store.open(url, read_only=True),
+        lambda: Store.check_database(url, create=False),
+    ):
+        with pytest.raises(StoreError) as caught:
+            attempt()
+        assert str(caught.value) == f"{name}: no such database (check --db / BAROMETER_DB)"
+    assert query(postgres_url, databases) == before
+    assert (Store.check_database(url, create=True), Store.exists(url)) == (None, False)
+    try:
+        with Store.open(url) as db:  # created, as a new SQLite file is
+            assert db.article_count() == 0
+        assert (Store.check_database(url, create=False), Store.exists(url)) == (SCHEMA_VERSION, True)
+    finally:
+        close_pools()
+        query(postgres_url, f'DROP DATABASE "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
 def test_a_missing_database_is_refused_where_it_should_exist(tmp_path):
     path = tmp_path / "typo.sqlite"
     for read_only in (False, True):
@@ -90,15 +149,15 @@ def test_a_new_database_is_never_created_in_a_missing_directory(tmp_path):
         Store.open(tmp_path)
 
 
-def test_a_failed_transaction_leaves_stored_data_intact(tmp_path):
-    db = Store.open(tmp_path / "t.sqlite")
+def test_a_failed_transaction_leaves_stored_data_intact(store_db):
+    db = Store.open(store_db)
     db.insert_article(article(0))
     with pytest.raises(ValueError, match="no article with id 999"):
         db.set_override(999, stance="tension")
     with pytest.raises(ValueError, match="stance 'angry' is not one of"):
         db.set_override(1, stance="angry")
     assert db.article_count() == 1
-    assert sqlite3.connect(tmp_path / "t.sqlite").execute("SELECT COUNT(*) FROM overrides").fetchone()[0] == 0
+    assert query(store_db, "SELECT COUNT(*) FROM overrides") == [(0,)]
 
 
 def _open_fresh(path: str) -> str:
@@ -109,29 +168,49 @@ def _open_fresh(path: str) -> str:
     return "ok"
 
 
-def test_processes_opening_a_new_database_together_all_succeed(tmp_path):
-    """The dashboard and a CLI ingest may create the same database file at the same moment."""
+def test_processes_opening_a_new_database_together_all_succeed(store_db):
+    """The dashboard and a CLI ingest may create the same database at the same moment (on a server:
+    create the database and migrate it, both under a race)."""
     import multiprocessing
 
-    with multiprocessing.get_context("spawn").Pool(4) as pool:
-        for round_ in range(5):
-            path = str(tmp_path / f"fresh{round_}.sqlite")
-            assert pool.map(_open_fresh, [path] * 4) == ["ok"] * 4
-    conn = sqlite3.connect(tmp_path / "fresh0.sqlite")
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    fresh = [f"{store_db}{n}" if is_url(store_db) else store_db.replace(".sqlite", f"{n}.sqlite") for n in range(5)]
+    try:
+        with multiprocessing.get_context("spawn").Pool(4) as pool:
+            for db in fresh:
+                assert pool.map(_open_fresh, [db] * 4) == ["ok"] * 4
+        assert [schema_version(db) for db in fresh] == [SCHEMA_VERSION] * 5
+    finally:
+        if is_url(store_db):
+            for db in fresh:
+                query(store_db, f'DROP DATABASE IF EXISTS "{db.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
-def test_the_current_scorer_versions_score_wins_over_a_newer_timestamp(tmp_path):
+def test_the_current_scorer_versions_score_wins_over_a_newer_timestamp(store_db):
     from pipeline.scoring.score import SCORER_VERSION
 
-    db = Store.open(tmp_path / "t.sqlite")
+    db = Store.open(store_db)
     saved = db.insert_article(article(0), Score(0.5, 0.0, 0.5, "en", version=SCORER_VERSION))
     db.write_scores([(saved.id, Score(-0.5, 0.0, 0.5, "en", version="zz-experimental"))])
     assert db.current_score(saved.id).version == SCORER_VERSION
     assert db.articles_frame().get_column("scorer_version").to_list() == [SCORER_VERSION]
 
 
-def test_near_copies_form_one_story_whatever_order_they_arrive_in(tmp_path):
+def test_a_score_written_again_is_the_newest_among_scores_of_one_second(store_db):
+    """Neither version is this program's and both carry the same time: the one written last wins,
+    a replaced one included (SQLite's OR REPLACE gives it a new rowid; PostgreSQL a new seq)."""
+    with Store.open(store_db) as db:
+        saved = db.insert_article(article(0))
+        for version in ("x-old", "y-old", "x-old"):
+            db.write_scores([(saved.id, Score(0.1 if version == "x-old" else 0.2, 0.0, 0.5, "en", version=version))])
+        query(store_db, "UPDATE scores SET scored_at = '2024-01-01T00:00:00+00:00'")
+        assert db.current_score(saved.id).version == "x-old"
+        assert db.articles_frame(cached=False).get_column("scorer_version").to_list() == ["x-old"]
+        db.write_scores([(saved.id, Score(0.2, 0.0, 0.5, "en", version="y-old"))])
+        query(store_db, "UPDATE scores SET scored_at = '2024-01-01T00:00:00+00:00'")
+        assert db.current_score(saved.id).version == "y-old"
+
+
+def test_near_copies_form_one_story_whatever_order_they_arrive_in(store_db):
     """A ~ B and B ~ C while A and C are further apart (a story edited twice): one story, in every
     arrival order, including A and C first, which start two stories that B then joins."""
     import itertools
@@ -144,13 +223,13 @@ def test_near_copies_form_one_story_whatever_order_they_arrive_in(tmp_path):
     prints = {name: fingerprint(text) for name, text in texts.items()}
     assert similarity(prints["a"], prints["b"]) >= SAME_STORY and similarity(prints["b"], prints["c"]) >= SAME_STORY
     assert similarity(prints["a"], prints["c"]) < SAME_STORY
-    for n, order in enumerate(itertools.permutations("abc")):
-        db = Store.open(tmp_path / f"{n}.sqlite")
+    for order in itertools.permutations("abc"):
+        db = Store.open(store_db)
+        query(store_db, "DELETE FROM articles")  # the previous order's
         for name in order:
             base = article(ord(name) - ord("a"))
             db.insert_article(replace(base, text=texts[name], fingerprint=prints[name]))
         db.close()
-        raw = sqlite3.connect(tmp_path / f"{n}.sqlite")
-        stories = raw.execute("SELECT story_id, MIN(id) FROM articles GROUP BY story_id").fetchall()
+        stories = query(store_db, "SELECT story_id, MIN(id) FROM articles GROUP BY story_id")
         assert len(stories) == 1, order
         assert stories[0][0] == stories[0][1]  # the story id is its first stored copy's id

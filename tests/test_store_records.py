@@ -1,8 +1,9 @@
-"""What the Store hands back (frozen records, typed frames), its transactions, and dedupe's story policy."""
+"""What the Store hands back (frozen records, typed frames), its transactions, and dedupe's story policy,
+on both backends (``store_db``: a SQLite file, a PostgreSQL database)."""
 
 from __future__ import annotations
 
-import sqlite3
+import re
 from dataclasses import replace
 from datetime import date
 
@@ -21,6 +22,7 @@ from pipeline.store import (
     StoreError,
     UnscoredArticle,
 )
+from tests.postgres import is_url, query
 
 WORDS = [f"w{n}" for n in range(140)]
 
@@ -31,8 +33,8 @@ def article(i: int, **changes) -> Article:
 
 
 @pytest.fixture
-def db(tmp_path):
-    with Store.open(tmp_path / "t.sqlite") as opened:
+def db(store_db):
+    with Store.open(store_db) as opened:
         yield opened
 
 
@@ -107,7 +109,7 @@ def test_frames_carry_their_documented_schema_even_when_empty(db):
     )
 
 
-def test_a_transaction_commits_its_writes_together_or_not_at_all(db, tmp_path):
+def test_a_transaction_commits_its_writes_together_or_not_at_all(db, store_db):
     with pytest.raises(RuntimeError, match="stop"), db.transaction():
         db.insert_article(article(0))
         db.insert_article(article(1))
@@ -118,20 +120,22 @@ def test_a_transaction_commits_its_writes_together_or_not_at_all(db, tmp_path):
         with pytest.raises(ValueError, match="no article with id 9"):
             db.set_override(9, stance="tension")  # a nested failure undoes only its own part
         db.insert_article(article(1))
-    assert [t for (t,) in sqlite3.connect(tmp_path / "t.sqlite").execute("SELECT title FROM articles")] == [
-        "title 0",
-        "title 1",
-    ]
+    assert query(store_db, "SELECT title FROM articles ORDER BY id") == [("title 0",), ("title 1",)]
 
 
-def test_a_read_only_store_reads_and_refuses_writes_with_a_store_error(tmp_path):
-    path = tmp_path / "t.sqlite"
-    with Store.open(path) as db:
+def test_a_read_only_store_reads_and_refuses_writes_with_a_store_error(store_db):
+    with Store.open(store_db) as db:
         db.insert_article(article(0))
-    with Store.open(path, read_only=True) as db:
+        name = db.name
+    reason = (
+        "cannot execute .* in a read-only transaction" if is_url(store_db) else "attempt to write a readonly database"
+    )
+    with Store.open(store_db, read_only=True) as db:
         assert db.article_count() == 1
-        with pytest.raises(StoreError, match=rf"^database {path}: attempt to write a readonly database$"):
-            db.insert_article(article(1))
+        for write in (lambda: db.insert_article(article(1)), lambda: db.set_override(1, stance="tension")):
+            with pytest.raises(StoreError, match=rf"^database {re.escape(name)}: {reason}$"):
+                write()
+    assert query(store_db, "SELECT COUNT(*) FROM articles") == [(1,)]
 
 
 def candidate(n: int, story: int | None, text: str) -> StoryCandidate:
@@ -147,3 +151,15 @@ def test_choose_story_joins_the_earliest_story_and_merges_the_others():
     assert choose_story(fingerprint(far), stored[:2]) == StoryChoice()
     assert choose_story(fingerprint(a), [candidate(5, None, a)]) == StoryChoice(None, (), "https://c.example/5")
     assert choose_story("", stored) == StoryChoice()
+
+
+def test_reads_in_one_reading_block_see_one_state_while_another_connection_writes(store_db):
+    with Store.open(store_db) as db, Store.open(store_db) as writer:
+        db.insert_article(article(0))
+        backend = db._backend
+        with backend.reading():
+            before = (backend.change_counter(), backend.article_count(include_demo=True))
+            writer.insert_article(article(1))  # not blocked by the reader
+            after = (backend.change_counter(), backend.article_count(include_demo=True))
+        assert before == after
+        assert db.article_count() == 2

@@ -91,7 +91,10 @@ def _context() -> multiprocessing.context.BaseContext:
     threads, and forking those can deadlock) a fork server that imports the pipeline once and forks
     clean workers from itself."""
     methods = multiprocessing.get_all_start_methods()
-    if threading.active_count() == 1 and "fork" in methods:
+    # The PostgreSQL store's pool threads (pipeline.store.postgres_connect) only wait for work and are
+    # never used by a worker: they do not make forking unsafe.
+    others = [t for t in threading.enumerate() if t is not threading.current_thread()]
+    if all(t.name.startswith("barometer-store-pool") for t in others) and "fork" in methods:
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")

@@ -3,20 +3,24 @@
 ``Store`` (``pipeline.store.database``) holds the policy: which writes form one transaction, which
 story a new article joins (asked of ``pipeline.dedupe``), what a view reads. A backend only runs
 queries in its own dialect and turns its rows into the records of ``pipeline.store.records``.
-SQLite (``pipeline.store.sqlite``) is the first backend; PostgreSQL is to be a second module
-implementing the same protocol.
+Two backends implement it: SQLite (``pipeline.store.sqlite``, the embedded default) and PostgreSQL
+(``pipeline.store.postgres``, for a team's shared server); ``Store.open`` picks one by the ``--db``
+value. A test suite run on both (``store_db`` in tests/conftest.py) holds them to the same behaviour.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ..dedupe import StoryCandidate
 from ..models import Article, Event, FetchFailure, Score
 from .records import ArticleDetail, Override, UnscoredArticle
 from .watch_records import Alert, AlertDraft, ListedLink, PollState, WatchedSource
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 class StoreError(RuntimeError):
@@ -32,7 +36,10 @@ class StoreError(RuntimeError):
     @classmethod
     def wrap(cls, database: str, err: BaseException) -> StoreError:
         """A driver's error as a StoreError naming ``database``."""
-        reason = str(err) or type(err).__name__
+        # psycopg's text adds the server's CONTEXT lines (which PL/pgSQL line raised): the primary
+        # message is the reason people need.
+        primary = getattr(getattr(err, "diag", None), "message_primary", None)
+        reason = primary or str(err) or type(err).__name__
         return cls(f"database {database}: {reason}", reason=reason)
 
 
@@ -129,9 +136,10 @@ class Backend(Protocol):
 
     def article_column_batches(
         self, preferred_version: str, *, changed_since: int | None = None, batch: int = 50_000
-    ) -> Iterator[dict[str, list[object]]]:
+    ) -> Iterator[dict[str, list[object]] | pl.DataFrame]:
         """The columns of ``ARTICLE_FRAME_SCHEMA`` in id order, ``batch`` rows at a time, dates as ISO
-        text and flags as 0/1; with ``changed_since``, only the articles changed after that counter."""
+        text and flags as 0/1 (``frames.RAW_SCHEMA``), as lists or as a frame read column by column;
+        with ``changed_since``, only the articles changed after that counter."""
 
     def change_counter(self) -> int:
         """A number that changes with every write to articles, scores or corrections."""

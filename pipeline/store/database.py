@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     import polars as pl
 
 _URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+POSTGRES_SCHEMES = ("postgresql", "postgres")
 
 
 def sqlite_path(db: str | Path) -> str:
@@ -48,10 +49,13 @@ def sqlite_path(db: str | Path) -> str:
     if match is None:
         return db
     scheme = match.group(1).lower()
+    if scheme in POSTGRES_SCHEMES:
+        raise StoreError(f"{_without_password(db)}: a PostgreSQL database, not a SQLite file")
     if scheme != "sqlite":
         raise StoreError(
-            f"{_without_password(db)}: the {scheme} storage backend is not built yet; "
-            "use a SQLite file (a path, or sqlite:///path) (check --db / BAROMETER_DB)"
+            f"{_without_password(db)}: the {scheme} storage backend is not built; use a SQLite file "
+            "(a path, or sqlite:///path) or a postgresql://user:password@host:port/database URL "
+            "(check --db / BAROMETER_DB)"
         )
     rest = db[match.end() :]
     if rest in ("", "/:memory:"):
@@ -61,12 +65,22 @@ def sqlite_path(db: str | Path) -> str:
     return rest[1:]
 
 
+def postgres_url(db: str | Path) -> str | None:
+    """``db`` when it is a ``postgresql://`` (or ``postgres://``) URL, else None."""
+    if isinstance(db, Path) or (match := _URL.match(db)) is None:
+        return None
+    scheme = match.group(1).lower()  # libpq reads the scheme in lower case only
+    return scheme + db[match.end(1) :] if scheme in POSTGRES_SCHEMES else None
+
+
 def _without_password(url: str) -> str:
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{netloc}"))
+    # libpq also takes the password as a parameter: ?password=...
+    query = re.sub(r"(^|&)password=[^&]*", r"\1password=***", parts.query)
+    if parts.password is not None:
+        netloc = parts.netloc.rsplit("@", 1)[1]
+        parts = parts._replace(netloc=f"{parts.username}:***@{netloc}")
+    return urlunsplit(parts._replace(query=query))
 
 
 def _scorer_version() -> str:
@@ -79,17 +93,31 @@ def _scorer_version() -> str:
 class Store(AlertMethods, EventMethods):
     """A database of articles, scores, failures and corrections; a context manager that closes it."""
 
-    def __init__(self, backend: Backend, *, file: str | None = None, read_only: bool = False) -> None:
+    def __init__(
+        self, backend: Backend, *, file: str | None = None, read_only: bool = False, url: str | None = None
+    ) -> None:
         self._backend = backend
-        self._file = file  # the database file, None in memory: where the frame's snapshot is kept
+        self._file = file  # the database file, None in memory or on a server: where the frame's snapshot is kept
+        self._url = url  # a server's database: its frame is held in the process only
         self._read_only = read_only
 
     @classmethod
     def open(cls, db: str | Path, *, create: bool = True, read_only: bool = False) -> Store:
-        """Open the database named by ``db`` (a path or a URL, see ``sqlite_path``), migrated forward.
+        """Open the database named by ``db`` (a path, a ``sqlite://`` URL, see ``sqlite_path``, or a
+        ``postgresql://`` URL), migrated forward.
 
         ``create`` False refuses a database that does not exist; ``read_only`` writes nothing at all.
         """
+        url = postgres_url(db)
+        if url is not None:
+            from .postgres import PostgresBackend  # psycopg: loaded only for a PostgreSQL database
+
+            name = _without_password(url)
+            try:
+                server = PostgresBackend.open(url, name, create=create, read_only=read_only)
+            except PostgresBackend.driver_errors as err:
+                raise StoreError.wrap(name, err) from err
+            return cls(server, read_only=read_only, url=url)
         path = sqlite_path(db)
         require_fts5()  # before the migration that builds the index: a clear message, not "no such module"
         try:
@@ -102,18 +130,50 @@ class Store(AlertMethods, EventMethods):
     def check_database(db: str | Path, *, create: bool) -> int | None:
         """The schema version of an existing database, None when opening it will create it; a
         StoreError when it is missing (and ``create`` is False), cannot be created or is too new."""
+        url = postgres_url(db)
+        if url is not None:
+            from . import postgres_connect
+
+            return postgres_connect.check_database(url, _without_password(url), create=create)
         path = sqlite_path(db)
         return None if path == sqlite_files.MEMORY else sqlite_files.check_database(Path(path), create=create)
 
     @staticmethod
+    def display_name(db: str | Path) -> str:
+        """``db`` as messages show it: a URL without its password."""
+        return _without_password(db) if isinstance(db, str) and _URL.match(db) else str(db)
+
+    @staticmethod
+    def exists(db: str | Path) -> bool:
+        """True when the database exists (a file, or a database on the server)."""
+        url = postgres_url(db)
+        if url is not None:
+            from . import postgres_connect
+
+            return postgres_connect.exists(url, _without_password(url))
+        path = sqlite_path(db)
+        return path == sqlite_files.MEMORY or Path(path).exists()
+
+    @staticmethod
     def is_writable(db: str | Path) -> bool:
-        """True when this process may write the database (for SQLite: the file and its directory)."""
+        """True when this process may write the database (for SQLite: the file and its directory; on a
+        server: a primary where this role may insert articles)."""
+        url = postgres_url(db)
+        if url is not None:
+            from . import postgres_connect
+
+            return postgres_connect.writable(url) is True
         path = sqlite_path(db)
         return path == sqlite_files.MEMORY or sqlite_files.is_writable(Path(path))
 
     @staticmethod
     def is_read_only(db: str | Path) -> bool:
         """True when the database exists but this process may not write it (so read it read-only)."""
+        url = postgres_url(db)
+        if url is not None:
+            from . import postgres_connect
+
+            return postgres_connect.writable(url) is False
         path = sqlite_path(db)
         return path != sqlite_files.MEMORY and Path(path).exists() and not sqlite_files.is_writable(Path(path))
 
@@ -297,14 +357,22 @@ class Store(AlertMethods, EventMethods):
         ``tension``/``sentiment``/``relevance`` are null for unscored articles, ``published`` for undated
         ones; ``override_*`` are null when the analyst has not corrected the article. A database file's
         frame is refreshed from the last one read (in this process, or its snapshot file) with only the
-        articles changed since (``pipeline.store.frames``); ``cached`` False reads every row.
+        articles changed since (``pipeline.store.frames``; a server's database without the file); ``cached``
+        False reads every row.
         """
         from . import frames  # Polars: imported by the reads that build frames, not by writers
 
+        held_as = self._file or self._url
         with self._guard(), self._backend.reading():
-            if not cached or self._file is None:
+            if not cached or held_as is None:
                 return frames.full_frame(self._backend, _scorer_version())
-            return frames.current_frame(self._backend, self._file, _scorer_version(), may_save=not self._read_only)
+            return frames.current_frame(
+                self._backend,
+                held_as,
+                _scorer_version(),
+                may_save=not self._read_only,
+                snapshot=self._file is not None,
+            )
 
     def search(self, text: str) -> list[int]:
         """Ids of the articles whose title or text holds every word of ``text`` (case and accents

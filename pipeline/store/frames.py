@@ -1,7 +1,7 @@
 """The articles frame, served incrementally: a frame read once is refreshed with only the articles
 changed since (migration 4's change stamps), in this process and across processes.
 
-The last frame of each database file is held in the process; a snapshot of it is kept as Parquet
+The last frame of each database is held in the process; for a file, a snapshot of it is kept as Parquet
 next to the file (``barometer.sqlite-frame.parquet``), so a fresh process (the dashboard after an
 ingest, a correction or a poll) reads that file and the few changed rows instead of every row. A
 snapshot of another database, another scorer version, a later state or another layout is ignored;
@@ -32,8 +32,8 @@ CHUNKS_MAX = 512
 FRAME_FORMAT = "1"
 _HELD_DATABASES = 2  # frames held in the process (one per database file, the most recent ones)
 
-# As the database gives the columns: dates as ISO text, flags as 0/1 (typed in ``_typed``).
-_RAW_SCHEMA = {
+#: The frame's columns as the database gives them: dates as ISO text, flags as 0/1 (typed in ``_typed``).
+RAW_SCHEMA = {
     name: pl.String() if dtype == pl.Date else pl.Int64() if dtype == pl.Boolean else dtype
     for name, dtype in ARTICLE_FRAME_SCHEMA.items()
 }
@@ -67,17 +67,21 @@ def full_frame(backend: Backend, preferred_version: str, *, changed_since: int |
     return pl.concat(parts, rechunk=False) if parts else _typed({name: [] for name in ARTICLE_FRAME_SCHEMA})
 
 
-def current_frame(backend: Backend, database: str, preferred_version: str, *, may_save: bool) -> pl.DataFrame:
-    """The frame of the database file ``database`` as a full read would give it now, built from the
-    frame held in the process or the snapshot file plus the articles changed since. Call inside
-    ``backend.reading()``; ``may_save`` False never writes the snapshot."""
+def current_frame(
+    backend: Backend, database: str, preferred_version: str, *, may_save: bool, snapshot: bool = True
+) -> pl.DataFrame:
+    """The frame of the database ``database`` (a file, or a server's URL with ``snapshot`` False) as a
+    full read would give it now, built from the frame held in the process or the snapshot file plus the
+    articles changed since. Call inside ``backend.reading()``; ``may_save`` False never writes the snapshot."""
     token, counter = backend.change_stamp()
-    key = os.path.abspath(database)
+    key = _key(database, snapshot)
     with _lock:
         held = _held.get(key)
     origin = "held"
     if held is None or not _usable(held, token, preferred_version, counter):
-        held, origin = _load_snapshot(snapshot_path(database), token, preferred_version, counter), "snapshot"
+        held, origin = None, "snapshot"
+        if snapshot:
+            held = _load_snapshot(snapshot_path(database), token, preferred_version, counter)
     refreshed = None if held is None else _refreshed(backend, held, counter, preferred_version)
     if refreshed is None:
         frame, how = full_frame(backend, preferred_version), "full read"
@@ -85,7 +89,7 @@ def current_frame(backend: Backend, database: str, preferred_version: str, *, ma
         frame, changed = refreshed
         how = f"{origin} + {changed} changed"
     saved = held.saved if held is not None else None
-    if may_save and frame.height >= SNAPSHOT_MIN_ROWS and _snapshot_stale(backend, saved, frame.height):
+    if snapshot and may_save and frame.height >= SNAPSHOT_MIN_ROWS and _snapshot_stale(backend, saved, frame.height):
         current = _Held(token, counter, preferred_version, frame, saved=counter)
         if _save_snapshot(snapshot_path(database), current):
             saved = counter
@@ -101,8 +105,13 @@ def how_served(database: str) -> str | None:
     """How the last frame of ``database`` was made: "full read", or "held + N changed" / "snapshot +
     N changed" (the frame held in the process, or the snapshot file, and N articles read again)."""
     with _lock:
-        held = _held.get(os.path.abspath(database))
+        held = _held.get(database) or _held.get(os.path.abspath(database))
     return None if held is None else held.how
+
+
+def _key(database: str, snapshot: bool) -> str:
+    """A file by its absolute path; a server's database by its URL."""
+    return os.path.abspath(database) if snapshot else database
 
 
 def forget() -> None:
@@ -199,8 +208,10 @@ def _save_snapshot(path: Path, held: _Held) -> bool:
     return True
 
 
-def _typed(columns: dict[str, list[object]]) -> pl.DataFrame:
-    return pl.DataFrame(columns, schema=_RAW_SCHEMA).with_columns(
+def _typed(columns: dict[str, list[object]] | pl.DataFrame) -> pl.DataFrame:
+    # A backend gives lists of values (SQLite's rows) or a frame it parsed already (PostgreSQL's COPY).
+    raw = columns if isinstance(columns, pl.DataFrame) else pl.DataFrame(columns, schema=RAW_SCHEMA)
+    return raw.with_columns(
         pl.col("published").str.to_date("%Y-%m-%d", strict=False),
         *(pl.col(name).cast(pl.Boolean) for name, dtype in ARTICLE_FRAME_SCHEMA.items() if dtype == pl.Boolean),
     )
