@@ -32,7 +32,7 @@ from urllib3.exceptions import (
 )
 from urllib3.util import parse_url
 
-from .guard import AddressPolicy, RefusedConnection, make_pool_manager
+from .guard import AddressPolicy, LookupTimeoutError, RefusedConnection, make_pool_manager
 from .models import FetchFailure, Page
 from .settings import USER_AGENT, Settings
 
@@ -299,6 +299,9 @@ class Fetcher:
         text = str(cause)
         if isinstance(cause, RefusedConnection):
             return _Failed(cause.refusal)
+        if isinstance(cause, LookupTimeoutError):
+            limit = min(self.settings.total_timeout, self.settings.connect_timeout)
+            return _Failed(f"timed out after {limit:g} s looking up {host}", retry=True)
         if isinstance(cause, ReadTimeoutError) or "timed out" in text.lower():
             # The socket waits are cut at the deadline, so a timeout at (or just before) it is the deadline's.
             if time.monotonic() >= deadline - 0.05:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,10 +128,11 @@ class AddressPolicy:
         ip = _normalize(address)
         raise RefusedTarget(f"refused: {ip} is {self._why_refused(ip)}{_how_to_allow(ip)}")
 
-    def resolve(self, host: str, port: int) -> list[str]:
-        """Resolve ``host`` and check every address: the addresses, or RefusedTarget / socket.gaierror."""
+    def resolve(self, host: str, port: int, timeout: float | None = None) -> list[str]:
+        """Resolve ``host`` and check every address: the addresses, or RefusedTarget / socket.gaierror
+        (LookupTimedOut when the lookup takes longer than ``timeout`` seconds)."""
         host = host.strip("[]")
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = _lookup(host, port, timeout)
         addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
         for address in addresses:
             if self.allows(address):
@@ -157,6 +160,26 @@ class AddressPolicy:
                 return "not a global unicast address"
         # The standard library's own copy of the registries, as a second opinion.
         return None if ip.is_global else "not a public address"
+
+
+class LookupTimedOut(socket.gaierror):
+    """The resolver did not answer in time (a lookup of its own has no timeout but the resolver's)."""
+
+
+# getaddrinfo cannot be interrupted, so a lookup that must end in time runs on one of these threads and
+# is abandoned (it finishes in the background) when its time is up. Threads start only when needed.
+_LOOKUPS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="barometer-dns")
+
+
+def _lookup(host: str, port: int, timeout: float | None) -> list[Any]:
+    if timeout is None or _is_ip_literal(host):
+        return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    future = _LOOKUPS.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
+    try:
+        return future.result(timeout=max(0.0, timeout))
+    except FutureTimeout:
+        future.cancel()  # still queued behind other slow lookups: never run it
+        raise LookupTimedOut(socket.EAI_AGAIN, f"looking up {host} took longer than {timeout:g} s") from None
 
 
 def _how_to_allow(ip: IPAddress) -> str:
@@ -193,6 +216,10 @@ def _is_ip_literal(host: str) -> bool:
 # --- the connection: check, connect to the checked addresses only, check the peer ----------------
 
 
+class LookupTimeoutError(ConnectTimeoutError):
+    """urllib3's connect timeout, raised when the name lookup itself ran out of time."""
+
+
 class _VettedConnection(HTTPConnection):
     """Connects only to the addresses its policy allows, and checks the peer; put before urllib3's
     HTTPSConnection in the bases of the HTTPS class, its _new_conn is the one that runs."""
@@ -200,10 +227,15 @@ class _VettedConnection(HTTPConnection):
     policy: AddressPolicy = AddressPolicy()
 
     def _new_conn(self) -> socket.socket:
+        # The lookup shares the connect timeout: a resolver that never answers would otherwise hold the
+        # fetch for the resolver's own retries, past the fetch deadline.
+        timeout = self.timeout if isinstance(self.timeout, int | float) else None
         try:
-            addresses = self.policy.resolve(self._dns_host, self.port)
+            addresses = self.policy.resolve(self._dns_host, self.port, timeout)
         except RefusedTarget as err:
             raise RefusedConnection(self, str(err)) from None
+        except LookupTimedOut as err:
+            raise LookupTimeoutError(self, err.strerror or str(err)) from None
         except socket.gaierror as err:
             raise NameResolutionError(self.host, self, err) from err
         sock = self._connect_to(addresses)

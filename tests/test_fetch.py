@@ -6,6 +6,7 @@ address that is not loopback is recorded and refused before it starts."""
 from __future__ import annotations
 
 import socket
+import threading
 import time
 
 import pytest
@@ -29,7 +30,8 @@ def connects(monkeypatch):
 
 def fetch(url: str, **overrides) -> Page | FetchFailure:
     options = {"allow_private": False, "allow_networks": "", "retries": 2, "backoff": 0.01, "total_timeout": 2.0}
-    return Fetcher(load_settings(connect_timeout=2.0, **(options | overrides))).fetch(url)
+    options["connect_timeout"] = 2.0
+    return Fetcher(load_settings(**(options | overrides))).fetch(url)
 
 
 def reason(result: Page | FetchFailure) -> str:
@@ -169,6 +171,30 @@ def test_a_name_that_changes_its_answer_is_connected_to_where_it_was_checked(ser
     assert reason(result) == f"connection failed (test: nothing leaves this machine ({PUBLIC_IP}))"
     assert connects == [(PUBLIC_IP, server.port)]
     assert server.accepts == 0
+
+
+def test_a_resolver_that_does_not_answer_is_cut_at_the_connect_timeout(connects, monkeypatch):
+    """getaddrinfo has no timeout of its own (the resolver's retries can take half a minute): the lookup
+    shares the connect timeout and the failure says it was the lookup."""
+    stub = socket.getaddrinfo
+    released = threading.Event()
+
+    def silent(host, port, *args, **kwargs):
+        if host == "silent-dns.example":
+            released.wait(10)  # a resolver that never answers, until the test ends
+            return stub(PUBLIC_NAME, port, *args, **kwargs)
+        return stub(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", silent)
+    started = time.monotonic()
+    try:
+        result = fetch("http://silent-dns.example/a", retries=0, connect_timeout=0.5)
+    finally:
+        released.set()
+    elapsed = time.monotonic() - started
+    assert reason(result) == "timed out after 0.5 s looking up silent-dns.example"
+    assert elapsed < 5  # 10 s without the timeout; a loaded machine may take seconds to schedule threads
+    assert connects == []
 
 
 # ---- one deadline per request, headers included -----------------------------------------------
