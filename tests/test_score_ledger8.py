@@ -77,3 +77,50 @@ def test_arabic_script_sentences_end_at_a_full_stop_and_the_arabic_question_mark
     # The script has no capitals, so a full stop before any of its letters ends a sentence, as in Georgian.
     text = "وصل الوفد إلى أستانا. وبدأت المحادثات؟ ثم عقد مؤتمر صحفي۔ انتهى"
     assert split_sentences(text) == ["وصل الوفد إلى أستانا.", "وبدأت المحادثات؟", "ثم عقد مؤتمر صحفي۔", "انتهى"]
+
+
+# --- Hungarian, Czech and Estonian: the pair was named, but no cue word of theirs was known ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "sign"),
+    [
+        (
+            "Kazahsztán és Oroszország új együttműködési megállapodást írt alá. "
+            "Tokajev és Putyin a stratégiai partnerség erősítéséről beszélt.",
+            "hu",
+            -1,
+        ),
+        (
+            "Nő a feszültség Kazahsztán és Oroszország között. Moszkva szankciókkal fenyegeti Asztanát.",
+            "hu",
+            +1,
+        ),
+        (
+            "Kazachstán a Rusko podepsaly novou dohodu o spolupráci. Tokajev a Putin jednali o posílení partnerství.",
+            "cs",
+            -1,
+        ),
+        (
+            "Mezi Kazachstánem a Ruskem vznikl vážný spor. Moskva pohrozila Astaně sankcemi.",
+            "cs",
+            +1,
+        ),
+        (
+            "Kasahstan ja Venemaa allkirjastasid uue koostöölepingu. Tokajev tänas Putinit toetuse eest.",
+            "et",
+            -1,
+        ),
+    ],
+)
+def test_hungarian_czech_and_estonian_pieces_get_a_sign(text, language, sign):
+    s = score_article(text)
+    assert s.language == language
+    assert s.certain is False
+    assert s.tension * sign > 0.1
+
+
+def test_czech_sport_is_no_dispute():
+    # "spor" (dispute) is how "sport" starts: the more specific pattern, weight 0, wins.
+    s = score_article("Kazachstán a Rusko se utkaly ve sportovním turnaji. Sportovci obou zemí se setkali v Astaně.")
+    assert s.tension <= 0.05
