@@ -47,7 +47,7 @@ from .sentences import split_sentences, token_spans, tokenize
 from .side_names import may_name_a_side
 from .stance import TURNED, sentence_stance
 
-SCORER_VERSION = "stance-1.13"
+SCORER_VERSION = "stance-1.14"
 
 MAX_CHARS = 100_000  # longer inputs are scored on their first 100 000 characters
 MAX_EVIDENCE = 8

@@ -23,11 +23,12 @@ _ABBREVIATIONS = frozenset(_ABBREVIATION_LIST.split())
 # Possessive quantifiers and the look-behind keep the search linear: a run of dots, closing quotes or
 # spaces is tried once, from its start, instead of from every position with backtracking.
 # Capitals of the other alphabets news comes in: Latin with diacritics (Hungarian Éves, Czech Česko,
-# Turkish Çin), Serbian Cyrillic, Greek, Armenian; Georgian has no case, so any of its letters.
-_CAPITALS = "À-ÖØ-ÞĀĂĆČĎĐĒĖĚĞĢĪĶĹĻĽŃŅŇŐŒŔŘŚŞŠȘŢȚŤŪŮŰŹŻŽЀ-ЏΆ-ΫԱ-Ֆა-ჰ"
+# Turkish Çin), Serbian Cyrillic, Greek, Armenian; Georgian and the Arabic script (Arabic, Persian,
+# Urdu) have no case, so any of their letters.
+_CAPITALS = "À-ÖØ-ÞĀĂĆČĎĐĒĖĚĞĢĪĶĹĻĽŃŅŇŐŒŔŘŚŞŠȘŢȚŤŪŮŰŹŻŽЀ-ЏΆ-ΫԱ-Ֆა-ჰء-يٱ-ۓ"
 _SENTENCE_END = re.compile(
-    r"""(?<![.!?…։])
-        ([.!?…։]++)         # terminal punctuation (։ is the Armenian full stop)
+    r"""(?<![.!?…։؟۔])
+        ([.!?…։؟۔]++)       # terminal punctuation (։ Armenian full stop, ؟ Arabic question mark, ۔ Urdu full stop)
         ([»"”’')\]]*+)      # closing quotes / brackets that belong to this sentence
         (\s++)              # the gap
         (?=[«"„“'(\[—–-]?\s*[A-ZА-ЯЁӘҒҚҢӨҰҮҺІЇЄҐŁŚŻŹĆŃÓĄĘ0-9{_CAPITALS}])   # next sentence starts big
