@@ -213,10 +213,9 @@ DO $$
 BEGIN
     CREATE EXTENSION IF NOT EXISTS unaccent;
 EXCEPTION WHEN insufficient_privilege OR undefined_file THEN
-    RAISE EXCEPTION 'the full-text search needs the extension unaccent, which this role cannot install (%)',
-        SQLERRM
-        USING HINT = format('Ask the database''s owner or an administrator to run CREATE EXTENSION unaccent; '
-                            'in the database %s, then open it again.', current_database());
+    RAISE EXCEPTION 'the full-text search needs the extension unaccent, which this role cannot install (%): '
+        'ask the database''s owner or an administrator to run "CREATE EXTENSION unaccent;" in the database %, '
+        'then open it again', SQLERRM, current_database();
 END $$;
 CREATE TEXT SEARCH CONFIGURATION barometer (COPY = simple);
 ALTER TEXT SEARCH CONFIGURATION barometer ALTER MAPPING
