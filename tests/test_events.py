@@ -1,10 +1,10 @@
 """Key events (pipeline.events, the store's ``events`` table): what the analyst types is checked field
 by field, events are added, changed and removed, the demo's go with the demo, and a database of
-schema 5 that holds the demo gets the demo's events when it is upgraded."""
+schema 5 that holds the demo gets the demo's events when it is upgraded; the store's tests run on both
+backends (``store_db``: SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 from datetime import date
 
@@ -14,8 +14,9 @@ from pipeline import events
 from pipeline.demo import load_events, remove_demo
 from pipeline.models import Event, Score
 from pipeline.store import SCHEMA_VERSION, Store
-from pipeline.store.sqlite_schema import EVENTS_MIGRATION, MIGRATIONS, statements
-from tests.test_store import article
+from pipeline.store.sqlite_schema import EVENTS_MIGRATION
+from tests.postgres import query
+from tests.test_store import article, old_database, schema_version
 
 # ---------------------------------------------------------------- checking what the analyst typed
 
@@ -64,8 +65,8 @@ def test_a_label_is_one_line():
 # ---------------------------------------------------------------- the store
 
 
-def test_events_are_added_changed_and_removed(tmp_path):
-    db = tmp_path / "e.sqlite"
+def test_events_are_added_changed_and_removed(store_db):
+    db = store_db
     first = events.add_event(db, Event(date(2023, 5, 1), "later", "", "https://x.example/"))
     second = events.add_event(db, Event(date(2022, 1, 6), "CSTO", "note", id=99, is_demo=True))
     stored = events.read_events(db)
@@ -87,10 +88,10 @@ def test_reading_the_events_of_a_database_not_yet_created_creates_nothing(tmp_pa
     assert not (tmp_path / "none.sqlite").exists()
 
 
-def test_writing_an_event_leaves_the_articles_data_version_alone(tmp_path):
+def test_writing_an_event_leaves_the_articles_data_version_alone(store_db):
     # The data version keys every cached read of articles (the frame, the series): an event must
     # not make the dashboard read them again.
-    with Store.open(tmp_path / "e.sqlite") as db:
+    with Store.open(store_db) as db:
         db.insert_article(article(0), Score(0.2, 0.0, 0.9, "en", version="v"))
         before = db.data_version()
         event_id = db.add_event(Event(date(2022, 1, 6), "CSTO"))
@@ -99,7 +100,8 @@ def test_writing_an_event_leaves_the_articles_data_version_alone(tmp_path):
         assert db.data_version() == before
 
 
-def test_the_demo_events_are_stored_once_and_go_with_the_demo(settings):
+def test_the_demo_events_are_stored_once_and_go_with_the_demo(settings, store_db):
+    settings = replace(settings, db=store_db)
     demo = load_events()
     with Store.open(settings.db) as db:
         db.insert_article(article(0, is_demo=True))
@@ -117,37 +119,30 @@ def test_the_demo_events_are_stored_once_and_go_with_the_demo(settings):
 # ---------------------------------------------------------------- the migration
 
 
-def schema_5_database(path, *, demo: bool) -> None:
+def schema_5_database(db, *, demo: bool) -> None:
     """A database as schema 5 wrote it, with one article (a demo one or the user's own)."""
-    conn = sqlite3.connect(path)
-    for version in range(1, 6):
-        for statement in statements(MIGRATIONS[version]):
-            conn.execute(statement)
-    conn.execute("PRAGMA user_version = 5")
-    conn.execute(
+    old_database(db, 5)
+    query(
+        db,
         "INSERT INTO articles (url, canonical_url, title, published, is_demo, fetched_at) VALUES (?,?,?,?,?,?)",
         ("u", "u", "t", "2022-01-06", int(demo), "now"),
     )
-    conn.commit()
-    conn.close()
 
 
-def test_a_schema_5_database_holding_the_demo_gets_the_demo_events(tmp_path):
-    path = tmp_path / "v5.sqlite"
+def test_a_schema_5_database_holding_the_demo_gets_the_demo_events(store_db):
+    path = store_db
     schema_5_database(path, demo=True)
     with Store.open(path) as db:
         stored = db.events()
         version = db.data_version()
     assert [replace(e, id=None) for e in stored] == [replace(e, is_demo=True) for e in load_events()]
-    conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= EVENTS_MIGRATION
-    conn.close()
+    assert schema_version(path) == SCHEMA_VERSION >= EVENTS_MIGRATION
     with Store.open(path) as db:  # opening again migrates nothing and adds nothing
         assert db.events() == stored and db.data_version() == version
 
 
-def test_a_schema_5_database_of_the_users_own_articles_gets_no_events(tmp_path):
-    path = tmp_path / "v5.sqlite"
+def test_a_schema_5_database_of_the_users_own_articles_gets_no_events(store_db):
+    path = store_db
     schema_5_database(path, demo=False)
     with Store.open(path) as db:
         assert db.events() == []

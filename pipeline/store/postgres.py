@@ -25,6 +25,8 @@ from ..dedupe import StoryCandidate
 from ..models import Article, Evidence, FetchFailure, Score
 from . import records
 from .postgres_connect import close_pools, open_pool
+from .postgres_events import EventQueries
+from .postgres_search import SearchQueries
 from .postgres_watch import WatchQueries
 from .records import ArticleDetail, Override, UnscoredArticle
 from .sqlite import now_iso
@@ -48,8 +50,14 @@ _FRAME_SELECT = (
     "LEFT JOIN overrides o ON o.article_id = a.id WHERE a.id > %(after)s"
 )
 
+# The article view's columns: every one but the full-text index (``search``), large and not shown.
+_DETAIL_COLUMNS = (
+    "a.id, a.url, a.canonical_url, a.final_url, a.title, a.text, a.published, a.date_origin, a.source, a.language,"
+    " a.fingerprint, a.story_id, a.is_demo, a.fetched_at, a.decode_note"
+)
 
-class PostgresBackend(WatchQueries):
+
+class PostgresBackend(WatchQueries, SearchQueries, EventQueries):
     """A pool of connections to one PostgreSQL database and every query the project runs on it."""
 
     driver_errors: tuple[type[BaseException], ...] = (psycopg.Error,)
@@ -213,7 +221,7 @@ class PostgresBackend(WatchQueries):
             row = (
                 conn.cursor(row_factory=dict_row)
                 .execute(
-                    "SELECT a.*, o.article_id AS corrected, o.stance AS override_stance,"
+                    f"SELECT {_DETAIL_COLUMNS}, o.article_id AS corrected, o.stance AS override_stance,"
                     " o.not_relevant AS override_not_relevant, o.note AS override_note "
                     "FROM articles a LEFT JOIN overrides o ON o.article_id = a.id WHERE a.id = %s",
                     (article_id,),

@@ -1,0 +1,127 @@
+"""Full-text search on PostgreSQL against SQLite's: the same words find the same articles in the same
+order (golden lists, on both backends), the passages, a database whose LC_CTYPE is C, and a role that
+may not install the ``unaccent`` extension."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+import pytest
+
+from pipeline.store import Store, StoreError, postgres
+from tests import postgres as pg
+from tests.postgres import query
+from tests.search_fixtures import build
+
+# What each search finds, best first, on both backends: ts_rank (title weight A = 10 × text weight B,
+# divided by 1 + log of the length) orders these as SQLite's bm25(10, 1) does. They may part where
+# bm25's rarity of a word counts (several words, one rare; ts_rank has no inverse document frequency).
+GOLDEN = {
+    "astana": ["oil", "excluded", "undated", "copy"],  # the title first, then the shorter texts
+    "oil transit": ["copy", "oil"],  # equal hits: the shorter article first
+    "kaz*": ["script", "pl", "copy", "oil"],
+    "KAZAKHSTAN": ["script", "copy", "oil"],
+    "baikonur": ["copy", "oil"],
+    "қала": ["kk"],
+    "ҮКІМЕТ жаңа": ["kk"],
+    "łacznosc": ["pl"],
+    "rosja": ["pl"],
+    "alert": ["script"],  # inside <script>…</script>: PostgreSQL's parser alone would drop it as a tag
+    "script markup": ["script"],
+    "agency copy": ["copy"],
+    "transit agency": ["copy"],
+    "moscow border": ["undated"],
+    "summoned ambassador": ["excluded"],
+    "weather almaty": ["weather"],
+    "almaty weather*": ["weather"],
+    "model of cooperation": ["copy", "oil"],
+    "kremlin welcomed": ["copy", "oil"],
+    # PostgreSQL's tsquery syntax is plain text too
+    "border & talks": ["undated"],
+    "border | nothing": [],
+    "!border": ["undated"],
+    "border:*": ["undated"],
+    "border<->talks": ["undated"],
+    "'border' \\ talks": ["undated"],
+    "(talks)": ["undated"],
+    "nothing*": [],
+}
+
+
+@pytest.mark.parametrize(("text", "keys"), GOLDEN.items(), ids=lambda v: v if isinstance(v, str) else None)
+def test_the_same_words_find_the_same_articles_on_both_backends(store_db, text, keys):
+    ids = build(store_db)
+    with Store.open(store_db) as store:
+        assert store.search(text) == [ids[k] for k in keys]
+
+
+def test_passages_mark_the_words_and_cut_with_an_ellipsis(postgres_url):
+    ids = build(postgres_url)
+    with Store.open(postgres_url) as store:
+        found = store.search("baikonur")
+        passages = store.search_snippets("baikonur", found)
+        assert passages[ids["oil"]] == "…‹Baikonur› launch site, which both sides called “a model…"
+        # The title's passage when it holds the words; a whole title has no ellipsis.
+        assert store.search_snippets("astana", [ids["oil"]]) == {
+            ids["oil"]: "‹Astana› and Moscow sign oil transit deal"
+        }
+        # A prefix marks the whole word; Kazakh and Polish words are marked whatever their case.
+        assert store.search_snippets("kaz*", [ids["pl"]]) == {ids["pl"]: "‹Kazachstan› i Rosja: rozmowy"}
+        assert store.search_snippets("ЖАҢА", [ids["kk"]])[ids["kk"]] == (
+            "…‹жаңа› ғимарат туралы мәлімдеме жасады. Қала өзен бойында, ұлттық…"
+        )
+        assert store.search_snippets("wspolpracy", [ids["pl"]])[ids["pl"]] == (
+            "…‹współpracy› z Rosją i o żegludze na Morzu Kaspijskim…"
+        )
+        assert store.search_snippets("baikonur", [ids["kk"]]) == {}  # not a match: no passage
+
+
+_names = itertools.count(1)
+
+
+@pytest.fixture
+def made_database() -> Iterator[tuple[pg.Server, str]]:
+    """The session's server and the name of a database the test creates itself (dropped after)."""
+    srv = pg.server()
+    name = f"made_{next(_names)}"
+    yield srv, name
+    postgres.close_pools()
+    srv.drop_database(srv.url(name))
+
+
+def test_case_folds_in_a_database_whose_ctype_is_c(made_database):
+    # There lower() and the parser fold ASCII alone; the index folds with ICU's rules instead.
+    srv, name = made_database
+    with srv.admin() as conn:
+        conn.execute(f"CREATE DATABASE {name} LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0")
+    url = srv.url(name)
+    ids = build(url)
+    with Store.open(url) as store:
+        assert store.search("ҚАЗАҚСТАН") == store.search("қазақстан") == [ids["kk"]]
+        assert store.search("ŻEGLUDZE") == store.search("żegludze") == [ids["pl"]]
+
+
+def test_a_role_that_cannot_install_unaccent_is_told_who_can(made_database):
+    srv, name = made_database
+    role = f"analyst_{name}"
+    with srv.admin() as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+        conn.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{pg.PASSWORD}'")
+    query(srv.url(name), f"GRANT CREATE ON SCHEMA public TO {role}")  # tables yes; no CREATE on the database
+    url = srv.url(name).replace(f"{pg.USER}:", f"{role}:")
+    try:
+        with pytest.raises(StoreError) as caught:
+            Store.open(url)
+        assert "the full-text search needs the extension unaccent, which this role cannot install" in str(caught.value)
+        assert f'run "CREATE EXTENSION unaccent;" in the database {name}' in str(caught.value)
+        assert query(srv.url(name), "SELECT to_regclass('articles') IS NULL") == [(True,)]  # nothing half-made
+        query(srv.url(name), "CREATE EXTENSION unaccent")  # as the administrator does
+        ids = build(url)
+        with Store.open(url) as store:
+            assert store.search("zegludze") == [ids["pl"]]
+    finally:
+        postgres.close_pools()
+        srv.drop_database(srv.url(name))
+        with srv.admin() as conn:
+            conn.execute(f"DROP ROLE {role}")
