@@ -105,6 +105,16 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", parents=[common], help="load the bundled demo corpus into the database")
     p.add_argument("--remove", action="store_true", help="remove the demo articles instead")
     _watch_parser(sub, common, fetching)
+    p = sub.add_parser(
+        "migrate",
+        help="copy a database (SQLite or PostgreSQL) into another, verified",
+        description="Copy every table of a database into another (created when missing), ids kept, "
+        "and verify the counts and a checksum; the source is only read.",
+    )
+    p.add_argument("--from", dest="source", required=True, metavar="DB", help="the database to copy: a path or URL")
+    p.add_argument("--to", dest="target", required=True, metavar="DB", help="where to copy it: a path or URL")
+    p.add_argument("--replace", action="store_true", help="overwrite a target that already holds data")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser
 
 
@@ -313,6 +323,24 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return _print_report(report)
 
 
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from .store.migrate import migrate
+
+    bar = tqdm(unit="row", file=sys.stderr, dynamic_ncols=True, disable=args.no_progress)
+
+    def progress(table: str, done: int, total: int) -> None:
+        bar.total, bar.n = total, done
+        bar.set_postfix_str(table, refresh=False)
+        bar.refresh()
+
+    try:
+        report = migrate(args.source, args.target, replace=args.replace, progress=progress)
+    finally:
+        bar.close()
+    print("\n".join(report.lines()))
+    return EXIT_OK
+
+
 def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     from .watch.commands import cmd_watch as run_watch
 
@@ -327,6 +355,7 @@ COMMANDS = {
     "score": cmd_score,
     "rescore": cmd_rescore,
     "demo": cmd_demo,
+    "migrate": cmd_migrate,
 }
 
 
