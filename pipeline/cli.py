@@ -115,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="target", required=True, metavar="DB", help="where to copy it: a path or URL")
     p.add_argument("--replace", action="store_true", help="overwrite a target that already holds data")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(db=None)  # the two databases are named by --from and --to
     return parser
 
 

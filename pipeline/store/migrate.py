@@ -127,7 +127,7 @@ def _copy(
         with writer.transaction():
             held = {name: n for name in ours if (n := writer.count(name)) and name not in WRITTEN_BY_TRIGGERS}
             if held and not replace:
-                raise MigrationError(f"{writer.name} already holds {_listing(held)}: use --replace to overwrite it")
+                raise MigrationError(f"{writer.name} already holds data ({_listing(held)}): use --replace to overwrite it")
             writer.clear([t.name for t in reversed(_in_order(ours)) if t.name not in WRITTEN_BY_TRIGGERS])
             with writer.counter_paused():
                 for table in shared:
@@ -209,7 +209,7 @@ def _new_token(writer: Side) -> None:
 
 def _listing(held: dict[str, int]) -> str:
     first = ["articles"] if "articles" in held else []
-    return ", ".join(f"{held[name]:,} rows of {name}" for name in first + sorted(set(held) - set(first)))
+    return ", ".join(f"{name}: {held[name]:,}" for name in first + sorted(set(held) - set(first)))
 
 
 def _verify(
