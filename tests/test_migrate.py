@@ -62,6 +62,9 @@ def filled(db: str | Path, articles: int = 6) -> list[int]:
         store.finish_link("https://a.example/9", "stored", now=NOW, article_id=ids[0], relevance=0.75)
         draft = AlertDraft("article:1", "article", "week", "2023-01-02", 0.5, "tense", "a sentence", "u", (ids[0],))
         store.add_alert(draft, now=NOW, deliver=True)
+        # Two scores of one article in one second: which is current goes by insertion order, which a
+        # copy must keep (SQLite's rowid, PostgreSQL's seq).
+        query(str(db), "UPDATE scores SET scored_at = '2024-05-06T07:08:09+00:00'")
         if has_events(db):
             store.add_event(Event(date(2023, 1, 3), "Summit", note="in Astana", link="https://e.example/s"))
             store.delete_event(store.add_event(Event(date(2023, 1, 10), "Deleted")) or 0)  # a gap in the ids
