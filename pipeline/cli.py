@@ -336,6 +336,10 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         report = migrate(args.source, args.target, replace=args.replace, progress=progress)
+    except KeyboardInterrupt:
+        bar.close()
+        print(f"interrupted: {Store.display_name(args.target)} was rolled back to what it held before", file=sys.stderr)
+        return 130
     finally:
         bar.close()
     print("\n".join(report.lines()))
