@@ -127,7 +127,8 @@ def _copy(
         with writer.transaction():
             held = {name: n for name in ours if (n := writer.count(name)) and name not in WRITTEN_BY_TRIGGERS}
             if held and not replace:
-                raise MigrationError(f"{writer.name} already holds data ({_listing(held)}): use --replace to overwrite it")
+                listing = _listing(held)
+                raise MigrationError(f"{writer.name} already holds data ({listing}): use --replace to overwrite it")
             writer.clear([t.name for t in reversed(_in_order(ours)) if t.name not in WRITTEN_BY_TRIGGERS])
             with writer.counter_paused():
                 for table in shared:
