@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .base import StoreError
 from .database import Store
-from .migrate_tables import PostgresSide, Side, SQLiteSide, Table, open_side
+from .migrate_tables import PostgresSide, Side, SQLiteSide, Table, driver_errors, open_side
 
 #: Written by the target's own triggers when articles, scores and corrections are written (the
 #: change counter and each article's change stamp): copied last, over whatever those triggers wrote
@@ -87,6 +87,10 @@ def migrate(source: str, target: str, *, replace: bool = False, progress: Progre
         try:
             _refuse_same(reader, writer, source, target_name)
             counts, checksum = _copy(reader, writer, replace=replace, progress=progress)
+        except driver_errors() as err:  # outside a table's rows: emptying, the sequences, the checks
+            raise MigrationError(
+                f"copying into {target_name} failed: {_reason(err)}; it was rolled back and holds what it held before"
+            ) from err
         finally:
             writer.close()
     finally:
@@ -188,9 +192,7 @@ def _copy_table(
             writer.write(table.name, columns, batch)
             done += len(batch)
             meter.add(table.name, len(batch))
-    except StoreError:
-        raise
-    except Exception as err:  # the driver's: a value the target refuses, a lost connection
+    except driver_errors() as err:  # a value the target refuses, a lost connection
         raise MigrationError(
             f"copying table {table.name} into {writer.name} failed after {done} of {total} rows: {_reason(err)};"
             f" {writer.name} was rolled back and holds what it held before"

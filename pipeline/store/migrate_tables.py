@@ -285,6 +285,15 @@ class PostgresSide:
         return str(row[0]) if row else ""
 
 
+def driver_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions of both engines' drivers (psycopg's when it is installed)."""
+    try:
+        import psycopg
+    except ImportError:
+        return (sqlite3.Error,)
+    return (sqlite3.Error, psycopg.Error)
+
+
 def open_side(db: str, *, write: bool) -> SQLiteSide | PostgresSide:
     """A connection of its own to the database ``db`` (already created and migrated by ``Store.open``)."""
     from .database import Store, postgres_url, sqlite_path
