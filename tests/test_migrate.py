@@ -314,3 +314,24 @@ def test_the_command_copies_prints_the_counts_and_refuses_a_second_copy(postgres
     back = tmp_path / "back.sqlite"
     assert cli("migrate", "--from", postgres_url, "--to", str(back), "--no-progress").returncode == 0
     assert is_url(postgres_url) and tables(back)["articles"] == tables(source)["articles"]
+
+
+def test_an_older_source_is_migrated_forward_and_a_newer_one_refused(postgres_url, tmp_path):
+    from pipeline.store import SCHEMA_VERSION
+    from tests.test_store import old_database
+
+    old, newer = tmp_path / "old.sqlite", tmp_path / "newer.sqlite"
+    old_database(str(old), 3)
+    query(old, "INSERT INTO articles (url, canonical_url, title, fetched_at) VALUES ('u', 'u', 'kept', 'now')")
+    migrate(str(old), postgres_url)
+    assert query(postgres_url, "SELECT id, title, decode_note FROM articles") == [(1, "kept", "")]
+    assert query(old, "PRAGMA user_version") == [(SCHEMA_VERSION,)]  # opened as any command opens it
+
+    filled(newer)
+    query(newer, f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(MigrationError) as refused:
+        migrate(str(newer), str(tmp_path / "target.sqlite"))
+    assert str(refused.value).startswith(
+        f"the source: {newer}: database schema version {SCHEMA_VERSION + 1} is newer than this program's"
+    )
+    assert not (tmp_path / "target.sqlite").exists()  # refused before the target is made
