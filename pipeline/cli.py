@@ -327,21 +327,27 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     from .store.migrate import migrate
 
-    bar = tqdm(unit="row", file=sys.stderr, dynamic_ncols=True, disable=args.no_progress)
+    bars: list[tqdm[Never]] = []  # made at the first batch: a refusal prints no empty bar
 
     def progress(table: str, done: int, total: int) -> None:
-        bar.total, bar.n = total, done
-        bar.set_postfix_str(table, refresh=False)
-        bar.refresh()
+        if not bars:
+            bars.append(tqdm(total=total, unit="row", file=sys.stderr, dynamic_ncols=True))
+        bars[0].n = done
+        bars[0].set_postfix_str(table, refresh=False)
+        bars[0].refresh()
 
     try:
-        report = migrate(args.source, args.target, replace=args.replace, progress=progress)
+        report = migrate(
+            args.source, args.target, replace=args.replace, progress=None if args.no_progress else progress
+        )
     except KeyboardInterrupt:
-        bar.close()
+        for bar in bars:
+            bar.close()
         print(f"interrupted: {Store.display_name(args.target)} was rolled back to what it held before", file=sys.stderr)
         return 130
     finally:
-        bar.close()
+        for bar in bars:
+            bar.close()
     print("\n".join(report.lines()))
     return EXIT_OK
 
