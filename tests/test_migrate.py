@@ -66,9 +66,10 @@ def filled(db: str | Path, articles: int = 6) -> list[int]:
         # copy must keep (SQLite's rowid, PostgreSQL's seq).
         query(str(db), "UPDATE scores SET scored_at = '2024-05-06T07:08:09+00:00'")
         if has_events(db):
+            deleted = store.add_event(Event(date(2023, 1, 10), "Deleted"))
             store.add_event(Event(date(2023, 1, 3), "Summit", note="in Astana", link="https://e.example/s"))
-            store.delete_event(store.add_event(Event(date(2023, 1, 10), "Deleted")) or 0)  # a gap in the ids
             store.add_event(Event(date(2023, 1, 9), "Talks"))
+            store.delete_event(deleted or 0)  # a gap in the ids (the first: SQLite reuses the largest)
     return ids
 
 
