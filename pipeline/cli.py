@@ -105,6 +105,17 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", parents=[common], help="load the bundled demo corpus into the database")
     p.add_argument("--remove", action="store_true", help="remove the demo articles instead")
     _watch_parser(sub, common, fetching)
+    p = sub.add_parser(
+        "migrate",
+        help="copy a database (SQLite or PostgreSQL) into another, verified",
+        description="Copy every table of a database into another (created when missing), ids kept, "
+        "and verify the counts and a checksum; the source is only read.",
+    )
+    p.add_argument("--from", dest="source", required=True, metavar="DB", help="the database to copy: a path or URL")
+    p.add_argument("--to", dest="target", required=True, metavar="DB", help="where to copy it: a path or URL")
+    p.add_argument("--replace", action="store_true", help="overwrite a target that already holds data")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(db=None)  # the two databases are named by --from and --to
     return parser
 
 
@@ -313,6 +324,34 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return _print_report(report)
 
 
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from .store.migrate import migrate
+
+    bars: list[tqdm[Never]] = []  # made at the first batch: a refusal prints no empty bar
+
+    def progress(table: str, done: int, total: int) -> None:
+        if not bars:
+            bars.append(tqdm(total=total, unit="row", file=sys.stderr, dynamic_ncols=True))
+        bars[0].n = done
+        bars[0].set_postfix_str(table, refresh=False)
+        bars[0].refresh()
+
+    try:
+        report = migrate(
+            args.source, args.target, replace=args.replace, progress=None if args.no_progress else progress
+        )
+    except KeyboardInterrupt:
+        for bar in bars:
+            bar.close()
+        print(f"interrupted: {Store.display_name(args.target)} was rolled back to what it held before", file=sys.stderr)
+        return 130
+    finally:
+        for bar in bars:
+            bar.close()
+    print("\n".join(report.lines()))
+    return EXIT_OK
+
+
 def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     from .watch.commands import cmd_watch as run_watch
 
@@ -327,6 +366,7 @@ COMMANDS = {
     "score": cmd_score,
     "rescore": cmd_rescore,
     "demo": cmd_demo,
+    "migrate": cmd_migrate,
 }
 
 
