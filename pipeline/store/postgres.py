@@ -26,7 +26,7 @@ from ..models import Article, Evidence, FetchFailure, Score
 from . import records
 from .postgres_connect import close_pools, open_pool
 from .postgres_watch import WatchQueries
-from .records import ArticleDetail, Override, UnscoredArticle
+from .records import OVERRIDE_COLUMNS, ArticleDetail, Override, UnscoredArticle, override_of
 from .sqlite import now_iso
 
 if TYPE_CHECKING:
@@ -213,18 +213,14 @@ class PostgresBackend(WatchQueries):
             row = (
                 conn.cursor(row_factory=dict_row)
                 .execute(
-                    "SELECT a.*, o.article_id AS corrected, o.stance AS override_stance,"
-                    " o.not_relevant AS override_not_relevant, o.note AS override_note "
-                    "FROM articles a LEFT JOIN overrides o ON o.article_id = a.id WHERE a.id = %s",
+                    f"SELECT a.*, {OVERRIDE_COLUMNS} FROM articles a LEFT JOIN overrides o ON o.article_id = a.id"
+                    f" WHERE a.id = %s",
                     (article_id,),
                 )
                 .fetchone()
             )
         if row is None:
             return None
-        override = None
-        if row["corrected"] is not None:
-            override = Override(row["override_stance"], bool(row["override_not_relevant"]), row["override_note"])
         return ArticleDetail(
             id=row["id"],
             url=row["url"],
@@ -242,7 +238,7 @@ class PostgresBackend(WatchQueries):
             fetched_at=row["fetched_at"],
             decode_note=row["decode_note"],
             score=score,
-            override=override,
+            override=override_of(row),
         )
 
     def unscored(self, version: str, after_id: int, limit: int) -> list[UnscoredArticle]:
@@ -342,10 +338,11 @@ class PostgresBackend(WatchQueries):
 
     def set_override(self, article_id: int, override: Override) -> None:
         self._count(
-            "INSERT INTO overrides (article_id, stance, not_relevant, note, created_at) VALUES (%s,%s,%s,%s,%s)"
-            " ON CONFLICT (article_id) DO UPDATE SET stance = EXCLUDED.stance,"
-            " not_relevant = EXCLUDED.not_relevant, note = EXCLUDED.note, created_at = EXCLUDED.created_at",
-            (article_id, override.stance, int(override.not_relevant), override.note, now_iso()),
+            "INSERT INTO overrides (article_id, stance, not_relevant, note, created_at, author)"
+            " VALUES (%s,%s,%s,%s,%s,%s) ON CONFLICT (article_id) DO UPDATE SET stance = EXCLUDED.stance,"
+            " not_relevant = EXCLUDED.not_relevant, note = EXCLUDED.note, created_at = EXCLUDED.created_at,"
+            " author = EXCLUDED.author",
+            (article_id, override.stance, int(override.not_relevant), override.note, now_iso(), override.author),
         )
 
     def clear_override(self, article_id: int) -> bool:

@@ -10,7 +10,7 @@ PostgreSQL's dialect. Where the two differ:
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 8
 
 #: Held (``pg_advisory_xact_lock``) while migrating: two processes opening a new database take turns.
 MIGRATION_LOCK = 0x6261726F  # "baro"
@@ -191,6 +191,10 @@ MIGRATIONS: dict[int, str] = {
         article_id BIGINT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
         PRIMARY KEY (alert_id, article_id)
     );
+    """,
+    # As SQLite's migration 8: who made each correction ('' for those made before).
+    8: """
+    ALTER TABLE overrides ADD COLUMN author TEXT NOT NULL DEFAULT '';
     """,
 }
 
