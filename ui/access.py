@@ -8,7 +8,7 @@ import streamlit as st
 from pipeline import access, views
 from pipeline.access import Visitor
 
-_VISITOR = "visitor"
+_ROLES_PATH = "roles_path"  # the operator's setting, kept for the checks made outside a full run
 
 
 def _auth_configured() -> bool:
@@ -24,38 +24,48 @@ def _claim(name: str) -> str:
     return str(value) if value is not None else ""
 
 
+def _signed_in(roles: access.Roles) -> Visitor | str:
+    """The signed-in user's visitor from their OpenID claims, or why they are refused."""
+    verified = st.user.get("email_verified") is not False  # an address the provider did not check names nobody
+    return access.signed_in_visitor(roles, _claim("email") if verified else "", name=_claim("name"), sub=_claim("sub"))
+
+
 def gate(roles_path: str) -> Visitor:
     """This session's visitor; when sign-in is configured and nobody is signed in, only the sign-in
     page is drawn and the run stops (as it does for a refused user or a wrong set-up)."""
+    st.session_state[_ROLES_PATH] = roles_path
     try:
         roles = access.sign_in_roles(_auth_configured(), roles_path)
     except access.AccessError as err:
         st.error(views.escape_markdown(f"Sign-in is not set up correctly, so the dashboard stays closed: {err}"))
         st.stop()
-    if roles is None:
-        found: Visitor | str = access.OPEN
-    elif not st.user.is_logged_in:
+    if roles is not None and not st.user.is_logged_in:
         st.title("Kazakhstan–Russia barometer")
         st.write("This dashboard is shared: sign in to see it.")
         st.button("Sign in", key="sign_in", on_click=st.login, type="primary")
         st.stop()
-    else:
-        verified = st.user.get("email_verified") is not False  # an address the provider did not check is no name
-        found = access.signed_in_visitor(
-            roles, _claim("email") if verified else "", name=_claim("name"), sub=_claim("sub")
-        )
+    found = access.OPEN if roles is None else _signed_in(roles)
     if isinstance(found, str):
         st.error(views.escape_markdown(f"Signed in, but not let in: {found}."))
         st.button("Sign out", key="sign_out", on_click=st.logout)
         st.stop()
-    st.session_state[_VISITOR] = found
     return found
 
 
 def visitor() -> Visitor:
-    """The visitor ``gate`` let in on this run; nobody (no action allowed) if it did not run."""
-    found: Visitor = st.session_state.get(_VISITOR, access.NOBODY)
-    return found
+    """The visitor as of now: the roles file and the sign-in read again (a write handler may run as a
+    widget's callback, before ``gate``; the operator may have changed a role since the page was drawn).
+    Nobody (no action allowed) when the set-up is wrong or nobody is signed in."""
+    try:
+        roles = access.sign_in_roles(_auth_configured(), st.session_state.get(_ROLES_PATH, ""))
+    except access.AccessError:
+        return access.NOBODY
+    if roles is None:
+        return access.OPEN
+    if not st.user.is_logged_in:
+        return access.NOBODY
+    found = _signed_in(roles)
+    return access.NOBODY if isinstance(found, str) else found
 
 
 def permitted(action: str, what: str) -> bool:
