@@ -1,5 +1,5 @@
 """The dashboard's side of sign-in (``pipeline.access`` decides): the gate ``dashboard.py`` passes
-first, the visitor it leaves in the session, and the check every write handler makes again."""
+first, and the check every write handler makes again with the visitor read anew."""
 
 from __future__ import annotations
 
