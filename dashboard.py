@@ -17,6 +17,7 @@ from pipeline import address, views
 from pipeline.demo import DEMO_LABEL, load_demo, remove_demo
 from pipeline.resources import DataFileError
 from pipeline.settings import load_settings
+from ui.access import gate, permitted, sidebar_line
 from ui.shared import (
     Shared,
     collect_finished_ingest,
@@ -38,15 +39,16 @@ from ui.shared import (
 # multiprocessing that there is no main file to re-run; the workers need nothing from it.
 __spec__ = importlib.machinery.ModuleSpec("__main__", None)
 
-#: The pages in the order of the navigation bar: (file under ui/, title, URL path).
+#: The pages in the order of the navigation bar: (file under ui/, title, URL path, the action that
+#: shows the page: pipeline.access). A page the visitor's role lacks is not in the app at all.
 PAGES = (
-    ("ui/trend.py", "Trend", "trend"),
-    ("ui/articles.py", "Articles", "articles"),
-    ("ui/add_articles.py", "Add articles", "add"),
-    ("ui/export.py", "Export", "export"),
-    ("ui/events.py", "Key events", "events"),
-    ("ui/sources.py", "Sources", "sources"),
-    ("ui/alerts.py", "Alerts", "alerts"),
+    ("ui/trend.py", "Trend", "trend", "view"),
+    ("ui/articles.py", "Articles", "articles", "view"),
+    ("ui/add_articles.py", "Add articles", "add", "add_articles"),
+    ("ui/export.py", "Export", "export", "download"),
+    ("ui/events.py", "Key events", "events", "manage_events"),
+    ("ui/sources.py", "Sources", "sources", "manage_sources"),
+    ("ui/alerts.py", "Alerts", "alerts", "view"),
 )
 
 st.set_page_config(page_title="Kazakhstan–Russia barometer", layout="wide")
@@ -59,6 +61,8 @@ except ValueError as err:
     st.error(f"A setting is not valid: {err}")
     st.stop()
 DB = settings.db
+# Sign-in first (when the operator configured it): an anonymous visitor gets the sign-in page only.
+visitor = gate(settings.roles)
 
 # ---------------------------------------------------------------- first run: the demo corpus
 
@@ -68,7 +72,7 @@ try:
 except views.StoreError as err:
     st.error(views.escape_markdown(f"The database cannot be opened: {err}"))
     st.stop()
-if empty and "demo_removed" not in st.session_state:
+if empty and "demo_removed" not in st.session_state and visitor.may("add_articles"):
     # A spinner, not a progress bar: no Streamlit call during the load, so a rerun cannot cut it short.
     with st.spinner("Empty database: loading and scoring the bundled demo corpus (15–20 seconds)…"):
         load_demo(settings)
@@ -96,6 +100,7 @@ options = load_options(DB, version)
 # A shared link: its view set before the widgets are drawn (the session's first run only).
 for note in read_address(options):
     st.warning(views.escape_markdown(note))
+sidebar_line(visitor)
 with st.sidebar:
     st.header("Filters")
     periods = address.FREQS
@@ -110,10 +115,10 @@ with st.sidebar:
     languages = st.multiselect("Languages", options.languages, placeholder="all languages", key="languages")
     sources = st.multiselect("Sources", options.sources, placeholder="all sources", key="sources")
     filters = views.Filters(freq, smooth, start, end, tuple(languages), tuple(sources))
-    if demo_articles:
+    if demo_articles and visitor.may("remove_data"):
         st.divider()
         st.caption(f"{demo_articles} articles are {DEMO_LABEL}.")
-        if st.button("Remove demo articles", key="remove_demo"):
+        if st.button("Remove demo articles", key="remove_demo") and permitted("remove_data", "Removing the demo"):
             st.session_state["demo_removed"] = remove_demo(settings)
             st.session_state.pop("demo_loaded", None)
             st.rerun()
@@ -126,7 +131,8 @@ with st.sidebar:
 # ---------------------------------------------------------------- the open page
 
 publish(Shared(DB, settings, version, filters))
-pages = [st.Page(path, title=title, url_path=url, default=i == 0) for i, (path, title, url) in enumerate(PAGES)]
+shown = [(path, title, url) for path, title, url, action in PAGES if visitor.may(action)]
+pages = [st.Page(path, title=title, url_path=url, default=i == 0) for i, (path, title, url) in enumerate(shown)]
 page = st.navigation(pages, position="top")
 # The view in the address, so a copied link reopens it: as the run starts (a page may stop early),
 # then with what the page's own widgets chose.

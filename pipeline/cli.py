@@ -7,6 +7,7 @@ them), 1 when nothing could be done, 2 on a usage error.
 from __future__ import annotations
 
 import argparse
+import getpass
 import itertools
 import json
 import sys
@@ -19,7 +20,7 @@ from . import ingest as ingest_mod
 from .inputs import BadRow, InputError, stream_url_file
 from .models import UrlRequest
 from .settings import Settings, load_settings
-from .store import Store, StoreError
+from .store import STANCES, Store, StoreError
 
 EXIT_OK, EXIT_NOTHING_DONE, EXIT_USAGE = 0, 1, 2
 # No tqdm monitor thread: ingest forks its workers only from a process without threads (else it uses
@@ -104,6 +105,11 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("rescore", parents=[common], help="re-score every stored article with the current scorer")
     p = sub.add_parser("demo", parents=[common], help="load the bundled demo corpus into the database")
     p.add_argument("--remove", action="store_true", help="remove the demo articles instead")
+    p = sub.add_parser("correct", parents=[common], help="record the analyst's correction of one stored article")
+    p.add_argument("id", type=int, metavar="ID", help="the article's id (the dashboard's id column)")
+    p.add_argument("reading", choices=[*STANCES, "not-relevant", "none"], help="the correction; none undoes it")
+    p.add_argument("--note", default="", help="why (kept with the correction)")
+    p.add_argument("--author", help="who corrects (default: the operating-system user)")
     _watch_parser(sub, common, fetching)
     p = sub.add_parser(
         "migrate",
@@ -352,6 +358,26 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_correct(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        author = args.author if args.author is not None else getpass.getuser()
+    except (OSError, KeyError):  # no user name in the environment nor the password database
+        author = ""
+    with Store.open(settings.db) as db:
+        if args.reading == "none":
+            print(f"Article {args.id}: " + ("correction undone." if db.clear_override(args.id) else "no correction."))
+            return EXIT_OK
+        try:
+            relevant = args.reading != "not-relevant"
+            stance = args.reading if relevant else None
+            db.set_override(args.id, stance=stance, not_relevant=not relevant, note=args.note, author=author)
+        except ValueError as err:  # no such article
+            print(f"error: {err}", file=sys.stderr)
+            return EXIT_NOTHING_DONE
+    print(f"Article {args.id}: corrected to {args.reading}" + (f" by {author}." if author else "."))
+    return EXIT_OK
+
+
 def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     from .watch.commands import cmd_watch as run_watch
 
@@ -367,11 +393,12 @@ COMMANDS = {
     "rescore": cmd_rescore,
     "demo": cmd_demo,
     "migrate": cmd_migrate,
+    "correct": cmd_correct,
 }
 
 
 #: Commands that open the database; the first two kinds may create it (``demo --remove`` may not).
-DATABASE_COMMANDS = ("ingest", "ingest-html", "demo", "export", "rescore", "watch")
+DATABASE_COMMANDS = ("ingest", "ingest-html", "demo", "export", "rescore", "watch", "correct")
 CREATING_COMMANDS = ("ingest", "ingest-html", "demo")
 
 

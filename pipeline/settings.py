@@ -81,6 +81,8 @@ class Settings:
     alert_freq: str = "week"  # the period of the spike rule and of the alerts: day, week or month
     watch_webhook: str = ""  # POST each alert as JSON here (empty: no webhook); the address guard applies
     watch_webhook_retries: int = 3  # extra attempts of a failed delivery in one run, `backoff` doubling
+    # Sign-in (pipeline.access; docs/signin.md): with Streamlit's [auth] secrets, the users' roles file.
+    roles: str = ""  # a TOML file mapping users to viewer / analyst / admin; empty: the dashboard is open
 
     def watched_pair(self) -> Pair:
         """The pair to score with, read from its data file (once per process, cached)."""

@@ -117,8 +117,8 @@ def read_article(db: str | Path, article_id: int) -> ArticleDetail | None:
         return conn.get_article(article_id)
 
 
-def save_correction(db: str | Path, article_id: int, choice: str) -> None:
-    """Store the analyst's correction (one of ``CORRECTIONS``); ``NO_CORRECTION`` undoes it."""
+def save_correction(db: str | Path, article_id: int, choice: str, author: str = "") -> None:
+    """Store the analyst's correction (one of ``CORRECTIONS``) made by ``author``; ``NO_CORRECTION`` undoes it."""
     if choice not in CORRECTIONS:
         raise ValueError(f"correction {choice!r} is not one of {', '.join(CORRECTIONS)}")
     if choice == NO_CORRECTION:
@@ -126,9 +126,9 @@ def save_correction(db: str | Path, article_id: int, choice: str) -> None:
         return
     with _connection(db, write=True) as conn:
         if choice == NOT_RELEVANT:
-            conn.set_override(article_id, not_relevant=True)
+            conn.set_override(article_id, not_relevant=True, author=author)
         else:
-            conn.set_override(article_id, stance=choice)
+            conn.set_override(article_id, stance=choice, author=author)
 
 
 def undo_correction(db: str | Path, article_id: int) -> bool:
@@ -339,6 +339,15 @@ def current_correction(article: ArticleDetail) -> str:
     if article.override.not_relevant:
         return NOT_RELEVANT
     return article.override.stance or NO_CORRECTION
+
+
+def correction_made(article: ArticleDetail) -> str | None:
+    """ "Corrected by X on DATE" (or "Corrected on DATE" when no author was recorded); None when uncorrected."""
+    override = article.override
+    if override is None:
+        return None
+    day = override.created_at[:10] or "an unknown date"
+    return f"Corrected by {override.author} on {day}" if override.author else f"Corrected on {day}"
 
 
 def evidence_rows(evidence: Sequence[Evidence]) -> list[tuple[str, str, float]]:

@@ -271,7 +271,17 @@ def test_every_option_of_every_command_has_a_description():
     from pipeline.cli import _parser
 
     commands = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
-    assert set(commands) == {"ingest", "ingest-html", "export", "score", "rescore", "demo", "watch", "migrate"}
+    assert set(commands) == {
+        "ingest",
+        "ingest-html",
+        "export",
+        "score",
+        "rescore",
+        "demo",
+        "watch",
+        "migrate",
+        "correct",
+    }
     for name, command in commands.items():
         for action in command._actions:
             assert action.help and action.help != argparse.SUPPRESS, (name, action.option_strings or action.dest)

@@ -41,10 +41,11 @@ def db(store_db):
 def test_get_article_returns_the_article_with_its_score_and_correction(db):
     score = Score(0.4, -0.2, 0.9, "en", [Evidence("They argued.", 0.4)], goldstein=-4.0, version=SCORER_VERSION)
     saved = db.insert_article(article(0, final_url="https://a.example/0?r=1", decode_note="kept"), score)
-    db.set_override(saved.id, stance="tension", note="checked")
+    db.set_override(saved.id, stance="tension", note="checked", author="ana@example.org")
     detail = db.get_article(saved.id)
     assert isinstance(detail, ArticleDetail)
-    assert replace(detail, fetched_at="") == ArticleDetail(
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d.*", detail.override.created_at)
+    assert replace(detail, fetched_at="", override=replace(detail.override, created_at="")) == ArticleDetail(
         id=saved.id,
         url="https://a.example/0",
         canonical_url="https://a.example/0",
@@ -61,7 +62,7 @@ def test_get_article_returns_the_article_with_its_score_and_correction(db):
         fetched_at="",
         decode_note="kept",
         score=score,
-        override=Override("tension", False, "checked"),
+        override=Override("tension", False, "checked", "ana@example.org"),
     )
     db.clear_override(saved.id)
     assert db.get_article(saved.id).override is None

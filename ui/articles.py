@@ -10,6 +10,7 @@ import streamlit as st
 from pipeline import article_list, article_search, views
 from pipeline.highlight import highlighted_html
 from pipeline.settings import Settings
+from ui.access import permitted, visitor
 from ui.shared import Version, keep, kept, load_articles, shared
 
 BadgeColor = Literal["red", "green", "gray"]  # among the colours st.badge takes
@@ -199,6 +200,11 @@ with st.expander("Full text, evidence highlighted where it stands", expanded=Tru
 
 st.markdown("**Correction**: stored apart from the score; the series uses it, and it can be undone")
 current = views.current_correction(article)
+if (made := views.correction_made(article)) is not None:
+    st.caption(views.escape_markdown(made))
+if not visitor().may("correct"):
+    st.caption(f"Corrections are made by analysts; you are signed in as a {visitor().role}.")
+    st.stop()
 choice = st.radio(
     "The analyst's reading",
     views.CORRECTIONS,
@@ -207,9 +213,11 @@ choice = st.radio(
     key=f"correction-{chosen}-{current}",
 )
 save, undo = st.columns(2)
-if save.button("Save correction", key="save_correction", disabled=choice == current):
-    views.save_correction(run.db, chosen, choice)
+clicked_save = save.button("Save correction", key="save_correction", disabled=choice == current)
+if clicked_save and permitted("correct", "Saving a correction"):
+    views.save_correction(run.db, chosen, choice, author=visitor().author)
     st.rerun()
-if current != views.NO_CORRECTION and undo.button("Undo correction", key="undo_correction"):
+clicked_undo = current != views.NO_CORRECTION and undo.button("Undo correction", key="undo_correction")
+if clicked_undo and permitted("correct", "Undoing a correction"):
     views.undo_correction(run.db, chosen)
     st.rerun()

@@ -11,6 +11,7 @@ import streamlit as st
 from pipeline import events as key_events
 from pipeline import views
 from pipeline.models import Event
+from ui.access import permitted, visitor
 from ui.shared import shared
 
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)  # the date picker's reach
@@ -28,6 +29,8 @@ def _refused(problems: list[key_events.EventProblem]) -> None:
 
 def _add() -> None:
     """The Add button's callback: store the typed event, or say what is wrong with it."""
+    if not permitted("manage_events", "Adding an event"):
+        return
     state = st.session_state
     checked = key_events.check_event(
         state["event_date"], state["event_label"], state["event_note"], state["event_link"]
@@ -41,6 +44,8 @@ def _add() -> None:
 
 
 def _save(event_id: int) -> None:
+    if not permitted("manage_events", "Saving an event"):
+        return
     state = st.session_state
     key = f"-{event_id}"
     checked = key_events.check_event(
@@ -56,6 +61,8 @@ def _save(event_id: int) -> None:
 
 
 def _remove(event: Event) -> None:
+    if not permitted("remove_data", "Removing an event"):
+        return
     if event.id is not None and key_events.remove_event(shared().db, event.id):
         _report("success", f"Removed {event.date} · {event.label}.")
     st.session_state.pop("edit_event", None)
@@ -132,4 +139,5 @@ if chosen is not None:
         st.link_button("Open the link", event.link)
     save, remove = st.columns(2)
     save.button("Save changes", key="save_event", on_click=_save, args=(chosen,), type="primary")
-    remove.button("Remove event", key="remove_event", on_click=_remove, args=(event,))
+    if visitor().may("remove_data"):  # removing is the admin's; analysts add and edit
+        remove.button("Remove event", key="remove_event", on_click=_remove, args=(event,))

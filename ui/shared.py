@@ -23,6 +23,7 @@ from pipeline.models import Event
 from pipeline.periods import default_freq
 from pipeline.report import IngestReport, Progress
 from pipeline.settings import Settings
+from ui.access import permitted
 
 _SHARED = "shared"
 Version = tuple[int, ...]  # the database's change token (views.data_version)
@@ -132,8 +133,11 @@ def write_address(page: str, options: views.FilterOptions) -> None:
 # ---------------------------------------------------------------- the background ingest
 
 
-def run_ingest(label: str, work: Callable[[Progress], IngestReport]) -> None:
-    """Start an ingest in the background (see ``pipeline.jobs``); one at a time per browser session."""
+def run_ingest(label: str, work: Callable[[Progress], IngestReport], action: str = "add_articles") -> None:
+    """Start an ingest in the background (see ``pipeline.jobs``); one at a time per browser session.
+    ``action`` is what the visitor's role must allow (``pipeline.access``), checked here, at the write."""
+    if not permitted(action, label):
+        return
     running = st.session_state.get("ingest_job")
     if running is not None and not running.finished:
         st.warning(views.escape_markdown(f"{running.label} is still running; start the next one when it is done."))

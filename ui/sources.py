@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pipeline import views, watch
+from ui.access import permitted, visitor
 from ui.shared import run_ingest, shared
 
 run = shared()
@@ -35,7 +36,8 @@ elif found is not None:
             key=f"watch_pick_{i}",
         )
     ]
-    if st.button(f"Watch {views.plural(len(ticked), 'source')}", key="watch_save", disabled=not ticked):
+    clicked = st.button(f"Watch {views.plural(len(ticked), 'source')}", key="watch_save", disabled=not ticked)
+    if clicked and permitted("manage_sources", "Watching sources"):
         saved = watch.save(settings, ticked, name=name)
         added = sum(source_id is not None for _, source_id in saved)
         st.session_state.pop("watch_found", None)
@@ -55,11 +57,13 @@ picked = labels[st.selectbox("Source", list(labels), key="watch_pick")]
 left, middle, right = st.columns(3)
 if left.button("Check now", key="watch_check"):
     source_id = int(str(picked["id"]))
-    run_ingest(f"Checking {picked['name']}", lambda p: watch.check_now(settings, {source_id}, p))
+    run_ingest(f"Checking {picked['name']}", lambda p: watch.check_now(settings, {source_id}, p), "manage_sources")
 paused = picked["health"] in ("paused", "disabled")
-if middle.button("Resume" if paused else "Pause", key="watch_toggle"):
-    st.session_state["watch_said"] = watch.change(settings, str(picked["id"]), "resume" if paused else "pause")
+verb = "resume" if paused else "pause"
+if middle.button(verb.capitalize(), key="watch_toggle") and permitted("manage_sources", f"To {verb} a source"):
+    st.session_state["watch_said"] = watch.change(settings, str(picked["id"]), verb)
     st.rerun()
-if right.button("Remove", key="watch_remove"):
+removable = visitor().may("remove_data")  # removing a source is the admin's
+if removable and right.button("Remove", key="watch_remove") and permitted("remove_data", "Removing a source"):
     st.session_state["watch_said"] = watch.change(settings, str(picked["id"]), "remove")
     st.rerun()

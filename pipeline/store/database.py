@@ -334,15 +334,21 @@ class Store(AlertMethods, EventMethods):
     # ------------------------------------------------------------ corrections
 
     def set_override(
-        self, article_id: int, *, stance: str | None = None, not_relevant: bool = False, note: str = ""
+        self,
+        article_id: int,
+        *,
+        stance: str | None = None,
+        not_relevant: bool = False,
+        note: str = "",
+        author: str = "",
     ) -> None:
-        """Record the analyst's correction of one article (replacing an earlier one)."""
+        """Record the analyst's correction of one article (replacing an earlier one), with who made it."""
         if stance is not None and stance not in STANCES:
             raise ValueError(f"stance {stance!r} is not one of {', '.join(STANCES)}")
         with self.transaction():
             if not self._backend.article_exists(article_id):
                 raise ValueError(f"no article with id {article_id}")
-            self._backend.set_override(article_id, Override(stance, not_relevant, note))
+            self._backend.set_override(article_id, Override(stance, not_relevant, note, author))
 
     def clear_override(self, article_id: int) -> bool:
         """Undo the analyst's correction of one article; True when there was one."""

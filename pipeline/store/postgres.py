@@ -28,7 +28,7 @@ from .postgres_connect import close_pools, open_pool
 from .postgres_events import EventQueries
 from .postgres_search import SearchQueries
 from .postgres_watch import WatchQueries
-from .records import ArticleDetail, Override, UnscoredArticle
+from .records import OVERRIDE_COLUMNS, ArticleDetail, Override, UnscoredArticle, override_of
 from .sqlite import now_iso
 
 if TYPE_CHECKING:
@@ -221,18 +221,14 @@ class PostgresBackend(WatchQueries, SearchQueries, EventQueries):
             row = (
                 conn.cursor(row_factory=dict_row)
                 .execute(
-                    f"SELECT {_DETAIL_COLUMNS}, o.article_id AS corrected, o.stance AS override_stance,"
-                    " o.not_relevant AS override_not_relevant, o.note AS override_note "
-                    "FROM articles a LEFT JOIN overrides o ON o.article_id = a.id WHERE a.id = %s",
+                    f"SELECT {_DETAIL_COLUMNS}, {OVERRIDE_COLUMNS} FROM articles a"
+                    " LEFT JOIN overrides o ON o.article_id = a.id WHERE a.id = %s",
                     (article_id,),
                 )
                 .fetchone()
             )
         if row is None:
             return None
-        override = None
-        if row["corrected"] is not None:
-            override = Override(row["override_stance"], bool(row["override_not_relevant"]), row["override_note"])
         return ArticleDetail(
             id=row["id"],
             url=row["url"],
@@ -250,7 +246,7 @@ class PostgresBackend(WatchQueries, SearchQueries, EventQueries):
             fetched_at=row["fetched_at"],
             decode_note=row["decode_note"],
             score=score,
-            override=override,
+            override=override_of(row),
         )
 
     def unscored(self, version: str, after_id: int, limit: int) -> list[UnscoredArticle]:
@@ -350,10 +346,11 @@ class PostgresBackend(WatchQueries, SearchQueries, EventQueries):
 
     def set_override(self, article_id: int, override: Override) -> None:
         self._count(
-            "INSERT INTO overrides (article_id, stance, not_relevant, note, created_at) VALUES (%s,%s,%s,%s,%s)"
-            " ON CONFLICT (article_id) DO UPDATE SET stance = EXCLUDED.stance,"
-            " not_relevant = EXCLUDED.not_relevant, note = EXCLUDED.note, created_at = EXCLUDED.created_at",
-            (article_id, override.stance, int(override.not_relevant), override.note, now_iso()),
+            "INSERT INTO overrides (article_id, stance, not_relevant, note, created_at, author)"
+            " VALUES (%s,%s,%s,%s,%s,%s) ON CONFLICT (article_id) DO UPDATE SET stance = EXCLUDED.stance,"
+            " not_relevant = EXCLUDED.not_relevant, note = EXCLUDED.note, created_at = EXCLUDED.created_at,"
+            " author = EXCLUDED.author",
+            (article_id, override.stance, int(override.not_relevant), override.note, now_iso(), override.author),
         )
 
     def clear_override(self, article_id: int) -> bool:

@@ -198,6 +198,10 @@ MIGRATIONS: dict[int, str] = {
         PRIMARY KEY (alert_id, article_id)
     );
     """,
+    # As SQLite's migration 8: who made each correction ('' for those made before).
+    8: """
+    ALTER TABLE overrides ADD COLUMN author TEXT NOT NULL DEFAULT '';
+    """,
 }
 
 # The full-text index (``postgres_search``). ``search_words`` keeps the letters and digits of a text,

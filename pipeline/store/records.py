@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..models import Score
 
@@ -30,6 +30,28 @@ class Override:
     stance: str | None = None  # one of STANCES, None when only relevance was corrected
     not_relevant: bool = False
     note: str = ""
+    author: str = ""  # who made it: a signed-in e-mail, the CLI's user or --author; '' before schema 8
+    created_at: str = ""  # ISO time, UTC, when it was made (set by the store)
+
+
+#: The correction's columns of an article read with its override (``o`` joined as ``overrides``).
+OVERRIDE_COLUMNS = (
+    "o.article_id AS corrected, o.stance AS override_stance, o.not_relevant AS override_not_relevant,"
+    " o.note AS override_note, o.author AS override_author, o.created_at AS override_created_at"
+)
+
+
+def override_of(row: Any) -> Override | None:  # a sqlite3.Row or a psycopg dict row
+    """The correction in a row read with ``OVERRIDE_COLUMNS``; None when the article has none."""
+    if row["corrected"] is None:
+        return None
+    return Override(
+        row["override_stance"],
+        bool(row["override_not_relevant"]),
+        row["override_note"],
+        row["override_author"],
+        row["override_created_at"],
+    )
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from ..dedupe import StoryCandidate
 from ..models import Article, Evidence, FetchFailure, Score
 from . import records
-from .records import ArticleDetail, Override, UnscoredArticle
+from .records import OVERRIDE_COLUMNS, ArticleDetail, Override, UnscoredArticle, override_of
 from .sqlite_events import EventQueries
 from .sqlite_files import connect, transaction
 from .sqlite_search import SearchQueries
@@ -140,16 +140,12 @@ class SQLiteBackend(WatchQueries, EventQueries, SearchQueries):
 
     def article_detail(self, article_id: int, score: Score | None) -> ArticleDetail | None:
         row = self._one(
-            "SELECT a.*, o.article_id AS corrected, o.stance AS override_stance,"
-            " o.not_relevant AS override_not_relevant, o.note AS override_note "
-            "FROM articles a LEFT JOIN overrides o ON o.article_id = a.id WHERE a.id = ?",
+            f"SELECT a.*, {OVERRIDE_COLUMNS} FROM articles a LEFT JOIN overrides o ON o.article_id = a.id"
+            f" WHERE a.id = ?",
             (article_id,),
         )
         if row is None:
             return None
-        override = None
-        if row["corrected"] is not None:
-            override = Override(row["override_stance"], bool(row["override_not_relevant"]), row["override_note"])
         return ArticleDetail(
             id=row["id"],
             url=row["url"],
@@ -167,7 +163,7 @@ class SQLiteBackend(WatchQueries, EventQueries, SearchQueries):
             fetched_at=row["fetched_at"],
             decode_note=row["decode_note"],
             score=score,
-            override=override,
+            override=override_of(row),
         )
 
     def unscored(self, version: str, after_id: int, limit: int) -> list[UnscoredArticle]:
@@ -262,8 +258,9 @@ class SQLiteBackend(WatchQueries, EventQueries, SearchQueries):
 
     def set_override(self, article_id: int, override: Override) -> None:
         self._conn.execute(
-            "INSERT OR REPLACE INTO overrides (article_id, stance, not_relevant, note, created_at) VALUES (?,?,?,?,?)",
-            (article_id, override.stance, int(override.not_relevant), override.note, now_iso()),
+            "INSERT OR REPLACE INTO overrides (article_id, stance, not_relevant, note, created_at, author)"
+            " VALUES (?,?,?,?,?,?)",
+            (article_id, override.stance, int(override.not_relevant), override.note, now_iso(), override.author),
         )
 
     def clear_override(self, article_id: int) -> bool:

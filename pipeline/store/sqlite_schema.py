@@ -16,6 +16,8 @@ from ..resources import PACKAGE_DATA
 
 #: The key events table (issue 14). Its number is this one line: 6 is the articles' full-text index.
 EVENTS_MIGRATION = 7
+#: Who made each correction (issue 13, sign-in): corrections made before it have author ''.
+AUTHOR_MIGRATION = 8
 
 # The full-text index of titles and texts (pipeline.store.sqlite_search): an FTS5 table over the
 # articles' own columns (external content: the text is not stored twice), kept in step by triggers
@@ -270,6 +272,9 @@ MIGRATIONS[EVENTS_MIGRATION] = """
     CREATE INDEX events_date ON events(date);
     CREATE UNIQUE INDEX events_demo ON events(date, label) WHERE is_demo = 1;
     """ + _demo_events_script()
+MIGRATIONS[AUTHOR_MIGRATION] = """
+    ALTER TABLE overrides ADD COLUMN author TEXT NOT NULL DEFAULT '';
+    """
 SCHEMA_VERSION = max(MIGRATIONS)
 
 
