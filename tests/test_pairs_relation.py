@@ -15,7 +15,9 @@ from pipeline import score_article
 from pipeline.resources import PACKAGE_DATA, DataFileError
 from pipeline.scoring.actors import load_pair
 from pipeline.scoring.evaluate import DEFAULT_DEVSET
+from pipeline.scoring.kazakh_arabic import cyrillic_to_tote
 from pipeline.scoring.lexicon import LEXICON_DIR
+from pipeline.scoring.normalize import kazakh_arabic_to_cyrillic
 from pipeline.scoring.pair_data import relation_patterns, relation_words
 
 DATA = Path(__file__).parent / "data"
@@ -127,3 +129,10 @@ def test_a_broken_relation_table_is_a_data_file_error_naming_the_file(tmp_path, 
     with pytest.raises(DataFileError, match=r"am-ru\.toml") as err:
         score_article("Armenia and Russia signed a deal.", pair=load_pair("am-ru", str(tmp_path)))
     assert reason in str(err.value)
+
+
+def test_kazakh_in_arabic_script_still_spells_the_pairs_words_as_the_pair_file_does():
+    # The töte reader keeps the lexicons' stems as they are spelt; the pair's relation words are among them
+    # ("каспий", not "кәспий", so that the CPC pipeline is still found in a töte text).
+    tote = cyrillic_to_tote("каспий құбыр консорциумы")
+    assert kazakh_arabic_to_cyrillic(tote).startswith("Каспий құбыр")
