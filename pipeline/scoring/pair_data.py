@@ -130,5 +130,5 @@ def pair_title(pair: str = "", data_dir: str = "") -> str:
 
 def watched_pair_title() -> str:
     """The title of the pair the environment names (BAROMETER_PAIR, BAROMETER_DATA_DIR), for the CLI's help
-    and the page's title, which show before (or whatever) the settings' checks say."""
+    and the browser tab's title, which must show whatever the settings' checks later find."""
     return pair_title(os.environ.get("BAROMETER_PAIR", ""), os.environ.get("BAROMETER_DATA_DIR", ""))
