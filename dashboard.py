@@ -14,8 +14,9 @@ import importlib.machinery
 import streamlit as st
 
 from pipeline import address, views
-from pipeline.demo import DEMO_LABEL, load_demo, remove_demo
+from pipeline.demo import DEMO_LABEL, demo_dir, load_demo, no_demo_message, remove_demo
 from pipeline.resources import DataFileError
+from pipeline.scoring.pair_data import watched_pair_title
 from pipeline.settings import load_settings
 from ui.access import gate, permitted, sidebar_line
 from ui.shared import (
@@ -51,7 +52,8 @@ PAGES = (
     ("ui/alerts.py", "Alerts", "alerts", "view"),
 )
 
-st.set_page_config(page_title="Kazakhstan–Russia barometer", layout="wide")
+# The title is the watched pair's (BAROMETER_PAIR), read before the settings are checked: a page must have one.
+st.set_page_config(page_title=f"{watched_pair_title()} barometer", layout="wide")
 try:
     settings = load_settings()
 except DataFileError as err:
@@ -66,13 +68,20 @@ visitor = gate(settings.roles)
 
 # ---------------------------------------------------------------- first run: the demo corpus
 
-st.title("Kazakhstan–Russia barometer")
+pair = settings.watched_pair()
+st.title(f"{pair.title} barometer")
 try:
     empty = views.is_empty(DB)
 except views.StoreError as err:
     st.error(views.escape_markdown(f"The database cannot be opened: {err}"))
     st.stop()
-if empty and "demo_removed" not in st.session_state and visitor.may("add_articles"):
+first_run = empty and "demo_removed" not in st.session_state and visitor.may("add_articles")
+if first_run and demo_dir(pair.id, settings.data_dir) is None:
+    if "no_demo" not in st.session_state:
+        load_demo(settings)  # the pair's key events only: the demo of another pair is not this pair's
+    st.session_state["no_demo"] = True
+    st.info(no_demo_message(pair.title))
+elif first_run:
     # A spinner, not a progress bar: no Streamlit call during the load, so a rerun cannot cut it short.
     with st.spinner("Empty database: loading and scoring the bundled demo corpus (15–20 seconds)…"):
         load_demo(settings)

@@ -19,6 +19,7 @@ from tqdm import tqdm
 from . import ingest as ingest_mod
 from .inputs import BadRow, InputError, stream_url_file
 from .models import UrlRequest
+from .scoring.pair_data import watched_pair_title
 from .settings import Settings, load_settings
 from .store import STANCES, Store, StoreError
 
@@ -38,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser = argparse.ArgumentParser(
         prog="python -m pipeline",
-        description="bilateral-barometer: ingest news, score Kazakhstan–Russia tension, export the series.",
+        description=f"bilateral-barometer: ingest news, score {watched_pair_title()} tension, export the series.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -313,13 +314,15 @@ def cmd_rescore(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from .demo import DEMO_LABEL, demo_pages, load_demo, remove_demo
+    from .demo import DEMO_LABEL, demo_dir, load_demo, no_demo_message, remove_demo
 
     if args.remove:
         print(f"Removed {remove_demo(settings)} demo articles and the demo's key events; your own are untouched.")
         return EXIT_OK
-    if not demo_pages():
-        print("error: no demo pages found in pipeline/data/demo/pages", file=sys.stderr)
+    pair = settings.watched_pair()
+    if demo_dir(pair.id, settings.data_dir) is None:
+        load_demo(settings)  # the pair's key events, which it may have without a demo
+        print(f"error: {no_demo_message(pair.title)}".replace("`", ""), file=sys.stderr)
         return EXIT_NOTHING_DONE
     print(f"Loading the demo corpus ({DEMO_LABEL}).")
     bar = _Bar(True, "page")

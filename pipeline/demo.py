@@ -1,5 +1,6 @@
-"""The bundled demo corpus (pipeline/data/demo/): illustrative articles written for this project, and the
-key events of the relationship. Demo articles are marked in the database and removable in one go."""
+"""Each pair's own key events and demo corpus: ``pipeline/data/pairs/<id>/events.toml`` and
+``pipeline/data/pairs/<id>/demo/`` (illustrative articles written for this project). A pair without a
+demo has none; demo articles and events are marked in the database and removable in one go."""
 
 from __future__ import annotations
 
@@ -10,25 +11,50 @@ from pathlib import Path
 from .ingest import ingest_html, read_html_files
 from .models import Event
 from .report import IngestReport, Progress
-from .resources import PACKAGE_DATA
+from .resources import DEFAULT_PAIR, PACKAGE_DATA, data_dirs
 from .settings import Settings
 from .store import Store
 
-DEMO_DIR = PACKAGE_DATA / "demo"
+PAIRS = "pairs"  # the data directories' folder of per-pair files: pairs/<id>/events.toml, pairs/<id>/demo/
+DEMO_DIR = PACKAGE_DATA / PAIRS / DEFAULT_PAIR / "demo"  # the default pair's (Kazakhstan–Russia)
 DEMO_LABEL = "demo data: illustrative articles written for this project"
 
 
-def demo_pages(directory: Path = DEMO_DIR) -> list[Path]:
-    """The demo's saved HTML pages, in a stable order."""
-    return sorted((directory / "pages").glob("*.html"))
+def pair_dir(pair_id: str, data_dir: str = "") -> Path | None:
+    """``pairs/<id>/`` in the user's data directory, else the package's; None when the pair has neither."""
+    for directory in data_dirs(PAIRS, data_dir or None):
+        if (directory / pair_id).is_dir():
+            return directory / pair_id
+    return None
+
+
+def demo_dir(pair_id: str = DEFAULT_PAIR, data_dir: str = "") -> Path | None:
+    """The pair's demo directory, None when the pair ships no demo pages."""
+    found = pair_dir(pair_id, data_dir)
+    return found / "demo" if found and demo_pages(found / "demo") else None
+
+
+def demo_pages(directory: Path | None = DEMO_DIR) -> list[Path]:
+    """The demo's saved HTML pages, in a stable order (none for a pair without a demo)."""
+    return sorted((directory / "pages").glob("*.html")) if directory else []
+
+
+def no_demo_message(title: str) -> str:
+    """What to do when the pair has no demo, in words (the CLI and the dashboard say the same)."""
+    return (
+        f"There is no demo for {title}: add articles with `python -m pipeline ingest URL ...` (or the "
+        f"**Add articles** page); a pair's demo lives in `pairs/<id>/demo/` (docs/scorer.md, 'Another pair')."
+    )
 
 
 def load_demo(settings: Settings, progress: Progress | None = None) -> IngestReport:
-    """Ingest the demo pages and store the demo's key events, all marked as demo; loading twice adds nothing."""
-    items, failed = read_html_files(demo_pages())
-    report = ingest_html(items, settings, failed=failed, progress=progress, is_demo=True)
+    """Ingest the pair's demo pages (if it has any) and store its key events, all marked as demo; loading
+    twice adds nothing. A pair without a demo gets its key events only."""
+    pair = settings.watched_pair()
+    items, failed = read_html_files(demo_pages(demo_dir(pair.id, settings.data_dir)))
+    report = ingest_html(items, settings, failed=failed, progress=progress, is_demo=True) if items else IngestReport()
     with Store.open(settings.db) as db:
-        db.add_demo_events(load_events())
+        db.add_demo_events(pair_events(pair.id, settings.data_dir))
     return report
 
 
@@ -39,9 +65,15 @@ def remove_demo(settings: Settings) -> int:
         return db.delete_demo_articles()
 
 
+def pair_events(pair_id: str = DEFAULT_PAIR, data_dir: str = "") -> list[Event]:
+    """The pair's key events (``pairs/<id>/events.toml``); an empty list when it has none."""
+    found = pair_dir(pair_id, data_dir)
+    return load_events(found / "events.toml") if found else []
+
+
 def load_events(path: Path | None = None) -> list[Event]:
-    """Key events from pipeline/data/demo/events.toml (an empty list when the file is absent)."""
-    path = path or DEMO_DIR / "events.toml"
+    """Key events from an events file (default: the default pair's); an empty list when it is absent."""
+    path = path or DEMO_DIR.parent / "events.toml"
     if not path.exists():
         return []
     with path.open("rb") as fh:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .scoring.score import SCORER_VERSION, score_article
+from .scoring.pair_data import scorer_version
+from .scoring.score import SCORER_BASE, score_article
 from .settings import Settings
 from .store import Store
 
@@ -29,10 +30,11 @@ def rescore_all(settings: Settings, progress: Callable[[int, int], None] | None 
     """Score every article lacking a current-version score, then retire the older versions."""
     with Store.open(settings.db, create=False) as db:  # rescoring a database that is not there is a typo
         total = db.article_count()
-        already = db.score_versions().get(SCORER_VERSION, 0)
-        done, scored, batch = already, 0, []
         pair = settings.watched_pair()
-        for article in db.iter_unscored(SCORER_VERSION):
+        version = scorer_version(SCORER_BASE, pair)  # the pair's and its data files': an edited lexicon is new
+        already = db.score_versions().get(version, 0)
+        done, scored, batch = already, 0, []
+        for article in db.iter_unscored(version):
             score = score_article(article.text, title=article.title, language=article.language or None, pair=pair)
             batch.append((article.id, score))
             if len(batch) >= BATCH:
@@ -46,5 +48,5 @@ def rescore_all(settings: Settings, progress: Callable[[int, int], None] | None 
             done += len(batch)
         if progress:
             progress(done, total)
-        retired = db.retire_scores(SCORER_VERSION)
-        return RescoreReport(SCORER_VERSION, scored, already, retired)
+        retired = db.retire_scores(version)
+        return RescoreReport(version, scored, already, retired)

@@ -21,7 +21,7 @@ from datetime import date
 from html import escape
 from pathlib import Path
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "pipeline" / "data" / "demo"
+DEMO_DIR = Path(__file__).resolve().parent.parent / "pipeline" / "data" / "pairs" / "kz-ru" / "demo"
 ARTICLES_FILE = DEMO_DIR / "articles.toml"
 PAGES_DIR = DEMO_DIR / "pages"
 

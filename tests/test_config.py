@@ -94,8 +94,8 @@ def test_a_users_data_directory_comes_before_the_package_file_by_file(user_data,
     shutil.copytree(user_data / "actors", pair_only / "actors")
     assert score_article(AM_FROBNICATED, pair=load_pair("am-ru", str(pair_only))).tension < 0
     assert score_article(RU_TENSION, pair=pair).relevance == 0.0  # the user's pair: Kazakhstan is not in it
-    with pytest.raises(DataFileError, match=r"am-ru\.toml not found"):
-        load_pair("am-ru")  # the package has no such pair
+    with pytest.raises(DataFileError, match=r"ge-ru\.toml not found"):
+        load_pair("ge-ru")  # the package has no such pair (it ships am-ru: the user's file above hides it)
 
 
 def test_missing_package_data_is_an_error_naming_where_it_was_looked_for(tmp_path, monkeypatch):

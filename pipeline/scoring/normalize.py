@@ -217,9 +217,11 @@ def _kazakh_stems() -> tuple[str, ...]:
     """The Kazakh cue, tone and actor stems (four letters or more), as the lexicons spell them."""
     from .actors import load_pair
     from .lexicon import cue_set, sentiment_model
+    from .pair_data import relation_patterns
 
     words = {w for p in cue_set("kk").patterns for w in p.words}
     words |= {w for p in load_pair().patterns.get("kk", ()) for w in p.words}
+    words |= {w for p in relation_patterns(load_pair(), "kk") for w in p.words}  # the pair file's relation words
     model = sentiment_model("kk")
     words |= set(getattr(model, "words", {}))
     stems = {word.rstrip("*") for word in words}

@@ -34,20 +34,21 @@ from .lexicon import (
     CLAUSE_KINDS,
     RECOGNITION,
     VaderSentiment,
-    cue_matcher,
     cue_set,
     curated_languages,
     sentiment_model,
 )
 from .model import Model, load_model
 from .normalize import normalize_article
+from .pair_data import pair_cue_matcher, relation_words, scorer_version
 from .patterns import Match
 from .relevance import SentenceFacts, links, relevance, resolve_both
 from .sentences import split_sentences, token_spans, tokenize
 from .side_names import may_name_a_side
 from .stance import TURNED, sentence_stance
 
-SCORER_VERSION = "stance-1.14"
+SCORER_BASE = "stance-1.14"  # the code's version: bump it when the code changes what the scorer returns
+SCORER_VERSION = scorer_version(SCORER_BASE)  # + a digest of the data files read (default pair): "stance-1.14+3f9a2c"
 
 MAX_CHARS = 100_000  # longer inputs are scored on their first 100 000 characters
 MAX_EVIDENCE = 8
@@ -148,7 +149,7 @@ def _partners(names: list[Match]) -> dict[int, bool]:
     return out
 
 
-def _neutral(language: str) -> Score:
+def _neutral(language: str, version: str = SCORER_VERSION) -> Score:
     return Score(
         tension=0.0,
         sentiment=0.0,
@@ -157,7 +158,7 @@ def _neutral(language: str) -> Score:
         evidence=[],
         goldstein=0.0,
         certain=False,
-        version=SCORER_VERSION,
+        version=version,
     )
 
 
@@ -202,7 +203,7 @@ def _score(
         evidence=evidence,
         goldstein=round(-10.0 * tension, 2) + 0.0,  # + 0.0 turns -0.0 into 0.0
         certain=a.certain,
-        version=SCORER_VERSION,
+        version=scorer_version(SCORER_BASE, load_pair(pair)),
     )
 
 
@@ -217,7 +218,7 @@ def analyse(text: object, title: object = "", language: str | None = None, pair:
         certain = lang in curated_languages(pair.data_dir)
         return Analysis(lang, (), (), (), denominator=1.0, relevance=0.0, sentiment=0.0, certain=certain)
     actors = actor_matcher(lang, pair)
-    cue_matcher_ = cue_matcher(lang, pair.data_dir)
+    cue_matcher_ = pair_cue_matcher(lang, pair)  # the language's cues and the pair's own relation words
     cues = cue_set(lang, pair.data_dir)
 
     sentences: list[str] = []
@@ -353,8 +354,9 @@ def score_article(
     """
     pair = load_pair(pair)  # outside the guard: a configuration error must not read as a neutral score
     model = load_model(pair.data_dir)  # so is a broken model file
+    relation_words(pair)  # and a broken [relation] table in the pair file
     try:
         return _score(text, title, language, pair, model)
     except Exception:  # the contract is "never raises"; tests exercise _score unguarded
         logger.warning("scoring failed; the article gets a neutral, uncertain score", exc_info=True)
-        return _neutral(_given_language(language))
+        return _neutral(_given_language(language), scorer_version(SCORER_BASE, pair))

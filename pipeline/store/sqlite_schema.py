@@ -235,7 +235,7 @@ def _sql_text(value: str) -> str:
     return f"CAST(X'{value.encode().hex()}' AS TEXT)"
 
 
-def _demo_events_script(path: Path = PACKAGE_DATA / "demo" / "events.toml") -> str:
+def _demo_events_script(path: Path = PACKAGE_DATA / "pairs" / "kz-ru" / "events.toml") -> str:
     """INSERTs of the demo's key events, run only where the demo's articles are stored: a database
     that holds the demo when it is upgraded gets the demo's events as rows, as a new demo load would."""
     if not path.exists():
