@@ -71,7 +71,7 @@ def search_page(
     where = scope(filters)
     filtered = where != SearchScope()
     sources, url_part = address_terms(frame, text)
-    problem, ranked, matches, known = None, [], 0, 0  # known: how many ranked matches are in scope, if known
+    problem, ranked, matches = None, [], 0
     with Store.open(db, read_only=Store.is_read_only(db)) as store:
         try:
             matches = store.search_count(text)
@@ -79,7 +79,7 @@ def search_page(
             ranked = store.search_page(text, where, offset, length + int(filtered)) if offset < matches else []
         except SearchError as err:
             problem = str(err)
-        ranked_total: int | None = matches
+        ranked_total: int | None = matches  # how many ranked matches are in scope, when known
         if filtered and problem is None:
             if len(ranked) > length:
                 ranked, ranked_total = ranked[:length], None
@@ -98,6 +98,6 @@ def search_page(
     page = views.articles_page(frame, filters, settings, "", 0, len(ids), ranked=ids)
     passage = pl.Series(PASSAGE, [passages.get(i, "") for i in page.rows.get_column("id").to_list()], pl.String)
     rows = page.rows.insert_column(page.rows.get_column_index("title") + 1, passage)
-    exact = ranked_total is not None
-    total = (ranked_total if exact else matches) + more
-    return Found(article_list.Page(rows, total, offset), problem, exact, matches)
+    if ranked_total is None:
+        return Found(article_list.Page(rows, matches + more, offset), problem, False, matches)
+    return Found(article_list.Page(rows, ranked_total + more, offset), problem, True, matches)

@@ -60,6 +60,9 @@ class SearchScope:
     end: dt.date | None = None
 
 
+EVERY_ARTICLE = SearchScope()
+
+
 class SchemaTooNew(StoreError):
     """The database was written by a newer version of this program."""
 
@@ -171,7 +174,7 @@ class Backend(Protocol):
     def search_snippets(self, query: str, ids: Sequence[int]) -> dict[int, str]:
         """The passage of each of ``ids`` that matches ``query`` best, matched words between marks."""
 
-    def search_count(self, query: str, scope: SearchScope = SearchScope()) -> int:
+    def search_count(self, query: str, scope: SearchScope = EVERY_ARTICLE) -> int:
         """How many articles in ``scope`` hold every word of ``query`` (SearchError as above); without a
         filter, the index's own count (cheap: no row is read)."""
 
@@ -180,7 +183,13 @@ class Backend(Protocol):
         order (best first, ties to the lower id), filtered and paged by the database (SearchError as above)."""
 
     def address_page(
-        self, query: str | None, scope: SearchScope, sources: Sequence[str], url_part: str | None, offset: int, limit: int
+        self,
+        query: str | None,
+        scope: SearchScope,
+        sources: Sequence[str],
+        url_part: str | None,
+        offset: int,
+        limit: int,
     ) -> tuple[list[int], int]:
         """The articles in ``scope`` whose source is one of ``sources`` or whose URL holds ``url_part``
         (ASCII case ignored; None: no URL test) and that are not full-text matches of ``query`` (None:

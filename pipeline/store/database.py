@@ -19,7 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 from ..dedupe import band_keys, choose_story
 from ..models import Article, FetchFailure, Score
 from . import records, sqlite_files
-from .base import Backend, SearchScope, StoreError
+from .base import EVERY_ARTICLE, Backend, SearchScope, StoreError
 from .event_methods import EventMethods
 from .records import (
     STANCES,
@@ -387,7 +387,7 @@ class Store(AlertMethods, EventMethods):
         with self._guard():
             return self._backend.search_snippets(text, list(ids))
 
-    def search_count(self, text: str, scope: SearchScope = SearchScope()) -> int:
+    def search_count(self, text: str, scope: SearchScope = EVERY_ARTICLE) -> int:
         """How many articles in ``scope`` the search finds (the index's count when nothing is filtered)."""
         with self._guard():
             return self._backend.search_count(text, scope)
@@ -399,7 +399,13 @@ class Store(AlertMethods, EventMethods):
             return self._backend.search_page(text, scope, offset, limit)
 
     def address_page(
-        self, text: str | None, scope: SearchScope, sources: Sequence[str], url_part: str | None, offset: int, limit: int
+        self,
+        text: str | None,
+        scope: SearchScope,
+        sources: Sequence[str],
+        url_part: str | None,
+        offset: int,
+        limit: int,
     ) -> tuple[list[int], int]:
         """A page of the articles in ``scope`` found by source name or URL but not by ``search(text)``,
         newest first, and how many in all (``Backend.address_page``)."""

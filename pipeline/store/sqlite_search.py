@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
-from .base import SearchError, SearchScope, StoreError
+from .base import EVERY_ARTICLE, SearchError, SearchScope, StoreError
 
 #: The index (see ``sqlite_schema.FTS_INDEX``) and the marks put around matched words in a passage.
 FTS_TABLE = "articles_fts"
@@ -131,7 +131,7 @@ class SearchQueries:
             found.update((row[0], row[1]) for row in rows if row[1] is not None)
         return found
 
-    def search_count(self, query: str, scope: SearchScope = SearchScope()) -> int:
+    def search_count(self, query: str, scope: SearchScope = EVERY_ARTICLE) -> int:
         # Without a filter the index counts its matches alone (no ranking, no row read); a filter
         # reads each match's row.
         where, params = scope_condition(scope)
@@ -174,7 +174,13 @@ class SearchQueries:
         return [row[0] for row in rows[offset:]]
 
     def address_page(
-        self, query: str | None, scope: SearchScope, sources: Sequence[str], url_part: str | None, offset: int, limit: int
+        self,
+        query: str | None,
+        scope: SearchScope,
+        sources: Sequence[str],
+        url_part: str | None,
+        offset: int,
+        limit: int,
     ) -> tuple[list[int], int]:
         # SQLite's lower() folds ASCII letters only: enough for host names and paths, which are ASCII
         # or already lower case once canonical.
