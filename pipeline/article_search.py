@@ -21,6 +21,8 @@ from .store import SearchError, SearchScope, Store
 
 #: The column of the matching passage, after the title, when a search is typed.
 PASSAGE = "passage"
+#: Rows on one page of search results: each has its passage made (the index re-reads the article's text).
+PAGE_ROWS = 200
 
 
 @dataclass(frozen=True)
@@ -94,10 +96,19 @@ def search_page(
             skip = max(0, offset - ranked_total)
             others, more = store.address_page(query, where, sources, url_part, skip, length - len(ranked))
         passages = store.search_snippets(text, ranked) if ranked else {}
-    ids = [*ranked, *others]
-    page = views.articles_page(frame, filters, settings, "", 0, len(ids), ranked=ids)
+    page = page_rows(frame, filters, settings, [*ranked, *others])
     passage = pl.Series(PASSAGE, [passages.get(i, "") for i in page.rows.get_column("id").to_list()], pl.String)
     rows = page.rows.insert_column(page.rows.get_column_index("title") + 1, passage)
     if ranked_total is None:
         return Found(article_list.Page(rows, matches + more, offset), problem, False, matches)
     return Found(article_list.Page(rows, ranked_total + more, offset), problem, True, matches)
+
+
+def page_rows(frame: pl.DataFrame, filters: views.Filters, settings: Settings, ids: list[int]) -> article_list.Page:
+    """The table's rows of the articles ``ids``, in that order, with ``counted`` and the correction."""
+    # Only the copies of the page's stories decide its ``counted`` and corrections: the article list
+    # is given those (two passes over the frame) instead of the whole frame (five).
+    story = pl.coalesce("story_id", "id")
+    stories = frame.lazy().filter(pl.col("id").is_in(ids)).select(story).collect().to_series()
+    copies = frame.filter(story.is_in(stories.implode()))
+    return views.articles_page(copies, filters, settings, "", 0, len(ids), ranked=ids)

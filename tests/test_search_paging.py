@@ -64,6 +64,14 @@ def varied(tmp_path_factory) -> tuple[Path, pl.DataFrame]:
     rng = random.Random(14)
     with Store.open(db) as store:
         store.insert_articles_bulk(varied_article(i, rng) for i in range(N))
+        # Syndicated copies (every fifth article joins the story of the one before) and corrections
+        # (one a story's, one a copy's): the rows' ``counted`` and correction depend on them.
+        with store.transaction():
+            store._backend._conn.execute("UPDATE articles SET story_id = id - 1 WHERE id % 5 = 0")
+        for article_id in range(3, N, 37):
+            store.set_override(article_id, not_relevant=True)
+        for article_id in range(11, N, 41):
+            store.set_override(article_id, stance="tension")
         return db, store.articles_frame()
 
 
@@ -90,6 +98,7 @@ def test_the_varied_database_has_ties_undated_articles_and_address_matches(varie
         ).fetchall()
     assert len(ranks) > 300 and len(set(ranks)) < len(ranks) / 2  # many equal ranks
     assert frame.get_column("published").null_count() > 40
+    assert frame.get_column("story_id").is_not_null().sum() > 100 and frame["override_stance"].is_not_null().sum() > 10
     assert frame.filter(pl.col("source") == "border.example").height > 50
 
 

@@ -15,8 +15,7 @@ from ui.shared import Version, keep, kept, load_articles, shared
 BadgeColor = Literal["red", "green", "gray"]  # among the colours st.badge takes
 EVIDENCE_COLORS: dict[str, BadgeColor] = {"tension": "red", "cooperation": "green", "neutral": "gray"}
 TABLE_ROWS_SHOWN = 2000  # rows on one page of the table; the page selector reaches the others
-# While searching, fewer: each row shown has its passage made (the index re-reads the article's text).
-SEARCH_ROWS_SHOWN = 200
+SEARCH_ROWS_SHOWN = article_search.PAGE_ROWS  # while searching: each row shown has its passage made
 
 # Widths in pixels: with the sidebar open at 1440 px the main area is 980 px wide, and every column
 # must be in it (tests/test_browser_articles.py measures it in Chromium; the row marker takes 32 px).
