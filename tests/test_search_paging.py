@@ -10,12 +10,14 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from pipeline import article_search, views
 from pipeline.models import Article, Score
 from pipeline.settings import Settings
 from pipeline.store import SearchScope, Store
 
+ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = Settings()
 LANGUAGES = ("en", "ru", "pl", "kk")
 SOURCES = ("alpha.example", "beta.example", "gamma.example", "border.example", "delta.kz", "epsilon.ru")
@@ -188,3 +190,24 @@ def test_a_filtered_page_full_of_matches_says_its_total_is_a_bound(varied):
     last = article_search.search_page(db, frame, FILTERS["languages"], SETTINGS, "border", in_scope - 4, 10)
     assert (last.exact, last.page.total, last.page.rows.height) == (True, in_scope + by_source, 10)
     assert last.page.rows.get_column(article_search.PASSAGE).str.contains("‹").to_list() == [True] * 4 + [False] * 6
+
+
+def test_the_page_shows_200_matches_a_page_and_says_when_the_filters_bound_the_count(varied, monkeypatch):
+    db, frame = varied
+    monkeypatch.setenv("BAROMETER_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    at = at.switch_page("ui/articles.py").run()
+    at.text_input(key="search").set_value("border").run()
+    with Store.open(db) as store:
+        matches = store.search_count("border")
+    total = old_page(db, frame, views.Filters(), "border", 0, 1).total  # with border.example's articles
+    assert not at.exception
+    assert at.dataframe[0].value.shape[0] == article_search.PAGE_ROWS
+    captions = " ".join(c.value for c in at.caption)
+    assert f"{total:,} articles (best match first; showing 1–200)" in captions
+    assert at.number_input(key="articles_page").label == f"Page (of {-(-total // 200)})"
+    at.multiselect(key="languages").set_value(["en", "ru", "pl"]).run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert f"{matches:,} matches in all, fewer within the filters (best match first; showing 1–200)" in captions
+    assert at.number_input(key="articles_page").label.startswith("Page (of at most ")
