@@ -1,7 +1,7 @@
 """Benchmark: the articles page's full-text search against the same query on the FTS5 index alone.
 
     python benchmarks/search.py [--articles 100000,1000000] [--repeat 5]
-                                [--db /tmp/barometer-bench/search-{n}.sqlite] [--write-readme]
+                                [--db /tmp/barometer-bench/search-{n}.sqlite|PATH,PATH] [--write-readme]
 
 The articles are ``benchmarks/dashboard.py``'s synthetic ones (ten years, 50 sources, four languages,
 3% undated) with texts of 40–80 words drawn, per language, from the word frequencies of the bundled
@@ -204,12 +204,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", default="100000,1000000")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--db", default="/tmp/barometer-bench/search-{n}.sqlite")
+    parser.add_argument(
+        "--db", default="/tmp/barometer-bench/search-{n}.sqlite", help="path ({n}: the size), or one a size"
+    )
     parser.add_argument("--write-readme", action="store_true", help=f"replace the {SECTION!r} section of {README}")
     args = parser.parse_args()
     rows, built = [], {}
-    for n in (int(x) for x in args.articles.split(",")):
-        db = Path(args.db.format(n=n))
+    sizes = [int(x) for x in args.articles.split(",")]
+    paths = args.db.split(",")  # one pattern with {n}, or one path per size
+    for i, n in enumerate(sizes):
+        db = Path(paths[i if len(paths) == len(sizes) else 0].format(n=n))
         built[n] = build(db, n, with_texts)
         print(f"{n:,} articles in {db} (built in {built[n]:.0f} s)", flush=True)
         rows += measure(db, args.repeat)
