@@ -13,7 +13,8 @@ page of 200 ranked ids filtered and cut by SQLite, the index's count, the page's
 ``counted``, and their passages), and the index alone giving the same page of ranked ids, ``SELECT
 rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT 200`` (no filter: the index
 holds none), a connection opened each time as the page opens its store. Medians of ``--repeat`` runs
-after one warm-up, with the spread (lowest–highest), and the load average around each row.
+after one warm-up, the two taken in turns, with the spread (lowest–highest), and the load average
+around each row.
 """
 
 from __future__ import annotations
@@ -95,14 +96,19 @@ def pick_words() -> dict[str, str]:
     return {"rare": RARE_WORD, "common": word_frequencies()["en"].most_common(1)[0][0]}
 
 
-def timed(step: Callable[[], object], repeat: int) -> tuple[list[float], object]:
-    step()  # warm-up: the file's pages in the OS cache, as on a dashboard in use
-    times, result = [], None
+def timed_pair(
+    first: Callable[[], object], second: Callable[[], object], repeat: int
+) -> tuple[list[float], list[float], object, object]:
+    """Each step's times, taken in turns (first, second, first, …) so that both meet the same load on a
+    shared machine, after one warm-up each (the file's pages in the OS cache, as on a dashboard in use)."""
+    results = [first(), second()]
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        started = time.perf_counter()
-        result = step()
-        times.append(time.perf_counter() - started)
-    return times, result
+        for i, step in enumerate((first, second)):
+            started = time.perf_counter()
+            results[i] = step()
+            times[i].append(time.perf_counter() - started)
+    return times[0], times[1], results[0], results[1]
 
 
 def fts_alone(db: Path, word: str) -> Callable[[], list[int]]:
@@ -129,12 +135,11 @@ def measure(db: Path, repeat: int) -> list[dict[str, object]]:
     for kind, word in pick_words().items():
         for label, filters in FILTERS.items():
             load = os.getloadavg()[0]
-            alone, ids = timed(fts_alone(db, word), repeat)
 
             def page(filters: views.Filters = filters, word: str = word) -> article_search.Found:
                 return article_search.search_page(db, frame, filters, Settings(), word, 0, PAGE_ROWS)
 
-            ours, found = timed(page, repeat)
+            alone, ours, ids, found = timed_pair(fts_alone(db, word), page, repeat)
             assert isinstance(found, article_search.Found) and isinstance(ids, list)
             if label == "no filter":  # the same ranked page as the index's, passages and all
                 assert found.page.rows.get_column("id").to_list()[: len(ids)] == ids
@@ -164,13 +169,13 @@ def section(rows: list[dict[str, object]], repeat: int, built: dict[int, float])
         SECTION,
         "",
         f"`python benchmarks/search.py --articles {','.join(f'{n}' for n in built)} --repeat {repeat}` — "
-        f"{machine}; median of {repeat} runs after a warm-up (lowest–highest), the load average (1 min) "
-        "before–after each row. The page's search: the store opened, the first 200 ranked ids within the "
-        "sidebar's filters (ranked, filtered and cut by SQLite), the index's count, the rows with `counted` "
-        "and the 200 passages (`pipeline.article_search.search_page`, the articles frame already cached as "
-        "the dashboard holds it). The index alone: the same page of ranked ids, `SELECT rowid FROM "
-        "articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT 200` with the same query (no filter: "
-        "the index holds none). Texts of 40–80 words drawn from the demo corpus's "
+        f"{machine}; median of {repeat} runs after a warm-up, the two taken in turns (lowest–highest), the "
+        "load average (1 min) before–after each row. The page's search: the store opened, the first 200 "
+        "ranked ids within the sidebar's filters (ranked, filtered and cut by SQLite), the index's count, "
+        "the rows with `counted` and the 200 passages (`pipeline.article_search.search_page`, the articles "
+        "frame already cached as the dashboard holds it). The index alone: the same page of ranked ids, "
+        "`SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT 200` with the same "
+        "query (no filter: the index holds none). Texts of 40–80 words drawn from the demo corpus's "
         "word frequencies per language; the rare word is put in one text in 5,000, the common one is the "
         "commonest English word (in nearly every English text, a quarter of all). Bar (issue 14): the page "
         "under 3× the index alone at 1,000,000 articles.",
