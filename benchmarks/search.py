@@ -1,17 +1,20 @@
 """Benchmark: the articles page's full-text search against the same query on the FTS5 index alone.
 
     python benchmarks/search.py [--articles 100000,1000000] [--repeat 5]
-                                [--db /tmp/barometer-bench/search-{n}.sqlite] [--write-readme]
+                                [--db /tmp/barometer-bench/search-{n}.sqlite|PATH,PATH] [--write-readme]
 
 The articles are ``benchmarks/dashboard.py``'s synthetic ones (ten years, 50 sources, four languages,
 3% undated) with texts of 40–80 words drawn, per language, from the word frequencies of the bundled
-demo corpus (prose written for this project), and a rare word (a place name) in one text in 5,000. Per
-size and per word (the rare one, and the commonest English word): the page's search as the dashboard runs it with the
-articles frame already cached (``pipeline.article_search.search_page``: the store opened, every
-match ranked, the filters, the page of 2,000 rows with ``counted`` and the matching passages), with no
-filter and with a language and date filter; beside it the same query on the index alone, ``SELECT
-rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT 2000``. Medians of ``--repeat``
-runs after one warm-up, with the spread (lowest–highest).
+demo corpus (prose written for this project), and a rare word (a place name) in one text in 5,000.
+Per size and per word (the rare one, and the commonest English word), with no filter and with a
+language and date filter, in the same run: the page's search as the dashboard runs it with the
+articles frame already cached (``pipeline.article_search.search_page``: the store opened, the first
+page of 200 ranked ids filtered and cut by SQLite, the index's count, the page's rows with
+``counted``, and their passages), and the index alone giving the same page of ranked ids, ``SELECT
+rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT 200`` (no filter: the index
+holds none), a connection opened each time as the page opens its store. Medians of ``--repeat`` runs
+after one warm-up, the two taken in turns, with the spread (lowest–highest), and the load average
+around each row.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ from pipeline.store.sqlite_search import FTS_TABLE, match_expression  # noqa: E4
 
 README = ROOT / "benchmarks" / "README.md"
 SECTION = "## Full-text search"
-PAGE_ROWS = 2000
+PAGE_ROWS = article_search.PAGE_ROWS  # the first page of search results
 RARE_WORD, RARE_SHARE = "zhanaozen", 1 / 5000  # a place name, in one text in 5,000
 WORD = re.compile(r"[^\W\d_]{2,}")
 FILTERS = {
@@ -93,14 +96,19 @@ def pick_words() -> dict[str, str]:
     return {"rare": RARE_WORD, "common": word_frequencies()["en"].most_common(1)[0][0]}
 
 
-def timed(step: Callable[[], object], repeat: int) -> tuple[list[float], object]:
-    step()  # warm-up: the file's pages in the OS cache, as on a dashboard in use
-    times, result = [], None
+def timed_pair(
+    first: Callable[[], object], second: Callable[[], object], repeat: int
+) -> tuple[list[float], list[float], object, object]:
+    """Each step's times, taken in turns (first, second, first, …) so that both meet the same load on a
+    shared machine, after one warm-up each (the file's pages in the OS cache, as on a dashboard in use)."""
+    results = [first(), second()]
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        started = time.perf_counter()
-        result = step()
-        times.append(time.perf_counter() - started)
-    return times, result
+        for i, step in enumerate((first, second)):
+            started = time.perf_counter()
+            results[i] = step()
+            times[i].append(time.perf_counter() - started)
+    return times[0], times[1], results[0], results[1]
 
 
 def fts_alone(db: Path, word: str) -> Callable[[], list[int]]:
@@ -122,17 +130,19 @@ def spread(times: list[float]) -> str:
 def measure(db: Path, repeat: int) -> list[dict[str, object]]:
     with Store.open(db) as store:
         frame = store.articles_frame()  # the dashboard holds it in its cache
-        matches = {kind: len(store.search(word)) for kind, word in pick_words().items()}
+        matches = {kind: store.search_count(word) for kind, word in pick_words().items()}
     rows = []
     for kind, word in pick_words().items():
-        alone, ids = timed(fts_alone(db, word), repeat)
         for label, filters in FILTERS.items():
+            load = os.getloadavg()[0]
 
             def page(filters: views.Filters = filters, word: str = word) -> article_search.Found:
                 return article_search.search_page(db, frame, filters, Settings(), word, 0, PAGE_ROWS)
 
-            ours, found = timed(page, repeat)
+            alone, ours, ids, found = timed_pair(fts_alone(db, word), page, repeat)
             assert isinstance(found, article_search.Found) and isinstance(ids, list)
+            if label == "no filter":  # the same ranked page as the index's, passages and all
+                assert found.page.rows.get_column("id").to_list()[: len(ids)] == ids
             rows.append(
                 {
                     "articles": frame.height,
@@ -140,13 +150,14 @@ def measure(db: Path, repeat: int) -> list[dict[str, object]]:
                     "filters": label,
                     "page": ours,
                     "alone": alone,
-                    "listed": found.page.total,
+                    "listed": f"{found.page.total:,}" + ("" if found.exact else " (at most)"),
                     "ratio": statistics.median(ours) / statistics.median(alone),
+                    "load": f"{load:.1f}–{os.getloadavg()[0]:.1f}",
                 }
             )
             print(
                 f"{frame.height:>9,} {kind:>6} {label:>20}: page {spread(ours)}, index alone {spread(alone)}, "
-                f"{rows[-1]['ratio']:.2f}×, {found.page.total:,} listed",
+                f"{rows[-1]['ratio']:.2f}×, {rows[-1]['listed']} listed, load {rows[-1]['load']}",
                 flush=True,
             )
     return rows
@@ -158,22 +169,24 @@ def section(rows: list[dict[str, object]], repeat: int, built: dict[int, float])
         SECTION,
         "",
         f"`python benchmarks/search.py --articles {','.join(f'{n}' for n in built)} --repeat {repeat}` — "
-        f"{machine}; median of {repeat} runs after a warm-up (lowest–highest). The page's search: the store "
-        "opened, every match ranked by bm25, the sidebar's filters, a page of 2,000 rows with `counted` and "
-        "the matching passages (`pipeline.article_search.search_page`, the articles frame already cached as "
-        "the dashboard holds it). The index alone: `SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
-        "ORDER BY rank LIMIT 2000` with the same query. Texts of 40–80 words drawn from the demo corpus's "
+        f"{machine}; median of {repeat} runs after a warm-up, the two taken in turns (lowest–highest), the "
+        "load average (1 min) before–after each row. The page's search: the store opened, the first 200 "
+        "ranked ids within the sidebar's filters (ranked, filtered and cut by SQLite), the index's count, "
+        "the rows with `counted` and the 200 passages (`pipeline.article_search.search_page`, the articles "
+        "frame already cached as the dashboard holds it). The index alone: the same page of ranked ids, "
+        "`SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT 200` with the same "
+        "query (no filter: the index holds none). Texts of 40–80 words drawn from the demo corpus's "
         "word frequencies per language; the rare word is put in one text in 5,000, the common one is the "
         "commonest English word (in nearly every English text, a quarter of all). Bar (issue 14): the page "
         "under 3× the index alone at 1,000,000 articles.",
         "",
-        "| articles | word | filters | page's search | index alone | ratio | listed |",
-        "| ---: | --- | --- | ---: | ---: | ---: | ---: |",
+        "| articles | word | filters | page's search | index alone | ratio | listed | load |",
+        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in rows:
         lines.append(
             f"| {r['articles']:,} | {r['word']} | {r['filters']} | {spread(r['page'])} | {spread(r['alone'])} "
-            f"| {r['ratio']:.2f}× | {r['listed']:,} |"
+            f"| {r['ratio']:.2f}× | {r['listed']} | {r['load']} |"
         )
     lines += ["", "Building the databases (bulk insert, index kept by its triggers): "]
     lines[-1] += ", ".join(f"{n:,} articles {s / 60:.1f} min" for n, s in built.items() if s) or "reused."
@@ -196,13 +209,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", default="100000,1000000")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--db", default="/tmp/barometer-bench/search-{n}.sqlite")
+    parser.add_argument(
+        "--db", default="/tmp/barometer-bench/search-{n}.sqlite", help="path ({n}: the size), or one a size"
+    )
     parser.add_argument("--write-readme", action="store_true", help=f"replace the {SECTION!r} section of {README}")
     args = parser.parse_args()
     rows, built = [], {}
-    for n in (int(x) for x in args.articles.split(",")):
-        db = Path(args.db.format(n=n))
-        built[n] = build(db, n)
+    sizes = [int(x) for x in args.articles.split(",")]
+    paths = args.db.split(",")  # one pattern with {n}, or one path per size
+    for i, n in enumerate(sizes):
+        db = Path(paths[i if len(paths) == len(sizes) else 0].format(n=n))
+        built[n] = build(db, n, with_texts)
         print(f"{n:,} articles in {db} (built in {built[n]:.0f} s)", flush=True)
         rows += measure(db, args.repeat)
     text = section(rows, args.repeat, built)

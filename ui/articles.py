@@ -16,6 +16,7 @@ from ui.shared import Version, keep, kept, load_articles, shared
 BadgeColor = Literal["red", "green", "gray"]  # among the colours st.badge takes
 EVIDENCE_COLORS: dict[str, BadgeColor] = {"tension": "red", "cooperation": "green", "neutral": "gray"}
 TABLE_ROWS_SHOWN = 2000  # rows on one page of the table; the page selector reaches the others
+SEARCH_ROWS_SHOWN = article_search.PAGE_ROWS  # while searching: each row shown has its passage made
 
 # Widths in pixels: with the sidebar open at 1440 px the main area is 980 px wide, and every column
 # must be in it (tests/test_browser_articles.py measures it in Chromium; the row marker takes 32 px).
@@ -66,8 +67,12 @@ def load_page(
     """One page of the table, cached: a click elsewhere on the page (an article, a correction) reruns
     the page without searching again."""
     frame = load_articles(db, version)
-    offset = (number - 1) * TABLE_ROWS_SHOWN
-    return article_search.search_page(db, frame, filters, settings, search, offset, TABLE_ROWS_SHOWN)
+    rows = rows_per_page(search)
+    return article_search.search_page(db, frame, filters, settings, search, (number - 1) * rows, rows)
+
+
+def rows_per_page(search: str) -> int:
+    return SEARCH_ROWS_SHOWN if search.strip() else TABLE_ROWS_SHOWN
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -102,7 +107,7 @@ if kept("page_of") != (search, run.filters):
     keep("page_of", (search, run.filters))
     number = 1
 found = load_page(run.db, run.version, run.filters, run.settings, search, number)
-pages = max(1, -(-found.page.total // TABLE_ROWS_SHOWN))
+pages = max(1, -(-found.page.total // rows_per_page(search)))
 if number > pages:  # the data shrank under the kept page (a write, the demo removed)
     number = pages
     found = load_page(run.db, run.version, run.filters, run.settings, search, number)
@@ -115,11 +120,21 @@ if found.problem:
     st.warning(views.escape_markdown(found.problem))
 if pages > 1:
     st.session_state["articles_page"] = number
-    st.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key="articles_page")
-more = f"; showing {listing.offset + 1:,}–{listing.offset + shown.height:,}" if pages > 1 else ""
+    of = f"of {pages:,}" if found.exact else f"of at most {pages:,}"  # filters: where they end is not counted
+    st.number_input(f"Page ({of})", min_value=1, max_value=pages, step=1, key="articles_page")
+more = f"; showing {listing.offset + 1:,}–{listing.offset + shown.height:,}" if pages > 1 and shown.height else ""
 ordering = "best match first" if search.strip() else "newest first"
+# Under filters, the ranked matches are checked against them only as far as the page needs: the
+# index's count of matches stands for the total until the last page is reached.
+listed = (
+    f"{listing.total:,} article{'' if listing.total == 1 else 's'}"
+    if found.exact
+    else f"{found.matches:,} matches in all, fewer within the filters"
+)
+if not shown.height and number > 1:
+    listed = "No more matches within the filters on this page"
 st.caption(
-    f"{listing.total:,} article{'' if listing.total == 1 else 's'} ({ordering}{more})."
+    f"{listed} ({ordering}{more})."
     " Click a row to open the article; click a column to sort the rows shown."
     " ✎ marks the analyst's corrections; 'counted' says why an article is left out."
 )

@@ -7,7 +7,7 @@ and catch StoreError, never a driver's exceptions. ``Store.open(db)`` takes a pa
 from __future__ import annotations
 
 from . import records
-from .base import Backend, SchemaTooNew, SearchError, StoreError
+from .base import Backend, SchemaTooNew, SearchError, SearchScope, StoreError
 from .database import Store, sqlite_path
 from .records import (
     STANCES,
@@ -33,6 +33,7 @@ __all__ = [
     "PollState",
     "SchemaTooNew",
     "SearchError",
+    "SearchScope",
     "Store",
     "StoreError",
     "StoredArticle",

@@ -10,8 +10,10 @@ value. A test suite run on both (``store_db`` in tests/conftest.py) holds them t
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from ..dedupe import StoryCandidate
@@ -45,6 +47,20 @@ class StoreError(RuntimeError):
 
 class SearchError(ValueError):
     """A search that cannot be run as typed (say, only punctuation); the message says why in words."""
+
+
+@dataclass(frozen=True)
+class SearchScope:
+    """The articles a search lists: the sidebar's languages and sources (empty: all) and inclusive
+    date range, which undated articles always pass (as the articles table lists them)."""
+
+    languages: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+EVERY_ARTICLE = SearchScope()
 
 
 class SchemaTooNew(StoreError):
@@ -157,6 +173,28 @@ class Backend(Protocol):
 
     def search_snippets(self, query: str, ids: Sequence[int]) -> dict[int, str]:
         """The passage of each of ``ids`` that matches ``query`` best, matched words between marks."""
+
+    def search_count(self, query: str, scope: SearchScope = EVERY_ARTICLE) -> int:
+        """How many articles in ``scope`` hold every word of ``query`` (SearchError as above); without a
+        filter, the index's own count (cheap: no row is read)."""
+
+    def search_page(self, query: str, scope: SearchScope, offset: int, limit: int) -> list[int]:
+        """Rows ``offset`` … ``offset + limit`` of ``search_ids(query)`` restricted to ``scope``, in the same
+        order (best first, ties to the lower id), filtered and paged by the database (SearchError as above)."""
+
+    def address_page(
+        self,
+        query: str | None,
+        scope: SearchScope,
+        sources: Sequence[str],
+        url_part: str | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[int], int]:
+        """The articles in ``scope`` whose source is one of ``sources`` or whose URL holds ``url_part``
+        (ASCII case ignored; None: no URL test) and that are not full-text matches of ``query`` (None:
+        none are): the ids of rows ``offset`` … ``offset + limit``, newest first (undated last, then
+        higher id first), and how many there are in all."""
 
     # ------------------------------------------------------------ watched sources (pipeline.watch; issue 11)
     # Times are ISO text in UTC, given by the caller (the watcher's clock).

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 from ..dedupe import band_keys, choose_story
 from ..models import Article, FetchFailure, Score
 from . import records, sqlite_files
-from .base import Backend, StoreError
+from .base import EVERY_ARTICLE, Backend, SearchScope, StoreError
 from .event_methods import EventMethods
 from .records import (
     STANCES,
@@ -392,6 +392,31 @@ class Store(AlertMethods, EventMethods):
         ``sqlite_search.MATCH_START`` and ``MATCH_END``."""
         with self._guard():
             return self._backend.search_snippets(text, list(ids))
+
+    def search_count(self, text: str, scope: SearchScope = EVERY_ARTICLE) -> int:
+        """How many articles in ``scope`` the search finds (the index's count when nothing is filtered)."""
+        with self._guard():
+            return self._backend.search_count(text, scope)
+
+    def search_page(self, text: str, scope: SearchScope, offset: int, limit: int) -> list[int]:
+        """Rows ``offset`` … ``offset + limit`` of ``search(text)`` among the articles in ``scope``, ranked,
+        filtered and paged by the database."""
+        with self._guard():
+            return self._backend.search_page(text, scope, offset, limit)
+
+    def address_page(
+        self,
+        text: str | None,
+        scope: SearchScope,
+        sources: Sequence[str],
+        url_part: str | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[int], int]:
+        """A page of the articles in ``scope`` found by source name or URL but not by ``search(text)``,
+        newest first, and how many in all (``Backend.address_page``)."""
+        with self._guard():
+            return self._backend.address_page(text, scope, list(sources), url_part, offset, limit)
 
     def data_version(self) -> tuple[int]:
         """A token that changes with every write to articles, scores or corrections (the UI's cache key)."""

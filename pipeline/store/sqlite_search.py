@@ -3,6 +3,8 @@
 The user's words never reach FTS5 as query syntax: each word becomes a quoted phrase (a trailing
 ``*`` keeps its meaning, a prefix search), so ``AND``, ``NEAR``, ``:``, ``-`` or a stray quote are
 plain text. Matches are ranked by bm25 with the title weighted above the text (the index's ``rank``).
+A page of matches is ranked, filtered and cut by SQLite itself (``search_page``): only the first
+rows' ids leave the database, and passages are made for the rows shown only.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
-from .base import SearchError, StoreError
+from .base import EVERY_ARTICLE, SearchError, SearchScope, StoreError
 
 #: The index (see ``sqlite_schema.FTS_INDEX``) and the marks put around matched words in a passage.
 FTS_TABLE = "articles_fts"
@@ -19,6 +21,9 @@ SNIPPET_WORDS = 10
 
 # SQLite allows 32,766 host parameters a statement; a page of ids stays far below it.
 ID_CHUNK = 5000
+# A filtered page first ranks this many times its rows (then more, by the share found in scope):
+# the index ranks its best matches cheaply, and each one checked against the filters is a row read.
+RANKED_PER_ROW = 4
 
 
 def _fts5_problem() -> str | None:
@@ -72,6 +77,26 @@ def match_expression(text: str) -> str:
     return " ".join(search_terms(text))
 
 
+def scope_condition(scope: SearchScope) -> tuple[str, list[object]]:
+    """The SQL condition on ``articles AS a`` for a scope and its parameters ("" when it holds every article)."""
+    parts: list[str] = []
+    params: list[object] = []
+    for column, values in (("language", scope.languages), ("source", scope.sources)):
+        if values:
+            parts.append(f"a.{column} IN ({','.join('?' * len(values))})")
+            params += values
+    dated = []
+    if scope.start is not None:
+        dated.append("a.published >= ?")
+        params.append(scope.start.isoformat())
+    if scope.end is not None:
+        dated.append("a.published <= ?")
+        params.append(scope.end.isoformat())
+    if dated:  # an undated article passes a date range: the table lists it, saying it is not counted
+        parts.append(f"(a.published IS NULL OR ({' AND '.join(dated)}))")
+    return " AND ".join(parts), params
+
+
 class SearchQueries:
     """The full-text queries of ``SQLiteBackend`` (a mixin: they share its connection)."""
 
@@ -90,18 +115,98 @@ class SearchQueries:
         return [row[1] for row in rows]
 
     def search_snippets(self, query: str, ids: Sequence[int]) -> dict[int, str]:
-        # Only for the rows shown: a snippet re-reads and re-tokenizes the article's text. The matches
-        # are walked in rowid order and the snippet made for the wanted ones (CASE): half the time of
-        # "MATCH ? AND rowid IN (...)", which seeks each id in the index (measured at 100,000 articles).
+        # Only for the rows shown: a snippet re-reads and re-tokenizes the article's text. FTS5 seeks
+        # each wanted id in the index ("rowid IN (...)"), so the cost follows the page, not the matches
+        # (walking every match and making the snippet for the wanted ones took 10× as long for a common
+        # word at 100,000 articles).
         expression = match_expression(query)
         found: dict[int, str] = {}
         for start in range(0, len(ids), ID_CHUNK):
             chunk = list(ids[start : start + ID_CHUNK])
-            marks = ",".join("?" * len(chunk))
             rows = self._conn.execute(
-                f"SELECT rowid, CASE WHEN rowid IN ({marks}) THEN snippet({FTS_TABLE}, -1, ?, ?, '…', ?) END "
-                f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?",
-                (*chunk, MATCH_START, MATCH_END, SNIPPET_WORDS, expression),
+                f"SELECT rowid, snippet({FTS_TABLE}, -1, ?, ?, '…', ?) FROM {FTS_TABLE} "
+                f"WHERE {FTS_TABLE} MATCH ? AND rowid IN ({','.join('?' * len(chunk))})",
+                (MATCH_START, MATCH_END, SNIPPET_WORDS, expression, *chunk),
             ).fetchall()
-            found.update((row[0], row[1]) for row in rows if row[1] is not None)
+            found.update((row[0], row[1]) for row in rows)
         return found
+
+    def search_count(self, query: str, scope: SearchScope = EVERY_ARTICLE) -> int:
+        # Without a filter the index counts its matches alone (no ranking, no row read); a filter
+        # reads each match's row.
+        where, params = scope_condition(scope)
+        if not where:
+            sql = f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?"
+        else:
+            sql = (
+                f"SELECT count(*) FROM {FTS_TABLE} AS f JOIN articles AS a ON a.id = f.rowid "
+                f"WHERE {FTS_TABLE} MATCH ? AND {where}"
+            )
+        return int(self._conn.execute(sql, (match_expression(query), *params)).fetchone()[0])
+
+    def search_page(self, query: str, scope: SearchScope, offset: int, limit: int) -> list[int]:
+        # The index's own ORDER BY rank LIMIT keeps only the best matches as it ranks them (ties in rowid
+        # order, as search_ids sorts them). With filters, the best ``taken`` matches are checked against
+        # them; too few in scope, and more are ranked (the share found so far says how many).
+        expression, wanted = match_expression(query), offset + limit
+        where, params = scope_condition(scope)
+        cur = self._conn.cursor()
+        cur.row_factory = None
+        if not where:
+            sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? ORDER BY rank LIMIT ? OFFSET ?"
+            return [row[0] for row in cur.execute(sql, (expression, limit, offset))]
+        sql = (
+            f"SELECT m.id FROM (SELECT rowid AS id, rank FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? "
+            f"ORDER BY rank LIMIT ?) AS m JOIN articles AS a ON a.id = m.id WHERE {where} "
+            "ORDER BY m.rank, m.id LIMIT ?"
+        )
+        taken, matches = wanted * RANKED_PER_ROW, None
+        while True:
+            rows = cur.execute(sql, (expression, taken, *params, wanted)).fetchall()
+            if len(rows) >= wanted:
+                break
+            if matches is None:
+                matches = self.search_count(query)
+            if taken >= matches:
+                break
+            share = max(len(rows), 1) / taken
+            taken = min(matches, max(2 * taken, int(wanted / share * 1.25)))
+        return [row[0] for row in rows[offset:]]
+
+    def address_page(
+        self,
+        query: str | None,
+        scope: SearchScope,
+        sources: Sequence[str],
+        url_part: str | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[int], int]:
+        # SQLite's lower() folds ASCII letters only: enough for host names and paths, which are ASCII
+        # or already lower case once canonical.
+        hits: list[str] = []
+        params: list[object] = []
+        if sources:
+            hits.append(f"a.source IN ({','.join('?' * len(sources))})")
+            params += sources
+        if url_part is not None:
+            hits.append("instr(lower(a.url), ?) > 0")
+            params.append(url_part.lower())
+        if not hits:
+            return [], 0
+        conditions = [f"({' OR '.join(hits)})"]
+        where, in_scope = scope_condition(scope)
+        if where:
+            conditions.append(where)
+            params += in_scope
+        if query is not None:  # a full-text match is listed among the ranked ones already
+            conditions.append(f"NOT EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? AND rowid = a.id)")
+            params.append(match_expression(query))
+        condition = " AND ".join(conditions)
+        count = self._conn.execute(f"SELECT count(*) FROM articles AS a WHERE {condition}", params).fetchone()[0]
+        rows = self._conn.execute(
+            f"SELECT a.id FROM articles AS a WHERE {condition} "
+            "ORDER BY a.published IS NULL, a.published DESC, a.id DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        ).fetchall()
+        return [row[0] for row in rows], int(count)
