@@ -4,13 +4,17 @@ may not install the ``unaccent`` extension."""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
+import random
 from collections.abc import Iterator
 
+import polars as pl
 import pytest
 
-from pipeline.store import Store, StoreError, postgres
+from pipeline.store import SearchScope, Store, StoreError, postgres
 from tests import postgres as pg
+from tests import test_search_paging as paging
 from tests.postgres import query
 from tests.search_fixtures import build
 
@@ -125,3 +129,56 @@ def test_a_role_that_cannot_install_unaccent_is_told_who_can(made_database):
         srv.drop_database(srv.url(name))
         with srv.admin() as conn:
             conn.execute(f"DROP ROLE {role}")
+
+
+SCOPES = [
+    SearchScope(),
+    SearchScope(languages=("en", "ru")),
+    SearchScope(sources=("gamma.example",)),
+    SearchScope(start=dt.date(2021, 1, 1), end=dt.date(2022, 6, 30)),  # undated articles pass
+    SearchScope(languages=("en", "kk"), sources=paging.SOURCES[:4], start=dt.date(2020, 3, 1)),
+    SearchScope(sources=("nowhere.example",)),
+]
+
+
+def in_scope(frame: pl.DataFrame, scope: SearchScope) -> pl.DataFrame:
+    keep = pl.lit(True)
+    if scope.languages:
+        keep &= pl.col("language").is_in(scope.languages)
+    if scope.sources:
+        keep &= pl.col("source").is_in(scope.sources)
+    dated = pl.lit(True)
+    if scope.start:
+        dated &= pl.col("published") >= scope.start
+    if scope.end:
+        dated &= pl.col("published") <= scope.end
+    return frame.filter(keep & (pl.col("published").is_null() | dated))
+
+
+def test_pages_counts_and_address_matches_within_the_filters_on_postgresql(postgres_url):
+    """search_page / search_count / address_page (the page's queries, issue 14) on PostgreSQL: the ranked
+    list filtered in Python, paged; the address matches newest first, full-text matches left out."""
+    rng = random.Random(14)
+    with Store.open(postgres_url) as store:
+        store.insert_articles_bulk(paging.varied_article(i, rng) for i in range(300))
+        frame = store.articles_frame()
+        ranked = store.search("border")
+        assert len(ranked) > 150
+        for scope in SCOPES:
+            allowed = set(in_scope(frame, scope).get_column("id").to_list())
+            expected = [i for i in ranked if i in allowed]
+            assert store.search_count("border", scope) == len(expected), scope
+            for offset, limit in ((0, 10), (5, 40), (max(len(expected) - 3, 0), 10), (len(expected) + 5, 10)):
+                assert store.search_page("border", scope, offset, limit) == expected[offset : offset + limit], scope
+            listed = (
+                in_scope(frame, scope)
+                .filter(
+                    (pl.col("source").is_in(["border.example"]) | pl.col("url").str.contains("/news/1", literal=True))
+                    & ~pl.col("id").is_in(ranked)
+                )
+                .sort(["published", "id"], descending=[True, True], nulls_last=True)
+                .get_column("id")
+                .to_list()
+            )
+            page, total = store.address_page("border", scope, ["border.example"], "/NEWS/1", 3, 20)
+            assert total == len(listed) and page == listed[3:23], scope

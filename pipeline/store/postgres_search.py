@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import psycopg
 
+from .base import EVERY_ARTICLE, SearchScope
 from .sqlite_search import MATCH_END, MATCH_START, SNIPPET_WORDS, search_terms
 
 #: ``ts_rank``'s weights of D, C, B (the text) and A (the title).
@@ -49,6 +50,27 @@ def query_sql(text: str) -> tuple[str, list[object]]:
         parts.append(f"to_tsquery('barometer', {phrase})")
         params.append(word)
     return "(" + " && ".join(parts) + ")", params
+
+
+def scope_condition(scope: SearchScope) -> tuple[str, list[object]]:
+    """The SQL condition on ``articles AS a`` for a scope and its parameters ("" when it holds every
+    article): ``sqlite_search.scope_condition`` in PostgreSQL's dialect (arrays for the lists)."""
+    parts: list[str] = []
+    params: list[object] = []
+    for column, values in (("language", scope.languages), ("source", scope.sources)):
+        if values:
+            parts.append(f"a.{column} = ANY(%s)")
+            params.append(list(values))
+    dated = []
+    if scope.start is not None:
+        dated.append("a.published >= %s")
+        params.append(scope.start.isoformat())
+    if scope.end is not None:
+        dated.append("a.published <= %s")
+        params.append(scope.end.isoformat())
+    if dated:  # an undated article passes a date range, as on SQLite
+        parts.append(f"(a.published IS NULL OR ({' AND '.join(dated)}))")
+    return " AND ".join(parts), params
 
 
 def _marked(passage: str) -> int:
@@ -97,6 +119,71 @@ class SearchQueries:
                 [_HEADLINE_OPTIONS, _HEADLINE_OPTIONS, *params, list(ids)],
             ).fetchall()
         return dict(_passages(rows))
+
+    def search_count(self, query: str, scope: SearchScope = EVERY_ARTICLE) -> int:
+        condition, params = query_sql(query)
+        where, in_scope = scope_condition(scope)
+        with self._conn() as conn:
+            row = conn.execute(
+                f"SELECT count(*) FROM articles AS a, (SELECT {condition} AS q) AS wanted WHERE a.search @@ q"
+                + (f" AND {where}" if where else ""),
+                [*params, *in_scope],
+            ).fetchone()
+        return int(row[0]) if row else 0
+
+    def search_page(self, query: str, scope: SearchScope, offset: int, limit: int) -> list[int]:
+        # The GIN index finds the matches and the planner applies the filters before ranking them;
+        # ranking then reads only the matches in scope (unlike FTS5, whose rank lives in the index).
+        condition, params = query_sql(query)
+        where, in_scope = scope_condition(scope)
+        with self._conn() as conn:
+            rows = conn.execute(
+                f"SELECT a.id FROM articles AS a, (SELECT {condition} AS q) AS wanted WHERE a.search @@ q"
+                + (f" AND {where}" if where else "")
+                + f" ORDER BY ts_rank('{RANK_WEIGHTS}', a.search, q, {RANK_NORMALIZATION}) DESC, a.id"
+                " LIMIT %s OFFSET %s",
+                [*params, *in_scope, limit, offset],
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def address_page(
+        self,
+        query: str | None,
+        scope: SearchScope,
+        sources: Sequence[str],
+        url_part: str | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[int], int]:
+        # As SQLite's: ids by date (newest first, undated last), then id; full-text matches left out.
+        hits: list[str] = []
+        params: list[object] = []
+        if sources:
+            hits.append("a.source = ANY(%s)")
+            params.append(list(sources))
+        if url_part is not None:
+            hits.append("strpos(lower(a.url), %s) > 0")
+            params.append(url_part.lower())
+        if not hits:
+            return [], 0
+        conditions = [f"({' OR '.join(hits)})"]
+        where, in_scope = scope_condition(scope)
+        if where:
+            conditions.append(where)
+            params += in_scope
+        if query is not None:  # a full-text match is listed among the ranked ones already
+            condition, words = query_sql(query)
+            conditions.append(f"NOT (a.search @@ {condition})")
+            params += words
+        condition_sql = " AND ".join(conditions)
+        with self._conn() as conn:
+            count = conn.execute(f"SELECT count(*) FROM articles AS a WHERE {condition_sql}", params).fetchone()
+            rows = conn.execute(
+                f"SELECT a.id FROM articles AS a WHERE {condition_sql}"
+                " ORDER BY a.published IS NULL, a.published DESC, a.id DESC LIMIT %s OFFSET %s",
+                [*params, limit, offset],
+            ).fetchall()
+        return [row[0] for row in rows], int(count[0]) if count else 0
 
 
 def _passages(rows: Sequence[tuple[Any, ...]]) -> Iterator[tuple[int, str]]:
