@@ -16,6 +16,7 @@ from typing import Never
 from tqdm import tqdm
 
 from . import ingest as ingest_mod
+from .batch.command import add_parser as batch_parser
 from .inputs import BadRow, InputError, stream_url_file
 from .models import UrlRequest
 from .settings import Settings, load_settings
@@ -105,6 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", parents=[common], help="load the bundled demo corpus into the database")
     p.add_argument("--remove", action="store_true", help="remove the demo articles instead")
     _watch_parser(sub, common, fetching)
+    batch_parser(sub, common)  # pipeline.batch: Dask is imported only when the command runs
     return parser
 
 
@@ -319,7 +321,14 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     return run_watch(args, settings)
 
 
+def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
+    from .batch.command import cmd_batch as run_batch
+
+    return run_batch(args, settings)
+
+
 COMMANDS = {
+    "batch": cmd_batch,
     "watch": cmd_watch,
     "ingest": cmd_ingest,
     "ingest-html": cmd_ingest_html,
@@ -331,8 +340,8 @@ COMMANDS = {
 
 
 #: Commands that open the database; the first two kinds may create it (``demo --remove`` may not).
-DATABASE_COMMANDS = ("ingest", "ingest-html", "demo", "export", "rescore", "watch")
-CREATING_COMMANDS = ("ingest", "ingest-html", "demo")
+DATABASE_COMMANDS = ("ingest", "ingest-html", "demo", "export", "rescore", "watch", "batch")
+CREATING_COMMANDS = ("ingest", "ingest-html", "demo", "batch")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
