@@ -194,7 +194,8 @@ def test_a_scheduler_that_does_not_answer_is_named_in_the_error(tmp_path, capsys
     err = capsys.readouterr().err
     assert status == 1
     assert f"error: the Dask scheduler at {address} does not answer" in err
-    assert "Traceback" not in err
+    assert "Traceback" not in err and "Created a new database" not in err
+    assert not (tmp_path / "b.sqlite").exists()
 
 
 def test_the_command_line_imports_no_dask_until_a_batch_runs():

@@ -75,7 +75,8 @@ def run_batch(
     tell = progress or (lambda stage, done, total: None)
     planned: list[tuple[Path, frozenset[str]]] = []
     work.mkdir(parents=True, exist_ok=True)
-    with Store.open(settings.db) as db, connect(scheduler, workers, timeout=timeout) as client:
+    # The cluster first: a scheduler that does not answer leaves no new database behind.
+    with connect(scheduler, workers, timeout=timeout) as client, Store.open(settings.db) as db:
         result.dashboard = client.dashboard_link or ""
         if on_dashboard is not None:
             on_dashboard(result.dashboard)
