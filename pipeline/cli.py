@@ -324,7 +324,7 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
     from .batch.command import cmd_batch as run_batch
 
-    return run_batch(args, settings)
+    return run_batch(args, settings, _print_report)
 
 
 COMMANDS = {

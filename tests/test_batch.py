@@ -204,3 +204,16 @@ def test_the_command_line_imports_no_dask_until_a_batch_runs():
     assert loaded.strip() == "[]"
     helped = subprocess.run([sys.executable, "-m", "pipeline", "--help"], capture_output=True, text=True, check=True)
     assert "batch" in helped.stdout
+
+
+def test_without_dask_the_command_says_how_to_install_it(tmp_path):
+    listed = tmp_path / "urls.txt"
+    listed.write_text("https://example.org/a\n", encoding="utf-8")
+    code = (
+        "import sys; sys.modules['distributed'] = None; from pipeline.cli import main; "
+        f"sys.exit(main(['batch', '--from', {str(listed)!r}, '--db', {str(tmp_path / 'b.sqlite')!r}]))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "error: the batch command needs Dask" in run.stderr and "pip install -e '.[cluster]'" in run.stderr
+    assert not (tmp_path / "urls.txt.batch").exists()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Never
 
 from tqdm import tqdm
 
 from ..inputs import InputError, stream_url_file
+from ..report import IngestReport
 from ..settings import Settings
 from . import PARTITION_SIZE, BatchError
 
@@ -52,10 +54,9 @@ def default_work(from_file: str) -> Path:
     return path.with_name(path.name + ".batch")
 
 
-def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
-    """Run a batch as the arguments say; the exit status."""
-    from ..cli import _print_report  # the summary ingest prints, the same for a batch
-
+def cmd_batch(args: argparse.Namespace, settings: Settings, print_report: Callable[[IngestReport], int]) -> int:
+    """Run a batch as the arguments say; ``print_report`` prints the summary (the CLI's, as for
+    ingest) and gives the exit status."""
     try:
         from .run import run_batch
     except ImportError as err:  # dask is an optional extra
@@ -110,7 +111,7 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
         f"Partitions: {result.partitions} ({result.computed} computed, {result.reused} done before, "
         f"{len(result.failed)} failed); parts in {result.work}."
     )
-    status = _print_report(result.report)
+    status = print_report(result.report)
     if result.failed:
         for name, reason in result.failed:
             print(f"  partition {name} failed: {reason}", file=sys.stderr)
