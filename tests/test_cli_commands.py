@@ -271,7 +271,7 @@ def test_every_option_of_every_command_has_a_description():
     from pipeline.cli import _parser
 
     commands = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
-    assert set(commands) == {"ingest", "ingest-html", "export", "score", "rescore", "demo", "watch"}
+    assert set(commands) == {"ingest", "ingest-html", "export", "score", "rescore", "demo", "watch", "batch"}
     for name, command in commands.items():
         for action in command._actions:
             assert action.help and action.help != argparse.SUPPRESS, (name, action.option_strings or action.dest)
