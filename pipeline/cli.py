@@ -17,6 +17,7 @@ from typing import Never
 from tqdm import tqdm
 
 from . import ingest as ingest_mod
+from .batch.command import add_parser as batch_parser
 from .inputs import BadRow, InputError, stream_url_file
 from .models import UrlRequest
 from .scoring.pair_data import watched_pair_title
@@ -123,6 +124,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--replace", action="store_true", help="overwrite a target that already holds data")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(db=None)  # the two databases are named by --from and --to
+    batch_parser(sub, common)  # pipeline.batch: Dask is imported only when the command runs
     return parser
 
 
@@ -387,7 +389,14 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     return run_watch(args, settings)
 
 
+def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
+    from .batch.command import cmd_batch as run_batch
+
+    return run_batch(args, settings, _print_report)
+
+
 COMMANDS = {
+    "batch": cmd_batch,
     "watch": cmd_watch,
     "ingest": cmd_ingest,
     "ingest-html": cmd_ingest_html,
@@ -401,8 +410,8 @@ COMMANDS = {
 
 
 #: Commands that open the database; the first two kinds may create it (``demo --remove`` may not).
-DATABASE_COMMANDS = ("ingest", "ingest-html", "demo", "export", "rescore", "watch", "correct")
-CREATING_COMMANDS = ("ingest", "ingest-html", "demo")
+DATABASE_COMMANDS = ("ingest", "ingest-html", "demo", "export", "rescore", "watch", "correct", "batch")
+CREATING_COMMANDS = ("ingest", "ingest-html", "demo", "batch")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

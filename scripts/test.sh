@@ -27,7 +27,7 @@ fi
 
 if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[test]"
+.venv/bin/python -m pip install -q -e ".[test,cluster]"  # cluster: Dask, for tests/test_batch.py
 
 .venv/bin/python -m ruff check .
 .venv/bin/python -m ruff format --check .

@@ -281,6 +281,7 @@ def test_every_option_of_every_command_has_a_description():
         "watch",
         "migrate",
         "correct",
+        "batch",
     }
     for name, command in commands.items():
         for action in command._actions:

@@ -423,6 +423,11 @@ class Store(AlertMethods, EventMethods):
         with self._guard():
             return (self._backend.change_counter(),)
 
+    def token(self) -> str:
+        """This database's identity: another database, even one made again at the same path, has another."""
+        with self._guard():
+            return self._backend.change_stamp()[0]
+
     # ------------------------------------------------------------ watched sources (pipeline.watch; issue 11)
     # Claims (of a source to poll, of links to fetch) are leases written in one transaction: two
     # watchers on one database never hold the same one, and a killed watcher's leases expire.

@@ -1,0 +1,124 @@
+"""Run a batch: plan the partitions, compute those without a part on the cluster, load every part.
+
+Only this process opens the database (to drop stored URLs while planning, and to load the parts);
+the workers send each part's bytes back and it is written here, atomically, in the work directory.
+A part that exists is not computed again: a rerun after a failure computes only what is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from distributed import Client, Future, as_completed
+
+from ..inputs import BadRow
+from ..models import UrlRequest
+from ..report import STATUSES, IngestReport
+from ..settings import Settings
+from ..store import Store
+from . import PARTITION_SIZE
+from .cluster import connect, worker_threads
+from .load import load_part
+from .parts import write_part
+from .plan import Partition, plan
+from .work import PartDone, Prepare, compute
+
+#: Told (stage, partitions done, partitions known so far): stage "compute" while the cluster works
+#: (a reused part counts as done), then "load".
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class BatchResult:
+    """What a batch did: each input's outcome, and the partitions computed, reused and failed."""
+
+    report: IngestReport
+    work: Path
+    dashboard: str = ""
+    partitions: int = 0
+    computed: int = 0
+    reused: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (part, reason) of partitions that failed
+    loads: dict[int, int] = field(default_factory=dict)  # worker pid: its loads of the data files
+
+
+def recipe(settings: Settings) -> str:
+    """What, besides the inputs, decides a part's content: another recipe computes other parts."""
+    from ..scoring.score import SCORER_VERSION
+
+    return (
+        f"scorer={SCORER_VERSION} score={settings.score} pair={settings.pair} data={settings.data_dir} "
+        f"private={settings.allow_private} networks={settings.allow_networks}"
+    )
+
+
+def run_batch(
+    inputs: Iterable[UrlRequest | BadRow],
+    settings: Settings,
+    work: Path,
+    *,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    size: int = PARTITION_SIZE,
+    timeout: float = 10.0,
+    progress: Progress | None = None,
+    on_dashboard: Callable[[str], None] | None = None,
+    keep: Iterable[str] = STATUSES,
+) -> BatchResult:
+    """Fetch, extract and score ``inputs`` on a Dask cluster (``scheduler``'s, or a LocalCluster of
+    ``workers`` processes), ``size`` inputs a partition, each written to ``work`` as a part; then load
+    the parts into the database of ``settings``. ``on_dashboard`` gets the Dask dashboard's address."""
+    result = BatchResult(IngestReport(keep=frozenset(keep)), work)
+    finish = result.report.add
+    tell = progress or (lambda stage, done, total: None)
+    planned: list[tuple[Path, frozenset[str]]] = []
+    work.mkdir(parents=True, exist_ok=True)
+    # The cluster first: a scheduler that does not answer leaves no new database behind.
+    with connect(scheduler, workers, timeout=timeout) as client, Store.open(settings.db) as db:
+        result.dashboard = client.dashboard_link or ""
+        if on_dashboard is not None:
+            on_dashboard(result.dashboard)
+        client.register_plugin(Prepare())  # each worker loads the data files as it joins
+        limit = 2 * worker_threads(client) + 2  # partitions in flight: enough to keep every worker busy
+        running = as_completed()
+        in_flight = 0
+
+        def settle(future: Future[PartDone]) -> None:
+            try:
+                done = future.result()
+            except Exception as err:  # a worker lost, or a bug: the partition is computed on the next run
+                result.failed.append((str(future.key).removeprefix("barometer-"), f"{type(err).__name__}: {err}"))
+            else:
+                write_part(work / done.name, done.data)
+                result.computed += 1
+                result.loads[done.worker_pid] = max(done.loads, result.loads.get(done.worker_pid, 0))
+            future.release()
+            tell("compute", result.computed + result.reused + len(result.failed), len(planned))
+
+        for partition in plan(inputs, db, finish, recipe=recipe(settings), size=size):
+            path = work / partition.name
+            planned.append((path, partition.present))
+            if path.is_file():
+                result.reused += 1
+                tell("compute", result.computed + result.reused + len(result.failed), len(planned))
+                continue
+            running.add(_submit(client, partition, settings))
+            in_flight += 1
+            if in_flight >= limit:
+                settle(next(running))
+                in_flight -= 1
+        for future in running:
+            settle(future)
+        result.partitions = len(planned)
+        for number, (path, present) in enumerate(planned, 1):
+            if path.exists():
+                load_part(db, path, finish, reported=present)
+            tell("load", number, len(planned))
+    return result
+
+
+def _submit(client: Client, partition: Partition, settings: Settings) -> Future[PartDone]:
+    # Named after its part, so the Dask dashboard shows which partition each task is.
+    return client.submit(compute, partition, settings, key=f"barometer-{partition.name}")

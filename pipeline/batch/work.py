@@ -1,0 +1,86 @@
+"""What a Dask worker runs: fetch, extract and score one partition, as ingest does, into Parquet bytes.
+
+The worker never opens the database and writes no file: the part's bytes go back to the process
+that runs the batch, which writes them (so the workers need no shared disk). The scorer, the
+lexicons, the language model and the fetcher are loaded once per worker process (``Prepare``, a
+worker plugin, and the module-level ``_fetchers``), not per article or per partition.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+
+from distributed import Worker
+from distributed.diagnostics.plugin import WorkerPlugin
+
+from ..fetch import Fetcher
+from ..ingest.bounded import run_bounded
+from ..ingest.extractor import Result, _worker_init, process_page
+from ..models import Article, FetchFailure, Score, UrlRequest
+from ..settings import Settings
+from . import parts
+from .plan import Partition
+
+_lock = threading.Lock()
+_fetchers: dict[Settings, Fetcher] = {}  # one per settings in this process: its connection pools and host slots
+_loads = 0  # how many times this process has loaded the scorer's and extractor's data
+
+
+@dataclass(frozen=True)
+class PartDone:
+    """A computed partition: its part file's bytes, and where and how it was made."""
+
+    name: str
+    data: bytes
+    inputs: int
+    worker_pid: int
+    loads: int  # the worker's loads so far (1 when the data files were read once)
+
+
+def prepare() -> int:
+    """Load what extraction and scoring read (language model, lexicons, the pair) in this process,
+    once; the number of loads so far."""
+    global _loads
+    with _lock:
+        if _loads == 0:
+            _worker_init()  # ingest's own warm-up of its worker processes: one page through process_page
+            _loads += 1
+        return _loads
+
+
+class Prepare(WorkerPlugin):
+    """Loads the data files on each worker as it joins, before its first partition."""
+
+    name = "bilateral-barometer-prepare"
+
+    def setup(self, worker: Worker) -> None:
+        prepare()
+
+
+def compute(partition: Partition, settings: Settings) -> PartDone:
+    """Fetch, extract and score every request of ``partition`` (``settings.concurrency`` pages in
+    flight, ``settings.per_host`` per host, the address guard on every hop); the part's bytes."""
+    loads = prepare()  # a worker that joined without the plugin loads here, once all the same
+    with _lock:
+        fetcher = _fetchers.get(settings) or _fetchers.setdefault(settings, Fetcher(settings))
+    pair = settings.watched_pair()
+    results: dict[int, Result] = {}
+
+    def job(item: tuple[int, UrlRequest]) -> Result:
+        request = item[1]
+        page = fetcher.fetch(request.url)
+        if isinstance(page, FetchFailure):
+            return page, None
+        return process_page(page, request, score=settings.score, pair=pair)
+
+    def done(item: tuple[int, UrlRequest], result: Result) -> None:
+        results[item[0]] = result
+
+    run_bounded(enumerate(partition.requests), job, settings.concurrency, done)
+    rows: list[tuple[str, Article | FetchFailure, Score | None]] = [
+        (url, FetchFailure(url, reason, "input"), None) for url, reason in partition.failed
+    ]
+    rows += [(request.url, *results[i]) for i, request in enumerate(partition.requests)]
+    return PartDone(partition.name, parts.encode(rows), len(rows), os.getpid(), loads)
