@@ -7,6 +7,7 @@ import streamlit as st
 
 from pipeline import access, views
 from pipeline.access import Visitor
+from pipeline.scoring.pair_data import watched_pair_title
 
 _ROLES_PATH = "roles_path"  # the operator's setting, kept for the checks made outside a full run
 
@@ -40,7 +41,7 @@ def gate(roles_path: str) -> Visitor:
         st.error(views.escape_markdown(f"Sign-in is not set up correctly, so the dashboard stays closed: {err}"))
         st.stop()
     if roles is not None and not st.user.is_logged_in:
-        st.title("Kazakhstan–Russia barometer")
+        st.title(f"{watched_pair_title()} barometer")
         st.write("This dashboard is shared: sign in to see it.")
         st.button("Sign in", key="sign_in", on_click=st.login, type="primary")
         st.stop()
