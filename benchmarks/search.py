@@ -60,7 +60,7 @@ FILTERS = {
 
 def word_frequencies() -> dict[str, collections.Counter[str]]:
     """Per language, how often each word occurs in the demo corpus's bodies (lower case)."""
-    with (PACKAGE_DATA / "demo" / "articles.toml").open("rb") as handle:
+    with (PACKAGE_DATA / "pairs" / "kz-ru" / "demo" / "articles.toml").open("rb") as handle:
         corpus = tomllib.load(handle)["article"]
     counts: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     for item in corpus:

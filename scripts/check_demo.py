@@ -1,6 +1,7 @@
 """Check the rendered demo pages the way the pipeline will read them.
 
-For every article of pipeline/data/demo/articles.toml, its page pipeline/data/demo/pages/<id>.html must give back,
+For every article of pipeline/data/pairs/kz-ru/demo/articles.toml, its page
+pipeline/data/pairs/kz-ru/demo/pages/<id>.html must give back,
 through ``trafilatura.bare_extraction(html, url=<canonical>, with_metadata=True)``:
 
 - the body text: every paragraph of the article and nothing of the chrome (navigation, related

@@ -26,7 +26,7 @@ from pipeline.demo import load_events
 from pipeline.models import Event
 from pipeline.periods import period_start
 
-#: The demo's first and last counted article (pipeline/data/demo), which set the chart's x axis.
+#: The demo's first and last counted article (pipeline/data/pairs/kz-ru/demo), which set the chart's x axis.
 DEMO_SPAN = (date(2019, 3, 20), date(2025, 6, 15))
 
 

@@ -250,7 +250,7 @@ def _text(value: str) -> str:
     return f"convert_from('\\x{value.encode().hex()}'::bytea, 'UTF8')"
 
 
-def _demo_events_script(path: Path = PACKAGE_DATA / "demo" / "events.toml") -> str:
+def _demo_events_script(path: Path = PACKAGE_DATA / "pairs" / "kz-ru" / "events.toml") -> str:
     """INSERTs of the demo's key events where the demo's articles are stored (as SQLite's migration 7)."""
     if not path.exists():
         return ""
