@@ -4,7 +4,8 @@ pipeline/data/pairs/kz-ru/demo/pages/.
 Each article becomes ``pipeline/data/pairs/kz-ru/demo/pages/<id>.html``: a realistic page of its
 (fictional) outlet, with a canonical link, Open Graph metadata, the publication time (left out for
 undated articles), a header with the outlet's navigation, a cookie notice, the article, a "related
-articles" list, a newsletter box and a footer. Outlets differ in markup and class names so the pages look like different sites.
+articles" list, a newsletter box and a footer. Outlets differ in markup and class names so the pages
+look like different sites.
 
 The output is deterministic: the same TOML always gives the same bytes. Pages of articles that are no
 longer in the TOML are deleted. Standard library only.
