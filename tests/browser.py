@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from scripts.streamlit_server import CHROMIUM, CHROMIUM_ARGS, ROOT, DashboardError, running_dashboard
+from scripts.streamlit_server import CHROMIUM, CHROMIUM_ARGS, DashboardError, running_dashboard
 
-ARTIFACTS = ROOT / "test-artifacts"
+# Screenshots for a person to look at after a run: outside the checkout (tests write only to temporary
+# places), in BAROMETER_TEST_ARTIFACTS when set (a CI job can keep that folder).
+ARTIFACTS = Path(os.environ.get("BAROMETER_TEST_ARTIFACTS") or Path(tempfile.gettempdir()) / "barometer-test-artifacts")
 COUNT = re.compile(r"(\d+) articles? in the database")
 
 
