@@ -1,20 +1,22 @@
-"""Render the demo corpus (pipeline/data/pairs/kz-ru/demo/articles.toml) into saved news pages under
-pipeline/data/pairs/kz-ru/demo/pages/.
+"""Render a pair's demo corpus (pipeline/data/pairs/<pair>/demo/articles.toml) into saved news pages
+under pipeline/data/pairs/<pair>/demo/pages/.
 
-Each article becomes ``pipeline/data/pairs/kz-ru/demo/pages/<id>.html``: a realistic page of its
-(fictional) outlet, with a canonical link, Open Graph metadata, the publication time (left out for
-undated articles), a header with the outlet's navigation, a cookie notice, the article, a "related
-articles" list, a newsletter box and a footer. Outlets differ in markup and class names so the pages
-look like different sites.
+Each article becomes ``pages/<id>.html``: a realistic page of its (fictional) outlet, with a canonical
+link, Open Graph metadata, the publication time (left out for undated articles), a header with the
+outlet's navigation, a cookie notice, the article, a "related articles" list, a newsletter box and a
+footer. Outlets differ in markup and class names so the pages look like different sites (their names
+and chrome words are in scripts/demo_sites.py).
 
 The output is deterministic: the same TOML always gives the same bytes. Pages of articles that are no
 longer in the TOML are deleted. Standard library only.
 
-    python scripts/build_demo.py
+    python scripts/build_demo.py                # the default pair, kz-ru
+    python scripts/build_demo.py --pair am-ru   # one pair; --pair all: every pair that has a demo
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import sys
 import tomllib
@@ -23,273 +25,14 @@ from datetime import date
 from html import escape
 from pathlib import Path
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "pipeline" / "data" / "pairs" / "kz-ru" / "demo"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from demo_sites import LANGUAGES, MONTHS, OUTLETS, STANCES, UI, Outlet  # noqa: E402
+
+PAIRS_DIR = Path(__file__).resolve().parent.parent / "pipeline" / "data" / "pairs"
+DEFAULT_PAIR = "kz-ru"
+DEMO_DIR = PAIRS_DIR / DEFAULT_PAIR / "demo"
 ARTICLES_FILE = DEMO_DIR / "articles.toml"
 PAGES_DIR = DEMO_DIR / "pages"
-
-LANGUAGES = ("en", "ru", "pl", "kk")
-STANCES = ("cooperation", "tension", "mixed", "offtopic")
-
-MONTHS = {
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    "ru": [
-        "января",
-        "февраля",
-        "марта",
-        "апреля",
-        "мая",
-        "июня",
-        "июля",
-        "августа",
-        "сентября",
-        "октября",
-        "ноября",
-        "декабря",
-    ],
-    "pl": [
-        "stycznia",
-        "lutego",
-        "marca",
-        "kwietnia",
-        "maja",
-        "czerwca",
-        "lipca",
-        "sierpnia",
-        "września",
-        "października",
-        "listopada",
-        "grudnia",
-    ],
-    "kk": [
-        "қаңтар",
-        "ақпан",
-        "наурыз",
-        "сәуір",
-        "мамыр",
-        "маусым",
-        "шілде",
-        "тамыз",
-        "қыркүйек",
-        "қазан",
-        "қараша",
-        "желтоқсан",
-    ],
-}
-
-# Interface words of the page chrome, per language.
-UI = {
-    "en": {
-        "by": "By",
-        "published": "Published",
-        "related": "Related stories",
-        "more": "More from",
-        "newsletter": "Get the morning briefing",
-        "newsletter_text": "The day's top stories from Central Asia, in your inbox before breakfast.",
-        "email": "Your email address",
-        "subscribe": "Subscribe",
-        "cookie": "We use cookies to improve your experience and to measure traffic. "
-        "By continuing to browse you agree to our use of cookies.",
-        "accept": "Accept",
-        "settings": "Settings",
-        "rights": "All rights reserved.",
-        "footer": ["About us", "Contact", "Advertising", "Privacy policy", "Terms of use", "RSS"],
-        "skip": "Skip to content",
-        "search": "Search",
-    },
-    "ru": {
-        "by": "Автор:",
-        "published": "Опубликовано",
-        "related": "Читайте также",
-        "more": "Другие материалы",
-        "newsletter": "Подпишитесь на рассылку",
-        "newsletter_text": "Главные новости Евразии каждое утро на вашу почту.",
-        "email": "Ваш e-mail",
-        "subscribe": "Подписаться",
-        "cookie": "Мы используем файлы cookie, чтобы сайт работал лучше. "
-        "Продолжая пользоваться сайтом, вы соглашаетесь с этим.",
-        "accept": "Принять",
-        "settings": "Настройки",
-        "rights": "Все права защищены.",
-        "footer": ["О редакции", "Контакты", "Реклама", "Политика конфиденциальности", "Правила", "RSS"],
-        "skip": "Перейти к содержанию",
-        "search": "Поиск",
-    },
-    "pl": {
-        "by": "Autor:",
-        "published": "Opublikowano",
-        "related": "Zobacz także",
-        "more": "Więcej z działu",
-        "newsletter": "Zapisz się na newsletter",
-        "newsletter_text": "Najważniejsze wiadomości ze Wschodu co rano w Twojej skrzynce.",
-        "email": "Adres e-mail",
-        "subscribe": "Zapisz się",
-        "cookie": "Ta strona korzysta z plików cookie. Korzystając z serwisu, "
-        "zgadzasz się na ich użycie zgodnie z polityką prywatności.",
-        "accept": "Akceptuję",
-        "settings": "Ustawienia",
-        "rights": "Wszelkie prawa zastrzeżone.",
-        "footer": ["O nas", "Kontakt", "Reklama", "Polityka prywatności", "Regulamin", "RSS"],
-        "skip": "Przejdź do treści",
-        "search": "Szukaj",
-    },
-    "kk": {
-        "by": "Авторы:",
-        "published": "Жарияланды",
-        "related": "Тақырыпқа қатысты",
-        "more": "Басқа жаңалықтар",
-        "newsletter": "Жаңалықтарға жазылыңыз",
-        "newsletter_text": "Күннің басты жаңалықтары күн сайын таңертең поштаңызда.",
-        "email": "Электрондық пошта",
-        "subscribe": "Жазылу",
-        "cookie": "Сайт жақсы жұмыс істеуі үшін cookie файлдарын пайдаланамыз. "
-        "Сайтты қолдана отырып, сіз бұған келісесіз.",
-        "accept": "Келісемін",
-        "settings": "Баптаулар",
-        "rights": "Барлық құқықтар қорғалған.",
-        "footer": ["Редакция туралы", "Байланыс", "Жарнама", "Құпиялылық саясаты", "Ережелер", "RSS"],
-        "skip": "Мазмұнға өту",
-        "search": "Іздеу",
-    },
-}
-
-
-@dataclass(frozen=True)
-class Outlet:
-    name: str
-    domain: str
-    language: str
-    layout: str  # "classic", "magazine" or "portal": three different page skeletons
-    prefix: str  # class-name prefix, so even outlets sharing a layout differ in markup
-    tagline: str
-    nav: tuple[str, ...]
-
-
-OUTLETS = {
-    o.name: o
-    for o in (
-        Outlet(
-            "Steppe Ledger",
-            "steppe-ledger.example",
-            "en",
-            "classic",
-            "sl",
-            "News and business from the heart of Eurasia",
-            ("Home", "Politics", "Business", "Energy", "World", "Opinion", "Sport"),
-        ),
-        Outlet(
-            "Caspian Wire",
-            "caspian-wire.example",
-            "en",
-            "magazine",
-            "cw",
-            "Independent wire service for the Caspian region",
-            ("Latest", "Kazakhstan", "Russia", "Central Asia", "Markets", "Analysis"),
-        ),
-        Outlet(
-            "Eurasia Dispatch",
-            "eurasia-dispatch.example",
-            "en",
-            "portal",
-            "ed",
-            "Reporting from Minsk to Almaty",
-            ("Front page", "Diplomacy", "Security", "Economy", "Energy", "Society", "Culture", "Podcasts"),
-        ),
-        Outlet(
-            "Евразийский вестник",
-            "evrazvestnik.example",
-            "ru",
-            "classic",
-            "ev",
-            "Новости и аналитика Евразийского пространства",
-            ("Главная", "Политика", "Экономика", "Энергетика", "В мире", "Мнения", "Спорт"),
-        ),
-        Outlet(
-            "Степные новости",
-            "stepnye-novosti.example",
-            "ru",
-            "portal",
-            "sn",
-            "Информационное агентство",
-            ("Лента", "Казахстан", "Россия", "Центральная Азия", "Бизнес", "Происшествия", "Интервью"),
-        ),
-        Outlet(
-            "Деловой Иртыш",
-            "delovoy-irtysh.example",
-            "ru",
-            "magazine",
-            "di",
-            "Деловая газета Прииртышья",
-            ("Новости", "Финансы", "Нефть и газ", "Транспорт", "Регионы", "Колонки"),
-        ),
-        Outlet(
-            "Kurier Wschodni",
-            "kurier-wschodni.example",
-            "pl",
-            "classic",
-            "kw",
-            "Wiadomości z Europy Wschodniej i Azji Centralnej",
-            ("Start", "Polityka", "Gospodarka", "Energetyka", "Świat", "Opinie", "Sport"),
-        ),
-        Outlet(
-            "Przegląd Eurazjatycki",
-            "przeglad-eurazja.example",
-            "pl",
-            "magazine",
-            "pe",
-            "Analizy, reportaże, komentarze",
-            ("Aktualności", "Rosja", "Azja Centralna", "Bezpieczeństwo", "Surowce", "Analizy", "Podcast"),
-        ),
-        Outlet(
-            "Serwis Wschód",
-            "serwis-wschod.example",
-            "pl",
-            "portal",
-            "sw",
-            "Codzienny serwis informacyjny",
-            ("Najnowsze", "Kraj", "Zagranica", "Biznes", "Nauka", "Kultura"),
-        ),
-        Outlet(
-            "Дала жаршысы",
-            "dala-zharshysy.example",
-            "kk",
-            "classic",
-            "dz",
-            "Қоғамдық-саяси басылым",
-            ("Басты бет", "Саясат", "Экономика", "Энергетика", "Әлем", "Пікір", "Спорт"),
-        ),
-        Outlet(
-            "Астана хабары",
-            "astana-khabary.example",
-            "kk",
-            "magazine",
-            "ah",
-            "Елорданың жаңалықтар порталы",
-            ("Жаңалықтар", "Қазақстан", "Ресей", "Орталық Азия", "Бизнес", "Сұхбат", "Мәдениет"),
-        ),
-        Outlet(
-            "Ертіс үні",
-            "ertis-uni.example",
-            "kk",
-            "portal",
-            "eu",
-            "Өңірлік ақпарат агенттігі",
-            ("Лента", "Билік", "Қаржы", "Мұнай-газ", "Өңірлер", "Ғылым", "Спорт"),
-        ),
-    )
-}
 
 
 @dataclass(frozen=True)
@@ -362,7 +105,7 @@ def load_articles(path: Path = ARTICLES_FILE) -> list[Article]:
             if original is None or original.paragraphs != a.paragraphs or original.date != a.date:
                 problems.append(f"{a.id}: not a word-for-word copy of {a.syndicated_of}")
     if problems:
-        sys.exit("articles.toml is not valid:\n  " + "\n  ".join(problems))
+        sys.exit(f"{path} is not valid:\n  " + "\n  ".join(problems))
     return articles
 
 
@@ -372,6 +115,10 @@ def display_date(day: date, language: str) -> str:
         return f"{day.day} {month} {day.year}"
     if language == "kk":
         return f"{day.year} жылғы {day.day} {month}"
+    if language == "hy":
+        return f"{day.year} թ. {month} {day.day}"
+    if language == "uz":
+        return f"{day.year}-yil {day.day}-{month}"
     return f"{day.day} {month} {day.year}"
 
 
@@ -620,6 +367,33 @@ def build(articles_file: Path = ARTICLES_FILE, pages_dir: Path = PAGES_DIR) -> l
     return written
 
 
+def demo_paths(pair: str) -> tuple[Path, Path]:
+    """The pair's articles file and pages directory."""
+    return PAIRS_DIR / pair / "demo" / "articles.toml", PAIRS_DIR / pair / "demo" / "pages"
+
+
+def demo_pairs() -> list[str]:
+    """Every pair that has a demo corpus (an ``articles.toml``), sorted."""
+    return sorted(p.parent.parent.name for p in PAIRS_DIR.glob("*/demo/articles.toml"))
+
+
+def chosen_pairs(argv: list[str]) -> list[str]:
+    """The pairs named by ``--pair ID`` (default kz-ru; ``all``: every pair with a demo); exits with a
+    message naming an unknown pair."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pair", default=DEFAULT_PAIR, help="pair id (default kz-ru), or 'all'")
+    pair = parser.parse_args(argv).pair
+    known = demo_pairs()
+    if pair == "all":
+        return known
+    if pair not in known:
+        sys.exit(f"no demo for pair {pair!r}: {PAIRS_DIR / pair / 'demo' / 'articles.toml'} does not exist "
+                 f"(pairs with a demo: {', '.join(known)})")
+    return [pair]
+
+
 if __name__ == "__main__":
-    pages = build()
-    print(f"wrote {len(pages)} pages to {PAGES_DIR}")
+    for pair_id in chosen_pairs(sys.argv[1:]):
+        articles_path, pages_path = demo_paths(pair_id)
+        pages = build(articles_path, pages_path)
+        print(f"{pair_id}: wrote {len(pages)} pages to {pages_path}")
