@@ -4,8 +4,10 @@ A pattern is one or more words; a word ending in ``*`` matches any token that st
 ("rosj*" matches Rosji, Rosją, Rosję), a lone ``*`` after the first word matches any one word, ``...``
 between two words matches up to ten words (free word order: "елші* ... шақыр*"), other words match
 whole tokens. Hyphens in a pattern are word
-breaks, like in the tokenizer. Every distinct token is analysed once and cached, so matching a long
-article costs a few dictionary look-ups per word.
+breaks, like in the tokenizer. Chinese is written without spaces, so for matching every Han character
+is a word of its own, in patterns and in tokens ("哈萨克斯坦" is found inside "中国和哈萨克斯坦"); other
+scripts match whole tokens as before. Every distinct token is analysed once and cached, so matching a
+long article costs a few dictionary look-ups per word.
 """
 
 from __future__ import annotations
@@ -18,6 +20,11 @@ _SPLIT = re.compile(r"[\s\-‐-―]+")
 _CACHE_LIMIT = 200_000
 GAP = "..."  # in a pattern: up to GAP_WORDS words of anything ("елші* ... шақыр*": the envoy ... summoned)
 GAP_WORDS = 10
+# Han ideographs (CJK Unified Ideographs, Extension A, the compatibility block and the supplementary
+# planes' extensions): each one is a word for matching, as a run of them is one token of the tokenizer.
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_HAN_CHAR = re.compile(f"[{_HAN}]")
+_HAN_PIECES = re.compile(f"[{_HAN}]|[^{_HAN}]+")
 
 
 def normalise_word(word: str) -> str:
@@ -37,9 +44,27 @@ class Pattern:
         return len(self.words), sum(len(w.rstrip("*")) for w in self.words)
 
 
+def han_words(token: str) -> list[str]:
+    """The words of a token for matching: each Han character alone, the rest as it stands
+    ("中国和哈萨克斯坦" -> 8 words, "中亚cis" -> "中", "亚", "cis"); a token without Han is one word."""
+    if not _HAN_CHAR.search(token):
+        return [token]
+    return _HAN_PIECES.findall(token)
+
+
+def _pattern_words(word: str) -> list[str]:
+    """A pattern word split at Han characters; a final ``*`` stays on the last piece ("哈萨克*" ->
+    "哈", "萨", "克*"), where it means what it means on any word."""
+    if not _HAN_CHAR.search(word):
+        return [word]
+    stem, star = (word[:-1], "*") if word.endswith("*") else (word, "")
+    pieces = han_words(stem)
+    return [*pieces[:-1], pieces[-1] + star]
+
+
 def parse_pattern(text: str, kind: str, weight: float = 1.0) -> Pattern | None:
     """Turn ``"territorial claim*"`` into a Pattern; None for an empty string."""
-    words = tuple(w for w in _SPLIT.split(normalise_word(text.strip())) if w)
+    words = tuple(p for w in _SPLIT.split(normalise_word(text.strip())) if w for p in _pattern_words(w))
     if not words or words[0] in ("*", GAP) or words[-1] == GAP:
         return None
     return Pattern(words=words, kind=kind, weight=float(weight), source=text)
@@ -146,7 +171,19 @@ class PatternMatcher:
         return hit
 
     def find(self, tokens: Sequence[str]) -> list[Match]:
-        """All matches, at most one per kind at each position, without overlaps within a kind."""
+        """All matches, at most one per kind at each position, without overlaps within a kind; a match
+        inside a run of Han characters is reported on the token that holds it."""
+        if not _HAN_CHAR.search("".join(tokens)):  # one pass in C: most texts hold no Han
+            return self._find(tokens)
+        words: list[str] = []
+        origin: list[int] = []  # the token each word comes from
+        for i, token in enumerate(tokens):
+            pieces = han_words(token)
+            words.extend(pieces)
+            origin.extend([i] * len(pieces))
+        return [Match(origin[m.start], origin[m.end - 1] + 1, m.pattern) for m in self._find(words)]
+
+    def _find(self, tokens: Sequence[str]) -> list[Match]:
         matches: list[Match] = []
         covered: dict[str, int] = {}
         for i in range(len(tokens)):

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from .actors import RECOGNISED_A, RECOGNISED_B, SIDE_A, SIDE_B, Pair
-from .patterns import GAP
+from .patterns import GAP, han_words
 from .sentences import MAX_SENTENCE_CHARS
 
 # The kinds through which a sentence can name a side: a side's names, and the other side's claims
@@ -75,7 +75,7 @@ def may_name_a_side(text: str, language: str, pair: Pair) -> bool:
     if _LONG_RUN.search(text):
         return True  # the sentence splitter may cut a word in two: leave it to the full passes
     exact, stems = _side_patterns(language, pair)
-    words = frozenset(_WORD.findall(_fold(text.lower())))
+    words = frozenset(w for token in _WORD.findall(_fold(text.lower())) for w in han_words(token))  # as matched
     for word in words:
         rests = list(exact.get(word, ()))
         for length, found in stems:
