@@ -5,12 +5,14 @@ demo has none; demo articles and events are marked in the database and removable
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from .ingest import ingest_html, read_html_files
 from .models import Event
-from .report import IngestReport, Progress
+from .report import IngestReport, Outcome, Progress
 from .resources import DEFAULT_PAIR, PACKAGE_DATA, data_dirs
 from .settings import Settings
 from .store import Store
@@ -56,6 +58,65 @@ def load_demo(settings: Settings, progress: Progress | None = None) -> IngestRep
     with Store.open(settings.db) as db:
         db.add_demo_events(pair_events(pair.id, settings.data_dir))
     return report
+
+
+def shipped_pairs() -> list[str]:
+    """The ids of the pairs the package ships files for (``pairs/<id>/``), sorted: what ``["all"]``
+    means to ``load_demos``."""
+    return sorted(p.name for p in (PACKAGE_DATA / PAIRS).iterdir() if p.is_dir())
+
+
+def load_demos(settings: Settings, pair_ids: Sequence[str], progress: Progress | None = None) -> IngestReport:
+    """Load the demos and key events of several pairs into one database (``["all"]``: every pair of
+    ``shipped_pairs``), each pair's pages ingested with that pair as the watched one; one report and
+    one progress count over all of them. A store that follows pairs (``Store.follow``) is told to
+    follow each of them first, so every demo article is scored under every pair loaded."""
+    ids = _pair_ids(pair_ids, settings.data_dir)
+    pages = [(pair_id, *read_html_files(demo_pages(demo_dir(pair_id, settings.data_dir)))) for pair_id in ids]
+    total = sum(len(items) + len(failed) for _, items, failed in pages)
+    with Store.open(settings.db) as db:
+        follow = getattr(db, "follow", None)  # a store of several pairs (issue 15); an older one has none
+        if follow is not None:
+            for pair_id in ids:
+                follow(pair_id)
+    report = IngestReport()
+    for pair_id, items, failed in pages:
+        done = report.total
+
+        def step(n: int, _of: int, outcome: Outcome, before: int = done) -> None:
+            if progress is not None:
+                progress(before + n, total, outcome)
+
+        if items or failed:
+            part = ingest_html(items, replace(settings, pair=pair_id), failed=failed, progress=step, is_demo=True)
+            for outcome in part.outcomes:
+                report.add(outcome)
+        with Store.open(settings.db) as db:
+            _add_pair_events(db, pair_id, pair_events(pair_id, settings.data_dir))
+    return report
+
+
+def _pair_ids(pair_ids: Sequence[str], data_dir: str) -> list[str]:
+    """The ids asked for, "all" expanded, each once in order; a ValueError naming a pair that does not load."""
+    from .scoring.actors import check_pair
+
+    ids: list[str] = []
+    for pair_id in pair_ids:
+        for one in shipped_pairs() if pair_id == "all" else [pair_id]:
+            if one in ids:
+                continue
+            if problem := check_pair(one, data_dir):
+                raise ValueError(f"cannot load the demo of pair {one!r}: {problem}")
+            ids.append(one)
+    return ids
+
+
+def _add_pair_events(db: Store, pair_id: str, events: list[Event]) -> None:
+    """The pair's key events, stored as that pair's where the store keeps events per pair."""
+    if hasattr(db, "follow"):  # the store of several pairs: events carry their pair (api.md)
+        db.add_demo_events(events, **{"pair": pair_id})
+    else:
+        db.add_demo_events(events)
 
 
 def remove_demo(settings: Settings) -> int:

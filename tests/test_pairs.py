@@ -1,12 +1,13 @@
 """The shipped pairs (kz-ru, am-ru, uz-ru, kz-cn) as a user switches between them: invented articles
 scored under their own pair and not under Kazakhstan–Russia, the pair's title on the page and in the
-CLI help, its own key events and no other pair's demo, and a scorer version that follows the data."""
+CLI help, its own key events and its own demo (no other pair's), and a scorer version that follows the data."""
 
 from __future__ import annotations
 
 import json
 import re
 import sqlite3
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from pipeline import SCORER_VERSION, score_article
 from pipeline.cli import _parser, main
-from pipeline.demo import demo_dir, load_events, pair_events
+from pipeline.demo import demo_dir, demo_pages, load_events, pair_events
 from pipeline.ingest import HtmlItem, ingest_html
 from pipeline.rescore import rescore_all
 from pipeline.resources import PACKAGE_DATA
@@ -112,40 +113,50 @@ def test_an_unreadable_pair_still_gets_a_help_text(monkeypatch):
     assert "score xx-yy tension" in " ".join(_parser().format_help().split())
 
 
-def test_each_pair_has_its_own_key_events_and_only_kz_ru_a_demo():
+def test_each_pair_has_its_own_key_events_and_its_own_demo():
     assert pair_events("kz-ru") == load_events() and len(load_events()) > 20
     labels = {pair: {e.label for e in pair_events(pair)} for pair in TITLES}
     for pair in PAIRS:
         assert 8 <= len(labels[pair]) <= 15 and not labels[pair] & labels["kz-ru"]
-        assert demo_dir(pair) is None
+        assert demo_dir(pair) == PACKAGE_DATA / "pairs" / pair / "demo"
         assert all(len(e.label) <= 40 and e.note for e in pair_events(pair))
     assert demo_dir("kz-ru") == PACKAGE_DATA / "pairs" / "kz-ru" / "demo"
 
 
-def test_an_empty_am_ru_database_gets_no_demo_on_the_page_only_its_own_key_events(tmp_path, monkeypatch):
+def test_an_empty_am_ru_database_gets_its_own_demo_on_the_page_and_only_its_own_key_events(tmp_path, monkeypatch):
     path = tmp_path / "am.sqlite"
     monkeypatch.setenv("BAROMETER_DB", str(path))
     monkeypatch.setenv("BAROMETER_PAIR", "am-ru")
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
     assert not at.exception
     assert at.title[0].value == "Armenia–Russia barometer"
-    assert any("There is no demo for Armenia–Russia" in i.value for i in at.info)
-    with Store.open(path) as db:
-        assert db.article_count() == 0
     with sqlite3.connect(path) as conn:
         stored = {row[0] for row in conn.execute("SELECT label FROM events")}
+        urls = {row[0] for row in conn.execute("SELECT url FROM articles")}
     assert stored == {e.label for e in pair_events("am-ru")}
+    assert len(urls) == len(demo_pages(demo_dir("am-ru"))) and all(".example/" in u for u in urls)
+    assert urls == _demo_urls("am-ru")
+
+
+def _demo_urls(pair: str) -> set[str]:
+    with (PACKAGE_DATA / "pairs" / pair / "demo" / "articles.toml").open("rb") as fh:
+        return {a["url"] for a in tomllib.load(fh)["article"]}
 
 
 def test_the_demo_command_of_a_pair_without_a_demo_says_so_and_loads_no_other_pairs(tmp_path, monkeypatch, capsys):
+    # A pair of the user's own (a copy of uz-ru's file under another id) has no demo and no key events.
+    (tmp_path / "mine" / "actors").mkdir(parents=True)
+    mine = (PACKAGE_DATA / "actors" / "uz-ru.toml").read_text(encoding="utf-8").replace('id = "uz-ru"', 'id = "xx-ru"')
+    (tmp_path / "mine" / "actors" / "xx-ru.toml").write_text(mine, encoding="utf-8")
     path = tmp_path / "uz.sqlite"
-    monkeypatch.setenv("BAROMETER_PAIR", "uz-ru")
+    monkeypatch.setenv("BAROMETER_DATA_DIR", str(tmp_path / "mine"))
+    monkeypatch.setenv("BAROMETER_PAIR", "xx-ru")
     assert main(["demo", "--db", str(path)]) == 1
     assert "There is no demo for Uzbekistan–Russia" in capsys.readouterr().err
     with Store.open(path) as db:
         assert db.article_count() == 0
     with sqlite3.connect(path) as conn:
-        assert {row[0] for row in conn.execute("SELECT label FROM events")} == {e.label for e in pair_events("uz-ru")}
+        assert {row[0] for row in conn.execute("SELECT label FROM events")} == set()
 
 
 def test_the_scorer_version_is_the_base_and_a_digest_of_the_data_files():
