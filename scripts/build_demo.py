@@ -26,7 +26,7 @@ from html import escape
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from demo_sites import LANGUAGES, MONTHS, OUTLETS, STANCES, UI, Outlet  # noqa: E402
+from demo_sites import LANGUAGES, MONTHS, OUTLETS, STANCES, UI, Outlet
 
 PAIRS_DIR = Path(__file__).resolve().parent.parent / "pipeline" / "data" / "pairs"
 DEFAULT_PAIR = "kz-ru"
@@ -387,8 +387,10 @@ def chosen_pairs(argv: list[str]) -> list[str]:
     if pair == "all":
         return known
     if pair not in known:
-        sys.exit(f"no demo for pair {pair!r}: {PAIRS_DIR / pair / 'demo' / 'articles.toml'} does not exist "
-                 f"(pairs with a demo: {', '.join(known)})")
+        sys.exit(
+            f"no demo for pair {pair!r}: {PAIRS_DIR / pair / 'demo' / 'articles.toml'} does not exist "
+            f"(pairs with a demo: {', '.join(known)})"
+        )
     return [pair]
 
 

@@ -119,7 +119,10 @@ def check_pair(pair: str) -> int:
     by_lang = Counter(a.language for a in articles)
     by_year = Counter((a.language, a.date.year if a.date else "undated") for a in articles)
     years = sorted({y for _, y in by_year}, key=str)
-    print(f"== {pair}: {len(articles)} articles; per language: " + ", ".join(f"{k} {v}" for k, v in sorted(by_lang.items())))
+    print(
+        f"== {pair}: {len(articles)} articles; per language: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(by_lang.items()))
+    )
     print("year      " + " ".join(f"{lang:>4}" for lang in sorted(by_lang)) + "  all")
     for y in years:
         row = [by_year[(lang, y)] for lang in sorted(by_lang)]

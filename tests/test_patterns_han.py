@@ -28,7 +28,11 @@ def test_a_match_inside_a_run_is_reported_on_the_token_that_holds_it():
     matcher = _matcher(("阿斯塔纳*", "a"), ("北京", "b"), ("astana", "a"))
     tokens = ["today", "北京和阿斯塔纳签署", "astana"]
     found = matcher.find(tokens)
-    assert [(m.start, m.end, m.pattern.source) for m in found] == [(1, 2, "北京"), (1, 2, "阿斯塔纳*"), (2, 3, "astana")]
+    assert [(m.start, m.end, m.pattern.source) for m in found] == [
+        (1, 2, "北京"),
+        (1, 2, "阿斯塔纳*"),
+        (2, 3, "astana"),
+    ]
     assert all(isinstance(m, Match) for m in found)
 
 
