@@ -54,8 +54,8 @@ def test_the_index_is_made_once_per_frame_and_never_shared_with_another():
     frame = pl.DataFrame({"id": [1, 2, 3], "story_id": [1, 1, None], "source": ["b", "a", "b"]})
     index = article_search.frame_index(frame)
     assert article_search.frame_index(frame) is index
-    assert index.sources.to_list() == ["a", "b"]
-    assert index.stories.to_list() == [1, 1, 3] and frame[index.rows.to_list()]["id"].to_list() == [1, 2, 3]
+    assert index.sources == ["a", "b"] and index.row_stories.tolist() == [1, 1, 3]
+    assert index.stories.tolist() == [1, 1, 3] and frame[index.rows]["id"].to_list() == [1, 2, 3]
     assert index.in_id_order and not article_search.frame_index(frame.reverse()).in_id_order
     same_rows = frame.clone()  # equal, but another frame: the store makes a new one for every change
     assert article_search.frame_index(same_rows) is not index

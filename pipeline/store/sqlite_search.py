@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from typing import Any
 
 from .base import EVERY_ARTICLE, SearchError, SearchScope, StoreError
 
@@ -149,7 +150,7 @@ class SearchQueries:
 
     def _ranked_page(
         self, query: str, scope: SearchScope, offset: int, limit: int, *, passages: bool
-    ) -> list[tuple[int, ...]]:
+    ) -> list[tuple[Any, ...]]:
         # The index ranks every match in its own sorter (ORDER BY rank, ties in rowid order, as
         # search_ids sorts them) and hands them over best first. With filters it stays the outer loop
         # (CROSS JOIN): each ranked match's row is read and checked until the page is full, and no
