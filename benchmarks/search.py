@@ -9,12 +9,14 @@ demo corpus (prose written for this project), and a rare word (a place name) in 
 Per size and per word (the rare one, and the commonest English word), with no filter and with a
 language and date filter, in the same run: the page's search as the dashboard runs it with the
 articles frame already cached (``pipeline.article_search.search_page``: the store opened, the first
-page of 200 ranked ids filtered and cut by SQLite, the index's count, the page's rows with
-``counted``, and their passages), and the index alone giving the same page of ranked ids, ``SELECT
+page of 200 ranked ids filtered and cut by SQLite with their passages made in the same query, the
+index's count, the page's rows with ``counted`` from the copies of their stories, found through the
+frame's search index), and the index alone giving the same page of ranked ids, ``SELECT
 rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT 200`` (no filter: the index
 holds none), a connection opened each time as the page opens its store. Medians of ``--repeat`` runs
 after one warm-up, the two taken in turns, with the spread (lowest–highest), and the load average
-around each row.
+around each row. The frame's search index (``article_search.frame_index``), made once per frame on its
+first search (after each write, on the dashboard), is timed apart.
 """
 
 from __future__ import annotations
@@ -127,10 +129,15 @@ def spread(times: list[float]) -> str:
     return f"{statistics.median(times) * 1000:,.0f} ms ({min(times) * 1000:,.0f}–{max(times) * 1000:,.0f})"
 
 
-def measure(db: Path, repeat: int) -> list[dict[str, object]]:
+def measure(db: Path, repeat: int) -> tuple[list[dict[str, object]], float]:
+    """The rows of the table, and how long the frame's search index took to make (once per frame)."""
     with Store.open(db) as store:
         frame = store.articles_frame()  # the dashboard holds it in its cache
         matches = {kind: store.search_count(word) for kind, word in pick_words().items()}
+    started = time.perf_counter()
+    article_search.frame_index(frame)  # on the dashboard: the first search of each new frame
+    indexed = time.perf_counter() - started
+    print(f"{frame.height:>9,} the frame's search index made in {indexed * 1000:,.0f} ms", flush=True)
     rows = []
     for kind, word in pick_words().items():
         for label, filters in FILTERS.items():
@@ -160,10 +167,10 @@ def measure(db: Path, repeat: int) -> list[dict[str, object]]:
                 f"{rows[-1]['ratio']:.2f}×, {rows[-1]['listed']} listed, load {rows[-1]['load']}",
                 flush=True,
             )
-    return rows
+    return rows, indexed
 
 
-def section(rows: list[dict[str, object]], repeat: int, built: dict[int, float]) -> str:
+def section(rows: list[dict[str, object]], repeat: int, built: dict[int, float], indexed: dict[int, float]) -> str:
     machine = f"{os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
     lines = [
         SECTION,
@@ -171,9 +178,10 @@ def section(rows: list[dict[str, object]], repeat: int, built: dict[int, float])
         f"`python benchmarks/search.py --articles {','.join(f'{n}' for n in built)} --repeat {repeat}` — "
         f"{machine}; median of {repeat} runs after a warm-up, the two taken in turns (lowest–highest), the "
         "load average (1 min) before–after each row. The page's search: the store opened, the first 200 "
-        "ranked ids within the sidebar's filters (ranked, filtered and cut by SQLite), the index's count, "
-        "the rows with `counted` and the 200 passages (`pipeline.article_search.search_page`, the articles "
-        "frame already cached as the dashboard holds it). The index alone: the same page of ranked ids, "
+        "ranked ids within the sidebar's filters and their 200 passages (ranked, filtered and cut by SQLite, "
+        "the passages made in the same query), the index's count, the rows with `counted` from the copies "
+        "of their stories (`pipeline.article_search.search_page`, the articles frame already cached as the "
+        "dashboard holds it, and its search index made: see below). The index alone: the same page of ranked ids, "
         "`SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT 200` with the same "
         "query (no filter: the index holds none). Texts of 40–80 words drawn from the demo corpus's "
         "word frequencies per language; the rare word is put in one text in 5,000, the common one is the "
@@ -188,6 +196,13 @@ def section(rows: list[dict[str, object]], repeat: int, built: dict[int, float])
             f"| {r['articles']:,} | {r['word']} | {r['filters']} | {spread(r['page'])} | {spread(r['alone'])} "
             f"| {r['ratio']:.2f}× | {r['listed']} | {r['load']} |"
         )
+    lines += [
+        "",
+        "The frame's search index (its source names and its rows by story, `article_search.frame_index`), "
+        "made once per frame on its first search (on the dashboard: the first search after each write): "
+        + ", ".join(f"{n:,} articles {s * 1000:,.0f} ms" for n, s in indexed.items())
+        + ".",
+    ]
     lines += ["", "Building the databases (bulk insert, index kept by its triggers): "]
     lines[-1] += ", ".join(f"{n:,} articles {s / 60:.1f} min" for n, s in built.items() if s) or "reused."
     return "\n".join(lines) + "\n"
@@ -214,15 +229,16 @@ def main() -> None:
     )
     parser.add_argument("--write-readme", action="store_true", help=f"replace the {SECTION!r} section of {README}")
     args = parser.parse_args()
-    rows, built = [], {}
+    rows, built, indexed = [], {}, {}
     sizes = [int(x) for x in args.articles.split(",")]
     paths = args.db.split(",")  # one pattern with {n}, or one path per size
     for i, n in enumerate(sizes):
         db = Path(paths[i if len(paths) == len(sizes) else 0].format(n=n))
         built[n] = build(db, n, with_texts)
         print(f"{n:,} articles in {db} (built in {built[n]:.0f} s)", flush=True)
-        rows += measure(db, args.repeat)
-    text = section(rows, args.repeat, built)
+        measured, indexed[n] = measure(db, args.repeat)
+        rows += measured
+    text = section(rows, args.repeat, built, indexed)
     print(text)
     if args.write_readme:
         write_section(text)

@@ -182,3 +182,18 @@ def test_pages_counts_and_address_matches_within_the_filters_on_postgresql(postg
             )
             page, total = store.address_page("border", scope, ["border.example"], "/NEWS/1", 3, 20)
             assert total == len(listed) and page == listed[3:23], scope
+
+
+def test_a_page_with_its_passages_is_the_page_and_its_snippets_on_both_backends(store_db):
+    """search_page_passages (the page's ranked rows and their passages, one query on SQLite) gives what
+    search_page and search_snippets give, within every filter and at every offset."""
+    rng = random.Random(14)
+    with Store.open(store_db) as store:
+        store.insert_articles_bulk(paging.varied_article(i, rng) for i in range(300))
+        for scope in SCOPES:
+            for offset, limit in ((0, 10), (5, 40), (120, 30), (400, 10)):
+                ids = store.search_page("border", scope, offset, limit)
+                snippets = store.search_snippets("border", ids)
+                page = store.search_page_passages("border", scope, offset, limit)
+                assert page == [(i, snippets[i]) for i in ids], (scope, offset)
+                assert all("‹border›" in passage.lower() for _, passage in page)

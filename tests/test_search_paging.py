@@ -160,21 +160,43 @@ def test_the_store_filters_in_its_query_and_returns_only_the_page(varied):
 
 def test_passages_are_made_for_the_rows_shown_only(varied, monkeypatch):
     db, frame = varied
-    asked: list[list[int]] = []
-    snippets = Store.search_snippets
+    asked: list[tuple[int, int]] = []
+    made = Store.search_page_passages
 
-    def spy(self, text, wanted):
-        asked.append(list(wanted))
-        return snippets(self, text, wanted)
+    def spy(self, text, scope, offset, limit):
+        asked.append((offset, limit))
+        return made(self, text, scope, offset, limit)
 
     def every_match(self, text):
         raise AssertionError("the page asked for every match's id")
 
-    monkeypatch.setattr(Store, "search_snippets", spy)
+    def apart(self, text, wanted):
+        raise AssertionError("the page made its passages in a query of their own")
+
+    monkeypatch.setattr(Store, "search_page_passages", spy)
     monkeypatch.setattr(Store, "search", every_match)
+    monkeypatch.setattr(Store, "search_snippets", apart)
     found = article_search.search_page(db, frame, FILTERS["languages"], SETTINGS, "border", 20, 10)
-    assert asked == [ids(found.page.rows)] and len(asked[0]) == 10
+    assert asked == [(20, 11)] and found.page.rows.height == 10  # one more: whether the matches go on
     assert all("‹border›" in p.lower() for p in found.page.rows.get_column(article_search.PASSAGE))
+
+
+def test_the_page_query_makes_the_passages_of_its_rows_only(varied):
+    db, _ = varied
+    statements: list[str] = []
+    scope = SearchScope(languages=("kk",), start=dt.date(2021, 1, 1))
+    with Store.open(db) as store:
+        store._backend._conn.set_trace_callback(statements.append)
+        page = store.search_page_passages("border", scope, 3, 5)
+        store._backend._conn.set_trace_callback(None)
+        expected = store.search_page("border", scope, 3, 5)
+        made = [s for s in statements if "snippet(" in s]
+        plan = store._backend._conn.execute("EXPLAIN QUERY PLAN " + made[0]).fetchall()
+    assert [i for i, _ in page] == expected and len(page) == 5
+    # One statement ranks, filters, pages and makes the five passages; the index's order is kept
+    # (no sorter over the joined rows: the filter reads rows only until the page is full).
+    assert len(made) == 1 and "LIMIT 5 OFFSET 3" in made[0] and "a.language IN ('kk')" in made[0]
+    assert not any("TEMP B-TREE" in row[3] for row in plan), [tuple(row) for row in plan]
 
 
 def test_a_filtered_page_full_of_matches_says_its_total_is_a_bound(varied):

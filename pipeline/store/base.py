@@ -182,6 +182,9 @@ class Backend(Protocol):
         """Rows ``offset`` … ``offset + limit`` of ``search_ids(query)`` restricted to ``scope``, in the same
         order (best first, ties to the lower id), filtered and paged by the database (SearchError as above)."""
 
+    def search_page_passages(self, query: str, scope: SearchScope, offset: int, limit: int) -> list[tuple[int, str]]:
+        """``search_page`` with each row's passage (``search_snippets``'), made for the page's rows only."""
+
     def address_page(
         self,
         query: str | None,

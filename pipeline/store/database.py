@@ -404,6 +404,11 @@ class Store(AlertMethods, EventMethods):
         with self._guard():
             return self._backend.search_page(text, scope, offset, limit)
 
+    def search_page_passages(self, text: str, scope: SearchScope, offset: int, limit: int) -> list[tuple[int, str]]:
+        """``search_page`` with each row's passage, as ``search_snippets`` gives it (in one query on SQLite)."""
+        with self._guard():
+            return self._backend.search_page_passages(text, scope, offset, limit)
+
     def address_page(
         self,
         text: str | None,

@@ -146,6 +146,12 @@ class SearchQueries:
             ).fetchall()
         return [row[0] for row in rows]
 
+    def search_page_passages(self, query: str, scope: SearchScope, offset: int, limit: int) -> list[tuple[int, str]]:
+        # ts_headline runs on the page's rows only, as on SQLite; the two queries give what SQLite's one gives.
+        ids = self.search_page(query, scope, offset, limit)
+        passages = self.search_snippets(query, ids) if ids else {}
+        return [(i, passages.get(i, "")) for i in ids]
+
     def address_page(
         self,
         query: str | None,

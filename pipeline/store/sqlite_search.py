@@ -3,14 +3,15 @@
 The user's words never reach FTS5 as query syntax: each word becomes a quoted phrase (a trailing
 ``*`` keeps its meaning, a prefix search), so ``AND``, ``NEAR``, ``:``, ``-`` or a stray quote are
 plain text. Matches are ranked by bm25 with the title weighted above the text (the index's ``rank``).
-A page of matches is ranked, filtered and cut by SQLite itself (``search_page``): only the first
-rows' ids leave the database, and passages are made for the rows shown only.
+A page of matches is ranked, filtered and cut by SQLite itself (``search_page``): only the page's
+ids leave the database, with their passages made in the same query (``search_page_passages``).
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from typing import Any
 
 from .base import EVERY_ARTICLE, SearchError, SearchScope, StoreError
 
@@ -21,9 +22,6 @@ SNIPPET_WORDS = 10
 
 # SQLite allows 32,766 host parameters a statement; a page of ids stays far below it.
 ID_CHUNK = 5000
-# A filtered page first ranks this many times its rows (then more, by the share found in scope):
-# the index ranks its best matches cheaply, and each one checked against the filters is a row read.
-RANKED_PER_ROW = 4
 
 
 def _fts5_problem() -> str | None:
@@ -145,33 +143,32 @@ class SearchQueries:
         return int(self._conn.execute(sql, (match_expression(query), *params)).fetchone()[0])
 
     def search_page(self, query: str, scope: SearchScope, offset: int, limit: int) -> list[int]:
-        # The index's own ORDER BY rank LIMIT keeps only the best matches as it ranks them (ties in rowid
-        # order, as search_ids sorts them). With filters, the best ``taken`` matches are checked against
-        # them; too few in scope, and more are ranked (the share found so far says how many).
-        expression, wanted = match_expression(query), offset + limit
+        return [row[0] for row in self._ranked_page(query, scope, offset, limit, passages=False)]
+
+    def search_page_passages(self, query: str, scope: SearchScope, offset: int, limit: int) -> list[tuple[int, str]]:
+        return [(row[0], row[1]) for row in self._ranked_page(query, scope, offset, limit, passages=True)]
+
+    def _ranked_page(
+        self, query: str, scope: SearchScope, offset: int, limit: int, *, passages: bool
+    ) -> list[tuple[Any, ...]]:
+        # The index ranks every match in its own sorter (ORDER BY rank, ties in rowid order, as
+        # search_ids sorts them) and hands them over best first. With filters it stays the outer loop
+        # (CROSS JOIN): each ranked match's row is read and checked until the page is full, and no
+        # sorter runs over the joined rows. Passages are made in the same statement, for the page's rows
+        # only (OFFSET skips the others before the columns are computed): a second statement seeking
+        # each id with "rowid IN (...)" cost as much as the ranking itself (a rare word at 1M articles).
         where, params = scope_condition(scope)
+        columns, parameters = "f.rowid", list[object]()
+        if passages:
+            columns += f", snippet({FTS_TABLE}, -1, ?, ?, '…', ?)"
+            parameters += [MATCH_START, MATCH_END, SNIPPET_WORDS]
+        sql = f"SELECT {columns} FROM {FTS_TABLE} AS f"
+        if where:
+            sql += " CROSS JOIN articles AS a ON a.id = f.rowid"
+        sql += f" WHERE {FTS_TABLE} MATCH ?" + (f" AND {where}" if where else "") + " ORDER BY f.rank LIMIT ? OFFSET ?"
         cur = self._conn.cursor()
-        cur.row_factory = None
-        if not where:
-            sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? ORDER BY rank LIMIT ? OFFSET ?"
-            return [row[0] for row in cur.execute(sql, (expression, limit, offset))]
-        sql = (
-            f"SELECT m.id FROM (SELECT rowid AS id, rank FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? "
-            f"ORDER BY rank LIMIT ?) AS m JOIN articles AS a ON a.id = m.id WHERE {where} "
-            "ORDER BY m.rank, m.id LIMIT ?"
-        )
-        taken, matches = wanted * RANKED_PER_ROW, None
-        while True:
-            rows = cur.execute(sql, (expression, taken, *params, wanted)).fetchall()
-            if len(rows) >= wanted:
-                break
-            if matches is None:
-                matches = self.search_count(query)
-            if taken >= matches:
-                break
-            share = max(len(rows), 1) / taken
-            taken = min(matches, max(2 * taken, int(wanted / share * 1.25)))
-        return [row[0] for row in rows[offset:]]
+        cur.row_factory = None  # plain tuples
+        return cur.execute(sql, (*parameters, match_expression(query), *params, limit, offset)).fetchall()
 
     def address_page(
         self,
