@@ -135,10 +135,13 @@ def test_alerts_are_listed_for_the_pair_that_raised_them(store_db):
         raised = db.add_alert(draft, now=NOW, deliver=False)
         assert raised is not None and [a.id for a in db.alerts()] == [raised.id]
         assert [a.tension for a in raised.articles] == [0.8]  # the am-ru score, not another pair's
+        assert db.add_alert(draft, now=NOW, deliver=False) is None  # raised once for the pair
     with Store.open(store_db) as db:
         assert db.alerts() == []
         assert db.get_alert(raised.id) == raised  # by id, whatever its pair
-    assert query(store_db, "SELECT pair FROM alerts") == [(AM,)]
+        again = db.add_alert(draft, now=NOW, deliver=False)  # the same key for another pair is its own alert
+        assert again is not None and [a.id for a in db.alerts()] == [again.id]
+    assert query(store_db, "SELECT pair FROM alerts ORDER BY id") == [(AM,), ("kz-ru",)]
 
 
 def test_pairs_lists_the_followed_pairs(store_db):
@@ -231,6 +234,7 @@ def schema_8_database(db: str) -> None:
         "INSERT INTO alerts (key, raised_at, kind, freq, period, tension, summary)"
         " VALUES ('article:1', 'now', 'article', 'week', '2023-01-02', 0.3, 's')",
     )
+    query(db, "INSERT INTO alert_articles (alert_id, article_id) VALUES (1, 1)")
 
 
 def counter(db: str) -> int:
@@ -252,7 +256,8 @@ def test_a_schema_8_database_files_every_row_under_the_pair_that_opens_it(store_
         ]
         assert db.pairs() == [AM]
         assert [e.label for e in db.events()] == ["Summit"] and db.events("kz-ru") == []
-        assert len(db.alerts()) == 1
+        [alert] = db.alerts()
+        assert [(a.id, a.tension) for a in alert.articles] == [(1, -0.3)]  # the alert's articles kept
     after = query(store_db, "SELECT article_id, scorer_version, tension, relevance FROM scores ORDER BY scorer_version")
     assert after == scores_before
     assert query(store_db, "SELECT DISTINCT pair FROM scores") == [(AM,)]
