@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def _iso(moment: datetime) -> str:
-    from .database import _iso as iso
+    from .watch_methods import _iso as iso
 
     return iso(moment)
 
