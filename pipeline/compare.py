@@ -20,7 +20,7 @@ OTHER = "other"
 PAIR = "pair"
 
 
-def _aggregate(frame: pl.DataFrame, filters: Filters, settings: Settings, by: GroupBy) -> pl.DataFrame:
+def _aggregate(frame: pl.DataFrame, filters: Filters, settings: Settings, by: GroupBy | None) -> pl.DataFrame:
     return aggregate(
         frame,
         freq=filters.freq,
