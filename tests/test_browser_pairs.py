@@ -11,7 +11,7 @@ from tests.browser import ARTIFACTS, launch_browser, require_chromium
 from tests.test_pair_dashboard import AM, KZ, store_pieces
 
 PLOT = ".js-plotly-plot"
-LINES = f"""() => document.querySelector('{PLOT}').data
+LINES = f"""() => document.querySelector('{PLOT}')._fullData
     .filter(t => t.mode === 'lines+markers').map(t => [t.name, t.uid, t.x])"""
 #: The week of 14 March 2022: a Kazakhstan–Russia piece (cooperation) and an Armenia–Russia one (tension).
 WEEK = "2022-03-14"
@@ -38,7 +38,9 @@ def test_comparing_two_pairs_draws_two_lines_and_a_click_lists_that_pairs_articl
             page = browser.new_page(viewport={"width": 1440, "height": 900})
             page.goto(f"{pairs_dashboard}/?pairs=kz-ru,am-ru&freq=week")
             expect(page.get_by_role("heading", name=f"{KZ} · {AM}: compared")).to_be_visible(timeout=300_000)
-            page.wait_for_function(f"document.querySelector('{PLOT}') && document.querySelector('{PLOT}').data")
+            page.wait_for_function(
+                f"document.querySelector('{PLOT}') && document.querySelector('{PLOT}')._fullData", timeout=120_000
+            )
             lines = page.evaluate(LINES)
             assert [name for name, _, _ in lines] == [KZ, AM]
 

@@ -95,12 +95,12 @@ def period_listing(run: Shared, series: pl.DataFrame, picked: tuple[dt.date, dt.
     total = sum(listing.total for _, listing in listings)
     if run.compared:
         in_chart = sum(periods.counted_between(series.filter(pl.col("pair") == p), start, end) for p in pairs)
-        whose = f" of {', '.join(run.title(p) for p in pairs)}"
+        whose = " of " + views.escape_markdown(", ".join(run.title(p) for p in pairs))
     else:
         in_chart, whose = periods.counted_between(series, start, end), ""
     more = f" (the first {rows.height:,} shown)" if total > rows.height else ""
     st.caption(
-        f"Articles{views.escape_markdown(whose)} of {periods.period_name(start, end, run.filters.freq)}: "
+        f"Articles{whose} of {periods.period_name(start, end, run.filters.freq)}: "
         f"{total:,} listed{more}, {in_chart} count in the chart. Select a row to open the article."
     )
     st.button("Clear the picked period", key="clear_period", on_click=clear_period)
