@@ -104,10 +104,13 @@ if "demo_loaded" in st.session_state:
         f"{DEMO_LABEL}. Remove it with **Remove demo articles** in the sidebar."
     )
 titles = {pair_id: choice.label for pair_id, choice in choices.items()}
-if compared:
-    heading.title(views.escape_markdown(f"{' · '.join(titles[p] for p in compared)}: compared"))
-else:
-    heading.title(views.escape_markdown(f"{titles.get(shown_pair, pair.title)} barometer"))
+heading_text = (
+    f"{' · '.join(titles[p] for p in compared)}: compared"
+    if compared
+    else f"{titles.get(shown_pair, pair.title)} barometer"
+)
+heading.title(views.escape_markdown(heading_text))
+st.set_page_config(page_title=heading_text)  # the browser tab follows the pair chosen (calls add up)
 if (broken := choices.get(shown_pair)) is not None and broken.problem:
     problem = f"The file of pair {shown_pair} does not load, so new articles are not scored for it: {broken.problem}"
     st.warning(views.escape_markdown(problem))

@@ -228,6 +228,20 @@ def test_the_address_reopens_the_pair_or_the_comparison(pairs_db, params, expect
     assert {k: v for k, v in at.query_params.items() if k in ("pair", "pairs")} == params  # and stays there
 
 
+def test_a_followed_pair_whose_file_does_not_load_is_listed_by_id_and_marked(pairs_db):
+    with Store.open(pairs_db) as store:
+        store.follow("zz-ru")  # no pairs/zz-ru file: renamed, or from another installation
+    at = app().run()
+    no_exception(at)
+    choice = at.sidebar.selectbox(key="pair")
+    assert choice.options == [AM, KZ, "zz-ru (its file does not load)", "Compare pairs"]
+    choice.set_value("zz-ru").run()
+    no_exception(at)
+    assert title(at) == "zz-ru (its file does not load) barometer"
+    [warning] = [unescaped(w.value) for w in at.warning]
+    assert warning.startswith("The file of pair zz-ru does not load, so new articles are not scored for it:")
+
+
 def test_a_pair_the_database_does_not_follow_is_ignored_with_a_note(pairs_db):
     at = app()
     at.query_params.update({"pair": "uz-ru"})
