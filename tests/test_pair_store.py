@@ -4,6 +4,7 @@ schema-8 database is filed under the pair that opens it, and ``migrate`` copies 
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
@@ -192,6 +193,13 @@ def test_two_pairs_never_share_a_held_frame_or_a_snapshot(tmp_path, monkeypatch)
         assert frames.how_served(str(path)).startswith("snapshot")
         assert tensions(db.articles_frame(pair=AM)) == {1: -0.1, 2: 0.9, 3: -0.3, 4: -0.4}
         assert frames.how_served(str(path), AM).startswith("snapshot")
+        # Pairs named by id alone share a preferred version (none): a snapshot file of one put at another's
+        # place (a copy, a rename) is still not taken for that pair's.
+        db.articles_frame(pair="kz-cn")
+        shutil.copy(frames.snapshot_path(path, AM), frames.snapshot_path(path, "kz-cn"))
+        frames.forget()
+        assert tensions(db.articles_frame(pair="kz-cn")) == {1: None, 2: None, 3: None, 4: None}
+        assert frames.how_served(str(path), "kz-cn") == "full read"
 
 
 def schema_8_database(db: str) -> None:
