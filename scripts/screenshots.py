@@ -287,11 +287,11 @@ def pairs(browser: Any, url: str, out: Path) -> Shot:
     list starts with them all); skipped when the database follows one pair (no "Pair" choice)."""
     shot = Shot("pairs")
     with session(browser, url, CHART) as page:
-        choice = page.get_by_test_id("stSelectbox").filter(has_text="Pair")
+        choice = page.get_by_role("combobox", name="Pair", exact=True)  # st.selectbox's input
         if not choice.count():
             shot.missing.append("the sidebar's 'Pair' choice is missing: the database follows one pair only")
             return shot
-        choice.first.locator("[data-baseweb=select]").click()
+        choice.click()
         page.get_by_role("option", name="Compare pairs").click()
         settle(page)
         compared = page.evaluate(
