@@ -19,6 +19,7 @@ from pipeline.resources import DataFileError
 from pipeline.scoring.pair_data import watched_pair_title
 from pipeline.settings import load_settings
 from ui.access import gate, permitted, sidebar_line
+from ui.pairs import pair_view
 from ui.shared import (
     Shared,
     collect_finished_ingest,
@@ -28,6 +29,7 @@ from ui.shared import (
     load_articles,
     load_default_freq,
     load_options,
+    load_pair_choices,
     publish,
     read_address,
     write_address,
@@ -69,7 +71,7 @@ visitor = gate(settings.roles)
 # ---------------------------------------------------------------- first run: the demo corpus
 
 pair = settings.watched_pair()
-st.title(f"{pair.title} barometer")
+heading = st.empty()  # the title of the pair (or pairs) shown, known once the sidebar has chosen
 try:
     empty = views.is_empty(DB)
 except views.StoreError as err:
@@ -89,13 +91,29 @@ elif first_run:
 
 collect_finished_ingest()  # before the data version is read, so the page shows what it stored
 version = views.data_version(DB)
-frame = load_articles(DB, version)
+choices = {choice.id: choice for choice in load_pair_choices(DB, version, settings)}
+# A shared link: its view set before the widgets are drawn (the session's first run only). The filters'
+# choices come from the articles, which every pair shares (their scores differ).
+notes = read_address(load_options(DB, version, pair.id, settings.data_dir), list(choices))
+shown_pair, compared = pair_view(pair.id, choices)
+frame = load_articles(DB, version, shown_pair, settings.data_dir)
 demo_articles = int(frame.get_column("is_demo").sum())
 if "demo_loaded" in st.session_state:
     st.info(
         f"The database was empty, so the bundled demo was loaded ({demo_articles} articles): "
         f"{DEMO_LABEL}. Remove it with **Remove demo articles** in the sidebar."
     )
+titles = {pair_id: choice.label for pair_id, choice in choices.items()}
+heading_text = (
+    f"{' · '.join(titles[p] for p in compared)}: compared"
+    if compared
+    else f"{titles.get(shown_pair, pair.title)} barometer"
+)
+heading.title(views.escape_markdown(heading_text))
+st.set_page_config(page_title=heading_text)  # the browser tab follows the pair chosen (calls add up)
+if (broken := choices.get(shown_pair)) is not None and broken.problem:
+    problem = f"The file of pair {shown_pair} does not load, so new articles are not scored for it: {broken.problem}"
+    st.warning(views.escape_markdown(problem))
 st.caption(
     f"{views.plural(frame.height, 'article')} in the database ({demo_articles} demo) · {views.escape_markdown(DB)}"
     + (f" · {DEMO_LABEL}" if demo_articles else "")
@@ -105,15 +123,15 @@ if "ingest_job" in st.session_state:
 
 # ---------------------------------------------------------------- sidebar: filters and the demo
 
-options = load_options(DB, version)
-# A shared link: its view set before the widgets are drawn (the session's first run only).
-for note in read_address(options):
+options = load_options(DB, version, shown_pair, settings.data_dir)
+for note in notes:
     st.warning(views.escape_markdown(note))
 sidebar_line(visitor)
 with st.sidebar:
     st.header("Filters")
     periods = address.FREQS
-    freq = st.radio("Period", periods, index=periods.index(load_default_freq(DB, version)), horizontal=True, key="freq")
+    default = load_default_freq(DB, version, shown_pair, settings.data_dir)
+    freq = st.radio("Period", periods, index=periods.index(default), horizontal=True, key="freq")
     smooth = st.slider("Smoothing (trailing periods, 0 = off)", 0, address.SMOOTH_MAX, 0, key="smooth")
     # The widget's value lives in the session (no value= here): reset to the data's span when it changes.
     if (reset := views.date_range_reset(st.session_state.get("dates"), kept("span"), options)) is not None:
@@ -139,7 +157,7 @@ with st.sidebar:
 
 # ---------------------------------------------------------------- the open page
 
-publish(Shared(DB, settings, version, filters))
+publish(Shared(DB, settings, version, filters, shown_pair, compared, titles))
 shown = [(path, title, url) for path, title, url, action in PAGES if visitor.may(action)]
 pages = [st.Page(path, title=title, url_path=url, default=i == 0) for i, (path, title, url) in enumerate(shown)]
 page = st.navigation(pages, position="top")

@@ -6,7 +6,7 @@ Pure (no Streamlit): ``encode`` turns the widgets' values into parameters (defau
 plain link stays plain), ``decode`` turns an address back into widget values, ignoring each bad
 parameter with a note in words, never an exception. Several languages or sources repeat the key:
 ``?languages=kk&languages=ru``; a date range is ``dates=2022-01-01..2022-06-30`` (an open end:
-``dates=2022-01-01..``).
+``dates=2022-01-01..``). The pair of countries: ``?pair=am-ru``; a comparison: ``?pairs=kz-ru,am-ru``.
 """
 
 from __future__ import annotations
@@ -24,9 +24,12 @@ SPLITS = ("none", "language", "source")
 SPLIT_TOP_MAX = 20
 SEARCH_MAX = 200
 RANGE_SEPARATOR = ".."
+#: The "Pair" choice that compares several pairs (no pair id is spelt so: ids are ``xx-yy`` or file paths).
+COMPARE = "(compare)"
+PAIRS_SEPARATOR = ","
 
 #: The keys each page shows (the sidebar's are on every page), by the page's URL path.
-SIDEBAR_KEYS: tuple[str, ...] = ("freq", "smooth", "dates", "languages", "sources")
+SIDEBAR_KEYS: tuple[str, ...] = ("pair", "pairs", "freq", "smooth", "dates", "languages", "sources")
 PAGE_KEYS: dict[str, tuple[str, ...]] = {
     "trend": ("split", "split_top", "show_events", "period"),
     "articles": ("search", "article_id"),
@@ -97,6 +100,11 @@ def encode(state: Mapping[str, object], page: str, options: FilterOptions) -> di
         if key == "dates":
             start, end = _range_of(value, options)
             text = encode_dates(start, end)
+        elif key == "pair":
+            text = None if value == COMPARE else _text(value)  # a comparison is written as its pairs
+        elif key == "pairs":
+            chosen = _text(value) if state.get("pair") == COMPARE else None
+            text = PAIRS_SEPARATOR.join(chosen) if isinstance(chosen, list) and chosen else None
         else:
             text = _text(value)
             if value is None or (key in DEFAULTS and text == _text(DEFAULTS[key])):
@@ -117,10 +125,12 @@ def _range_of(value: object, options: FilterOptions) -> tuple[dt.date | None, dt
 # ---------------------------------------------------------------- decoding
 
 
-def decode(params: Params, options: FilterOptions) -> Decoded:
-    """The widget values an address asks for, checked against the data's choices; each parameter that
-    cannot be used is left out with a note saying which and why (unknown keys are left alone)."""
+def decode(params: Params, options: FilterOptions, pairs: Sequence[str] = ()) -> Decoded:
+    """The widget values an address asks for, checked against the data's choices and the pairs the
+    database follows; each parameter that cannot be used is left out with a note saying which and
+    why (unknown keys are left alone)."""
     decoded = Decoded()
+    _decode_pairs(params, pairs, decoded)
     readers = {
         "freq": lambda v: _choice(v, FREQS, "the period is day, week or month"),
         "smooth": lambda v: _integer(v, 0, SMOOTH_MAX, f"smoothing runs from 0 to {SMOOTH_MAX} trailing periods"),
@@ -154,6 +164,29 @@ def decode(params: Params, options: FilterOptions) -> Decoded:
             decoded.notes.append(f"Ignored {key}={names} in the address: no stored article has that {noun}.")
         decoded.values[key] = kept
     return decoded
+
+
+def _decode_pairs(params: Params, followed: Sequence[str], decoded: Decoded) -> None:
+    """``pair`` (one pair) and ``pairs`` (a comparison, which wins), checked against the followed pairs."""
+    known = ", ".join(followed) or "none"
+    pair = [v for v in params.get("pair", ()) if v.strip()]
+    if pair:
+        wanted = pair[-1].strip()
+        if wanted in followed:
+            decoded.values["pair"] = wanted
+        else:
+            decoded.notes.append(f"Ignored pair={_shown(wanted)} in the address: the database follows {known}.")
+    asked = [p.strip() for v in params.get("pairs", ()) for p in v.split(PAIRS_SEPARATOR) if p.strip()]
+    if not asked:
+        return
+    chosen = list(dict.fromkeys(p for p in asked if p in followed))
+    unknown = [p for p in dict.fromkeys(asked) if p not in followed]
+    if unknown:
+        names = ", ".join(_shown(p) for p in unknown)
+        decoded.notes.append(f"Ignored pairs={names} in the address: the database follows {known}.")
+    if chosen:
+        decoded.values["pair"] = COMPARE
+        decoded.values["pairs"] = chosen
 
 
 def _shown(raw: str) -> str:

@@ -1,11 +1,14 @@
 """The split series of the Trend page's "Compare": one series per language, or per source with the
-top N sources by counted articles and the rest as "other"; and the ``--by`` CSV of the same split."""
+top N sources by counted articles and the rest as "other", or one per pair of countries; and the CSV
+of each split (``--by``, ``--pair all``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
-from .aggregate import GroupBy, aggregate, contract_frame, counted_articles
+from .aggregate import CONTRACT_COLUMNS, GroupBy, aggregate, contract_frame, counted_articles
 from .export import csv_bytes
 from .settings import Settings
 from .views import Filters, apply_filters
@@ -13,8 +16,11 @@ from .views import Filters, apply_filters
 #: The group of every source outside the top N.
 OTHER = "other"
 
+#: The column that names the pair of a row in a frame of several pairs (``Store.pairs_frame``).
+PAIR = "pair"
 
-def _aggregate(frame: pl.DataFrame, filters: Filters, settings: Settings, by: GroupBy) -> pl.DataFrame:
+
+def _aggregate(frame: pl.DataFrame, filters: Filters, settings: Settings, by: GroupBy | None) -> pl.DataFrame:
     return aggregate(
         frame,
         freq=filters.freq,
@@ -66,3 +72,40 @@ def split_csv(frame: pl.DataFrame, filters: Filters, settings: Settings, by: Gro
     """The contract CSV with the group column second, one series per group (every source, as
     ``python -m pipeline export --by``), for the filtered articles."""
     return csv_bytes(contract_frame(_aggregate(apply_filters(frame, filters), filters, settings, by)))
+
+
+# ---------------------------------------------------------------- pairs of countries
+
+
+def of_pair(frame: pl.DataFrame, pair: str) -> pl.DataFrame:
+    """The rows of one pair in a frame of several pairs."""
+    return frame.filter(pl.col(PAIR) == pair)
+
+
+def pair_series(frame: pl.DataFrame, filters: Filters, settings: Settings, pairs: Sequence[str] = ()) -> pl.DataFrame:
+    """The series of each pair of a frame of several pairs (a ``pair`` column), stacked with ``pair``
+    second, in the order of ``pairs`` (default: every pair of the frame, sorted).
+
+    Each pair is aggregated on its own, as its own chart would be: its stories, corrections and
+    spikes are that pair's, never pooled with another's."""
+    order = list(dict.fromkeys(pairs)) or sorted(frame.get_column(PAIR).unique().to_list())
+    parts = []
+    for pair in order:
+        series = _aggregate(apply_filters(of_pair(frame, pair), filters), filters, settings, None)
+        parts.append(series.select(series.columns[0], pl.lit(pair, pl.String).alias(PAIR), *series.columns[1:]))
+    if not parts:
+        empty = _aggregate(frame.clear(), filters, settings, None)
+        return empty.select(empty.columns[0], pl.lit(None, pl.String).alias(PAIR), *empty.columns[1:])
+    return pl.concat(parts)
+
+
+def pair_columns() -> list[str]:
+    """The columns of the comparison CSV: the contract's, with ``pair`` second (as ``export --pair all``)."""
+    return [CONTRACT_COLUMNS[0], PAIR, *CONTRACT_COLUMNS[1:]]
+
+
+def pair_csv(frame: pl.DataFrame, filters: Filters, settings: Settings, pairs: Sequence[str] = ()) -> bytes:
+    """The comparison as the contract CSV with ``pair`` second, rows by pair (sorted) then period, as
+    ``python -m pipeline export --pair all`` writes them for the pairs compared."""
+    chosen = sorted(set(pairs)) or sorted(frame.get_column(PAIR).unique().to_list())
+    return csv_bytes(pair_series(frame, filters, settings, chosen).select(pair_columns()))

@@ -80,18 +80,18 @@ def check_event(day: object, label: str, note: str = "", link: str = "") -> Even
 # ---------------------------------------------------------------- reads and writes (a database path each)
 
 
-def read_events(db: str | Path) -> list[Event]:
-    """Every stored key event, oldest first; none when the database does not exist yet."""
+def read_events(db: str | Path, pair: str | None = None) -> list[Event]:
+    """Every stored key event of the pair (None: kz-ru), oldest first; none when the database does not exist yet."""
     if not Path(db).exists() and "://" not in str(db):
         return []
     with Store.open(db, create=False, read_only=Store.is_read_only(db)) as store:
-        return store.events()
+        return store.list_events(pair)
 
 
-def add_event(db: str | Path, event: Event) -> int | None:
-    """Store the analyst's event; its id."""
+def add_event(db: str | Path, event: Event, pair: str | None = None) -> int | None:
+    """Store the analyst's event of the pair (None: kz-ru); its id."""
     with Store.open(db) as store:
-        return store.add_event(Event(event.date, event.label, event.note, event.link))
+        return store.add_event(Event(event.date, event.label, event.note, event.link), pair)
 
 
 def update_event(db: str | Path, event_id: int, event: Event) -> bool:

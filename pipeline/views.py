@@ -22,6 +22,8 @@ from .aggregate import Freq, aggregate, contract_frame, propagate_story_override
 from .export import csv_bytes
 from .models import Evidence
 from .report import STATUS_LABELS, IngestReport
+from .resources import DataFileError
+from .scoring.actors import Pair, load_pair
 from .settings import Settings
 from .store import STANCES, ArticleDetail, Store
 
@@ -79,6 +81,20 @@ class FilterOptions:
 
 
 @dataclass(frozen=True)
+class PairChoice:
+    """A pair the database follows, as the sidebar lists it: its title, or its id and why its file
+    does not load (``problem``)."""
+
+    id: str
+    title: str
+    problem: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.id} (its file does not load)" if self.problem else self.title
+
+
+@dataclass(frozen=True)
 class Download:
     """One download button's payload: the bytes, or what builds them when the button is clicked."""
 
@@ -91,12 +107,29 @@ class Download:
 # ---------------------------------------------------------------- reading and writing the database
 
 
+PairRef = str | Pair | None  # a pair id, a loaded pair, or None: the store's own (kz-ru)
+
+
+def pair_of(pair_id: str, data_dir: str = "") -> str | Pair:
+    """The pair ``pair_id`` loaded from its file (so its scores are read at its current version), or
+    the id itself when the file does not load (its newest stored scores are read)."""
+    try:
+        return load_pair(pair_id, data_dir)
+    except DataFileError:
+        return pair_id
+
+
 @contextmanager
-def _connection(db: str | Path, *, write: bool = False) -> Iterator[Store]:
+def _connection(db: str | Path, *, write: bool = False, pair: PairRef = None) -> Iterator[Store]:
     # A database the dashboard may not write (a read-only file or folder) can still be read; only
     # a correction then fails, with a message naming the file.
-    with Store.open(db, read_only=not write and Store.is_read_only(db)) as opened:
+    loaded = pair if isinstance(pair, Pair) else None  # the store works for a loaded pair; an id is passed on
+    with Store.open(db, read_only=not write and Store.is_read_only(db), pair=loaded) as opened:
         yield opened
+
+
+def _id(pair: PairRef) -> str | None:
+    return pair.id if isinstance(pair, Pair) else pair
 
 
 def data_version(db: str | Path) -> tuple[int, ...]:
@@ -105,36 +138,56 @@ def data_version(db: str | Path) -> tuple[int, ...]:
         return conn.data_version()
 
 
-def read_articles(db: str | Path) -> pl.DataFrame:
-    """Every stored article with its current score and correction (``store.ARTICLE_FRAME_SCHEMA``)."""
+def pair_choices(db: str | Path, watched: Pair, data_dir: str = "") -> list[PairChoice]:
+    """The pairs the database follows (always the watched one), sorted by id, with their titles."""
+    with _connection(db, pair=watched) as conn:
+        followed = conn.pairs()
+    choices = []
+    for pair_id in followed:
+        try:
+            choices.append(PairChoice(pair_id, load_pair(pair_id, data_dir).title))
+        except DataFileError as err:
+            choices.append(PairChoice(pair_id, pair_id, str(err)))
+    return choices
+
+
+def read_articles(db: str | Path, pair: PairRef = None) -> pl.DataFrame:
+    """Every stored article with its current score and correction of the pair (``store.ARTICLE_FRAME_SCHEMA``)."""
+    with _connection(db, pair=pair) as conn:
+        return conn.articles_frame(pair=_id(pair))
+
+
+def read_pairs(db: str | Path, pairs: Sequence[str | Pair]) -> pl.DataFrame:
+    """The articles frames of several pairs stacked, a ``pair`` column first (``Store.pairs_frame``)."""
     with _connection(db) as conn:
-        return conn.articles_frame()
+        return conn.pairs_frame(pairs)
 
 
-def read_article(db: str | Path, article_id: int) -> ArticleDetail | None:
-    """One article with its score (``.score.evidence``) and correction; None when it is gone."""
-    with _connection(db) as conn:
-        return conn.get_article(article_id)
+def read_article(db: str | Path, article_id: int, pair: PairRef = None) -> ArticleDetail | None:
+    """One article with its score of the pair (``.score.evidence``) and correction; None when it is gone."""
+    with _connection(db, pair=pair) as conn:
+        return conn.get_article(article_id, pair=_id(pair))
 
 
-def save_correction(db: str | Path, article_id: int, choice: str, author: str = "") -> None:
-    """Store the analyst's correction (one of ``CORRECTIONS``) made by ``author``; ``NO_CORRECTION`` undoes it."""
+def save_correction(db: str | Path, article_id: int, choice: str, author: str = "", pair: PairRef = None) -> None:
+    """Store the analyst's correction (one of ``CORRECTIONS``) made by ``author`` for the pair;
+    ``NO_CORRECTION`` undoes it. A correction is the pair's: the article's reading under another stays."""
     if choice not in CORRECTIONS:
         raise ValueError(f"correction {choice!r} is not one of {', '.join(CORRECTIONS)}")
     if choice == NO_CORRECTION:
-        undo_correction(db, article_id)
+        undo_correction(db, article_id, pair)
         return
-    with _connection(db, write=True) as conn:
+    with _connection(db, write=True, pair=pair) as conn:
         if choice == NOT_RELEVANT:
-            conn.set_override(article_id, not_relevant=True, author=author)
+            conn.set_override(article_id, not_relevant=True, author=author, pair=_id(pair))
         else:
-            conn.set_override(article_id, stance=choice, author=author)
+            conn.set_override(article_id, stance=choice, author=author, pair=_id(pair))
 
 
-def undo_correction(db: str | Path, article_id: int) -> bool:
-    """Remove the analyst's correction of one article; True when there was one."""
-    with _connection(db, write=True) as conn:
-        return conn.clear_override(article_id)
+def undo_correction(db: str | Path, article_id: int, pair: PairRef = None) -> bool:
+    """Remove the analyst's correction of one article for the pair; True when there was one."""
+    with _connection(db, write=True, pair=pair) as conn:
+        return conn.clear_override(article_id, pair=_id(pair))
 
 
 def is_empty(db: str | Path) -> bool:

@@ -1,6 +1,7 @@
 """Screenshots of the dashboard on the demo at 1440 × 900 in Debian's headless Chromium, checked as they
 are taken: no two labels on a chart overlap, every column of a table is in view, no Deploy button.
-Writes trend.png, trend-by-language.png, trend-events.png and articles.png (docs/dashboard.md#screenshots).
+Writes trend.png, trend-by-language.png, trend-events.png, articles.png and, when the database follows
+several pairs of countries, pairs.png: the comparison of every pair it follows (docs/dashboard.md#screenshots).
 
     python scripts/screenshots.py [--out docs/img] [--db PATH] [--events FIRST:LAST] [--strict]
 
@@ -281,8 +282,28 @@ def articles(browser: Any, url: str, out: Path) -> Shot:
         return check_and_save(page, Shot("articles"), out, TABLE)
 
 
+def pairs(browser: Any, url: str, out: Path) -> Shot:
+    """The Trend page comparing every pair the database follows (sidebar "Pair": "Compare pairs", whose
+    list starts with them all); skipped when the database follows one pair (no "Pair" choice)."""
+    shot = Shot("pairs")
+    with session(browser, url, CHART) as page:
+        choice = page.get_by_role("combobox", name="Pair", exact=True)  # st.selectbox's input
+        if not choice.count():
+            shot.missing.append("the sidebar's 'Pair' choice is missing: the database follows one pair only")
+            return shot
+        choice.click()
+        page.get_by_role("option", name="Compare pairs").click()
+        settle(page)
+        compared = page.evaluate(
+            "() => [...new Set(document.querySelector('.js-plotly-plot').data"
+            ".filter(t => t.mode === 'lines+markers').map(t => t.name))]"
+        )
+        shot.notes.append(f"pairs compared: {', '.join(compared)}")
+        return check_and_save(page, shot, out, CHART)
+
+
 Take = Callable[[Any, str, Path], Shot]
-SHOTS: tuple[Take, ...] = (trend, trend_by_language, trend_events, articles)
+SHOTS: tuple[Take, ...] = (trend, trend_by_language, trend_events, articles, pairs)
 
 
 def launch(pw: Any) -> Any:
@@ -334,7 +355,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--events", type=date_range, default=EVENTS_RANGE, help="date range of the events shot")
     parser.add_argument("--strict", action="store_true", help="a control the script needs and misses is an error")
     args = parser.parse_args(argv)
-    shots = (trend, trend_by_language, partial(trend_events, days=args.events), articles)
+    shots = (trend, trend_by_language, partial(trend_events, days=args.events), articles, pairs)
     # Without --db, the same path on every run: the header prints it, and the same path makes the same picture.
     work = Path(tempfile.gettempdir()) / "barometer-screenshots"
     shutil.rmtree(work, ignore_errors=True)

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlencode
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.address import DEFAULTS, decode, encode, keys_of
+from pipeline.address import COMPARE, DEFAULTS, decode, encode, keys_of
 from pipeline.views import FilterOptions
 
 OPTIONS = FilterOptions(
@@ -65,7 +65,32 @@ def test_the_articles_page_keeps_its_search_and_open_article_and_not_the_trend_p
         "article_id": 42,
     }
     assert "search" not in encode(state, "trend", OPTIONS) and "split" in encode(state, "trend", OPTIONS)
-    assert keys_of("export") == ("freq", "smooth", "dates", "languages", "sources")
+    assert keys_of("export") == ("pair", "pairs", "freq", "smooth", "dates", "languages", "sources")
+
+
+FOLLOWED = ["am-ru", "kz-cn", "kz-ru"]
+
+
+def test_one_pair_or_a_comparison_reads_back_from_the_address():
+    params = encode({"pair": "am-ru", "pairs": ["kz-ru", "am-ru"], "freq": "month"}, "trend", OPTIONS)
+    assert params == {"pair": "am-ru", "freq": "month"}  # one pair chosen: the comparison's list is not the view
+    assert decode(through_the_address(params), OPTIONS, FOLLOWED).values == {"pair": "am-ru", "freq": "month"}
+    params = encode({"pair": COMPARE, "pairs": ["kz-ru", "am-ru"]}, "articles", OPTIONS)
+    assert params == {"pairs": "kz-ru,am-ru"}
+    assert decode(through_the_address(params), OPTIONS, FOLLOWED).values == {
+        "pair": COMPARE,
+        "pairs": ["kz-ru", "am-ru"],
+    }
+
+
+def test_a_pair_the_database_does_not_follow_is_ignored_with_a_note():
+    decoded = decode({"pair": ["uz-ru"], "pairs": ["kz-ru,nope,kz-ru"]}, OPTIONS, FOLLOWED)
+    assert decoded.values == {"pair": COMPARE, "pairs": ["kz-ru"]}
+    assert decoded.notes == [
+        "Ignored pair='uz-ru' in the address: the database follows am-ru, kz-cn, kz-ru.",
+        "Ignored pairs='nope' in the address: the database follows am-ru, kz-cn, kz-ru.",
+    ]
+    assert decode({"pairs": ["nope"]}, OPTIONS, FOLLOWED).values == {}
 
 
 def test_numpy_values_from_a_table_selection_are_written_as_plain_numbers():
@@ -138,13 +163,17 @@ def test_a_long_value_is_quoted_short_in_its_note():
 KEYS = [*keys_of("trend"), "search", "article_id", "other"]
 
 
-@given(st.dictionaries(st.sampled_from(KEYS), st.lists(st.text(max_size=30), max_size=3)))
+PAIR_TEXT = st.one_of(st.text(max_size=30), st.lists(st.sampled_from([*FOLLOWED, " kz-ru", "x"])).map(",".join))
+
+
+@given(st.dictionaries(st.sampled_from(KEYS), st.lists(PAIR_TEXT, max_size=3)))
 def test_no_address_raises_and_what_it_reads_reads_back_the_same(params):
-    decoded = decode(params, OPTIONS)
+    decoded = decode(params, OPTIONS, FOLLOWED)
     # Whatever is read is a value the address can hold: written back and read again, it is the same
     # (the defaults and the whole date span are left out of the link, so they do not come back).
     left_out = {**DEFAULTS, "dates": (OPTIONS.first, OPTIONS.last)}
     expected = {
         k: v for k, v in decoded.values.items() if k in keys_of("trend") and not (k in left_out and v == left_out[k])
     }
-    assert decode(through_the_address(encode(decoded.values, "trend", OPTIONS)), OPTIONS).values == expected
+    again = decode(through_the_address(encode(decoded.values, "trend", OPTIONS)), OPTIONS, FOLLOWED)
+    assert again.values == expected

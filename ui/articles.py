@@ -62,11 +62,11 @@ TEXT_STYLE = """<style>
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def load_page(
-    db: str, version: Version, filters: views.Filters, settings: Settings, search: str, number: int
+    db: str, version: Version, filters: views.Filters, settings: Settings, search: str, number: int, pair: str
 ) -> article_search.Found:
     """One page of the table, cached: a click elsewhere on the page (an article, a correction) reruns
     the page without searching again."""
-    frame = load_articles(db, version)
+    frame = load_articles(db, version, pair, settings.data_dir)
     rows = rows_per_page(search)
     return article_search.search_page(db, frame, filters, settings, search, (number - 1) * rows, rows)
 
@@ -77,9 +77,10 @@ def rows_per_page(search: str) -> int:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def load_counting(
-    db: str, version: Version, filters: views.Filters, settings: Settings, article_id: int
+    db: str, version: Version, filters: views.Filters, settings: Settings, article_id: int, pair: str
 ) -> article_list.Counting | None:
-    return article_list.counting(load_articles(db, version), views.selection(filters, settings), article_id)
+    frame = load_articles(db, version, pair, settings.data_dir)
+    return article_list.counting(frame, views.selection(filters, settings), article_id)
 
 
 def _as_id(value: object) -> int | None:
@@ -92,6 +93,11 @@ def _as_id(value: object) -> int | None:
 
 
 run = shared()
+pair = views.pair_of(run.pair, run.settings.data_dir)  # its scores at its current version, its corrections
+if len(run.titles) > 1:
+    st.caption(
+        views.escape_markdown(f"Scores and corrections of {run.title()}: each pair reads an article its own way.")
+    )
 search = st.text_input(
     "Search titles and full text",
     value=kept("search", ""),
@@ -106,11 +112,11 @@ number = st.session_state.get("articles_page", kept("page", 1))
 if kept("page_of") != (search, run.filters):
     keep("page_of", (search, run.filters))
     number = 1
-found = load_page(run.db, run.version, run.filters, run.settings, search, number)
+found = load_page(run.db, run.version, run.filters, run.settings, search, number, run.pair)
 pages = max(1, -(-found.page.total // rows_per_page(search)))
 if number > pages:  # the data shrank under the kept page (a write, the demo removed)
     number = pages
-    found = load_page(run.db, run.version, run.filters, run.settings, search, number)
+    found = load_page(run.db, run.version, run.filters, run.settings, search, number, run.pair)
 keep("page", number)
 new_listing = kept("listing") != (search, run.filters, number)  # other rows than on the last run
 keep("listing", (search, run.filters, number))
@@ -164,7 +170,7 @@ requested = _as_id(st.session_state.get("article_id", kept("article_id")))
 if requested is not None and requested == kept("article_id") and new_listing and requested not in choices:
     requested = None
 if requested is not None and requested not in choices:
-    other = views.read_article(run.db, requested)
+    other = views.read_article(run.db, requested, pair)
     if other is not None:
         label = f"{other.published or 'undated'} · {other.source} · {other.title}"
         choices = {requested: label, **choices}
@@ -174,13 +180,13 @@ ids = list(choices)
 st.session_state["article_id"] = requested if requested in choices else ids[0]
 chosen = st.selectbox("Show an article", ids, format_func=choices.__getitem__, key="article_id")
 keep("article_id", chosen)
-article = views.read_article(run.db, chosen)
+article = views.read_article(run.db, chosen, pair)
 if not article:
     st.stop()
 
 st.subheader(views.escape_markdown(article.title or "(no title)"))
 st.text(f"{article.published or 'undated'} · {article.source} · {article.language}")
-counting = load_counting(run.db, run.version, run.filters, run.settings, chosen)
+counting = load_counting(run.db, run.version, run.filters, run.settings, chosen, run.pair)
 if counting is not None:
     (st.success if counting.counted else st.warning)(views.escape_markdown(counting.explanation))
 if views.is_web_link(article.url):
@@ -230,9 +236,9 @@ choice = st.radio(
 save, undo = st.columns(2)
 clicked_save = save.button("Save correction", key="save_correction", disabled=choice == current)
 if clicked_save and permitted("correct", "Saving a correction"):
-    views.save_correction(run.db, chosen, choice, author=visitor().author)
+    views.save_correction(run.db, chosen, choice, author=visitor().author, pair=pair)
     st.rerun()
 clicked_undo = current != views.NO_CORRECTION and undo.button("Undo correction", key="undo_correction")
 if clicked_undo and permitted("correct", "Undoing a correction"):
-    views.undo_correction(run.db, chosen)
+    views.undo_correction(run.db, chosen, pair)
     st.rerun()

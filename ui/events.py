@@ -38,7 +38,7 @@ def _add() -> None:
     if not isinstance(checked, Event):
         _refused(checked)
         return
-    key_events.add_event(shared().db, checked)
+    key_events.add_event(shared().db, checked, shared().pair or None)
     state.update(_NEW)  # an empty form for the next one
     _report("success", f"Added {checked.date} · {checked.label}.")
 
@@ -78,9 +78,11 @@ def _fields(key: str) -> None:
 
 
 run = shared()
-stored = key_events.read_events(run.db)
+stored = key_events.read_events(run.db, run.pair or None)
+whose = f"{run.title()}'s key events: " if len(run.titles) > 1 else ""  # each pair has its own
 st.caption(
-    "Key events are drawn on the trend chart as dotted lines with their labels. Date and label are required; "
+    views.escape_markdown(whose)
+    + "Key events are drawn on the trend chart as dotted lines with their labels. Date and label are required; "
     "the note shows on hover, the link here. Events of the bundled demo are marked and go with "
     "**Remove demo articles**."
 )

@@ -20,19 +20,28 @@ from ui.shared import Version, load_articles, load_series, shared
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def load_count(db: str, version: Version, filters: views.Filters, settings: Settings) -> int:
-    return views.export_count(load_articles(db, version), filters, settings)
+def load_count(db: str, version: Version, filters: views.Filters, settings: Settings, pair: str) -> int:
+    return views.export_count(load_articles(db, version, pair, settings.data_dir), filters, settings)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def load_article_preview(db: str, version: Version, filters: views.Filters, settings: Settings) -> pl.DataFrame:
+def load_article_preview(
+    db: str, version: Version, filters: views.Filters, settings: Settings, pair: str
+) -> pl.DataFrame:
     """The first rows of the article table's CSV, built from those rows alone."""
-    rows = article_list.export_rows(load_articles(db, version), views.selection(filters, settings))
+    frame = load_articles(db, version, pair, settings.data_dir)
+    rows = article_list.export_rows(frame, views.selection(filters, settings))
     return preview(csv_bytes(rows.head(PREVIEW_ROWS).collect()))
 
 
 run = shared()
-listed = load_count(run.db, run.version, run.filters, run.settings)
+listed = load_count(run.db, run.version, run.filters, run.settings, run.pair)
+if len(run.titles) > 1:
+    st.caption(
+        views.escape_markdown(
+            f"The series and scores of {run.title()}; the Trend page downloads a comparison of pairs."
+        )
+    )
 st.caption(
     f"For the current filters and period ({run.filters.freq}). The aggregated CSV has the contract columns "
     "period_start, articles, mean_tension, ci_low, ci_high, mean_sentiment, share_tension; the article "
@@ -45,9 +54,11 @@ extra = st.checkbox(
     help=f"After the contract columns, which stay first and unchanged: {', '.join(EXTRA_COLUMNS)} "
     "(smoothed_tension when Smoothing is on).",
 )
-series = load_series(run.db, run.version, run.filters, run.settings)
-db, version = run.db, run.version  # the click loads the frame from the cache: no copy held between reruns
-downloads = views.downloads(series, lambda: load_articles(db, version), run.filters, run.settings)
+series = load_series(run.db, run.version, run.filters, run.settings, run.pair)
+db, version, pair = run.db, run.version, run.pair  # the click loads the frame from the cache: no copy held
+downloads = views.downloads(
+    series, lambda: load_articles(db, version, pair, run.settings.data_dir), run.filters, run.settings
+)
 aggregated = f"barometer-{run.filters.freq}.csv"
 if extra:  # the same button and file name, with the columns added
     wider = csv_bytes(extended_frame(series))
@@ -69,6 +80,6 @@ if summary is not None and isinstance(summary.data, bytes):
     total = summary.data.count(b"\n") - 1
     st.caption(f"{summary.file_name}: the first {rows.height} of {total:,} rows, as the file holds them.")
     st.dataframe(rows, hide_index=True, key="preview_series")
-articles = load_article_preview(run.db, run.version, run.filters, run.settings)
+articles = load_article_preview(run.db, run.version, run.filters, run.settings, run.pair)
 st.caption(f"barometer-articles.csv: the first {articles.height} of {listed:,} rows, as the file holds them.")
 st.dataframe(articles, hide_index=True, key="preview_articles")

@@ -9,8 +9,8 @@ write with only the changed articles (``pipeline.store.frames``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
@@ -37,6 +37,14 @@ class Shared:
     settings: Settings
     version: Version  # the cache key of every read
     filters: views.Filters
+    pair: str = ""  # the pair whose articles, corrections and events the pages show ("": the watched one)
+    compared: tuple[str, ...] = ()  # the pairs the Trend page compares (none: one pair's trend)
+    titles: Mapping[str, str] = field(default_factory=dict)  # pair id -> title, for every followed pair
+
+    def title(self, pair: str | None = None) -> str:
+        """The title of a pair (default: the pair the pages show)."""
+        pair = pair or self.pair
+        return self.titles.get(pair, pair)
 
 
 def publish(shared: Shared) -> None:
@@ -56,35 +64,52 @@ def shared() -> Shared:
 # A resource, not data: st.cache_data would pickle the frame into the cache and unpickle a copy on
 # every use (a million rows: seconds and a second copy in memory). Polars frames are not changed in
 # place, so one shared object is safe; one entry, as the store holds the frame it refreshes.
-@st.cache_resource(show_spinner=False, max_entries=1)
-def load_articles(db: str, version: Version) -> pl.DataFrame:
-    return views.read_articles(db)
+# One entry per pair (the pair shown, and a few more while the sidebar switches): a pair's frame is
+# its own scores and corrections, never another's.
+@st.cache_resource(show_spinner=False, max_entries=4)
+def load_articles(db: str, version: Version, pair: str = "", data_dir: str = "") -> pl.DataFrame:
+    return views.read_articles(db, views.pair_of(pair, data_dir) if pair else None)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def load_pairs_frame(db: str, version: Version, pairs: tuple[str, ...], data_dir: str = "") -> pl.DataFrame:
+    """The frames of the compared pairs stacked, a ``pair`` column first (``Store.pairs_frame``)."""
+    return views.read_pairs(db, [views.pair_of(p, data_dir) for p in pairs])
+
+
+@st.cache_data(show_spinner=False, max_entries=4, ttl=30)
+def load_pair_choices(db: str, version: Version, settings: Settings) -> list[views.PairChoice]:
+    """The pairs the database follows with their titles; re-read after 30 s too (a pair followed by the
+    CLI writes no article until its next ingest)."""
+    return views.pair_choices(db, settings.watched_pair(), settings.data_dir)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def load_options(db: str, version: Version) -> views.FilterOptions:
+def load_options(db: str, version: Version, pair: str = "", data_dir: str = "") -> views.FilterOptions:
     """The sidebar's choices, once per data version: a scan of every article, not one per rerun."""
-    return views.filter_options(load_articles(db, version))
+    return views.filter_options(load_articles(db, version, pair, data_dir))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def load_default_freq(db: str, version: Version) -> Freq:
+def load_default_freq(db: str, version: Version, pair: str = "", data_dir: str = "") -> Freq:
     """The period the sidebar opens on, from the data's density: a scan of every date, once per version."""
-    return default_freq(load_articles(db, version).get_column("published"))
+    return default_freq(load_articles(db, version, pair, data_dir).get_column("published"))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def load_series(db: str, version: Version, filters: views.Filters, settings: Settings) -> pl.DataFrame:
-    return views.trend_series(load_articles(db, version), filters, settings)
+def load_series(db: str, version: Version, filters: views.Filters, settings: Settings, pair: str = "") -> pl.DataFrame:
+    return views.trend_series(load_articles(db, version, pair, settings.data_dir), filters, settings)
 
 
 def load_key_events() -> list[Event]:
-    """The stored key events (the analyst's and the demo's), oldest first; the chart keeps those in view.
+    """The stored key events of the pair shown (the analyst's and the demo's), oldest first; the chart
+    keeps those in view.
 
     Read on every run, not cached under the data version: a few dozen rows cost less than opening the
     database already does, and an event written here or by another session shows on the next run
     without the articles frame or the series being read again."""
-    return read_events(shared().db)
+    run = shared()
+    return read_events(run.db, run.pair or None)
 
 
 # ---------------------------------------------------------------- page widgets across page switches
@@ -104,14 +129,15 @@ def keep(key: str, value: object) -> None:
 _ADDRESS_READ = "address_read"
 
 
-def read_address(options: views.FilterOptions) -> list[str]:
+def read_address(options: views.FilterOptions, pairs: Sequence[str] = ()) -> list[str]:
     """On a session's first run, set the widgets (and the kept copies of page widgets) to the view the
-    page address asks for; the notes say which parameters were ignored and why (shown once)."""
+    page address asks for (``pairs``: those the database follows); the notes say which parameters were
+    ignored and why (shown once)."""
     if _ADDRESS_READ in st.session_state:
         return []
     st.session_state[_ADDRESS_READ] = True
     params = {key: st.query_params.get_all(key) for key in st.query_params}
-    decoded = address.decode(params, options)
+    decoded = address.decode(params, options, pairs)
     for key, value in decoded.values.items():
         st.session_state[key] = value
         keep(key, value)  # a page's widgets start from the kept copy when the page opens later

@@ -8,7 +8,8 @@ a few HTML tags.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
@@ -236,9 +237,13 @@ def split_figure(
     *,
     freq: str = "week",
     show_events: bool = True,
+    labels: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """One line (with its band) per group of an ``aggregate(by=...)`` series, in the groups' order of
-    first appearance; more than ``MAX_OVERLAID_GROUPS`` groups get one panel each, sharing both axes."""
+    first appearance; more than ``MAX_OVERLAID_GROUPS`` groups get one panel each, sharing both axes.
+    ``labels`` names groups in the legend (a pair's title for its id); every trace of a group carries
+    the group itself as its ``meta`` (``picked_groups``)."""
+    labels = labels or {}
     groups = list(dict.fromkeys(series.get_column(by).to_list()))
     overlaid = len(groups) <= MAX_OVERLAID_GROUPS
     rows = 2 if overlaid else len(groups)
@@ -248,9 +253,11 @@ def split_figure(
     counts: list[int] = []
     for i, group in enumerate(groups):
         part = series.filter(pl.col(by) == group)
-        color, group = group_color(i, group), escape_html(group)  # names are shown as Plotly text
+        key = group
+        color, group = group_color(i, group), escape_html(labels.get(group, group))  # names are Plotly text
         row = 1 if overlaid else i + 1
         for trace in [*_mean_traces(part, group, color), *_spike_traces(part, group)]:
+            trace.meta = key  # a click on any of them names its group
             fig.add_trace(trace, row=row, col=1)
         columns += [part.get_column(c).to_list() for c in ("mean_tension", "ci_low", "ci_high")]
         if overlaid:
@@ -263,6 +270,7 @@ def split_figure(
                     showlegend=False,
                     marker_color=rgba(color, 0.7),
                     hovertemplate=f"{group} · %{{x|%Y-%m-%d}}: %{{y}} articles<extra></extra>",
+                    meta=key,
                 ),
                 row=2,
                 col=1,
@@ -276,5 +284,16 @@ def split_figure(
     fig = _finish(fig, x, columns, counts, events, freq, show_events, rows, height)
     if not overlaid:  # each panel named on its axis (a title above the first would meet the event labels)
         for row, group in enumerate(groups, start=1):
-            fig.update_yaxes(title_text=escape_html(group), row=row, col=1)
+            fig.update_yaxes(title_text=escape_html(labels.get(group, group)), row=row, col=1)
     return fig
+
+
+def picked_groups(selection: Mapping[str, Any] | None, figure: go.Figure) -> list[str]:
+    """The groups of a ``split_figure`` whose points a chart selection holds (a click or a box), in
+    the figure's order; empty when no point of a group was picked (a box on empty space)."""
+    points: Sequence[Mapping[str, Any]] = (selection or {}).get("points") or []
+    curves = {p.get("curve_number") for p in points}
+    picked = [
+        trace.meta for number, trace in enumerate(figure.data) if number in curves and isinstance(trace.meta, str)
+    ]
+    return list(dict.fromkeys(picked))
