@@ -47,7 +47,7 @@ from .sentences import split_sentences, token_spans, tokenize
 from .side_names import may_name_a_side
 from .stance import TURNED, sentence_stance
 
-SCORER_BASE = "stance-1.14"  # the code's version: bump it when the code changes what the scorer returns
+SCORER_BASE = "stance-1.15"  # the code's version: bump it when the code changes what the scorer returns
 SCORER_VERSION = scorer_version(SCORER_BASE)  # + a digest of the data files read (default pair): "stance-1.14+3f9a2c"
 
 MAX_CHARS = 100_000  # longer inputs are scored on their first 100 000 characters
@@ -125,6 +125,7 @@ def _clause_starts(sentence: str) -> tuple[int, ...]:
 
 # A quote of one or two words, opened and closed by quote marks of any language: «…», „…“, “…”, "…".
 _SHORT_QUOTE = re.compile(r"[\"«„“‘']([^\"«»„“”‘’'\s]+(?:\s[^\"«»„“”‘’'\s]+)?)[\"»“”’']")
+_CLOSING = " \t\"'»”’)]…"  # what may follow a question mark at the end of a sentence
 
 
 def _scare_quoted(sentence: str) -> frozenset[int]:
@@ -135,6 +136,11 @@ def _scare_quoted(sentence: str) -> frozenset[int]:
         return frozenset()
     spans = token_spans(sentence)
     return frozenset(i for i, (start, end) in enumerate(spans) for lo, hi in found if lo <= start and end <= hi)
+
+
+def _asks(sentence: str) -> bool:
+    """Whether the sentence is a question ("Ally or rival?", «Брат, ты меня уважаешь?»): it asserts no tie."""
+    return sentence.rstrip(_CLOSING).endswith("?")
 
 
 def _partners(names: list[Match]) -> dict[int, bool]:
@@ -248,6 +254,7 @@ def analyse(text: object, title: object = "", language: str | None = None, pair:
                 partners=_partners(names),
                 # a headline's quote is the speaker's words ("Putin names Russia's 'closest ally'")
                 scare_quoted=frozenset() if is_title else _scare_quoted(sentence),
+                question=_asks(sentence),
             )
             kinds = frozenset(m.pattern.kind for m in names)
             listed = in_a_list(names, sentence, token_spans(sentence)) if len(names) >= 3 else False

@@ -1,0 +1,46 @@
+"""stance-1.15: framing found on a ninth, blind ledger of real articles (tests/data/real_articles9.csv).
+
+Every sentence here is invented for the test; none is taken from an article."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.scoring.score import score_article
+
+# --- a tie asked about is in doubt: "Ally or rival?", «союзник ли?» --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "statement"),
+    [
+        ("Is Russia still Kazakhstan's ally?", "Russia is still Kazakhstan's ally."),
+        ("Является ли Россия по-прежнему союзником Казахстана?", "Россия по-прежнему союзник Казахстана."),
+        ("Czy Rosja jest wciąż sojusznikiem Kazachstanu?", "Rosja jest wciąż sojusznikiem Kazachstanu."),
+        ("Ресей әлі де Қазақстанның одақтасы ма?", "Ресей әлі де Қазақстанның одақтасы."),
+    ],
+)
+def test_a_tie_asked_about_reads_as_doubt_not_as_the_tie(question, statement):
+    asked, told = score_article(question), score_article(statement)
+    assert told.tension < -0.2  # the tie stated is cooperation
+    assert asked.tension > 0.2  # the same tie in a question is doubted: a grievance, as "former ally" is
+
+
+def test_a_question_mark_after_a_closing_quote_still_makes_a_question():
+    s = score_article("Депутаты спрашивают: «Россия по-прежнему союзник Казахстана?»")
+    assert s.tension > 0.2
+
+
+def test_a_question_about_a_step_keeps_the_step():
+    # Only the tie's own words (ally, partner, friend) are doubted; a deal asked about is still a deal.
+    s = score_article("Will Kazakhstan and Russia sign the gas agreement?")
+    assert s.tension < -0.5
+
+
+def test_a_tie_doubted_in_a_headline_outweighs_the_formula_of_the_body():
+    # The headline asks; the body restates the tie's formula and tells of a quarrel.
+    s = score_article(
+        "Россия и Казахстан остаются стратегическими партнерами. Москва и Астана спорят о транзите угля.",
+        title="Россия и Казахстан: союзники или попутчики?",
+    )
+    assert s.tension > 0
