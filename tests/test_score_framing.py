@@ -44,3 +44,47 @@ def test_a_tie_doubted_in_a_headline_outweighs_the_formula_of_the_body():
         title="Россия и Казахстан: союзники или попутчики?",
     )
     assert s.tension > 0
+
+
+# --- a piece that reports a conflict: its sentences that only name the tie are the backdrop ------------
+
+_TIE_THEN_CONFLICT = {
+    "en": (
+        "Russia remains Kazakhstan's closest ally and strategic partner. Kazakhstan and Russia are friends and "
+        "neighbours. Moscow sharply condemned Astana's refusal to recognise the referendums."
+    ),
+    "ru": (
+        "Россия остаётся главным союзником и стратегическим партнёром Казахстана. Россия и Казахстан – друзья и "
+        "соседи. Москва резко осудила отказ Астаны признать референдумы."
+    ),
+    "pl": (
+        "Rosja pozostaje najbliższym sojusznikiem i strategicznym partnerem Kazachstanu. Rosja i Kazachstan to "
+        "przyjaciele i sąsiedzi. Moskwa ostro potępiła odmowę Astany uznania referendów."
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", 0.1279), ("ru", 0.4647), ("pl", 0.4691)],  # stance-1.14: -0.1464, 0.2648, 0.2752
+)
+def test_the_tie_named_in_a_conflict_story_is_its_backdrop(language, expected):
+    s = score_article(_TIE_THEN_CONFLICT[language])
+    assert s.tension == pytest.approx(expected, abs=1e-4)
+
+
+def test_without_a_conflict_the_tie_counts_in_full():
+    s = score_article(
+        "Russia remains Kazakhstan's closest ally and strategic partner. Kazakhstan and Russia are friends and "
+        "neighbours."
+    )
+    assert s.tension == pytest.approx(-0.5921, abs=1e-4)
+
+
+def test_a_tie_with_a_step_taken_keeps_its_weight_beside_a_conflict():
+    # "signed an agreement" is a step, not the tie's name: the sentence is not backdrop.
+    s = score_article(
+        "Russia and Kazakhstan signed a gas agreement as strategic partners. Moscow sharply condemned Astana's "
+        "refusal to recognise the referendums."
+    )
+    assert s.tension == pytest.approx(-0.4229, abs=1e-4)
