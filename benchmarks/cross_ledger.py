@@ -1,6 +1,6 @@
 """Leave-one-ledger-out: learn the stance model on eight real-article ledgers, measure it on the ninth.
 
-    python benchmarks/cross_ledger.py [--caches DIR1 ... DIR8] [--methods NAME ...]
+    python benchmarks/cross_ledger.py [--caches DIR1 ... DIR9] [--methods NAME ...]
 
 For each of the nine ledgers (tests/data/real_articles.csv, real_articles2.csv … real_articles9.csv)
 every method is fitted on the other eight and scored on it; the table gives each held-out ledger's
