@@ -51,22 +51,22 @@ def test_an_and_is_no_turn():
         (
             "Officially, Kazakhstan and Russia are friends and strategic partners. "
             "Yet Kazakhstan refused to recognise the annexation announced by Russia.",
-            0.518,  # stance-1.10: 0.378
+            0.5796,  # stance-1.10: 0.378; stance-1.14: 0.518
         ),
         (
             "Официально Казахстан и Россия — друзья и стратегические партнёры. "
             "Однако Казахстан отказался признать аннексию, объявленную Россией.",
-            0.4485,  # stance-1.10: 0.164
+            0.5112,  # stance-1.10: 0.164; stance-1.14: 0.4485
         ),
         (
             "Officjalnie Kazachstan i Rosja są przyjaciółmi i strategicznymi partnerami. "
             "Jednak Kazachstan odmówił uznania aneksji ogłoszonej przez Rosję.",
-            0.418,  # stance-1.10: 0.269
+            0.4856,  # stance-1.10: 0.269; stance-1.14: 0.418
         ),
-        (  # no contrast word: the two sentences keep their weights
+        (  # no contrast word: no turn; since stance-1.15 the tie-only sentence is the refusal's backdrop
             "Officially, Kazakhstan and Russia are friends and strategic partners. "
             "And Kazakhstan refused to recognise the annexation announced by Russia.",
-            0.170,
+            0.3606,  # stance-1.14: 0.170
         ),
     ],
 )

@@ -45,9 +45,9 @@ from .patterns import Match
 from .relevance import SentenceFacts, links, relevance, resolve_both
 from .sentences import split_sentences, token_spans, tokenize
 from .side_names import may_name_a_side
-from .stance import TURNED, sentence_stance
+from .stance import BACKDROP_TIE, CLASSES, TURNED, sentence_stance
 
-SCORER_BASE = "stance-1.14"  # the code's version: bump it when the code changes what the scorer returns
+SCORER_BASE = "stance-1.15"  # the code's version: bump it when the code changes what the scorer returns
 SCORER_VERSION = scorer_version(SCORER_BASE)  # + a digest of the data files read (default pair): "stance-1.14+3f9a2c"
 
 MAX_CHARS = 100_000  # longer inputs are scored on their first 100 000 characters
@@ -60,6 +60,10 @@ TONE_WEIGHT = 0.4  # how much a sentence's tone adds to its stance; tone alone r
 # counts half in the average (measured on the three real-article ledgers: Spearman up on each).
 UNCUED_WEIGHT = 0.5
 MIN_EVIDENCE = 0.01  # sentences whose share of the tension is smaller are not listed
+# A linked sentence whose stance reaches this tells a conflict between the two (one affirmed cue of weight
+# 1 or more); the piece's sentences that only name the tie are then its backdrop (_tie_as_backdrop).
+CONFLICT_TOLD = 1.0
+_TIE = CLASSES.index("tie")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _LANGUAGE_CODE = re.compile("[a-z]{2,3}")
 _POLISH_LETTERS = frozenset("ąćęłńśźżĄĆĘŁŃŚŹŻ")
@@ -125,6 +129,7 @@ def _clause_starts(sentence: str) -> tuple[int, ...]:
 
 # A quote of one or two words, opened and closed by quote marks of any language: «…», „…“, “…”, "…".
 _SHORT_QUOTE = re.compile(r"[\"«„“‘']([^\"«»„“”‘’'\s]+(?:\s[^\"«»„“”‘’'\s]+)?)[\"»“”’']")
+_CLOSING = " \t\"'»”’)]…"  # what may follow a question mark at the end of a sentence
 
 
 def _scare_quoted(sentence: str) -> frozenset[int]:
@@ -135,6 +140,11 @@ def _scare_quoted(sentence: str) -> frozenset[int]:
         return frozenset()
     spans = token_spans(sentence)
     return frozenset(i for i, (start, end) in enumerate(spans) for lo, hi in found if lo <= start and end <= hi)
+
+
+def _asks(sentence: str) -> bool:
+    """Whether the sentence is a question ("Ally or rival?", «Брат, ты меня уважаешь?»): it asserts no tie."""
+    return sentence.rstrip(_CLOSING).endswith("?")
 
 
 def _partners(names: list[Match]) -> dict[int, bool]:
@@ -249,6 +259,7 @@ def analyse(text: object, title: object = "", language: str | None = None, pair:
                 partners=_partners(names),
                 # a headline's quote is the speaker's words ("Putin names Russia's 'closest ally'")
                 scare_quoted=frozenset() if is_title else _scare_quoted(sentence),
+                question=_asks(sentence),
             )
             kinds = frozenset(m.pattern.kind for m in names)
             listed = in_a_list(names, sentence, token_spans(sentence)) if len(names) >= 3 else False
@@ -295,6 +306,7 @@ def analyse(text: object, title: object = "", language: str | None = None, pair:
             body_sum += contribution
 
     factors = [1.0 if row else 0.0 for row in rows]
+    _tie_as_backdrop(facts, sentence_links, parts, factors)
     _turn_back(contributions, emphases, factors)
     # "Astana and Moscow: disagreements between partners" over a body that restates the partnership:
     # the body describes the tie, the headline says what the piece is about. It counts TITLE_DISSENT x.
@@ -311,6 +323,20 @@ def analyse(text: object, title: object = "", language: str | None = None, pair:
         sentiment=tone_sum / total_link if total_link else 0.0,
         certain=lang in curated_languages(pair.data_dir),
     )
+
+
+def _tie_as_backdrop(
+    facts: list[SentenceFacts], sentence_links: list[float], parts: list[tuple[float, ...]], factors: list[float]
+) -> None:
+    """A piece that reports a conflict between the two (a linked sentence of stance >= CONFLICT_TOLD) and
+    elsewhere only names their tie ("Russia remains Kazakhstan's main ally." ... "Moscow was irritated by
+    the abstention."): the sentences whose every cue is the tie's name count BACKDROP_TIE, as the tie
+    named beside a conflict in one sentence does (stance.py). A tie with a step taken keeps its weight."""
+    if not any(link > 0 and f.stance >= CONFLICT_TOLD for f, link in zip(facts, sentence_links, strict=True)):
+        return
+    for i, counted in enumerate(parts):
+        if factors[i] and facts[i].stance < 0 and counted and all(v == 0 for k, v in enumerate(counted) if k != _TIE):
+            factors[i] *= BACKDROP_TIE
 
 
 def _turn_back(contributions: list[float], emphases: list[float], factors: list[float]) -> None:

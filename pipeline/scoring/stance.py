@@ -200,6 +200,7 @@ def sentence_stance(
     clause_starts: Sequence[int] = (),
     partners: Mapping[int, bool] | None = None,
     scare_quoted: frozenset[int] = frozenset(),
+    question: bool = False,
 ) -> SentenceStance:
     """Score one tokenized sentence from its cue matches. ``clause_starts``: indices of the tokens
     that open a new clause (after a comma, semicolon, colon or dash), which a refusal does not cross.
@@ -307,6 +308,8 @@ def sentence_stance(
         grievance = not negated and weight < 0 and ((bool(framed) and framed[match.start]) or claimed)
         # "our 'friends' in Moscow", «„братский“ народ»: a tie's word in scare quotes is irony
         grievance = grievance or (not negated and match.start in status_at and match.start in scare_quoted)
+        # "Ally or enemy?", «союз по необходимости или партнёрство по расчёту?»: a tie asked about is in doubt
+        grievance = grievance or (not negated and weight < 0 and question and match.start in status_at)
         if not negated and not grievance and weight < 0 and match.start in status_at:
             weight *= STATUS_WEIGHT  # boilerplate of the tie; a tie turned into a grievance keeps its weight
         if not negated and not grievance and weight < 0 and fear:
