@@ -285,7 +285,7 @@ RUSSIAN_TENSION = (
 )
 
 
-CONTROL = "中"  # an ordinary unknown letter: lower-case, named, no cue, no tone
+CONTROL = "ሀ"  # an ordinary unknown letter (Ethiopic): named, no cue, no tone; not Han, which now splits words
 
 
 def _as_control(score: Score) -> tuple:
