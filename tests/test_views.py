@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from pipeline import views
+from pipeline import add_views, views
 from pipeline.models import Article, Evidence, Score
 from pipeline.settings import load_settings
 from pipeline.store import Store
@@ -106,30 +106,30 @@ def test_only_web_addresses_are_offered_as_links(url, link):
 
 
 def test_pasted_urls_are_split_on_lines_spaces_and_commas():
-    assert views.pasted_urls(
+    assert add_views.pasted_urls(
         " https://a.example/1,https://a.example/2\n\n https://a.example/3\thttps://a.example/4 "
     ) == ("https://a.example/1\nhttps://a.example/2\nhttps://a.example/3\nhttps://a.example/4")
 
 
 def test_a_batch_exactly_at_a_limit_passes_and_one_more_is_refused():
     settings = load_settings(db=":memory:", max_paste_urls=2, max_list_urls=3, max_upload_files=2, max_upload_bytes=100)
-    assert views.paste_problem("https://a.example/1\nhttps://a.example/2", settings) is None
-    assert views.paste_problem("a\nb\nc", settings) == (
+    assert add_views.paste_problem("https://a.example/1\nhttps://a.example/2", settings) is None
+    assert add_views.paste_problem("a\nb\nc", settings) == (
         "Nothing was stored. The paste box holds 3 URLs; the limit is 2 (setting BAROMETER_MAX_PASTE_URLS)."
     )
-    assert views.url_list_problem("l.txt", 100, 3, settings) is None
-    assert views.url_list_problem("l.txt", 101, None, settings) == (
+    assert add_views.url_list_problem("l.txt", 100, 3, settings) is None
+    assert add_views.url_list_problem("l.txt", 101, None, settings) == (
         "Nothing was stored. l.txt holds 101 bytes; the limit is 100 (setting BAROMETER_MAX_UPLOAD_BYTES)."
     )
-    assert views.url_list_problem("l.txt", 10, 4, settings) == (
+    assert add_views.url_list_problem("l.txt", 10, 4, settings) == (
         "Nothing was stored. l.txt lists 4 URLs; the limit is 3 (setting BAROMETER_MAX_LIST_URLS)."
     )
-    assert views.saved_pages_problem([50, 50], settings) is None
-    assert views.saved_pages_problem([50, 51], settings) == (
+    assert add_views.saved_pages_problem([50, 50], settings) is None
+    assert add_views.saved_pages_problem([50, 51], settings) == (
         "Nothing was stored. The upload holds 101 bytes of saved pages; the limit is 100"
         " (setting BAROMETER_MAX_UPLOAD_BYTES)."
     )
-    assert views.saved_pages_problem([1, 1, 1], settings) == (
+    assert add_views.saved_pages_problem([1, 1, 1], settings) == (
         "Nothing was stored. The upload holds 3 saved pages; the limit is 2 (setting BAROMETER_MAX_UPLOAD_FILES)."
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pipeline import views
+from pipeline import add_views, views
 from pipeline.ingest import ingest_html, ingest_urls, read_uploads
 from pipeline.inputs import BadRow, InputError, read_url_text
 from pipeline.models import UrlRequest
@@ -21,20 +21,22 @@ elif done is not None:
         st.warning(line + " Nothing was stored; the table says why for each input.")
     else:
         st.success(line)
-    st.dataframe(views.outcomes_frame(done.report), hide_index=True, key="ingest_outcomes")
+    st.dataframe(add_views.outcomes_frame(done.report), hide_index=True, key="ingest_outcomes")
 
 st.subheader("Paste URLs")
 with st.form("paste_form"):
     pasted = st.text_area("Article URLs, one a line", key="pasted_urls")
     submitted = st.form_submit_button("Fetch and store")
-if submitted and (problem := views.paste_problem(views.pasted_urls(pasted), settings)):
+if submitted and (problem := add_views.paste_problem(add_views.pasted_urls(pasted), settings)):
     st.error(views.escape_markdown(problem))
 elif submitted:
     requests: list[UrlRequest] = []
     bad_rows: list[BadRow] = []
     too_big: str | None = None
     try:
-        requests, bad_rows = read_url_text(views.pasted_urls(pasted), "pasted.txt", max_urls=settings.max_paste_urls)
+        requests, bad_rows = read_url_text(
+            add_views.pasted_urls(pasted), "pasted.txt", max_urls=settings.max_paste_urls
+        )
     except InputError as err:  # a paste over the byte cap: say so, store nothing
         too_big = f"Nothing was stored. {err}"
     if too_big:
@@ -52,7 +54,7 @@ url_file = st.file_uploader(
 )
 if url_file is not None and st.button("Fetch the listed URLs", key="fetch_list"):
     requests, bad_rows = [], []
-    problem = views.url_list_problem(url_file.name, url_file.size, None, settings)
+    problem = add_views.url_list_problem(url_file.name, url_file.size, None, settings)
     try:
         if not problem:
             requests, bad_rows = read_url_text(
@@ -63,7 +65,9 @@ if url_file is not None and st.button("Fetch the listed URLs", key="fetch_list")
             )
     except InputError as err:
         problem = f"Nothing was stored. {err}"
-    problem = problem or views.url_list_problem(url_file.name, url_file.size, len(requests) + len(bad_rows), settings)
+    problem = problem or add_views.url_list_problem(
+        url_file.name, url_file.size, len(requests) + len(bad_rows), settings
+    )
     if problem:
         st.error(views.escape_markdown(problem))
     elif requests or bad_rows:
@@ -80,7 +84,7 @@ pages = st.file_uploader(
     key="html_files",
 )
 if pages and st.button("Store the saved pages", key="store_pages"):
-    if problem := views.saved_pages_problem([page.size for page in pages], settings):
+    if problem := add_views.saved_pages_problem([page.size for page in pages], settings):
         st.error(views.escape_markdown(problem))
     else:
         # Keyed by content digest whatever name the browser sends; a page over the fetch path's
