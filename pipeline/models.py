@@ -27,6 +27,7 @@ class Score:
     goldstein: float = 0.0  # -10 (conflict) ... +10 (cooperation), derived from tension
     certain: bool = True  # False when the language has no curated lexicon (scored as far as possible)
     version: str = ""  # scorer version that produced this score
+    pair: str = "kz-ru"  # the pair it was scored for (its id): one article has a score per pair it concerns
 
 
 @dataclass(frozen=True)

@@ -225,7 +225,7 @@ def test_a_version_3_database_is_migrated_with_its_evidence_back_filled(store_db
         assert query(store_db, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
     else:
         assert query(store_db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
-    assert SCHEMA_VERSION == 8
+    assert SCHEMA_VERSION == 9
     assert query(store_db, "SELECT COUNT(*) FROM scores WHERE top_evidence_weight = -0.6") == [(12,)]  # 6 articles x 2
     assert len(query(store_db, "SELECT token FROM changes")[0][0]) == 32
 

@@ -12,7 +12,7 @@ import math
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..models import Evidence, Score
 from .actors import (
@@ -204,6 +204,7 @@ def _score(
         goldstein=round(-10.0 * tension, 2) + 0.0,  # + 0.0 turns -0.0 into 0.0
         certain=a.certain,
         version=scorer_version(SCORER_BASE, load_pair(pair)),
+        pair=load_pair(pair).id,
     )
 
 
@@ -359,4 +360,4 @@ def score_article(
         return _score(text, title, language, pair, model)
     except Exception:  # the contract is "never raises"; tests exercise _score unguarded
         logger.warning("scoring failed; the article gets a neutral, uncertain score", exc_info=True)
-        return _neutral(_given_language(language), scorer_version(SCORER_BASE, pair))
+        return replace(_neutral(_given_language(language), scorer_version(SCORER_BASE, pair)), pair=pair.id)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from ..dedupe import StoryCandidate
 from ..models import Article, Event, FetchFailure, Score
+from ..resources import DEFAULT_PAIR
 from .records import ArticleDetail, Override, UnscoredArticle
 from .watch_records import Alert, AlertDraft, ListedLink, PollState, WatchedSource
 
@@ -107,8 +108,8 @@ class Backend(Protocol):
     def article_count(self, *, include_demo: bool) -> int:
         """Number of stored articles."""
 
-    def article_detail(self, article_id: int, score: Score | None) -> ArticleDetail | None:
-        """One article's columns and correction, with ``score`` attached (None when absent)."""
+    def article_detail(self, article_id: int, score: Score | None, pair: str) -> ArticleDetail | None:
+        """One article's columns and its correction for ``pair``, with ``score`` attached (None when absent)."""
 
     def unscored(self, version: str, after_id: int, limit: int) -> list[UnscoredArticle]:
         """Up to ``limit`` articles with id above ``after_id`` and no ``version`` score, in id order."""
@@ -118,16 +119,23 @@ class Backend(Protocol):
 
     # scores
     def write_score(self, article_id: int, score: Score) -> None:
-        """Store a score, replacing one of the same article and version."""
+        """Store a score under ``score.pair``, replacing one of the same article, pair and version."""
 
-    def retire_scores(self, keep_version: str) -> int:
-        """Delete other versions' scores of the articles that have a ``keep_version`` score."""
+    def retire_scores(self, keep_version: str, pair: str) -> int:
+        """Delete the pair's other versions' scores of the articles that have its ``keep_version`` score."""
 
-    def current_score(self, article_id: int, preferred_version: str) -> Score | None:
-        """The ``preferred_version`` score when stored, else the newest (by time, then insertion)."""
+    def current_score(self, article_id: int, preferred_version: str, pair: str) -> Score | None:
+        """The pair's ``preferred_version`` score when stored, else its newest (by time, then insertion)."""
 
-    def score_versions(self) -> dict[str, int]:
-        """How many articles each scorer version has scored."""
+    def score_versions(self, pair: str) -> dict[str, int]:
+        """How many articles each scorer version has scored for the pair."""
+
+    # followed pairs (issue 15)
+    def follow(self, pair: str, now: str) -> bool:
+        """List ``pair`` in ``pairs`` (added at ``now``); True when it was not listed."""
+
+    def followed_pairs(self) -> list[str]:
+        """The pairs listed in ``pairs``, sorted."""
 
     # failures
     def record_failure(self, failure: FetchFailure) -> None:
@@ -140,20 +148,26 @@ class Backend(Protocol):
     def article_exists(self, article_id: int) -> bool:
         """True when an article with this id is stored."""
 
-    def set_override(self, article_id: int, override: Override) -> None:
-        """Store the analyst's correction, replacing an earlier one."""
+    def set_override(self, article_id: int, override: Override, pair: str) -> None:
+        """Store the analyst's correction for the pair, replacing an earlier one."""
 
-    def clear_override(self, article_id: int) -> bool:
-        """Delete the correction; True when there was one."""
+    def clear_override(self, article_id: int, pair: str) -> bool:
+        """Delete the pair's correction; True when there was one."""
 
     # the views
     def reading(self) -> AbstractContextManager[None]:
         """Reads inside the block all see one state of the database (writers are not blocked)."""
 
     def article_column_batches(
-        self, preferred_version: str, *, changed_since: int | None = None, batch: int = 50_000
+        self,
+        preferred_version: str,
+        *,
+        pair: str = DEFAULT_PAIR,
+        changed_since: int | None = None,
+        batch: int = 50_000,
     ) -> Iterator[dict[str, list[object]] | pl.DataFrame]:
-        """The columns of ``ARTICLE_FRAME_SCHEMA`` in id order, ``batch`` rows at a time, dates as ISO
+        """The columns of ``ARTICLE_FRAME_SCHEMA`` (the scores and corrections of ``pair``) in id order,
+        ``batch`` rows at a time, dates as ISO
         text and flags as 0/1 (``frames.RAW_SCHEMA``), as lists or as a frame read column by column;
         with ``changed_since``, only the articles changed after that counter."""
 
@@ -245,11 +259,12 @@ class Backend(Protocol):
 
     # ------------------------------------------------------------ alerts (pipeline.watch.alerts; issue 11)
 
-    def add_alert(self, draft: AlertDraft, now: str, delivery: str) -> int | None:
-        """Insert an alert and the articles it names; its id, None when its key was raised already."""
+    def add_alert(self, draft: AlertDraft, now: str, delivery: str, pair: str) -> int | None:
+        """Insert an alert of ``pair`` and the articles it names; its id, None when its key was raised already."""
 
-    def list_alerts(self, limit: int, version: str, alert_id: int | None = None) -> list[Alert]:
-        """The newest alerts (or the one ``alert_id``) with their articles, tension by scorer ``version``."""
+    def list_alerts(self, limit: int, version: str, pair: str, alert_id: int | None = None) -> list[Alert]:
+        """The newest alerts of ``pair`` (or the one ``alert_id``, whatever its pair) with their articles,
+        tension of the alert's pair by scorer ``version``."""
 
     def claim_alert(self, alert_id: int, owner: str, now: str, lease_until: str, max_attempts: int) -> bool:
         """Lease a pending alert (or one whose sender's lease ran out) for delivery; False when taken."""
@@ -266,20 +281,21 @@ class Backend(Protocol):
     # ------------------------------------------------------------ key events (issue 14)
     # Times are ISO text in UTC, given by the caller.
 
-    def list_events(self) -> list[Event]:
-        """Every key event, by date then id."""
+    def list_events(self, pair: str) -> list[Event]:
+        """Every key event of the pair, by date then id."""
 
     def get_event(self, event_id: int) -> Event | None:
         """One key event by id."""
 
-    def add_event(self, event: Event, now: str) -> int | None:
-        """Insert a key event; its id, None when it is a demo event stored already (same date and label)."""
+    def add_event(self, event: Event, pair: str, now: str) -> int | None:
+        """Insert a key event of the pair; its id, None when it is a demo event stored already (same pair,
+        date and label)."""
 
     def update_event(self, event_id: int, event: Event, now: str) -> bool:
-        """Set date, label, note and link (``is_demo`` stays); False when absent."""
+        """Set date, label, note and link (``is_demo`` and the pair stay); False when absent."""
 
     def delete_event(self, event_id: int) -> bool:
         """Delete one key event; False when absent."""
 
     def delete_demo_events(self) -> int:
-        """Delete the demo's key events; how many."""
+        """Delete the demo's key events, of every pair; how many."""

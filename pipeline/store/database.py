@@ -18,9 +18,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ..dedupe import band_keys, choose_story
 from ..models import Article, FetchFailure, Score
+from ..resources import DEFAULT_PAIR
 from . import records, sqlite_files
 from .base import EVERY_ARTICLE, Backend, SearchScope, StoreError
 from .event_methods import EventMethods
+from .pair_methods import PairMethods
 from .records import (
     STANCES,
     ArticleDetail,
@@ -28,13 +30,15 @@ from .records import (
     StoredArticle,
     UnscoredArticle,
 )
-from .sqlite import SQLiteBackend
+from .sqlite import SQLiteBackend, now_iso
 from .sqlite_search import require_fts5
 from .watch_alerts import AlertMethods
 from .watch_records import LINK_STATES, SOURCE_STATUSES, ListedLink, PollState, WatchedSource
 
 if TYPE_CHECKING:
     import polars as pl
+
+    from ..scoring.actors import Pair
 
 _URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 POSTGRES_SCHEMES = ("postgresql", "postgres")
@@ -83,48 +87,81 @@ def _without_password(url: str) -> str:
     return urlunsplit(parts._replace(query=query))
 
 
-def _scorer_version() -> str:
+def _scorer_version(pair: Pair | None = None) -> str:
     # Imported late: the store does not need the scorer, only the name of its current version.
-    from ..scoring.score import SCORER_VERSION
+    from ..scoring.pair_data import scorer_version
+    from ..scoring.score import SCORER_BASE
 
-    return SCORER_VERSION
+    return scorer_version(SCORER_BASE, pair)
 
 
-class Store(AlertMethods, EventMethods):
-    """A database of articles, scores, failures and corrections; a context manager that closes it."""
+class Store(AlertMethods, EventMethods, PairMethods):
+    """A database of articles, scores, failures and corrections; a context manager that closes it.
+
+    It works for one pair (``pair``, default the package's kz-ru): reads and writes that concern a pair
+    take ``pair=`` (None: this one), and the database holds every pair's scores and corrections."""
 
     def __init__(
-        self, backend: Backend, *, file: str | None = None, read_only: bool = False, url: str | None = None
+        self,
+        backend: Backend,
+        *,
+        file: str | None = None,
+        read_only: bool = False,
+        url: str | None = None,
+        pair: Pair | None = None,
     ) -> None:
         self._backend = backend
         self._file = file  # the database file, None in memory or on a server: where the frame's snapshot is kept
         self._url = url  # a server's database: its frame is held in the process only
         self._read_only = read_only
+        self._pair = pair
+        #: The id of the pair this store works for ("kz-ru").
+        self.pair: str = pair.id if pair is not None else DEFAULT_PAIR
+        self._version: str | None = None
 
     @classmethod
-    def open(cls, db: str | Path, *, create: bool = True, read_only: bool = False) -> Store:
+    def open(cls, db: str | Path, *, create: bool = True, read_only: bool = False, pair: Pair | None = None) -> Store:
         """Open the database named by ``db`` (a path, a ``sqlite://`` URL, see ``sqlite_path``, or a
-        ``postgresql://`` URL), migrated forward.
+        ``postgresql://`` URL), migrated forward, for ``pair`` (default: the package's kz-ru).
 
         ``create`` False refuses a database that does not exist; ``read_only`` writes nothing at all.
+        A database from before pairs were recorded (schema 8) files its scores, corrections, key events
+        and alerts under ``pair``, the pair it was being used with.
         """
+        pair_id = pair.id if pair is not None else DEFAULT_PAIR
         url = postgres_url(db)
         if url is not None:
             from .postgres import PostgresBackend  # psycopg: loaded only for a PostgreSQL database
 
             name = _without_password(url)
             try:
-                server = PostgresBackend.open(url, name, create=create, read_only=read_only)
+                server = PostgresBackend.open(url, name, create=create, read_only=read_only, pair=pair_id)
             except PostgresBackend.driver_errors as err:
                 raise StoreError.wrap(name, err) from err
-            return cls(server, read_only=read_only, url=url)
+            return cls(server, read_only=read_only, url=url, pair=pair)
         path = sqlite_path(db)
         require_fts5()  # before the migration that builds the index: a clear message, not "no such module"
         try:
-            backend = SQLiteBackend.open(path, create=create, read_only=read_only)
+            backend = SQLiteBackend.open(path, create=create, read_only=read_only, pair=pair_id)
         except SQLiteBackend.driver_errors as err:
             raise StoreError.wrap(path, err) from err
-        return cls(backend, file=None if path == sqlite_files.MEMORY else path, read_only=read_only)
+        return cls(backend, file=None if path == sqlite_files.MEMORY else path, read_only=read_only, pair=pair)
+
+    @property
+    def scorer_version(self) -> str:
+        """The current scorer version of this store's pair (``pair_data.scorer_version``)."""
+        if self._version is None:
+            self._version = _scorer_version(self._pair)
+        return self._version
+
+    def _pair_version(self, pair: str | Pair | None) -> tuple[str, str]:
+        """The id of ``pair`` (None: this store's) and the scorer version its reads prefer: the pair's
+        current one for a Pair or this store's pair, else none ("": the newest stored is current)."""
+        if pair is None or pair == self.pair:
+            return self.pair, self.scorer_version
+        if isinstance(pair, str):
+            return pair, ""
+        return pair.id, _scorer_version(pair)
 
     @staticmethod
     def check_database(db: str | Path, *, create: bool) -> int | None:
@@ -223,8 +260,11 @@ class Store(AlertMethods, EventMethods):
         with self._guard():
             return self._backend.known_urls(list(dict.fromkeys(urls)))
 
-    def insert_article(self, article: Article, score: Score | None = None) -> StoredArticle:
-        """Store an article (and its score) in one transaction; idempotent on the canonical URL.
+    def insert_article(
+        self, article: Article, score: Score | None = None, extra_scores: Sequence[Score] = ()
+    ) -> StoredArticle:
+        """Store an article (and its score, and ``extra_scores``: its scores for other followed pairs) in
+        one transaction; idempotent on the canonical URL (a stored one gets no score).
 
         A text that is the same story as stored ones (``dedupe.choose_story``) is stored too, linked
         to that story, and merges the stories it shows to be one.
@@ -240,8 +280,7 @@ class Store(AlertMethods, EventMethods):
                 raise StoreError(f"database {self.name}: {article.canonical_url} was not stored")
             if story.story_id is not None:
                 self._backend.merge_stories(story.story_id, story.merged)
-            if score is not None:
-                self._backend.write_score(article_id, score)
+            self._write_scores((article_id, s) for s in ([score] if score is not None else []) + list(extra_scores))
         if story.first_copy is not None:
             return StoredArticle(article_id, "duplicate", story_of=story.first_copy)
         return StoredArticle(article_id, "stored")
@@ -252,7 +291,7 @@ class Store(AlertMethods, EventMethods):
         For benchmarks and imports: each article starts its own story (no fingerprint matching against
         stored ones, though its band keys are indexed for later ingests); a stored canonical URL is skipped.
         """
-        added = 0
+        added, pairs = 0, set()
         with self.transaction():
             for article, score in items:
                 article_id = self._backend.insert_article(
@@ -262,7 +301,10 @@ class Store(AlertMethods, EventMethods):
                     continue
                 if score is not None:
                     self._backend.write_score(article_id, score)
+                    pairs.add(score.pair)
                 added += 1
+            for pair in sorted(pairs):
+                self._backend.follow(pair, now_iso())
         return added
 
     def article_count(self, *, include_demo: bool = True) -> int:
@@ -270,13 +312,16 @@ class Store(AlertMethods, EventMethods):
         with self._guard():
             return self._backend.article_count(include_demo=include_demo)
 
-    def get_article(self, article_id: int) -> ArticleDetail | None:
-        """One article with its current score and correction (None when absent)."""
+    def get_article(self, article_id: int, pair: str | Pair | None = None) -> ArticleDetail | None:
+        """One article with the pair's current score and correction (None when absent)."""
+        pair_id, version = self._pair_version(pair)
         with self._guard():
-            return self._backend.article_detail(article_id, self._backend.current_score(article_id, _scorer_version()))
+            score = self._backend.current_score(article_id, version, pair_id)
+            return self._backend.article_detail(article_id, score, pair_id)
 
     def iter_unscored(self, version: str, batch: int = 500) -> Iterator[UnscoredArticle]:
-        """Each article without a ``version`` score, streamed in id order (``batch`` read at a time)."""
+        """Each article without a ``version`` score (a version names its pair: its digest covers the pair's
+        file), streamed in id order (``batch`` read at a time)."""
         last = 0
         while True:
             with self._guard():
@@ -294,28 +339,37 @@ class Store(AlertMethods, EventMethods):
     # ------------------------------------------------------------ scores
 
     def write_scores(self, scored: Iterable[tuple[int, Score]]) -> int:
-        """Write a batch of scores in one transaction (other versions are kept). Returns the count."""
-        n = 0
+        """Write a batch of scores (each under its ``pair``, which is then followed) in one transaction
+        (other versions are kept). Returns the count."""
         with self.transaction():
-            for article_id, score in scored:
-                self._backend.write_score(article_id, score)
-                n += 1
+            return self._write_scores(scored)
+
+    def _write_scores(self, scored: Iterable[tuple[int, Score]]) -> int:
+        """Write scores inside the caller's transaction and follow their pairs; how many."""
+        n, pairs = 0, set()
+        for article_id, score in scored:
+            self._backend.write_score(article_id, score)
+            pairs.add(score.pair)
+            n += 1
+        for pair in sorted(pairs):
+            self._backend.follow(pair, now_iso())
         return n
 
-    def retire_scores(self, keep_version: str) -> int:
-        """Delete the scores of other versions for articles that have a ``keep_version`` score."""
+    def retire_scores(self, keep_version: str, pair: str | Pair | None = None) -> int:
+        """Delete the pair's scores of other versions for articles that have its ``keep_version`` score."""
         with self.transaction():
-            return self._backend.retire_scores(keep_version)
+            return self._backend.retire_scores(keep_version, self._pair_version(pair)[0])
 
-    def current_score(self, article_id: int) -> Score | None:
-        """The current score of one article: this scorer version's when stored, else the newest."""
+    def current_score(self, article_id: int, pair: str | Pair | None = None) -> Score | None:
+        """The pair's current score of one article: its current scorer version's when stored, else the newest."""
+        pair_id, version = self._pair_version(pair)
         with self._guard():
-            return self._backend.current_score(article_id, _scorer_version())
+            return self._backend.current_score(article_id, version, pair_id)
 
-    def score_versions(self) -> dict[str, int]:
-        """How many articles each stored scorer version has scored."""
+    def score_versions(self, pair: str | Pair | None = None) -> dict[str, int]:
+        """How many articles each stored scorer version has scored for the pair."""
         with self._guard():
-            return self._backend.score_versions()
+            return self._backend.score_versions(self._pair_version(pair)[0])
 
     # ------------------------------------------------------------ failures
 
@@ -341,24 +395,29 @@ class Store(AlertMethods, EventMethods):
         not_relevant: bool = False,
         note: str = "",
         author: str = "",
+        pair: str | Pair | None = None,
     ) -> None:
-        """Record the analyst's correction of one article (replacing an earlier one), with who made it."""
+        """Record the analyst's correction of one article for the pair (replacing an earlier one), with
+        who made it; the other pairs' scores of the article stay as they are."""
         if stance is not None and stance not in STANCES:
             raise ValueError(f"stance {stance!r} is not one of {', '.join(STANCES)}")
+        pair_id = self._pair_version(pair)[0]
         with self.transaction():
             if not self._backend.article_exists(article_id):
                 raise ValueError(f"no article with id {article_id}")
-            self._backend.set_override(article_id, Override(stance, not_relevant, note, author))
+            self._backend.set_override(article_id, Override(stance, not_relevant, note, author), pair_id)
+            self._backend.follow(pair_id, now_iso())
 
-    def clear_override(self, article_id: int) -> bool:
-        """Undo the analyst's correction of one article; True when there was one."""
+    def clear_override(self, article_id: int, pair: str | Pair | None = None) -> bool:
+        """Undo the analyst's correction of one article for the pair; True when there was one."""
         with self.transaction():
-            return self._backend.clear_override(article_id)
+            return self._backend.clear_override(article_id, self._pair_version(pair)[0])
 
     # ------------------------------------------------------------ reads for aggregation and the views
 
-    def articles_frame(self, *, cached: bool = True) -> pl.DataFrame:
-        """One row per stored article with its current score and correction (``ARTICLE_FRAME_SCHEMA``).
+    def articles_frame(self, *, cached: bool = True, pair: str | Pair | None = None) -> pl.DataFrame:
+        """One row per stored article with the pair's current score and correction (``ARTICLE_FRAME_SCHEMA``;
+        ``pair`` None: this store's; the current score is the pair's current version's, see ``_pair_version``).
 
         ``tension``/``sentiment``/``relevance`` are null for unscored articles, ``published`` for undated
         ones; ``override_*`` are null when the analyst has not corrected the article. A database file's
@@ -368,17 +427,34 @@ class Store(AlertMethods, EventMethods):
         """
         from . import frames  # Polars: imported by the reads that build frames, not by writers
 
+        pair_id, version = self._pair_version(pair)
         held_as = self._file or self._url
         with self._guard(), self._backend.reading():
             if not cached or held_as is None:
-                return frames.full_frame(self._backend, _scorer_version())
+                return frames.full_frame(self._backend, version, pair=pair_id)
             return frames.current_frame(
                 self._backend,
                 held_as,
-                _scorer_version(),
+                version,
+                pair=pair_id,
                 may_save=not self._read_only,
                 snapshot=self._file is not None,
             )
+
+    def pairs_frame(self, pairs: Sequence[str | Pair], *, cached: bool = True) -> pl.DataFrame:
+        """The ``articles_frame`` of each of ``pairs`` stacked, in the order given, with a column ``pair``
+        (the pair's id) first: an article appears once per pair."""
+        import polars as pl
+
+        parts = []
+        for pair in pairs:
+            pair_id = self._pair_version(pair)[0]
+            frame = self.articles_frame(cached=cached, pair=pair)
+            parts.append(frame.select(pl.lit(pair_id, dtype=pl.String()).alias("pair"), pl.all()))
+        if not parts:
+            empty = {"pair": pl.String(), **records.ARTICLE_FRAME_SCHEMA}
+            return pl.DataFrame(schema=empty)
+        return pl.concat(parts)
 
     def search(self, text: str) -> list[int]:
         """Ids of the articles whose title or text holds every word of ``text`` (case and accents

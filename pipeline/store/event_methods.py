@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ..models import Event
 
 if TYPE_CHECKING:
+    from ..scoring.actors import Pair
     from .base import Backend
 
 
@@ -29,27 +30,37 @@ class EventMethods:
 
         def _guard(self) -> AbstractContextManager[None]: ...
 
-    def events(self) -> list[Event]:
-        """Every key event, oldest first (each with its ``id``)."""
+        def _pair_version(self, pair: str | Pair | None) -> tuple[str, str]: ...
+
+    def events(self, pair: str | Pair | None = None) -> list[Event]:
+        """Every key event of the pair (None: this store's), oldest first (each with its ``id``)."""
         with self._guard():
-            return self._backend.list_events()
+            return self._backend.list_events(self._pair_version(pair)[0])
+
+    def list_events(self, pair: str | Pair | None = None) -> list[Event]:
+        """The same as ``events``: every key event of the pair, oldest first."""
+        return self.events(pair)
 
     def get_event(self, event_id: int) -> Event | None:
         """One key event by id, None when absent."""
         with self._guard():
             return self._backend.get_event(event_id)
 
-    def add_event(self, event: Event) -> int | None:
-        """Store a key event (``event.id`` is ignored); its id, None for a demo event stored already."""
+    def add_event(self, event: Event, pair: str | Pair | None = None) -> int | None:
+        """Store a key event of the pair (None: this store's; ``event.id`` is ignored); its id, None for a
+        demo event stored already."""
         with self.transaction():
-            return self._backend.add_event(event, _now())
+            return self._backend.add_event(event, self._pair_version(pair)[0], _now())
 
-    def add_demo_events(self, events: Iterable[Event]) -> int:
-        """Store the demo's key events, marked as demo; those stored already are skipped. How many were new."""
+    def add_demo_events(self, events: Iterable[Event], pair: str | Pair | None = None) -> int:
+        """Store the demo's key events of the pair, marked as demo; those stored already are skipped. How
+        many were new."""
+        pair_id = self._pair_version(pair)[0]
         with self.transaction():
             return sum(
                 self._backend.add_event(
                     Event(e.date, e.label, e.note, e.link, is_demo=True),
+                    pair_id,
                     _now(),
                 )
                 is not None
@@ -57,7 +68,7 @@ class EventMethods:
             )
 
     def update_event(self, event_id: int, event: Event) -> bool:
-        """Change a key event's date, label, note and link (its demo mark stays); False when absent."""
+        """Change a key event's date, label, note and link (its demo mark and pair stay); False when absent."""
         with self.transaction():
             return self._backend.update_event(event_id, event, _now())
 
@@ -67,6 +78,6 @@ class EventMethods:
             return self._backend.delete_event(event_id)
 
     def delete_demo_events(self) -> int:
-        """Remove the demo's key events (the analyst's own stay); how many."""
+        """Remove the demo's key events, of every pair (the analyst's own stay); how many."""
         with self.transaction():
             return self._backend.delete_demo_events()

@@ -23,9 +23,11 @@ from psycopg_pool import ConnectionPool
 
 from ..dedupe import StoryCandidate
 from ..models import Article, Evidence, FetchFailure, Score
+from ..resources import DEFAULT_PAIR
 from . import records
 from .postgres_connect import close_pools, open_pool
 from .postgres_events import EventQueries
+from .postgres_pairs import PairQueries
 from .postgres_search import SearchQueries
 from .postgres_watch import WatchQueries
 from .records import OVERRIDE_COLUMNS, ArticleDetail, Override, UnscoredArticle, override_of
@@ -39,7 +41,7 @@ __all__ = ["PostgresBackend", "close_pools"]
 # The current score of an article: this program's version when stored, else the newest (by time,
 # then insertion order: ``seq`` where SQLite has ``rowid``).
 _CURRENT_SCORE = (
-    "SELECT s2.* FROM scores s2 WHERE s2.article_id = a.id"
+    "SELECT s2.* FROM scores s2 WHERE s2.article_id = a.id AND s2.pair = %(pair)s"
     " ORDER BY s2.scorer_version = %(version)s DESC, s2.scored_at DESC, s2.seq DESC LIMIT 1"
 )
 _FRAME_SELECT = (
@@ -47,7 +49,7 @@ _FRAME_SELECT = (
     " a.is_demo, a.fetched_at, s.scorer_version, s.tension, s.sentiment, s.relevance, s.goldstein,"
     " s.certain, s.top_evidence, s.top_evidence_weight, o.stance, o.not_relevant "
     f"FROM articles a LEFT JOIN LATERAL ({_CURRENT_SCORE}) s ON true "
-    "LEFT JOIN overrides o ON o.article_id = a.id WHERE a.id > %(after)s"
+    "LEFT JOIN overrides o ON o.article_id = a.id AND o.pair = %(pair)s WHERE a.id > %(after)s"
 )
 
 # The article view's columns: every one but the full-text index (``search``), large and not shown.
@@ -57,7 +59,7 @@ _DETAIL_COLUMNS = (
 )
 
 
-class PostgresBackend(WatchQueries, SearchQueries, EventQueries):
+class PostgresBackend(WatchQueries, SearchQueries, EventQueries, PairQueries):
     """A pool of connections to one PostgreSQL database and every query the project runs on it."""
 
     driver_errors: tuple[type[BaseException], ...] = (psycopg.Error,)
@@ -69,9 +71,12 @@ class PostgresBackend(WatchQueries, SearchQueries, EventQueries):
         self._local = threading.local()
 
     @classmethod
-    def open(cls, url: str, name: str, *, create: bool = True, read_only: bool = False) -> PostgresBackend:
-        """Open (creating and migrating when allowed) the database at ``url``; ``name`` is how messages call it."""
-        return cls(open_pool(url, name, create=create, read_only=read_only), name)
+    def open(
+        cls, url: str, name: str, *, create: bool = True, read_only: bool = False, pair: str = DEFAULT_PAIR
+    ) -> PostgresBackend:
+        """Open (creating and migrating when allowed: earlier rows are ``pair``'s) the database at ``url``;
+        ``name`` is how messages call it."""
+        return cls(open_pool(url, name, create=create, read_only=read_only, pair=pair), name)
 
     def close(self) -> None:
         # The pool stays for the next Store of this database in the process (postgres_connect).
@@ -216,14 +221,14 @@ class PostgresBackend(WatchQueries, SearchQueries, EventQueries):
         row = self._one("SELECT COUNT(*) FROM articles" + ("" if include_demo else " WHERE is_demo = 0"))
         return int(row[0]) if row else 0
 
-    def article_detail(self, article_id: int, score: Score | None) -> ArticleDetail | None:
+    def article_detail(self, article_id: int, score: Score | None, pair: str) -> ArticleDetail | None:
         with self._conn() as conn:
             row = (
                 conn.cursor(row_factory=dict_row)
                 .execute(
                     f"SELECT {_DETAIL_COLUMNS}, {OVERRIDE_COLUMNS} FROM articles a"
-                    " LEFT JOIN overrides o ON o.article_id = a.id WHERE a.id = %s",
-                    (article_id,),
+                    " LEFT JOIN overrides o ON o.article_id = a.id AND o.pair = %s WHERE a.id = %s",
+                    (pair, article_id),
                 )
                 .fetchone()
             )
@@ -269,10 +274,10 @@ class PostgresBackend(WatchQueries, SearchQueries, EventQueries):
         top = max(score.evidence, key=lambda e: abs(e.weight), default=None)  # the first of equal weights
         # A replaced score is the newest inserted, as SQLite's OR REPLACE gives it a new rowid.
         self._count(
-            "INSERT INTO scores (article_id, scorer_version, tension, sentiment, relevance, goldstein, language,"
-            " certain, evidence, scored_at, top_evidence, top_evidence_weight)"
-            " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)"
-            " ON CONFLICT (article_id, scorer_version) DO UPDATE SET tension = EXCLUDED.tension,"
+            "INSERT INTO scores (article_id, pair, scorer_version, tension, sentiment, relevance, goldstein,"
+            " language, certain, evidence, scored_at, top_evidence, top_evidence_weight)"
+            " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)"
+            " ON CONFLICT (article_id, pair, scorer_version) DO UPDATE SET tension = EXCLUDED.tension,"
             " sentiment = EXCLUDED.sentiment, relevance = EXCLUDED.relevance, goldstein = EXCLUDED.goldstein,"
             " language = EXCLUDED.language, certain = EXCLUDED.certain, evidence = EXCLUDED.evidence,"
             " scored_at = EXCLUDED.scored_at, top_evidence = EXCLUDED.top_evidence,"
@@ -280,6 +285,7 @@ class PostgresBackend(WatchQueries, SearchQueries, EventQueries):
             " seq = nextval(pg_get_serial_sequence('scores', 'seq'))",
             (
                 article_id,
+                score.pair,
                 score.version,
                 score.tension,
                 score.sentiment,
@@ -294,18 +300,19 @@ class PostgresBackend(WatchQueries, SearchQueries, EventQueries):
             ),
         )
 
-    def retire_scores(self, keep_version: str) -> int:
+    def retire_scores(self, keep_version: str, pair: str) -> int:
         return self._count(
-            "DELETE FROM scores WHERE scorer_version != %s AND article_id IN "
-            "(SELECT article_id FROM scores WHERE scorer_version = %s)",
-            (keep_version, keep_version),
+            "DELETE FROM scores WHERE pair = %s AND scorer_version != %s AND article_id IN "
+            "(SELECT article_id FROM scores WHERE pair = %s AND scorer_version = %s)",
+            (pair, keep_version, pair, keep_version),
         )
 
-    def current_score(self, article_id: int, preferred_version: str) -> Score | None:
+    def current_score(self, article_id: int, preferred_version: str, pair: str) -> Score | None:
         row = self._one(
             "SELECT tension, sentiment, relevance, language, goldstein, certain, scorer_version, evidence"
-            " FROM scores WHERE article_id = %s ORDER BY scorer_version = %s DESC, scored_at DESC, seq DESC LIMIT 1",
-            (article_id, preferred_version),
+            " FROM scores WHERE article_id = %s AND pair = %s"
+            " ORDER BY scorer_version = %s DESC, scored_at DESC, seq DESC LIMIT 1",
+            (article_id, pair, preferred_version),
         )
         if row is None:
             return None
@@ -319,10 +326,13 @@ class PostgresBackend(WatchQueries, SearchQueries, EventQueries):
             certain=bool(certain),
             version=version,
             evidence=[Evidence(e["sentence"], e["weight"]) for e in json.loads(evidence)],
+            pair=pair,
         )
 
-    def score_versions(self) -> dict[str, int]:
-        rows = self._rows("SELECT scorer_version, COUNT(*) FROM scores GROUP BY scorer_version")
+    def score_versions(self, pair: str) -> dict[str, int]:
+        rows = self._rows(
+            "SELECT scorer_version, COUNT(*) FROM scores WHERE pair = %s GROUP BY scorer_version", (pair,)
+        )
         return {r[0]: int(r[1]) for r in rows}
 
     # ------------------------------------------------------------ failures
@@ -344,17 +354,17 @@ class PostgresBackend(WatchQueries, SearchQueries, EventQueries):
     def article_exists(self, article_id: int) -> bool:
         return self._one("SELECT 1 FROM articles WHERE id = %s", (article_id,)) is not None
 
-    def set_override(self, article_id: int, override: Override) -> None:
+    def set_override(self, article_id: int, override: Override, pair: str) -> None:
         self._count(
-            "INSERT INTO overrides (article_id, stance, not_relevant, note, created_at, author)"
-            " VALUES (%s,%s,%s,%s,%s,%s) ON CONFLICT (article_id) DO UPDATE SET stance = EXCLUDED.stance,"
+            "INSERT INTO overrides (article_id, pair, stance, not_relevant, note, created_at, author)"
+            " VALUES (%s,%s,%s,%s,%s,%s,%s) ON CONFLICT (article_id, pair) DO UPDATE SET stance = EXCLUDED.stance,"
             " not_relevant = EXCLUDED.not_relevant, note = EXCLUDED.note, created_at = EXCLUDED.created_at,"
             " author = EXCLUDED.author",
-            (article_id, override.stance, int(override.not_relevant), override.note, now_iso(), override.author),
+            (article_id, pair, override.stance, int(override.not_relevant), override.note, now_iso(), override.author),
         )
 
-    def clear_override(self, article_id: int) -> bool:
-        return self._count("DELETE FROM overrides WHERE article_id = %s", (article_id,)) > 0
+    def clear_override(self, article_id: int, pair: str) -> bool:
+        return self._count("DELETE FROM overrides WHERE article_id = %s AND pair = %s", (article_id, pair)) > 0
 
     # ------------------------------------------------------------ the views
 
@@ -368,7 +378,12 @@ class PostgresBackend(WatchQueries, SearchQueries, EventQueries):
             yield
 
     def article_column_batches(
-        self, preferred_version: str, *, changed_since: int | None = None, batch: int = 50_000
+        self,
+        preferred_version: str,
+        *,
+        pair: str = DEFAULT_PAIR,
+        changed_since: int | None = None,
+        batch: int = 50_000,
     ) -> Iterator[pl.DataFrame]:
         import polars as pl
 
@@ -384,7 +399,13 @@ class PostgresBackend(WatchQueries, SearchQueries, EventQueries):
         with self._conn() as conn:
             while True:
                 buffer = io.BytesIO()
-                params = {"version": preferred_version, "after": after, "since": changed_since, "batch": batch}
+                params = {
+                    "pair": pair,
+                    "version": preferred_version,
+                    "after": after,
+                    "since": changed_since,
+                    "batch": batch,
+                }
                 with conn.cursor().copy(query, params) as copy:
                     for chunk in copy:
                         buffer.write(chunk)

@@ -20,6 +20,7 @@ from psycopg_pool import ConnectionPool
 
 from .base import SchemaTooNew, StoreError
 from .postgres_schema import MIGRATION_LOCK, MIGRATIONS, SCHEMA_VERSION, VERSION_TABLE
+from .sqlite_schema import DEFAULT_PAIR_ID, with_backfill_pair
 
 #: Connections a process keeps open to one database at most (the dashboard's threads share them).
 POOL_MAX = 8
@@ -48,9 +49,10 @@ def _error(name: str, err: BaseException, url: str) -> StoreError:
     return StoreError(f"database {name}: {why}", reason=why)
 
 
-def open_pool(url: str, name: str, *, create: bool, read_only: bool) -> ConnectionPool:
+def open_pool(url: str, name: str, *, create: bool, read_only: bool, pair: str = DEFAULT_PAIR_ID) -> ConnectionPool:
     """The pool of the database at ``url`` (``name``: the URL without its password), the database
-    created when missing and allowed, its schema migrated forward (unless ``read_only``)."""
+    created when missing and allowed, its schema migrated forward (unless ``read_only``; rows stored
+    before migration 9 recorded the pair are ``pair``'s)."""
     key = (url, read_only, os.getpid())  # a forked child must not share its parent's sockets
     with _lock:
         pool = _pools.get(key)
@@ -78,7 +80,7 @@ def open_pool(url: str, name: str, *, create: bool, read_only: bool) -> Connecti
             if read_only:
                 _refuse_newer(_version(conn), name)
             else:
-                _migrate(conn, name)
+                _migrate(conn, name, pair)
     except psycopg.Error as err:
         raise _error(name, err, url) from err
     return pool
@@ -183,7 +185,7 @@ def _refuse_newer(version: int, name: str) -> int:
     return version
 
 
-def _migrate(conn: psycopg.Connection[Any], name: str) -> None:
+def _migrate(conn: psycopg.Connection[Any], name: str, pair: str) -> None:
     if _refuse_newer(_version(conn), name) == SCHEMA_VERSION:
         return
     # Under a lock, and the version read again: another process may be migrating the same database.
@@ -191,7 +193,7 @@ def _migrate(conn: psycopg.Connection[Any], name: str) -> None:
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
         conn.execute(VERSION_TABLE)
         for target in range(_refuse_newer(_version(conn), name) + 1, SCHEMA_VERSION + 1):
-            conn.execute(MIGRATIONS[target].encode())  # several statements, no parameters
+            conn.execute(with_backfill_pair(MIGRATIONS[target], pair).encode())  # several statements, no parameters
             conn.execute(
                 "INSERT INTO schema_version (id, version) VALUES (1, %s)"
                 " ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version",

@@ -19,9 +19,9 @@ class EventQueries:
 
         def _conn(self) -> AbstractContextManager[psycopg.Connection[Any]]: ...
 
-    def list_events(self) -> list[Event]:
+    def list_events(self, pair: str) -> list[Event]:
         with self._conn() as conn:
-            rows = conn.execute(f"SELECT {_COLUMNS} FROM events ORDER BY date, id").fetchall()
+            rows = conn.execute(f"SELECT {_COLUMNS} FROM events WHERE pair = %s ORDER BY date, id", (pair,)).fetchall()
         return [_event(row) for row in rows]
 
     def get_event(self, event_id: int) -> Event | None:
@@ -29,13 +29,14 @@ class EventQueries:
             row = conn.execute(f"SELECT {_COLUMNS} FROM events WHERE id = %s", (event_id,)).fetchone()
         return _event(row) if row else None
 
-    def add_event(self, event: Event, now: str) -> int | None:
-        # A demo event already stored (same date and label: the partial unique index) is skipped.
+    def add_event(self, event: Event, pair: str, now: str) -> int | None:
+        # A demo event already stored (same pair, date and label: the partial unique index) is skipped.
         with self._conn() as conn:
             row = conn.execute(
-                "INSERT INTO events (date, label, note, link, is_demo, created_at, updated_at)"
-                " VALUES (%s,%s,%s,%s,%s,%s,%s) ON CONFLICT (date, label) WHERE is_demo = 1 DO NOTHING RETURNING id",
-                (event.date.isoformat(), event.label, event.note, event.link, int(event.is_demo), now, now),
+                "INSERT INTO events (pair, date, label, note, link, is_demo, created_at, updated_at)"
+                " VALUES (%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT (pair, date, label) WHERE is_demo = 1"
+                " DO NOTHING RETURNING id",
+                (pair, event.date.isoformat(), event.label, event.note, event.link, int(event.is_demo), now, now),
             ).fetchone()
         return int(row[0]) if row else None
 

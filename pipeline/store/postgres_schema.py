@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from ..resources import PACKAGE_DATA
+from .sqlite_schema import BACKFILL_PAIR, DEFAULT_PAIR_ID, PAIR_MIGRATION
 
 #: Held (``pg_advisory_xact_lock``) while migrating: two processes opening a new database take turns.
 MIGRATION_LOCK = 0x6261726F  # "baro"
@@ -285,6 +286,36 @@ MIGRATIONS[7] = """
     CREATE INDEX events_date ON events(date);
     CREATE UNIQUE INDEX events_demo ON events(date, label) WHERE is_demo = 1;
     """ + _demo_events_script()
+
+# As SQLite's migration 9: the pair added to scores, corrections, key events and alerts, and to the
+# primary keys of the first two (altered in place here). A column added with a constant default is
+# filled without a row being written (no trigger runs, however many scores there are); the default is
+# then the package's pair, as SQLite's.
+MIGRATIONS[PAIR_MIGRATION] = (
+    f"""
+    CREATE TABLE pairs (
+        id       TEXT PRIMARY KEY,
+        added_at TEXT NOT NULL
+    );
+    INSERT INTO pairs (id, added_at)
+        SELECT {BACKFILL_PAIR}, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"')
+        WHERE EXISTS (SELECT 1 FROM scores) OR EXISTS (SELECT 1 FROM overrides)
+        OR EXISTS (SELECT 1 FROM events) OR EXISTS (SELECT 1 FROM alerts);
+    """
+    + "".join(
+        f"""
+    ALTER TABLE {table} ADD COLUMN pair TEXT NOT NULL DEFAULT {BACKFILL_PAIR};
+    ALTER TABLE {table} ALTER COLUMN pair SET DEFAULT '{DEFAULT_PAIR_ID}';
+    """
+        for table in ("scores", "overrides", "events", "alerts")
+    )
+    + """
+    ALTER TABLE scores DROP CONSTRAINT scores_pkey, ADD PRIMARY KEY (article_id, pair, scorer_version);
+    ALTER TABLE overrides DROP CONSTRAINT overrides_pkey, ADD PRIMARY KEY (article_id, pair);
+    DROP INDEX events_demo;
+    CREATE UNIQUE INDEX events_demo ON events(pair, date, label) WHERE is_demo = 1;
+    """
+)
 SCHEMA_VERSION = max(MIGRATIONS)
 
 #: Where the version lives; created before migration 1 (a database without it is version 0).

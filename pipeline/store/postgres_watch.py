@@ -157,11 +157,13 @@ class WatchQueries:
 
     # ------------------------------------------------------------ alerts
 
-    def add_alert(self, draft: AlertDraft, now: str, delivery: str) -> int | None:
+    def add_alert(self, draft: AlertDraft, now: str, delivery: str, pair: str) -> int | None:
         row = self._one(
-            "INSERT INTO alerts (key, raised_at, kind, freq, period, tension, summary, evidence,"
-            " evidence_url, delivery) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT (key) DO NOTHING RETURNING id",
+            "INSERT INTO alerts (pair, key, raised_at, kind, freq, period, tension, summary, evidence,"
+            " evidence_url, delivery) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT (key) DO NOTHING"
+            " RETURNING id",
             (
+                pair,
                 draft.key,
                 now,
                 draft.kind,
@@ -183,19 +185,19 @@ class WatchQueries:
         )
         return alert_id
 
-    def list_alerts(self, limit: int, version: str, alert_id: int | None = None) -> list[Alert]:
-        where = "WHERE id = %s" if alert_id is not None else ""
+    def list_alerts(self, limit: int, version: str, pair: str, alert_id: int | None = None) -> list[Alert]:
+        where, key = ("id = %s", alert_id) if alert_id is not None else ("pair = %s", pair)
         rows = self._rows(
-            f"SELECT {_ALERT_COLUMNS} FROM alerts {where} ORDER BY raised_at DESC, id DESC LIMIT %s",
-            (*((alert_id,) if alert_id is not None else ()), limit),
+            f"SELECT {_ALERT_COLUMNS} FROM alerts WHERE {where} ORDER BY raised_at DESC, id DESC LIMIT %s",
+            (key, limit),
         )
         named: dict[int, list[AlertArticle]] = {row[0]: [] for row in rows}
         if named:
             for row in self._rows(
                 "SELECT l.alert_id, a.id, a.title, a.url, a.published,"
-                " (SELECT s.tension FROM scores s WHERE s.article_id = a.id"
+                " (SELECT s.tension FROM scores s WHERE s.article_id = a.id AND s.pair = al.pair"
                 "  ORDER BY s.scorer_version = %s DESC, s.scored_at DESC LIMIT 1)"
-                " FROM alert_articles l JOIN articles a ON a.id = l.article_id"
+                " FROM alert_articles l JOIN alerts al ON al.id = l.alert_id JOIN articles a ON a.id = l.article_id"
                 " WHERE l.alert_id = ANY(%s) ORDER BY l.alert_id, a.id",
                 (version, list(named)),
             ):

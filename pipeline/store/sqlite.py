@@ -11,10 +11,12 @@ from datetime import UTC, date, datetime
 
 from ..dedupe import StoryCandidate
 from ..models import Article, Evidence, FetchFailure, Score
+from ..resources import DEFAULT_PAIR
 from . import records
 from .records import OVERRIDE_COLUMNS, ArticleDetail, Override, UnscoredArticle, override_of
 from .sqlite_events import EventQueries
 from .sqlite_files import connect, transaction
+from .sqlite_pairs import PairQueries
 from .sqlite_search import SearchQueries
 from .sqlite_watch import WatchQueries
 
@@ -27,7 +29,7 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-class SQLiteBackend(WatchQueries, EventQueries, SearchQueries):
+class SQLiteBackend(WatchQueries, EventQueries, SearchQueries, PairQueries):
     """One SQLite connection and every query the project runs on it (see ``base.Backend``)."""
 
     driver_errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
@@ -38,9 +40,12 @@ class SQLiteBackend(WatchQueries, EventQueries, SearchQueries):
         self._depth = 0  # open transactions: the outer one is BEGIN ... COMMIT, the inner ones savepoints
 
     @classmethod
-    def open(cls, path: str, *, create: bool = True, read_only: bool = False) -> SQLiteBackend:
-        """Open (and migrate) the file at ``path``, or an in-memory database for ":memory:"."""
-        return cls(connect(path, create=create, read_only=read_only), path)
+    def open(
+        cls, path: str, *, create: bool = True, read_only: bool = False, pair: str = DEFAULT_PAIR
+    ) -> SQLiteBackend:
+        """Open (and migrate: earlier rows are ``pair``'s) the file at ``path``, or an in-memory database
+        for ":memory:"."""
+        return cls(connect(path, create=create, read_only=read_only, pair=pair), path)
 
     def close(self) -> None:
         self._conn.close()
@@ -138,11 +143,11 @@ class SQLiteBackend(WatchQueries, EventQueries, SearchQueries):
         row = self._one("SELECT COUNT(*) FROM articles" + ("" if include_demo else " WHERE is_demo = 0"))
         return row[0] if row else 0
 
-    def article_detail(self, article_id: int, score: Score | None) -> ArticleDetail | None:
+    def article_detail(self, article_id: int, score: Score | None, pair: str) -> ArticleDetail | None:
         row = self._one(
-            f"SELECT a.*, {OVERRIDE_COLUMNS} FROM articles a LEFT JOIN overrides o ON o.article_id = a.id"
-            f" WHERE a.id = ?",
-            (article_id,),
+            f"SELECT a.*, {OVERRIDE_COLUMNS} FROM articles a"
+            " LEFT JOIN overrides o ON o.article_id = a.id AND o.pair = ? WHERE a.id = ?",
+            (pair, article_id),
         )
         if row is None:
             return None
@@ -187,11 +192,12 @@ class SQLiteBackend(WatchQueries, EventQueries, SearchQueries):
         # migration 4's back-fill (ORDER BY ... LIMIT 1 over json_each) does.
         top = max(score.evidence, key=lambda e: abs(e.weight), default=None)
         self._conn.execute(
-            "INSERT OR REPLACE INTO scores (article_id, scorer_version, tension, sentiment, relevance,"
+            "INSERT OR REPLACE INTO scores (article_id, pair, scorer_version, tension, sentiment, relevance,"
             " goldstein, language, certain, evidence, scored_at, top_evidence, top_evidence_weight)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 article_id,
+                score.pair,
                 score.version,
                 score.tension,
                 score.sentiment,
@@ -206,18 +212,18 @@ class SQLiteBackend(WatchQueries, EventQueries, SearchQueries):
             ),
         )
 
-    def retire_scores(self, keep_version: str) -> int:
+    def retire_scores(self, keep_version: str, pair: str) -> int:
         return self._conn.execute(
-            "DELETE FROM scores WHERE scorer_version != ? AND article_id IN "
-            "(SELECT article_id FROM scores WHERE scorer_version = ?)",
-            (keep_version, keep_version),
+            "DELETE FROM scores WHERE pair = ? AND scorer_version != ? AND article_id IN "
+            "(SELECT article_id FROM scores WHERE pair = ? AND scorer_version = ?)",
+            (pair, keep_version, pair, keep_version),
         ).rowcount
 
-    def current_score(self, article_id: int, preferred_version: str) -> Score | None:
+    def current_score(self, article_id: int, preferred_version: str, pair: str) -> Score | None:
         row = self._one(
-            "SELECT * FROM scores WHERE article_id = ? "
+            "SELECT * FROM scores WHERE article_id = ? AND pair = ? "
             "ORDER BY scorer_version = ? DESC, scored_at DESC, rowid DESC LIMIT 1",
-            (article_id, preferred_version),
+            (article_id, pair, preferred_version),
         )
         if row is None:
             return None
@@ -230,10 +236,13 @@ class SQLiteBackend(WatchQueries, EventQueries, SearchQueries):
             certain=bool(row["certain"]),
             version=row["scorer_version"],
             evidence=[Evidence(e["sentence"], e["weight"]) for e in json.loads(row["evidence"])],
+            pair=row["pair"],
         )
 
-    def score_versions(self) -> dict[str, int]:
-        rows = self._conn.execute("SELECT scorer_version, COUNT(*) FROM scores GROUP BY scorer_version").fetchall()
+    def score_versions(self, pair: str) -> dict[str, int]:
+        rows = self._conn.execute(
+            "SELECT scorer_version, COUNT(*) FROM scores WHERE pair = ? GROUP BY scorer_version", (pair,)
+        ).fetchall()
         return {r[0]: r[1] for r in rows}
 
     # ------------------------------------------------------------ failures
@@ -256,15 +265,16 @@ class SQLiteBackend(WatchQueries, EventQueries, SearchQueries):
     def article_exists(self, article_id: int) -> bool:
         return self._one("SELECT 1 FROM articles WHERE id = ?", (article_id,)) is not None
 
-    def set_override(self, article_id: int, override: Override) -> None:
+    def set_override(self, article_id: int, override: Override, pair: str) -> None:
         self._conn.execute(
-            "INSERT OR REPLACE INTO overrides (article_id, stance, not_relevant, note, created_at, author)"
-            " VALUES (?,?,?,?,?,?)",
-            (article_id, override.stance, int(override.not_relevant), override.note, now_iso(), override.author),
+            "INSERT OR REPLACE INTO overrides (article_id, pair, stance, not_relevant, note, created_at, author)"
+            " VALUES (?,?,?,?,?,?,?)",
+            (article_id, pair, override.stance, int(override.not_relevant), override.note, now_iso(), override.author),
         )
 
-    def clear_override(self, article_id: int) -> bool:
-        return self._conn.execute("DELETE FROM overrides WHERE article_id = ?", (article_id,)).rowcount > 0
+    def clear_override(self, article_id: int, pair: str) -> bool:
+        cur = self._conn.execute("DELETE FROM overrides WHERE article_id = ? AND pair = ?", (article_id, pair))
+        return cur.rowcount > 0
 
     # ------------------------------------------------------------ the views
 
@@ -282,13 +292,18 @@ class SQLiteBackend(WatchQueries, EventQueries, SearchQueries):
             self._conn.execute("COMMIT")
 
     def article_column_batches(
-        self, preferred_version: str, *, changed_since: int | None = None, batch: int = 50_000
+        self,
+        preferred_version: str,
+        *,
+        pair: str = DEFAULT_PAIR,
+        changed_since: int | None = None,
+        batch: int = 50_000,
     ) -> Iterator[dict[str, list[object]]]:
-        # The current score of each article: the preferred (this program's) scorer version when
-        # there is one, else the newest (by time, then insertion order); found per article through
-        # the (article_id, scorer_version) index, so a few changed articles cost a few lookups.
+        # The current score of each article for the pair: the preferred (this program's) scorer version
+        # when there is one, else the newest (by time, then insertion order); found per article through
+        # the (article_id, pair, scorer_version) key, so a few changed articles cost a few lookups.
         current = (
-            "SELECT s2.rowid FROM scores s2 WHERE s2.article_id = a.id "
+            "SELECT s2.rowid FROM scores s2 WHERE s2.article_id = a.id AND s2.pair = ? "
             "ORDER BY s2.scorer_version = ? DESC, s2.scored_at DESC, s2.rowid DESC LIMIT 1"
         )
         changed = ""
@@ -299,9 +314,9 @@ class SQLiteBackend(WatchQueries, EventQueries, SearchQueries):
             " a.is_demo, a.fetched_at, s.scorer_version, s.tension, s.sentiment, s.relevance, s.goldstein,"
             " s.certain, s.top_evidence, s.top_evidence_weight, o.stance, o.not_relevant "
             f"FROM articles a LEFT JOIN scores s ON s.rowid = ({current}) "
-            f"LEFT JOIN overrides o ON o.article_id = a.id{changed} ORDER BY a.id"
+            f"LEFT JOIN overrides o ON o.article_id = a.id AND o.pair = ?{changed} ORDER BY a.id"
         )
-        params = (preferred_version,) if changed_since is None else (preferred_version, changed_since)
+        params = (pair, preferred_version, pair) + (() if changed_since is None else (changed_since,))
         cur = self._conn.cursor()
         cur.row_factory = None  # plain tuples: no per-row name lookup
         cur.execute(sql, params)

@@ -21,20 +21,20 @@ class EventQueries:
 
     _conn: sqlite3.Connection
 
-    def list_events(self) -> list[Event]:
-        rows = self._conn.execute(f"SELECT {_COLUMNS} FROM events ORDER BY date, id").fetchall()
+    def list_events(self, pair: str) -> list[Event]:
+        rows = self._conn.execute(f"SELECT {_COLUMNS} FROM events WHERE pair = ? ORDER BY date, id", (pair,)).fetchall()
         return [_event(row) for row in rows]
 
     def get_event(self, event_id: int) -> Event | None:
         row = self._conn.execute(f"SELECT {_COLUMNS} FROM events WHERE id = ?", (event_id,)).fetchone()
         return _event(row) if row else None
 
-    def add_event(self, event: Event, now: str) -> int | None:
-        # A demo event already stored (same date and label) is skipped: loading the demo twice adds nothing.
+    def add_event(self, event: Event, pair: str, now: str) -> int | None:
+        # A demo event already stored (same pair, date and label) is skipped: loading the demo twice adds nothing.
         cur = self._conn.execute(
-            "INSERT OR IGNORE INTO events (date, label, note, link, is_demo, created_at, updated_at)"
-            " VALUES (?,?,?,?,?,?,?)",
-            (event.date.isoformat(), event.label, event.note, event.link, int(event.is_demo), now, now),
+            "INSERT OR IGNORE INTO events (pair, date, label, note, link, is_demo, created_at, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?)",
+            (pair, event.date.isoformat(), event.label, event.note, event.link, int(event.is_demo), now, now),
         )
         return cur.lastrowid if cur.rowcount else None
 

@@ -15,14 +15,17 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .base import SchemaTooNew, StoreError
-from .sqlite_schema import MIGRATIONS, SCHEMA_VERSION, statements
+from .sqlite_schema import DEFAULT_PAIR_ID, MIGRATIONS, SCHEMA_VERSION, statements, with_backfill_pair
 
 BUSY_TIMEOUT_MS = 30_000
 MEMORY = ":memory:"
 
 
-def connect(path: str, *, create: bool = True, read_only: bool = False) -> sqlite3.Connection:
-    """Open the database file in WAL mode, migrated to the current schema.
+def connect(
+    path: str, *, create: bool = True, read_only: bool = False, pair: str = DEFAULT_PAIR_ID
+) -> sqlite3.Connection:
+    """Open the database file in WAL mode, migrated to the current schema (rows stored before the
+    pair was recorded, migration 9, are ``pair``'s).
 
     ``create`` False refuses a file that does not exist (commands that only read); a new file is never
     created in a directory that does not exist. ``read_only`` opens without writing anything (no WAL
@@ -42,7 +45,7 @@ def connect(path: str, *, create: bool = True, read_only: bool = False) -> sqlit
         if path != MEMORY:
             _set_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")  # safe in WAL: a crash loses no committed page
-        _migrate(conn)
+        _migrate(conn, pair)
     except BaseException:
         conn.close()  # a refusal or a failed migration must not leave the file open
         raise
@@ -167,14 +170,14 @@ def _set_wal(conn: sqlite3.Connection) -> None:
             time.sleep(0.05)
 
 
-def _migrate(conn: sqlite3.Connection) -> None:
+def _migrate(conn: sqlite3.Connection, pair: str) -> None:
     if _schema_version(conn) == SCHEMA_VERSION:
         return
     # Read the version again inside the write lock: another process may have migrated meanwhile.
     with transaction(conn):
         for target in range(_schema_version(conn) + 1, SCHEMA_VERSION + 1):
             for statement in statements(MIGRATIONS[target]):
-                conn.execute(statement)
+                conn.execute(with_backfill_pair(statement, pair))
             conn.execute(f"PRAGMA user_version = {target}")
 
 

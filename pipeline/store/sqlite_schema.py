@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from ..resources import PACKAGE_DATA
+from ..resources import DEFAULT_PAIR, PACKAGE_DATA
 
 #: The key events table (issue 14). Its number is this one line: 6 is the articles' full-text index.
 EVENTS_MIGRATION = 7
@@ -41,6 +41,34 @@ END;
 INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
 INSERT INTO articles_fts (articles_fts, rank) VALUES ('rank', 'bm25(10.0, 1.0)');
 """
+
+
+def counter_triggers(*tables: str) -> str:
+    """Migration 2's triggers on ``tables``: every insert, update and delete bumps the change counter."""
+    return "".join(
+        f"""
+    CREATE TRIGGER {table}_{event.lower()}_counts AFTER {event} ON {table}
+    BEGIN UPDATE changes SET counter = counter + 1 WHERE id = 1; END;
+    """
+        for table in tables
+        for event in ("INSERT", "UPDATE", "DELETE")
+    )
+
+
+def stamp_triggers(*tables: tuple[str, str]) -> str:
+    """Migration 4's triggers on each ``(table, article id column)``: the article written is stamped."""
+    # The stamp is the change counter plus one: above every counter a reader saw before this write,
+    # whichever of this trigger and the counter's own runs first.
+    return "".join(
+        f"""
+    CREATE TRIGGER {table}_{event.lower()}_stamps AFTER {event} ON {table}
+    BEGIN INSERT OR REPLACE INTO article_changes (article_id, stamp)
+        VALUES ({row}.{key}, (SELECT counter FROM changes WHERE id = 1) + 1); END;
+    """
+        for table, key in tables
+        for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD"))
+    )
+
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -111,14 +139,7 @@ MIGRATIONS: dict[int, str] = {
     CREATE TABLE changes (id INTEGER PRIMARY KEY CHECK (id = 1), counter INTEGER NOT NULL);
     INSERT INTO changes (id, counter) VALUES (1, 0);
     """
-    + "".join(
-        f"""
-    CREATE TRIGGER {table}_{event.lower()}_counts AFTER {event} ON {table}
-    BEGIN UPDATE changes SET counter = counter + 1 WHERE id = 1; END;
-    """
-        for table in ("articles", "scores", "overrides")
-        for event in ("INSERT", "UPDATE", "DELETE")
-    ),
+    + counter_triggers("articles", "scores", "overrides"),
     # Why a page's declared charset was overruled (or kept although it looked mis-decoded): the
     # article is stored either way, and this says what was done with its bytes.
     3: """
@@ -140,17 +161,7 @@ MIGRATIONS: dict[int, str] = {
     CREATE TABLE article_changes (article_id INTEGER PRIMARY KEY, stamp INTEGER NOT NULL);
     CREATE INDEX article_changes_stamp ON article_changes(stamp);
     """
-    # The stamp is the change counter plus one: above every counter a reader saw before this write,
-    # whichever of this trigger and the counter's own runs first.
-    + "".join(
-        f"""
-    CREATE TRIGGER {table}_{event.lower()}_stamps AFTER {event} ON {table}
-    BEGIN INSERT OR REPLACE INTO article_changes (article_id, stamp)
-        VALUES ({row}.{key}, (SELECT counter FROM changes WHERE id = 1) + 1); END;
-    """
-        for table, key in (("articles", "id"), ("scores", "article_id"), ("overrides", "article_id"))
-        for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD"))
-    ),
+    + stamp_triggers(("articles", "id"), ("scores", "article_id"), ("overrides", "article_id")),
     # Watched sources (pipeline.watch): each feed or sitemap with its polling state, in the spirit of
     # Media Cloud's feed table (validators for conditional GETs, a failure count that backs off and
     # then disables), and every link a source listed, so nothing is fetched twice. The lease columns
@@ -275,6 +286,88 @@ MIGRATIONS[EVENTS_MIGRATION] = """
 MIGRATIONS[AUTHOR_MIGRATION] = """
     ALTER TABLE overrides ADD COLUMN author TEXT NOT NULL DEFAULT '';
     """
+
+#: Several pairs in one database (issue 15): scores, corrections, key events and alerts carry their pair.
+PAIR_MIGRATION = 9
+#: The package's default pair: the columns' default, for rows written by SQL without a pair.
+DEFAULT_PAIR_ID = DEFAULT_PAIR
+#: Stands in migration 9 for the pair of the store that opens the database (``with_backfill_pair``): the
+#: rows stored before then were that pair's.
+BACKFILL_PAIR = "'__pair_of_the_opening_store__'"
+
+
+def with_backfill_pair(statement: str, pair: str) -> str:
+    """``statement`` with ``BACKFILL_PAIR`` replaced by ``pair`` as an SQL string literal (the same in
+    SQLite and PostgreSQL: quotes doubled, no other escape). Applied to single statements: a pair id
+    holding "--" is not taken for a comment."""
+    return statement.replace(BACKFILL_PAIR, "'" + pair.replace("'", "''") + "'")
+
+
+# The primary keys of scores and overrides gain the pair, which SQLite cannot alter: both tables are
+# built again (rows in their rowid order, which breaks ties between scores; the pair last, where
+# PostgreSQL's ALTER TABLE puts it) with their triggers of migrations 2 and 4. ``pairs`` lists the
+# pairs the database follows; the opening pair is listed only where something was stored for it (an
+# empty database stays empty: ``migrate`` copies into it).
+MIGRATIONS[PAIR_MIGRATION] = (
+    f"""
+    CREATE TABLE pairs (
+        id       TEXT PRIMARY KEY,         -- a pair id, as --pair names it ('kz-ru', 'am-ru')
+        added_at TEXT NOT NULL             -- ISO time, UTC
+    );
+    INSERT INTO pairs (id, added_at) SELECT {BACKFILL_PAIR}, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')
+        WHERE EXISTS (SELECT 1 FROM scores) OR EXISTS (SELECT 1 FROM overrides)
+        OR EXISTS (SELECT 1 FROM events) OR EXISTS (SELECT 1 FROM alerts);
+
+    CREATE TABLE scores_by_pair (
+        article_id          INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        scorer_version      TEXT NOT NULL,
+        tension             REAL NOT NULL,
+        sentiment           REAL NOT NULL,
+        relevance           REAL NOT NULL,
+        goldstein           REAL NOT NULL,
+        language            TEXT NOT NULL,
+        certain             INTEGER NOT NULL,
+        evidence            TEXT NOT NULL,
+        scored_at           TEXT NOT NULL,
+        top_evidence        TEXT,
+        top_evidence_weight REAL,
+        pair                TEXT NOT NULL DEFAULT '{DEFAULT_PAIR_ID}',  -- the pair it was scored for
+        PRIMARY KEY (article_id, pair, scorer_version)
+    );
+    INSERT INTO scores_by_pair (article_id, scorer_version, tension, sentiment, relevance, goldstein,
+        language, certain, evidence, scored_at, top_evidence, top_evidence_weight, pair)
+        SELECT article_id, scorer_version, tension, sentiment, relevance, goldstein, language, certain,
+        evidence, scored_at, top_evidence, top_evidence_weight, {BACKFILL_PAIR} FROM scores ORDER BY rowid;
+    DROP TABLE scores;
+    ALTER TABLE scores_by_pair RENAME TO scores;
+
+    CREATE TABLE overrides_by_pair (
+        article_id   INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        stance       TEXT CHECK (stance IN ('tension', 'neutral', 'cooperation')),
+        not_relevant INTEGER NOT NULL DEFAULT 0,
+        note         TEXT NOT NULL DEFAULT '',
+        created_at   TEXT NOT NULL,
+        author       TEXT NOT NULL DEFAULT '',
+        pair         TEXT NOT NULL DEFAULT '{DEFAULT_PAIR_ID}',  -- the pair whose score it corrects
+        PRIMARY KEY (article_id, pair)
+    );
+    INSERT INTO overrides_by_pair (article_id, stance, not_relevant, note, created_at, author, pair)
+        SELECT article_id, stance, not_relevant, note, created_at, author, {BACKFILL_PAIR} FROM overrides
+        ORDER BY rowid;
+    DROP TABLE overrides;
+    ALTER TABLE overrides_by_pair RENAME TO overrides;
+    """
+    + counter_triggers("scores", "overrides")
+    + stamp_triggers(("scores", "article_id"), ("overrides", "article_id"))
+    + f"""
+    ALTER TABLE events ADD COLUMN pair TEXT NOT NULL DEFAULT '{DEFAULT_PAIR_ID}';
+    UPDATE events SET pair = {BACKFILL_PAIR};
+    DROP INDEX events_demo;
+    CREATE UNIQUE INDEX events_demo ON events(pair, date, label) WHERE is_demo = 1;
+    ALTER TABLE alerts ADD COLUMN pair TEXT NOT NULL DEFAULT '{DEFAULT_PAIR_ID}';
+    UPDATE alerts SET pair = {BACKFILL_PAIR};
+    """
+)
 SCHEMA_VERSION = max(MIGRATIONS)
 
 

@@ -151,11 +151,12 @@ class WatchQueries:
 
     # ------------------------------------------------------------ alerts
 
-    def add_alert(self, draft: AlertDraft, now: str, delivery: str) -> int | None:
+    def add_alert(self, draft: AlertDraft, now: str, delivery: str, pair: str) -> int | None:
         cur = self._conn.execute(
-            "INSERT OR IGNORE INTO alerts (key, raised_at, kind, freq, period, tension, summary, evidence,"
-            " evidence_url, delivery) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR IGNORE INTO alerts (pair, key, raised_at, kind, freq, period, tension, summary, evidence,"
+            " evidence_url, delivery) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
+                pair,
                 draft.key,
                 now,
                 draft.kind,
@@ -177,20 +178,20 @@ class WatchQueries:
         )
         return alert_id
 
-    def list_alerts(self, limit: int, version: str, alert_id: int | None = None) -> list[Alert]:
-        where = "WHERE id = ?" if alert_id is not None else ""
+    def list_alerts(self, limit: int, version: str, pair: str, alert_id: int | None = None) -> list[Alert]:
+        where, key = ("id = ?", alert_id) if alert_id is not None else ("pair = ?", pair)
         rows = self._conn.execute(
-            f"SELECT {_ALERT_COLUMNS} FROM alerts {where} ORDER BY raised_at DESC, id DESC LIMIT ?",
-            (*((alert_id,) if alert_id is not None else ()), limit),
+            f"SELECT {_ALERT_COLUMNS} FROM alerts WHERE {where} ORDER BY raised_at DESC, id DESC LIMIT ?",
+            (key, limit),
         ).fetchall()
         named: dict[int, list[AlertArticle]] = {row[0]: [] for row in rows}
         if named:
             ids = list(named)
             for row in self._conn.execute(
                 "SELECT l.alert_id, a.id, a.title, a.url, a.published,"
-                " (SELECT s.tension FROM scores s WHERE s.article_id = a.id"
+                " (SELECT s.tension FROM scores s WHERE s.article_id = a.id AND s.pair = al.pair"
                 "  ORDER BY s.scorer_version = ? DESC, s.scored_at DESC LIMIT 1)"
-                " FROM alert_articles l JOIN articles a ON a.id = l.article_id"
+                " FROM alert_articles l JOIN alerts al ON al.id = l.alert_id JOIN articles a ON a.id = l.article_id"
                 f" WHERE l.alert_id IN ({_placeholders(ids)})"
                 " ORDER BY l.alert_id, a.id",
                 (version, *ids),

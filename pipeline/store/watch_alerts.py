@@ -13,12 +13,6 @@ if TYPE_CHECKING:
     from .base import Backend
 
 
-def _scorer_version() -> str:
-    from .database import _scorer_version as version  # late: database.py imports this module
-
-    return version()
-
-
 def _iso(moment: datetime) -> str:
     from .database import _iso as iso
 
@@ -35,24 +29,30 @@ class AlertMethods:
 
         def _guard(self) -> AbstractContextManager[None]: ...
 
+        pair: str
+
+        @property
+        def scorer_version(self) -> str: ...
+
     def add_alert(self, draft: AlertDraft, *, now: datetime, deliver: bool) -> Alert | None:
-        """Store an alert (to be sent by the webhook when ``deliver``); None when its key was raised already."""
+        """Store an alert of this store's pair (to be sent by the webhook when ``deliver``); None when its
+        key was raised already."""
         with self.transaction():
-            alert_id = self._backend.add_alert(draft, _iso(now), "pending" if deliver else "none")
+            alert_id = self._backend.add_alert(draft, _iso(now), "pending" if deliver else "none", self.pair)
             if alert_id is None:
                 return None
-            [alert] = self._backend.list_alerts(1, _scorer_version(), alert_id)
+            [alert] = self._backend.list_alerts(1, self.scorer_version, self.pair, alert_id)
             return alert
 
     def alerts(self, limit: int = 200) -> list[Alert]:
-        """The newest alerts first, each with the articles it names."""
+        """The newest alerts of this store's pair first, each with the articles it names."""
         with self._guard():
-            return self._backend.list_alerts(limit, _scorer_version())
+            return self._backend.list_alerts(limit, self.scorer_version, self.pair)
 
     def get_alert(self, alert_id: int) -> Alert | None:
         """One alert with its articles, None when absent."""
         with self._guard():
-            found = self._backend.list_alerts(1, _scorer_version(), alert_id)
+            found = self._backend.list_alerts(1, self.scorer_version, self.pair, alert_id)
         return found[0] if found else None
 
     def claim_alert(
@@ -64,7 +64,7 @@ class AlertMethods:
             until = _iso(now + timedelta(seconds=lease_s))
             if not self._backend.claim_alert(alert_id, owner, _iso(now), until, max_attempts):
                 return None
-            [alert] = self._backend.list_alerts(1, _scorer_version(), alert_id)
+            [alert] = self._backend.list_alerts(1, self.scorer_version, self.pair, alert_id)
             return alert
 
     def finish_delivery(
