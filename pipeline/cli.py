@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from .batch.command import add_parser as batch_parser
 from .cli_ingest import cmd_batch, cmd_demo, cmd_ingest, cmd_ingest_html, cmd_watch
-from .cli_output import EXIT_NOTHING_DONE, EXIT_USAGE
+from .cli_output import ALL_PAIRS, EXIT_NOTHING_DONE, EXIT_USAGE
 from .cli_stored import cmd_correct, cmd_export, cmd_migrate, cmd_rescore, cmd_score
 from .resources import DEFAULT_PAIR, DataFileError, data_files
 from .scoring.actors import ACTORS
@@ -22,8 +22,6 @@ from .scoring.pair_data import pair_title, watched_pair_title
 from .settings import Settings, load_settings
 from .store import STANCES, Store, StoreError
 
-#: ``--pair all``: every pair the database follows (export and rescore only).
-ALL_PAIRS = "all"
 ALL_PAIR_COMMANDS = ("export", "rescore")
 
 

@@ -11,6 +11,8 @@ from tqdm import tqdm
 from . import ingest as ingest_mod
 
 EXIT_OK, EXIT_NOTHING_DONE, EXIT_USAGE = 0, 1, 2
+#: ``--pair all``: every pair the database follows (export and rescore only).
+ALL_PAIRS = "all"
 # No tqdm monitor thread: ingest forks its workers only from a process without threads (else it uses
 # a slower fork server), and a bar may already exist then (URLs already stored are reported first).
 tqdm.monitor_interval = 0

@@ -5,37 +5,54 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from typing import Never
+from typing import TYPE_CHECKING, Never
 
 from tqdm import tqdm
 
-from .cli_output import EXIT_NOTHING_DONE, EXIT_OK, to_json
+from .cli_output import ALL_PAIRS, EXIT_NOTHING_DONE, EXIT_OK, to_json
 from .settings import Settings
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from .scoring.actors import Pair
 from .store import Store
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from .aggregate import aggregate, article_table, contract_frame
-    from .export import extended_frame, write_csv, write_parquet
+    from .export import extended_frame, stack_pairs, write_csv, write_parquet
 
+    watched = settings.watched_pair()
     # A database that cannot be written (read-only file or directory) is read without WAL's files.
-    with Store.open(settings.db, create=False, read_only=Store.is_read_only(settings.db)) as db:
-        frame = db.articles_frame()
-    if args.articles:
-        table = article_table(frame, relevance_threshold=settings.relevance_threshold)
-        if args.out and args.out.lower().endswith(".parquet"):
-            write_parquet(table, args.out)
+    with Store.open(settings.db, create=False, read_only=Store.is_read_only(settings.db), pair=watched) as db:
+        followed: list[str] = []
+        if args.pair == ALL_PAIRS:
+            # Each followed pair whose file loads prefers its current scorer version; any other, its newest.
+            loaded = {p.id: p for p in settings.scoring_pairs(db.pairs())}
+            pairs: list[str | Pair] = [loaded.get(pair_id, pair_id) for pair_id in db.pairs()]
+            frame = db.pairs_frame(pairs)
+            followed = db.pairs()
         else:
-            write_csv(table, args.out or sys.stdout)
-        return EXIT_OK
-    series = aggregate(
-        frame,
-        freq=args.freq,
-        by=args.by,
-        relevance_threshold=settings.relevance_threshold,
-        tension_threshold=settings.tension_threshold,
-    )
-    write_csv(extended_frame(series) if args.extra else contract_frame(series), args.out or sys.stdout)
+            frame = db.articles_frame()
+
+    def table(frame: pl.DataFrame) -> pl.DataFrame:
+        if args.articles:
+            return article_table(frame, relevance_threshold=settings.relevance_threshold)
+        series = aggregate(
+            frame,
+            freq=args.freq,
+            by=args.by,
+            relevance_threshold=settings.relevance_threshold,
+            tension_threshold=settings.tension_threshold,
+        )
+        return extended_frame(series) if args.extra else contract_frame(series)
+
+    out = stack_pairs(frame, table, followed) if args.pair == ALL_PAIRS else table(frame)
+    if args.articles and args.out and args.out.lower().endswith(".parquet"):
+        write_parquet(out, args.out)
+    else:
+        write_csv(out, args.out or sys.stdout)
     return EXIT_OK
 
 
@@ -69,23 +86,33 @@ def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_rescore(args: argparse.Namespace, settings: Settings) -> int:
-    from .rescore import rescore_all
+    from .rescore import rescore_all, rescore_followed
 
-    bar = tqdm(unit="article", file=sys.stderr, dynamic_ncols=True)
+    bars: dict[str, tqdm[Never]] = {}  # one per pair, named after it, made when its first batch is done
 
-    def progress(done: int, total: int) -> None:
-        bar.total = total
-        bar.n = done
-        bar.refresh()
+    def progress(pair: str, done: int, total: int) -> None:
+        if pair not in bars:
+            for bar in bars.values():
+                bar.close()
+            bars[pair] = tqdm(desc=pair, unit="article", file=sys.stderr, dynamic_ncols=True)
+        bars[pair].total = total
+        bars[pair].n = done
+        bars[pair].refresh()
 
     try:
-        report = rescore_all(settings, progress)
+        if args.pair == ALL_PAIRS:
+            reports = rescore_followed(settings, progress)
+        else:
+            pair = settings.watched_pair()
+            reports = [rescore_all(settings, lambda done, total: progress(pair.id, done, total))]
     finally:
-        bar.close()
-    print(
-        f"Scorer {report.version}: {report.scored} articles scored, {report.already} already had this "
-        f"version's score, {report.retired} older scores retired."
-    )
+        for bar in bars.values():
+            bar.close()
+    for report in reports:
+        print(
+            f"Scorer {report.version} ({report.pair}): {report.scored} articles scored, {report.already} already "
+            f"had this version's score, {report.retired} older scores retired."
+        )
     return EXIT_OK
 
 
@@ -122,7 +149,7 @@ def cmd_correct(args: argparse.Namespace, settings: Settings) -> int:
         author = args.author if args.author is not None else getpass.getuser()
     except (OSError, KeyError):  # no user name in the environment nor the password database
         author = ""
-    with Store.open(settings.db) as db:
+    with Store.open(settings.db, pair=settings.watched_pair()) as db:  # the correction is that pair's
         if args.reading == "none":
             print(f"Article {args.id}: " + ("correction undone." if db.clear_override(args.id) else "no correction."))
             return EXIT_OK
