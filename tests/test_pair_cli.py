@@ -164,3 +164,44 @@ def test_the_help_names_the_pair(capsys):
     with pytest.raises(SystemExit):
         main(["export", "--pair", "am-ru", "--help"])
     assert "am-ru: Armenia–Russia" in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_batch_part_keeps_the_scores_of_every_pair(tmp_path):
+    """batch's workers score for every followed pair too: a part file carries each pair's score."""
+    from pipeline.batch import parts
+    from pipeline.extract import extract_article
+    from pipeline.scoring.score import score_article
+
+    html = article_html("Armenia freezes its CSTO membership", ARMENIA, date="2024-05-07")
+    article = extract_article(html.encode(), "https://news.example/am")
+    assert not isinstance(article, parts.FetchFailure)
+    scores = tuple(score_article(article.text, title=article.title, pair=pair) for pair in ("am-ru", "kz-ru"))
+    path = tmp_path / "part-0000-x.parquet"
+    parts.write_part(path, parts.encode([(article.url, article, scores)]))
+    assert parts.read_part(path) == [(article.url, article, scores)]
+    assert [score.pair for score in scores] == ["am-ru", "kz-ru"] and scores[0] != scores[1]
+
+
+def test_a_followed_pair_whose_file_is_gone_is_skipped_with_a_warning(tmp_path, data_dir, capsys):
+    db = str(tmp_path / "gone.sqlite")
+    own = (PACKAGE_DATA / "actors" / "am-ru.toml").read_text("utf-8").replace('id = "am-ru"', 'id = "zz-ru"')
+    (data_dir / "actors").mkdir()
+    (data_dir / "actors" / "zz-ru.toml").write_text(own, "utf-8")
+    am, kz = tmp_path / "am.html", tmp_path / "kz.html"
+    am.write_text(article_html("Armenia freezes its CSTO membership", ARMENIA, date="2024-05-07"))
+    kz.write_text(article_html("Astana and Moscow sign a grain transit deal", KAZAKHSTAN, date="2024-05-13"))
+    assert _run(capsys, "ingest-html", "--pair", "zz-ru", "--db", db, "--no-progress", str(am))[0] == 0
+    (data_dir / "actors" / "zz-ru.toml").unlink()
+    # A new process, as a user's next command: this one holds the pair it loaded.
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline", "ingest-html", "--db", db, "--no-progress", str(kz)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "BAROMETER_DATA_DIR": str(data_dir)},
+        timeout=300,
+    )
+    assert done.returncode == 0 and "1 stored" in done.stdout, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if "zz-ru" in line]
+    assert len(warnings) == 1 and "not scored" in warnings[0] and "zz-ru.toml not found" in warnings[0], warnings
+    assert sorted(_scores(db)) == [("Armenia", "zz-ru"), ("Astana", "kz-ru")]  # the kz-ru article alone scored
