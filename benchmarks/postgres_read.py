@@ -32,7 +32,7 @@ from polars.testing import assert_frame_equal  # noqa: E402
 from benchmarks.dashboard import synthetic  # noqa: E402
 from pipeline.scoring.score import SCORER_VERSION  # noqa: E402
 from pipeline.store import Store, frames  # noqa: E402
-from pipeline.store.postgres import _FRAME_SELECT  # noqa: E402
+from pipeline.store.postgres_frames import _FRAME_SELECT  # noqa: E402
 
 COPIED = {  # table: columns copied from the SQLite file (the PostgreSQL side draws its own seq)
     "articles": "id, url, canonical_url, final_url, title, text, published, date_origin, source, language,"
@@ -59,7 +59,9 @@ def copy_rows(sqlite_file: Path, url: str) -> None:
 def rows_baseline(url: str) -> pl.DataFrame:
     """The same frame, fetched row by row through psycopg and built from the tuples."""
     with psycopg.connect(url) as conn:
-        rows = conn.execute(f"{_FRAME_SELECT} ORDER BY a.id", {"version": SCORER_VERSION, "after": 0}).fetchall()
+        rows = conn.execute(
+            f"{_FRAME_SELECT} ORDER BY a.id", {"pair": "kz-ru", "version": SCORER_VERSION, "after": 0}
+        ).fetchall()
     columns = list(zip(*rows, strict=True))
     return frames._typed({name: list(values) for name, values in zip(frames.RAW_SCHEMA, columns, strict=True)})
 

@@ -260,7 +260,8 @@ class Backend(Protocol):
     # ------------------------------------------------------------ alerts (pipeline.watch.alerts; issue 11)
 
     def add_alert(self, draft: AlertDraft, now: str, delivery: str, pair: str) -> int | None:
-        """Insert an alert of ``pair`` and the articles it names; its id, None when its key was raised already."""
+        """Insert an alert of ``pair`` and the articles it names; its id, None when its key was raised
+        already for that pair."""
 
     def list_alerts(self, limit: int, version: str, pair: str, alert_id: int | None = None) -> list[Alert]:
         """The newest alerts of ``pair`` (or the one ``alert_id``, whatever its pair) with their articles,

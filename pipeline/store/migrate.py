@@ -22,11 +22,11 @@ from .migrate_tables import PostgresSide, Side, SQLiteSide, Table, driver_errors
 #: (on PostgreSQL they are paused meanwhile), so the target's counter and stamps are the source's.
 WRITTEN_BY_TRIGGERS = ("changes", "article_changes")
 
-#: What the articles frame is made of (ids, URLs, scores, corrections), compared by checksum.
+#: What the articles frames are made of (ids, URLs, each pair's scores and corrections), compared by checksum.
 CHECKSUMS: dict[str, tuple[str, ...]] = {
     "articles": ("id", "url", "canonical_url", "story_id", "published"),
-    "scores": ("article_id", "scorer_version", "tension", "sentiment", "relevance", "goldstein", "certain"),
-    "overrides": ("article_id", "stance", "not_relevant"),
+    "scores": ("article_id", "pair", "scorer_version", "tension", "sentiment", "relevance", "goldstein", "certain"),
+    "overrides": ("article_id", "pair", "stance", "not_relevant"),
 }
 
 #: ``progress(table being copied, rows copied in all, rows to copy in all)``, after each batch.

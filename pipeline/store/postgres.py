@@ -4,18 +4,17 @@ The statements that differ from SQLite's (``pipeline.store.sqlite``) are few, an
 ``ON CONFLICT`` for ``INSERT OR IGNORE``/``OR REPLACE``, ``RETURNING id`` for ``lastrowid``, ``= ANY``
 of an array for a list of ``?``, ``seq`` for ``rowid``, and ``FOR UPDATE SKIP LOCKED`` in the claims
 (``postgres_watch``), which SQLite's one-writer lock makes unnecessary. The frame is read with
-``COPY ... TO STDOUT`` as CSV, parsed by Polars column by column.
+``COPY ... TO STDOUT`` as CSV, parsed by Polars column by column (``postgres_frames``).
 """
 
 from __future__ import annotations
 
-import io
 import json
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row
@@ -27,30 +26,14 @@ from ..resources import DEFAULT_PAIR
 from . import records
 from .postgres_connect import close_pools, open_pool
 from .postgres_events import EventQueries
+from .postgres_frames import FrameQueries
 from .postgres_pairs import PairQueries
 from .postgres_search import SearchQueries
 from .postgres_watch import WatchQueries
 from .records import OVERRIDE_COLUMNS, ArticleDetail, Override, UnscoredArticle, override_of
 from .sqlite import now_iso
 
-if TYPE_CHECKING:
-    import polars as pl
-
 __all__ = ["PostgresBackend", "close_pools"]
-
-# The current score of an article: this program's version when stored, else the newest (by time,
-# then insertion order: ``seq`` where SQLite has ``rowid``).
-_CURRENT_SCORE = (
-    "SELECT s2.* FROM scores s2 WHERE s2.article_id = a.id AND s2.pair = %(pair)s"
-    " ORDER BY s2.scorer_version = %(version)s DESC, s2.scored_at DESC, s2.seq DESC LIMIT 1"
-)
-_FRAME_SELECT = (
-    "SELECT a.id, a.url, a.canonical_url, a.title, a.source, a.language, a.published, a.story_id,"
-    " a.is_demo, a.fetched_at, s.scorer_version, s.tension, s.sentiment, s.relevance, s.goldstein,"
-    " s.certain, s.top_evidence, s.top_evidence_weight, o.stance, o.not_relevant "
-    f"FROM articles a LEFT JOIN LATERAL ({_CURRENT_SCORE}) s ON true "
-    "LEFT JOIN overrides o ON o.article_id = a.id AND o.pair = %(pair)s WHERE a.id > %(after)s"
-)
 
 # The article view's columns: every one but the full-text index (``search``), large and not shown.
 _DETAIL_COLUMNS = (
@@ -59,7 +42,7 @@ _DETAIL_COLUMNS = (
 )
 
 
-class PostgresBackend(WatchQueries, SearchQueries, EventQueries, PairQueries):
+class PostgresBackend(WatchQueries, SearchQueries, EventQueries, PairQueries, FrameQueries):
     """A pool of connections to one PostgreSQL database and every query the project runs on it."""
 
     driver_errors: tuple[type[BaseException], ...] = (psycopg.Error,)
@@ -376,48 +359,6 @@ class PostgresBackend(WatchQueries, SearchQueries, EventQueries, PairQueries):
             return
         with self._holding("ISOLATION LEVEL REPEATABLE READ, READ ONLY"):
             yield
-
-    def article_column_batches(
-        self,
-        preferred_version: str,
-        *,
-        pair: str = DEFAULT_PAIR,
-        changed_since: int | None = None,
-        batch: int = 50_000,
-    ) -> Iterator[pl.DataFrame]:
-        import polars as pl
-
-        from .frames import RAW_SCHEMA
-
-        changed = (
-            ""
-            if changed_since is None
-            else " AND a.id IN (SELECT article_id FROM article_changes WHERE stamp > %(since)s)"
-        )
-        query = f"COPY ({_FRAME_SELECT}{changed} ORDER BY a.id LIMIT %(batch)s) TO STDOUT (FORMAT csv)"
-        after = 0
-        with self._conn() as conn:
-            while True:
-                buffer = io.BytesIO()
-                params = {
-                    "pair": pair,
-                    "version": preferred_version,
-                    "after": after,
-                    "since": changed_since,
-                    "batch": batch,
-                }
-                with conn.cursor().copy(query, params) as copy:
-                    for chunk in copy:
-                        buffer.write(chunk)
-                if not buffer.tell():
-                    return
-                buffer.seek(0)
-                # CSV tells NULL (nothing) from an empty string ("") as Polars reads them.
-                frame = pl.read_csv(buffer, has_header=False, schema=RAW_SCHEMA)
-                yield frame
-                if frame.height < batch:
-                    return
-                after = int(frame.get_column("id")[-1])
 
     def change_stamp(self) -> tuple[str, int]:
         row = self._one("SELECT token, counter FROM changes WHERE id = 1")

@@ -288,9 +288,9 @@ MIGRATIONS[7] = """
     """ + _demo_events_script()
 
 # As SQLite's migration 9: the pair added to scores, corrections, key events and alerts, and to the
-# primary keys of the first two (altered in place here). A column added with a constant default is
-# filled without a row being written (no trigger runs, however many scores there are); the default is
-# then the package's pair, as SQLite's.
+# primary keys of the first two and the alerts' unique key (altered in place here). A column added
+# with a constant default is filled without a row being written (no trigger runs, however many scores
+# there are); the default is then the package's pair, as SQLite's.
 MIGRATIONS[PAIR_MIGRATION] = (
     f"""
     CREATE TABLE pairs (
@@ -314,6 +314,7 @@ MIGRATIONS[PAIR_MIGRATION] = (
     ALTER TABLE overrides DROP CONSTRAINT overrides_pkey, ADD PRIMARY KEY (article_id, pair);
     DROP INDEX events_demo;
     CREATE UNIQUE INDEX events_demo ON events(pair, date, label) WHERE is_demo = 1;
+    ALTER TABLE alerts DROP CONSTRAINT alerts_key_key, ADD UNIQUE (pair, key);
     """
 )
 SCHEMA_VERSION = max(MIGRATIONS)

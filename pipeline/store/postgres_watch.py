@@ -160,7 +160,7 @@ class WatchQueries:
     def add_alert(self, draft: AlertDraft, now: str, delivery: str, pair: str) -> int | None:
         row = self._one(
             "INSERT INTO alerts (pair, key, raised_at, kind, freq, period, tension, summary, evidence,"
-            " evidence_url, delivery) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT (key) DO NOTHING"
+            " evidence_url, delivery) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT (pair, key) DO NOTHING"
             " RETURNING id",
             (
                 pair,
@@ -196,7 +196,7 @@ class WatchQueries:
             for row in self._rows(
                 "SELECT l.alert_id, a.id, a.title, a.url, a.published,"
                 " (SELECT s.tension FROM scores s WHERE s.article_id = a.id AND s.pair = al.pair"
-                "  ORDER BY s.scorer_version = %s DESC, s.scored_at DESC LIMIT 1)"
+                "  ORDER BY s.scorer_version = %s DESC, s.scored_at DESC, s.seq DESC LIMIT 1)"
                 " FROM alert_articles l JOIN alerts al ON al.id = l.alert_id JOIN articles a ON a.id = l.article_id"
                 " WHERE l.alert_id = ANY(%s) ORDER BY l.alert_id, a.id",
                 (version, list(named)),

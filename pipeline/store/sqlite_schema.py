@@ -364,8 +364,42 @@ MIGRATIONS[PAIR_MIGRATION] = (
     UPDATE events SET pair = {BACKFILL_PAIR};
     DROP INDEX events_demo;
     CREATE UNIQUE INDEX events_demo ON events(pair, date, label) WHERE is_demo = 1;
-    ALTER TABLE alerts ADD COLUMN pair TEXT NOT NULL DEFAULT '{DEFAULT_PAIR_ID}';
-    UPDATE alerts SET pair = {BACKFILL_PAIR};
+    """
+    # An alert is raised once per pair (``key`` unique with ``pair``): alerts and the articles they
+    # name are built again, ids kept; the child table first, so dropping the old ones cascades nothing.
+    + f"""
+    CREATE TABLE alerts_by_pair (
+        id             INTEGER PRIMARY KEY,
+        key            TEXT NOT NULL,
+        raised_at      TEXT NOT NULL,
+        kind           TEXT NOT NULL CHECK (kind IN ('article', 'spike')),
+        freq           TEXT NOT NULL,
+        period         TEXT NOT NULL,
+        tension        REAL NOT NULL,
+        summary        TEXT NOT NULL,
+        evidence       TEXT NOT NULL DEFAULT '',
+        evidence_url   TEXT NOT NULL DEFAULT '',
+        delivery       TEXT NOT NULL DEFAULT 'none' CHECK (delivery IN ('none', 'pending', 'sending', 'sent')),
+        attempts       INTEGER NOT NULL DEFAULT 0,
+        last_error     TEXT NOT NULL DEFAULT '',
+        claimed_by     TEXT NOT NULL DEFAULT '',
+        claimed_until  TEXT NOT NULL DEFAULT '',
+        sent_at        TEXT,
+        pair           TEXT NOT NULL DEFAULT '{DEFAULT_PAIR_ID}',  -- the pair whose watcher raised it
+        UNIQUE (pair, key)
+    );
+    INSERT INTO alerts_by_pair SELECT *, {BACKFILL_PAIR} FROM alerts ORDER BY id;
+    CREATE TABLE alert_articles_by_pair (
+        alert_id   INTEGER NOT NULL REFERENCES alerts_by_pair(id) ON DELETE CASCADE,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        PRIMARY KEY (alert_id, article_id)
+    );
+    INSERT INTO alert_articles_by_pair SELECT alert_id, article_id FROM alert_articles ORDER BY rowid;
+    DROP TABLE alert_articles;
+    DROP TABLE alerts;
+    ALTER TABLE alerts_by_pair RENAME TO alerts;
+    ALTER TABLE alert_articles_by_pair RENAME TO alert_articles;
+    CREATE INDEX alerts_delivery ON alerts(delivery);
     """
 )
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -190,7 +190,7 @@ class WatchQueries:
             for row in self._conn.execute(
                 "SELECT l.alert_id, a.id, a.title, a.url, a.published,"
                 " (SELECT s.tension FROM scores s WHERE s.article_id = a.id AND s.pair = al.pair"
-                "  ORDER BY s.scorer_version = ? DESC, s.scored_at DESC LIMIT 1)"
+                "  ORDER BY s.scorer_version = ? DESC, s.scored_at DESC, s.rowid DESC LIMIT 1)"
                 " FROM alert_articles l JOIN alerts al ON al.id = l.alert_id JOIN articles a ON a.id = l.article_id"
                 f" WHERE l.alert_id IN ({_placeholders(ids)})"
                 " ORDER BY l.alert_id, a.id",

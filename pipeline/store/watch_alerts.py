@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def _iso(moment: datetime) -> str:
-    from .database import _iso as iso
+    from .watch_methods import _iso as iso
 
     return iso(moment)
 
@@ -36,7 +36,7 @@ class AlertMethods:
 
     def add_alert(self, draft: AlertDraft, *, now: datetime, deliver: bool) -> Alert | None:
         """Store an alert of this store's pair (to be sent by the webhook when ``deliver``); None when its
-        key was raised already."""
+        key was raised already for this pair."""
         with self.transaction():
             alert_id = self._backend.add_alert(draft, _iso(now), "pending" if deliver else "none", self.pair)
             if alert_id is None:
