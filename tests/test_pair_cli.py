@@ -205,3 +205,38 @@ def test_a_followed_pair_whose_file_is_gone_is_skipped_with_a_warning(tmp_path, 
     warnings = [line for line in done.stderr.splitlines() if "zz-ru" in line]
     assert len(warnings) == 1 and "not scored" in warnings[0] and "zz-ru.toml not found" in warnings[0], warnings
     assert sorted(_scores(db)) == [("Armenia", "zz-ru"), ("Astana", "kz-ru")]  # the kz-ru article alone scored
+
+
+def test_the_watcher_keeps_a_piece_about_any_followed_pair_and_scores_it_for_each(server, settings, db_path):
+    """A kz-ru watcher on a database that follows am-ru too: the Armenia piece is stored (relevant to
+    am-ru), the weather piece is not; both followed pairs' scores are written."""
+    from pipeline.store import Store
+    from pipeline.watch import Watcher
+    from tests.httpserver import Reply
+    from tests.watch_fixtures import OFF_TOPIC, RSS_TYPE, Clock, rss, watch_settings
+
+    server.routes["/am"] = Reply(body=article_html("Armenia freezes its CSTO membership", ARMENIA).encode())
+    server.routes["/weather"] = Reply(body=article_html("Weather", OFF_TOPIC).encode())
+    server.routes["/feed"] = Reply(body=rss(server, ["/am", "/weather"]), headers=RSS_TYPE)
+    clock = Clock()
+    with Store.open(db_path, pair=settings.watched_pair()) as db:
+        assert db.follow("am-ru")
+        db.add_source(server.url("/feed"), name="Gazette", kind="feed", every_s=1800, now=clock())
+        [result] = Watcher(watch_settings(settings), clock=clock).poll_due(db)
+    assert result.outcomes == {"stored": 1, "not_relevant": 1}
+    scores = _scores(str(db_path))
+    assert sorted(scores) == [("Armenia", "am-ru"), ("Armenia", "kz-ru")]
+    assert scores[("Armenia", "am-ru")][1] >= COUNTED > scores[("Armenia", "kz-ru")][1]
+
+
+def test_ingest_of_urls_scores_for_every_followed_pair(server, tmp_path, capsys):
+    from pipeline.store import Store
+    from tests.httpserver import Reply
+
+    db = str(tmp_path / "urls.sqlite")
+    with Store.open(db) as store:
+        store.follow("am-ru")
+    server.routes["/am"] = Reply(body=article_html("Armenia freezes its CSTO membership", ARMENIA).encode())
+    code, out, _ = _run(capsys, "ingest", "--allow-private", "--no-progress", "--db", db, server.url("/am"))
+    assert code == 0 and "1 stored" in out
+    assert sorted(_scores(db)) == [("Armenia", "am-ru"), ("Armenia", "kz-ru")]
