@@ -1,4 +1,5 @@
-"""Command line: `python -m pipeline <command>`. Each command parses, calls the library, prints.
+"""Command line: `python -m pipeline <command>`: the parser and the dispatch. Each command (cli_ingest,
+cli_stored) parses nothing, calls the library, prints.
 
 Exit status: 0 when the command did its job (an ingest where some URLs failed is still 0 and lists
 them), 1 when nothing could be done, 2 on a usage error.
@@ -7,31 +8,50 @@ them), 1 when nothing could be done, 2 on a usage error.
 from __future__ import annotations
 
 import argparse
-import getpass
-import itertools
-import json
+import os
 import sys
-from collections.abc import Iterator, Sequence
-from typing import Never
+from collections.abc import Callable, Sequence
 
-from tqdm import tqdm
-
-from . import ingest as ingest_mod
 from .batch.command import add_parser as batch_parser
-from .inputs import BadRow, InputError, stream_url_file
-from .models import UrlRequest
-from .scoring.pair_data import watched_pair_title
+from .cli_ingest import cmd_batch, cmd_demo, cmd_ingest, cmd_ingest_html, cmd_watch
+from .cli_output import ALL_PAIRS, EXIT_NOTHING_DONE, EXIT_USAGE
+from .cli_stored import cmd_correct, cmd_export, cmd_migrate, cmd_rescore, cmd_score
+from .resources import DEFAULT_PAIR, DataFileError, data_files
+from .scoring.actors import ACTORS
+from .scoring.pair_data import pair_title, watched_pair_title
 from .settings import Settings, load_settings
 from .store import STANCES, Store, StoreError
 
-EXIT_OK, EXIT_NOTHING_DONE, EXIT_USAGE = 0, 1, 2
-# No tqdm monitor thread: ingest forks its workers only from a process without threads (else it uses
-# a slower fork server), and a bar may already exist then (URLs already stored are reported first).
-tqdm.monitor_interval = 0
+ALL_PAIR_COMMANDS = ("export", "rescore")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _named_pair(argv: Sequence[str]) -> str:
+    """The pair ``--pair`` names in ``argv`` (else BAROMETER_PAIR, else the default), for the help text,
+    which is built before the arguments are parsed."""
+    for i, arg in enumerate(argv):
+        if arg == "--pair" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--pair="):
+            return arg.removeprefix("--pair=")
+    return os.environ.get("BAROMETER_PAIR") or DEFAULT_PAIR
+
+
+def _pair_ids() -> list[str]:
+    """The ids of the pair files found (the user's data directory's and the package's)."""
+    return [name.removesuffix(".toml") for name in data_files(ACTORS, "*.toml", os.environ.get("BAROMETER_DATA_DIR"))]
+
+
+def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    named = _named_pair(argv)
+    title = watched_pair_title() if named == ALL_PAIRS else pair_title(named, os.environ.get("BAROMETER_DATA_DIR", ""))
     common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--pair",
+        metavar="ID",
+        help=f"the pair of countries (now {named}: {title}): an id ({', '.join(_pair_ids())}) or a .toml path; "
+        f"default env BAROMETER_PAIR, else {DEFAULT_PAIR}; export and rescore also take all: every pair the "
+        "database follows",
+    )
     common.add_argument(
         "--db",
         help="SQLite database: a path or a sqlite:/// URL (default data/barometer.sqlite in a checkout, "
@@ -40,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser = argparse.ArgumentParser(
         prog="python -m pipeline",
-        description=f"bilateral-barometer: ingest news, score {watched_pair_title()} tension, export the series.",
+        description=f"bilateral-barometer: ingest news, score {title} tension, export the series.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -161,241 +181,28 @@ def _watch_parser(
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(
-        db=args.db,
-        allow_private=getattr(args, "allow_private", None),
-        concurrency=getattr(args, "concurrency", None),
-        workers=getattr(args, "workers", None),
-        score=False if getattr(args, "no_score", False) else None,
-    )
-
-
-class _Bar:
-    """A tqdm progress bar on stderr, fed by the library's progress callback."""
-
-    def __init__(self, enabled: bool, unit: str):
-        self.bar: tqdm[Never] | None = None  # a bar without an iterable, fed by update()
-        self.enabled, self.unit = enabled, unit
-
-    def __call__(self, done: int, total: int, outcome: ingest_mod.Outcome) -> None:
-        if not self.enabled:
-            return
-        if self.bar is None:
-            self.bar = tqdm(total=total, unit=self.unit, file=sys.stderr, dynamic_ncols=True)
-        self.bar.total = total  # a streamed list's total grows as it is read
-        self.bar.update(1)
-        self.bar.set_postfix_str(ingest_mod.STATUS_LABELS[outcome.status], refresh=False)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-
-def _print_report(report: ingest_mod.IngestReport) -> int:
-    print(f"Summary: {report.summary()}.")
-    for outcome in report.outcomes:
-        if outcome.status == "duplicate":
-            print(f"  duplicate story: {outcome.url} ({outcome.detail})")
-    if report.failures:
-        print("Failed:")
-        for outcome in report.failures:
-            print(f"  {outcome.url}: {outcome.detail}")
-    useful = report.total - report.count("failed")
-    return EXIT_OK if useful or not report.total else EXIT_NOTHING_DONE
-
-
-def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    requests = [UrlRequest(url=u) for u in args.urls]
-    listed: Iterator[UrlRequest | BadRow] = iter(())
-    if args.from_file:
-        try:
-            listed = stream_url_file(args.from_file)  # read lazily: a long list starts at once
-        except InputError as err:
-            print(f"error: {err}", file=sys.stderr)
-            return EXIT_NOTHING_DONE
-    first = next(listed, None)
-    if not requests and first is None:
-        if args.from_file:
-            print(f"error: {args.from_file}: no URLs in the file", file=sys.stderr)
-            return EXIT_NOTHING_DONE
-        print("error: no URLs given (pass URLs or --from FILE)", file=sys.stderr)
-        return EXIT_USAGE
-    inputs = itertools.chain(requests, [first] if first is not None else [], listed)
-    bar = _Bar(not args.no_progress, "url")
+    """The settings the arguments give (``--pair all`` leaves the watched pair at its default: the
+    command reads ``args.pair`` for the others). Raises ValueError naming a bad value."""
+    pair = getattr(args, "pair", None)
+    if pair == ALL_PAIRS:
+        if args.command not in ALL_PAIR_COMMANDS:
+            raise ValueError(f"--pair all: {args.command} works for one pair; all applies to export and rescore")
+        pair = None
     try:
-        # only what is printed is kept: stored and present URLs are counted, not held in memory
-        report = ingest_mod.ingest_urls(inputs, settings, progress=bar, keep=("duplicate", "failed"))
-    finally:
-        bar.close()
-    return _print_report(report)
-
-
-def cmd_ingest_html(args: argparse.Namespace, settings: Settings) -> int:
-    items, failed = ingest_mod.read_html_files(args.files, max_bytes=settings.max_bytes)
-    bar = _Bar(not args.no_progress, "page")
-    try:
-        report = ingest_mod.ingest_html(items, settings, failed=failed, progress=bar)
-    finally:
-        bar.close()
-    return _print_report(report)
-
-
-def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    from .aggregate import aggregate, article_table, contract_frame
-    from .export import extended_frame, write_csv, write_parquet
-
-    # A database that cannot be written (read-only file or directory) is read without WAL's files.
-    with Store.open(settings.db, create=False, read_only=Store.is_read_only(settings.db)) as db:
-        frame = db.articles_frame()
-    if args.articles:
-        table = article_table(frame, relevance_threshold=settings.relevance_threshold)
-        if args.out and args.out.lower().endswith(".parquet"):
-            write_parquet(table, args.out)
-        else:
-            write_csv(table, args.out or sys.stdout)
-        return EXIT_OK
-    series = aggregate(
-        frame,
-        freq=args.freq,
-        by=args.by,
-        relevance_threshold=settings.relevance_threshold,
-        tension_threshold=settings.tension_threshold,
-    )
-    write_csv(extended_frame(series) if args.extra else contract_frame(series), args.out or sys.stdout)
-    return EXIT_OK
-
-
-def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
-    from .scoring.score import score_article
-    from .textfile import read_scorable
-
-    try:
-        title, text = read_scorable(args.file)
-    except (OSError, ValueError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_NOTHING_DONE
-    score = score_article(text, title=title, pair=settings.watched_pair())
-    print(
-        _json(
-            {
-                "file": args.file,
-                "title": title,
-                "tension": score.tension,
-                "sentiment": score.sentiment,
-                "relevance": score.relevance,
-                "goldstein": score.goldstein,
-                "language": score.language,
-                "certain": score.certain,
-                "scorer_version": score.version,
-                "evidence": [{"sentence": e.sentence, "weight": e.weight} for e in score.evidence],
-            }
+        return load_settings(
+            db=args.db,
+            pair=pair,
+            allow_private=getattr(args, "allow_private", None),
+            concurrency=getattr(args, "concurrency", None),
+            workers=getattr(args, "workers", None),
+            score=False if getattr(args, "no_score", False) else None,
         )
-    )
-    return EXIT_OK
+    except DataFileError as err:
+        named = pair is not None and "pair file" in str(err)  # the flag's pair, not a lexicon, is the problem
+        raise DataFileError(f"--pair {pair}: {err}" if named else str(err)) from err
 
 
-def cmd_rescore(args: argparse.Namespace, settings: Settings) -> int:
-    from .rescore import rescore_all
-
-    bar = tqdm(unit="article", file=sys.stderr, dynamic_ncols=True)
-
-    def progress(done: int, total: int) -> None:
-        bar.total = total
-        bar.n = done
-        bar.refresh()
-
-    try:
-        report = rescore_all(settings, progress)
-    finally:
-        bar.close()
-    print(
-        f"Scorer {report.version}: {report.scored} articles scored, {report.already} already had this "
-        f"version's score, {report.retired} older scores retired."
-    )
-    return EXIT_OK
-
-
-def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from .demo import DEMO_LABEL, demo_dir, load_demo, no_demo_message, remove_demo
-
-    if args.remove:
-        print(f"Removed {remove_demo(settings)} demo articles and the demo's key events; your own are untouched.")
-        return EXIT_OK
-    pair = settings.watched_pair()
-    if demo_dir(pair.id, settings.data_dir) is None:
-        load_demo(settings)  # the pair's key events, which it may have without a demo
-        print(f"error: {no_demo_message(pair.title)}".replace("`", ""), file=sys.stderr)
-        return EXIT_NOTHING_DONE
-    print(f"Loading the demo corpus ({DEMO_LABEL}).")
-    bar = _Bar(True, "page")
-    try:
-        report = load_demo(settings, progress=bar)
-    finally:
-        bar.close()
-    return _print_report(report)
-
-
-def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
-    from .store.migrate import migrate
-
-    bars: list[tqdm[Never]] = []  # made at the first batch: a refusal prints no empty bar
-
-    def progress(table: str, done: int, total: int) -> None:
-        if not bars:
-            bars.append(tqdm(total=total, unit="row", file=sys.stderr, dynamic_ncols=True))
-        bars[0].n = done
-        bars[0].set_postfix_str(table, refresh=False)
-        bars[0].refresh()
-
-    try:
-        report = migrate(
-            args.source, args.target, replace=args.replace, progress=None if args.no_progress else progress
-        )
-    except KeyboardInterrupt:
-        for bar in bars:
-            bar.close()
-        print(f"interrupted: {Store.display_name(args.target)} was rolled back to what it held before", file=sys.stderr)
-        return 130
-    finally:
-        for bar in bars:
-            bar.close()
-    print("\n".join(report.lines()))
-    return EXIT_OK
-
-
-def cmd_correct(args: argparse.Namespace, settings: Settings) -> int:
-    try:
-        author = args.author if args.author is not None else getpass.getuser()
-    except (OSError, KeyError):  # no user name in the environment nor the password database
-        author = ""
-    with Store.open(settings.db) as db:
-        if args.reading == "none":
-            print(f"Article {args.id}: " + ("correction undone." if db.clear_override(args.id) else "no correction."))
-            return EXIT_OK
-        try:
-            relevant = args.reading != "not-relevant"
-            stance = args.reading if relevant else None
-            db.set_override(args.id, stance=stance, not_relevant=not relevant, note=args.note, author=author)
-        except ValueError as err:  # no such article
-            print(f"error: {err}", file=sys.stderr)
-            return EXIT_NOTHING_DONE
-    print(f"Article {args.id}: corrected to {args.reading}" + (f" by {author}." if author else "."))
-    return EXIT_OK
-
-
-def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
-    from .watch.commands import cmd_watch as run_watch
-
-    return run_watch(args, settings)
-
-
-def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
-    from .batch.command import cmd_batch as run_batch
-
-    return run_batch(args, settings, _print_report)
-
-
-COMMANDS = {
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "batch": cmd_batch,
     "watch": cmd_watch,
     "ingest": cmd_ingest,
@@ -416,7 +223,8 @@ CREATING_COMMANDS = ("ingest", "ingest-html", "demo", "batch")
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m pipeline``; returns the exit status."""
-    parser = _parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = _parser(argv)
     args = parser.parse_args(argv)
     try:
         settings = _settings(args)
@@ -452,10 +260,6 @@ def _check_database(args: argparse.Namespace, settings: Settings) -> bool:
     create = args.command in CREATING_COMMANDS and not getattr(args, "remove", False)
     create = create or getattr(args, "action", None) == "add"  # `watch add` starts a database
     return Store.check_database(settings.db, create=create) is None
-
-
-def _json(obj: object) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=2)
 
 
 __all__ = ["main"]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import BinaryIO, TextIO, TypeVar
 
@@ -108,6 +108,22 @@ def write_csv(frame: pl.DataFrame, dest: Destination) -> None:
         Path(dest).write_bytes(csv_bytes(frame))
     else:
         dest.write(csv_text(frame))
+
+
+def stack_pairs(
+    frame: pl.DataFrame, table: Callable[[pl.DataFrame], pl.DataFrame], pairs: Sequence[str] | None = None
+) -> pl.DataFrame:
+    """``table`` (a pair's articles frame -> a table: the series, the article table) made for each pair
+    (``pairs``, default those in ``frame``) of ``frame`` (several pairs' frames stacked, a ``pair`` column
+    first, as ``Store.pairs_frame`` gives them), stacked in pair order with a ``pair`` column second:
+    right after the period (or the article's id)."""
+    if pairs is None:
+        pairs = frame.get_column("pair").unique().to_list()
+    tables = []
+    for pair in sorted(set(pairs)):
+        one = table(frame.filter(pl.col("pair") == pair).drop("pair"))
+        tables.append(one.insert_column(1, pl.Series("pair", [pair] * one.height, dtype=pl.String)))
+    return pl.concat(tables, how="vertical_relaxed")
 
 
 def parquet_bytes(frame: pl.DataFrame) -> bytes:

@@ -8,8 +8,10 @@ is handed a ``Settings`` or the values it needs (the pair, ``Settings.watched_pa
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +20,8 @@ from .resources import DEFAULT_PAIR, DataFileError
 
 if TYPE_CHECKING:
     from .scoring.actors import Pair
+
+logger = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -89,6 +93,28 @@ class Settings:
         from .scoring.actors import load_pair
 
         return load_pair(self.pair, self.data_dir)
+
+    def scoring_pairs(self, followed: Sequence[str]) -> tuple[Pair, ...]:
+        """The pairs an ingested article is scored for: the watched pair first, then every other pair of
+        ``followed`` (a database's ``store.pairs()``) whose file loads from this data directory; one that
+        no longer loads is skipped, with one warning per process naming it and why."""
+        from .scoring.actors import load_pair
+
+        watched = self.watched_pair()
+        pairs = [watched]
+        for pair_id in followed:
+            if pair_id == watched.id or pair_id == self.pair:
+                continue
+            try:
+                pairs.append(load_pair(pair_id, self.data_dir))
+            except DataFileError as err:
+                if (pair_id, self.data_dir) not in _WARNED:
+                    _WARNED.add((pair_id, self.data_dir))
+                    logger.warning("the database follows the pair %s, but it is not scored: %s", pair_id, err)
+        return tuple(pairs)
+
+
+_WARNED: set[tuple[str, str]] = set()  # followed pairs already warned about (a watcher polls again and again)
 
 
 def _coerce(value: str, current: object) -> object:

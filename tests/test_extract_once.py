@@ -74,8 +74,8 @@ def test_a_pages_language_is_detected_once_between_extraction_and_scoring(monkey
     monkeypatch.setattr(LanguageIdentifier, "classify", counting)
     body, charset, url = PAGES["en_article_bytes"]
     page = Page(url, url, 200, "text/html", body, charset)
-    article, score = process_page(page, UrlRequest(url))
-    assert article.language == "en" and score is not None
+    article, scores = process_page(page, UrlRequest(url))
+    assert article.language == "en" and len(scores) == 1
     assert len(calls) == 1, f"the language was detected {len(calls)} times: {calls}"
 
 

@@ -30,10 +30,10 @@ def _before(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(language_module, "_SAMPLE_CHARS", FULL_SAMPLE)
 
 
-def _fields(result: tuple[object, object]) -> dict[str, object]:
-    article, score = result
+def _fields(result: tuple[object, tuple[object, ...]]) -> dict[str, object]:
+    article, scores = result
     fields = {f"article.{k}": v for k, v in asdict(article).items()}  # type: ignore[call-overload]
-    if score is not None:
+    for score in scores:
         fields.update({f"score.{k}": v for k, v in asdict(score).items()})  # type: ignore[call-overload]
     return fields
 

@@ -98,7 +98,7 @@ def test_drop_known_on_an_empty_database_keeps_the_whole_batch(db_path):
 def test_process_page_takes_a_page_and_the_users_hints_whole():
     page = ru_page()
     request = UrlRequest(page.url, date=date(2022, 6, 1), source="Kazinform (via list)")
-    article, score = process_page(page, request, is_demo=True, score=True)
+    article, (score,) = process_page(page, request, is_demo=True, score=True)
     assert isinstance(article, Article)
     assert (article.url, article.final_url) == (page.url, page.final_url)
     assert (article.published, article.date_origin, article.source) == (
@@ -119,14 +119,14 @@ def test_process_page_takes_a_page_and_the_users_hints_whole():
         "Степь",
         False,
     )
-    assert process_page(page, UrlRequest(page.url), score=False)[1] is None
+    assert process_page(page, UrlRequest(page.url), score=False)[1] == ()
 
 
 def test_process_page_reports_a_page_without_article_text_as_a_failure():
     empty = Page("https://news.example/empty", "https://news.example/empty", 200, "text/html", b"<html></html>")
-    result, score = process_page(empty, UrlRequest(empty.url))
+    result, scores = process_page(empty, UrlRequest(empty.url))
     assert isinstance(result, FetchFailure) and result.stage == "extract"
-    assert result.url == "https://news.example/empty" and score is None
+    assert result.url == "https://news.example/empty" and scores == ()
 
 
 def test_a_page_crosses_to_a_worker_process_whole(settings):

@@ -205,4 +205,4 @@ def test_a_database_scored_for_one_pair_is_rescored_for_another(tmp_path, monkey
     report = rescore_all(load_settings(db=db))
     assert report.scored == 1 and report.version == scorer_version(SCORER_BASE, load_pair("am-ru"))
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT relevance FROM scores").fetchone()[0] >= COUNTED
+        assert conn.execute("SELECT relevance FROM scores WHERE pair = 'am-ru'").fetchone()[0] >= COUNTED

@@ -45,8 +45,8 @@ def load_part(db: Store, part: Path, finish: Finish, *, reported: frozenset[str]
         return
     outcomes = []
     with db.transaction():
-        for url, result, score in rows:
-            outcomes.append(store_result(db, url, result, score))
+        for url, result, scores in rows:
+            outcomes.append(store_result(db, url, result, scores))
     with open(loaded_marker(part), "a", encoding="utf-8") as marker:
         marker.write(token + "\n")
     for outcome in outcomes:

@@ -11,6 +11,7 @@ import io
 import json
 import os
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import pyarrow.parquet as pq
 
 from ..models import Article, Evidence, FetchFailure, Score
 
-Result = tuple[Article | FetchFailure, Score | None]
+Row = tuple[str, Article | FetchFailure, tuple[Score, ...]]  # the input, its article or failure, its scores
 
 SCHEMA = pa.schema(
     [
@@ -44,11 +45,13 @@ SCHEMA = pa.schema(
         ("certain", pa.bool_()),
         ("scorer_version", pa.string()),
         ("evidence", pa.string()),  # JSON list of [sentence, weight]
+        ("pair", pa.string()),  # the pair of the score above (the watched pair)
+        ("more_scores", pa.string()),  # JSON list of the scores for the other followed pairs, each a Score's fields
     ]
 )
 
 
-def _row(url: str, result: Article | FetchFailure, score: Score | None) -> dict[str, object]:
+def _row(url: str, result: Article | FetchFailure, scores: tuple[Score, ...]) -> dict[str, object]:
     row: dict[str, object] = {"url": url}
     if isinstance(result, FetchFailure):
         row.update(failure_reason=result.reason, failure_stage=result.stage)
@@ -65,7 +68,8 @@ def _row(url: str, result: Article | FetchFailure, score: Score | None) -> dict[
         final_url=result.final_url,
         decode_note=result.decode_note,
     )
-    if score is not None:
+    if scores:
+        score = scores[0]
         row.update(
             tension=score.tension,
             sentiment=score.sentiment,
@@ -75,11 +79,13 @@ def _row(url: str, result: Article | FetchFailure, score: Score | None) -> dict[
             certain=score.certain,
             scorer_version=score.version,
             evidence=json.dumps([[e.sentence, e.weight] for e in score.evidence], ensure_ascii=False),
+            pair=score.pair,
+            more_scores=json.dumps([asdict(more) for more in scores[1:]], ensure_ascii=False),
         )
     return row
 
 
-def encode(results: Sequence[tuple[str, Article | FetchFailure, Score | None]]) -> bytes:
+def encode(results: Sequence[Row]) -> bytes:
     """The Parquet bytes of a partition's results (input URL, article or failure, score), in order."""
     table = pa.Table.from_pylist([_row(*item) for item in results], schema=SCHEMA)
     sink = io.BytesIO()
@@ -100,15 +106,15 @@ def write_part(path: Path, data: bytes) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def read_part(path: Path) -> list[tuple[str, Article | FetchFailure, Score | None]]:
+def read_part(path: Path) -> list[Row]:
     """The results stored in a part file, in the order they were written."""
     return [_result(row) for row in pq.read_table(path, schema=SCHEMA).to_pylist()]
 
 
-def _result(row: dict[str, object]) -> tuple[str, Article | FetchFailure, Score | None]:
+def _result(row: dict[str, object]) -> Row:
     url = str(row["url"])
     if row["failure_reason"] is not None:
-        return url, FetchFailure(url, str(row["failure_reason"]), str(row["failure_stage"])), None
+        return url, FetchFailure(url, str(row["failure_reason"]), str(row["failure_stage"])), ()
     published = row["published"]
     article = Article(
         url=url,
@@ -124,7 +130,7 @@ def _result(row: dict[str, object]) -> tuple[str, Article | FetchFailure, Score 
         decode_note=str(row["decode_note"]),
     )
     if row["tension"] is None:
-        return url, article, None
+        return url, article, ()
     evidence = [Evidence(str(sentence), float(weight)) for sentence, weight in json.loads(str(row["evidence"]))]
     score = Score(
         tension=_float(row["tension"]),
@@ -135,8 +141,13 @@ def _result(row: dict[str, object]) -> tuple[str, Article | FetchFailure, Score 
         goldstein=_float(row["goldstein"]),
         certain=bool(row["certain"]),
         version=str(row["scorer_version"]),
+        pair=str(row["pair"]),
     )
-    return url, article, score
+    more = [
+        Score(**{**fields, "evidence": [Evidence(**e) for e in fields["evidence"]]})
+        for fields in json.loads(str(row["more_scores"]))
+    ]
+    return url, article, (score, *more)
 
 
 def _float(value: object) -> float:

@@ -16,6 +16,7 @@ from distributed import Client, Future, as_completed
 from ..inputs import BadRow
 from ..models import UrlRequest
 from ..report import STATUSES, IngestReport
+from ..scoring.actors import Pair
 from ..settings import Settings
 from ..store import Store
 from . import PARTITION_SIZE
@@ -44,13 +45,16 @@ class BatchResult:
     loads: dict[int, int] = field(default_factory=dict)  # worker pid: its loads of the data files
 
 
-def recipe(settings: Settings) -> str:
-    """What, besides the inputs, decides a part's content: another recipe computes other parts."""
-    from ..scoring.score import SCORER_VERSION
+def recipe(settings: Settings, pairs: tuple[Pair, ...] = ()) -> str:
+    """What, besides the inputs, decides a part's content: another recipe computes other parts. The
+    pairs scored for, each with its scorer version (which digests its data files)."""
+    from ..scoring.pair_data import scorer_version
+    from ..scoring.score import SCORER_BASE, SCORER_VERSION
 
+    scored = ",".join(f"{p.id}:{scorer_version(SCORER_BASE, p)}" for p in pairs)
     return (
         f"scorer={SCORER_VERSION} score={settings.score} pair={settings.pair} data={settings.data_dir} "
-        f"private={settings.allow_private} networks={settings.allow_networks}"
+        f"private={settings.allow_private} networks={settings.allow_networks}" + (f" pairs={scored}" if pairs else "")
     )
 
 
@@ -76,7 +80,10 @@ def run_batch(
     planned: list[tuple[Path, frozenset[str]]] = []
     work.mkdir(parents=True, exist_ok=True)
     # The cluster first: a scheduler that does not answer leaves no new database behind.
-    with connect(scheduler, workers, timeout=timeout) as client, Store.open(settings.db) as db:
+    with (
+        connect(scheduler, workers, timeout=timeout) as client,
+        Store.open(settings.db, pair=settings.watched_pair()) as db,
+    ):
         result.dashboard = client.dashboard_link or ""
         if on_dashboard is not None:
             on_dashboard(result.dashboard)
@@ -97,14 +104,15 @@ def run_batch(
             future.release()
             tell("compute", result.computed + result.reused + len(result.failed), len(planned))
 
-        for partition in plan(inputs, db, finish, recipe=recipe(settings), size=size):
+        pairs = settings.scoring_pairs(db.pairs())  # an article is scored for every pair the database follows
+        for partition in plan(inputs, db, finish, recipe=recipe(settings, pairs), size=size):
             path = work / partition.name
             planned.append((path, partition.present))
             if path.is_file():
                 result.reused += 1
                 tell("compute", result.computed + result.reused + len(result.failed), len(planned))
                 continue
-            running.add(_submit(client, partition, settings))
+            running.add(_submit(client, partition, settings, pairs))
             in_flight += 1
             if in_flight >= limit:
                 settle(next(running))
@@ -119,6 +127,6 @@ def run_batch(
     return result
 
 
-def _submit(client: Client, partition: Partition, settings: Settings) -> Future[PartDone]:
+def _submit(client: Client, partition: Partition, settings: Settings, pairs: tuple[Pair, ...]) -> Future[PartDone]:
     # Named after its part, so the Dask dashboard shows which partition each task is.
-    return client.submit(compute, partition, settings, key=f"barometer-{partition.name}")
+    return client.submit(compute, partition, settings, pairs, key=f"barometer-{partition.name}")

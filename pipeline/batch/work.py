@@ -18,7 +18,8 @@ from distributed.diagnostics.plugin import WorkerPlugin
 from ..fetch import Fetcher
 from ..ingest.bounded import run_bounded
 from ..ingest.extractor import Result, _worker_init, process_page
-from ..models import Article, FetchFailure, Score, UrlRequest
+from ..models import FetchFailure, UrlRequest
+from ..scoring.actors import Pair
 from ..settings import Settings
 from . import parts
 from .plan import Partition
@@ -59,28 +60,27 @@ class Prepare(WorkerPlugin):
         prepare()
 
 
-def compute(partition: Partition, settings: Settings) -> PartDone:
+def compute(partition: Partition, settings: Settings, pairs: tuple[Pair, ...] = ()) -> PartDone:
     """Fetch, extract and score every request of ``partition`` (``settings.concurrency`` pages in
-    flight, ``settings.per_host`` per host, the address guard on every hop); the part's bytes."""
+    flight, ``settings.per_host`` per host, the address guard on every hop) for each of ``pairs``
+    (default: the watched pair); the part's bytes."""
     loads = prepare()  # a worker that joined without the plugin loads here, once all the same
     with _lock:
         fetcher = _fetchers.get(settings) or _fetchers.setdefault(settings, Fetcher(settings))
-    pair = settings.watched_pair()
+    pairs = pairs or (settings.watched_pair(),)
     results: dict[int, Result] = {}
 
     def job(item: tuple[int, UrlRequest]) -> Result:
         request = item[1]
         page = fetcher.fetch(request.url)
         if isinstance(page, FetchFailure):
-            return page, None
-        return process_page(page, request, score=settings.score, pair=pair)
+            return page, ()
+        return process_page(page, request, score=settings.score, pair=pairs[0], others=pairs[1:])
 
     def done(item: tuple[int, UrlRequest], result: Result) -> None:
         results[item[0]] = result
 
     run_bounded(enumerate(partition.requests), job, settings.concurrency, done)
-    rows: list[tuple[str, Article | FetchFailure, Score | None]] = [
-        (url, FetchFailure(url, reason, "input"), None) for url, reason in partition.failed
-    ]
+    rows: list[parts.Row] = [(url, FetchFailure(url, reason, "input"), ()) for url, reason in partition.failed]
     rows += [(request.url, *results[i]) for i, request in enumerate(partition.requests)]
     return PartDone(partition.name, parts.encode(rows), len(rows), os.getpid(), loads)

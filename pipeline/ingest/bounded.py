@@ -42,6 +42,6 @@ def run_bounded(
                 if error is not None:  # a bug, not a page problem: keep the batch going, say so
                     url = getattr(item, "url", str(item))
                     reason = f"internal error: {type(error).__name__}: {error}"
-                    on_done(item, (FetchFailure(url, reason, "extract"), None))
+                    on_done(item, (FetchFailure(url, reason, "extract"), ()))
                 else:
                     on_done(item, future.result())

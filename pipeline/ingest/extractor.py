@@ -23,17 +23,25 @@ from ..scoring.actors import Pair
 from ..scoring.score import score_article
 from ..settings import Settings
 
-Result = tuple[Article | FetchFailure, Score | None]
+#: The page's article (or why there is none) and its scores, one per pair, the watched pair's first
+#: (empty when the page failed or scoring is off).
+Result = tuple[Article | FetchFailure, tuple[Score, ...]]
 
 
 def process_page(
-    page: Page, request: UrlRequest, *, is_demo: bool = False, score: bool = True, pair: Pair | str | None = None
+    page: Page,
+    request: UrlRequest,
+    *,
+    is_demo: bool = False,
+    score: bool = True,
+    pair: Pair | str | None = None,
+    others: tuple[Pair, ...] = (),
 ) -> Result:
     """Extract and score one page (pure; runs in a worker process for large batches).
 
     ``request`` gives the URL as the user wrote it and the user's date and source, which win over
     the page's; ``score`` False stores the article unscored; ``pair`` is the pair scored for (None: the
-    default pair).
+    default pair), then each of ``others`` (the database's other followed pairs), on the same text.
     """
     result = extract_article(
         page.body,
@@ -44,11 +52,12 @@ def process_page(
         user_source=request.source,
         is_demo=is_demo,
     )
-    if isinstance(result, FetchFailure):
-        return result, None
-    if not score:
-        return result, None
-    return result, score_article(result.text, title=result.title, language=result.language or None, pair=pair)
+    if isinstance(result, FetchFailure) or not score:
+        return result, ()
+    language = result.language or None
+    return result, tuple(
+        score_article(result.text, title=result.title, language=language, pair=p) for p in (pair, *others)
+    )
 
 
 _WARM_UP_PAGE = Page(
@@ -109,11 +118,14 @@ class Extractor:
     Create it before any download thread starts: with fork, the pool's workers are forked at once.
     """
 
-    def __init__(self, settings: Settings, n_items: int, *, is_demo: bool = False):
+    def __init__(
+        self, settings: Settings, n_items: int, *, is_demo: bool = False, pairs: tuple[Pair, ...] | None = None
+    ):
         self.pool: Executor | None = None
         self.is_demo = is_demo
         self.score = settings.score
-        self.pair = settings.watched_pair()  # a loaded pair crosses to the workers by name
+        # The pairs scored for (default: the watched pair alone); a loaded pair crosses to the workers by name.
+        self.pairs = pairs or (settings.watched_pair(),)
         self._lock = threading.Lock()
         self.workers = workers = settings.workers or os.cpu_count() or 1
         if n_items >= settings.process_threshold:
@@ -133,8 +145,9 @@ class Extractor:
 
     def run(self, page: Page, request: UrlRequest) -> Result:
         """process_page on this page, here or in a worker; waits for the result."""
+        first, others = self.pairs[0], self.pairs[1:]
         job = partial(
-            process_page, page, request, is_demo=self.is_demo, score=self.score, pair=self.pair
+            process_page, page, request, is_demo=self.is_demo, score=self.score, pair=first, others=others
         )  # pickled whole
         if self.pool is None:
             return job()

@@ -79,15 +79,15 @@ def _too_large(size: int, limit: int) -> str:
 def extract_saved(item: HtmlItem, extractor: Extractor) -> Result:
     """Extract and score one saved page; its URL is the page's canonical link, else the file's own."""
     page = Page(url="", final_url="", status=200, content_type="text/html", body=item.content)
-    result, score = extractor.run(page, UrlRequest(""))
+    result, scores = extractor.run(page, UrlRequest(""))
     if isinstance(result, FetchFailure):
-        return FetchFailure(_file_url(item), result.reason, result.stage), None
+        return FetchFailure(_file_url(item), result.reason, result.stage), ()
     if not result.canonical_url:
         url = _file_url(item)
         result = replace(result, url=url, canonical_url=url, final_url=url)
     else:
         result = replace(result, url=result.canonical_url, final_url=result.canonical_url)
-    return result, score
+    return result, scores
 
 
 def ingest_html(
@@ -108,7 +108,7 @@ def ingest_html(
         for outcome in failed:
             record_input_failure(db, outcome)
             finish(outcome)
-        extractor = Extractor(settings, len(items), is_demo=is_demo)
+        extractor = Extractor(settings, len(items), is_demo=is_demo, pairs=settings.scoring_pairs(db.pairs()))
         try:
             # two pages in flight per worker keep the workers busy; inline extraction takes one at a time
             in_flight = 1 if extractor.pool is None else extractor.workers * 2

@@ -7,6 +7,7 @@ committed transaction per article, so a crash loses nothing stored before it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from ..models import Article, FetchFailure, Score
 from ..report import Outcome
@@ -17,8 +18,8 @@ logger = logging.getLogger(__name__)
 
 
 def open_store(settings: Settings) -> Store:
-    """The database named by the settings, created and migrated when needed."""
-    return Store.open(settings.db)
+    """The database named by the settings, created and migrated when needed, working for the watched pair."""
+    return Store.open(settings.db, pair=settings.watched_pair())
 
 
 def record_input_failure(db: Store, outcome: Outcome) -> None:
@@ -26,10 +27,11 @@ def record_input_failure(db: Store, outcome: Outcome) -> None:
     db.record_failure(FetchFailure(outcome.url, outcome.detail, "input"))
 
 
-def store_result(db: Store, url: str, result: Article | FetchFailure, score: Score | None) -> Outcome:
-    """Store one result; a storage error (disk full, a lock held too long) becomes a failed outcome."""
+def store_result(db: Store, url: str, result: Article | FetchFailure, scores: Sequence[Score]) -> Outcome:
+    """Store one result with its scores (one per pair, the store's pair first); a storage error (disk
+    full, a lock held too long) becomes a failed outcome."""
     try:
-        return _store(db, url, result, score)
+        return _store(db, url, result, scores)
     except StoreError as err:
         reason = f"could not store: {err.reason}"
         try:
@@ -39,11 +41,11 @@ def store_result(db: Store, url: str, result: Article | FetchFailure, score: Sco
         return Outcome(url, "failed", reason)
 
 
-def _store(db: Store, url: str, result: Article | FetchFailure, score: Score | None) -> Outcome:
+def _store(db: Store, url: str, result: Article | FetchFailure, scores: Sequence[Score]) -> Outcome:
     if isinstance(result, FetchFailure):
         db.record_failure(result)
         return Outcome(url, "failed", result.reason)
-    saved = db.insert_article(result, score)
+    saved = db.insert_article(result, scores[0] if scores else None, extra_scores=scores[1:])
     if saved.status == "present":
         return Outcome(url, "present", "", saved.id, result.title)
     if saved.status == "duplicate":

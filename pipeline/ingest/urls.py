@@ -33,7 +33,7 @@ def fetch_and_store(
     settings: Settings,
     extractor: Extractor,
     finish: Finish,
-    store: Callable[[Store, str, Article | FetchFailure, Score | None], Outcome] = store_result,
+    store: Callable[[Store, str, Article | FetchFailure, tuple[Score, ...]], Outcome] = store_result,
 ) -> None:
     """Download each request (``settings.concurrency`` at a time), extract and score it in
     ``extractor``, and store it with ``store`` (the watcher's keeps pieces off the topic out of the
@@ -43,7 +43,7 @@ def fetch_and_store(
     def job(request: UrlRequest) -> Result:
         page = fetcher.fetch(request.url)
         if isinstance(page, FetchFailure):
-            return page, None
+            return page, ()
         return extractor.run(page, request)
 
     run_bounded(requests, job, settings.concurrency, lambda req, res: finish(store(db, req.url, *res)))
@@ -95,7 +95,9 @@ def ingest_urls(
             first = screen(chunk)
             if first:
                 break
-        extractor = Extractor(settings, len(first) if inputs.exhausted else max(len(first), CHUNK), is_demo=is_demo)
+        pairs = settings.scoring_pairs(db.pairs())  # an article is scored for every pair the database follows
+        size = len(first) if inputs.exhausted else max(len(first), CHUNK)
+        extractor = Extractor(settings, size, is_demo=is_demo, pairs=pairs)
 
         def to_fetch() -> Iterator[UrlRequest]:
             yield from first

@@ -51,7 +51,7 @@ def _add(args: argparse.Namespace, settings: Settings, every: int | None) -> int
     if not found.found:
         print(f"error: {found.reason()}", file=sys.stderr)
         return EXIT_NOTHING_DONE
-    with Store.open(settings.db) as db:
+    with Store.open(settings.db, pair=settings.watched_pair()) as db:
         saved = save_found(db, found.found, name=args.name or "", every_s=every)
     for item, source_id in saved:
         where = f" (announced on {item.found_on})" if item.found_on else ""
@@ -66,7 +66,7 @@ def _add(args: argparse.Namespace, settings: Settings, every: int | None) -> int
 
 
 def _list(settings: Settings) -> int:
-    with Store.open(settings.db) as db:
+    with Store.open(settings.db, pair=settings.watched_pair()) as db:
         sources = db.sources()
     if not sources:
         print("No sources are watched. Add one with `python -m pipeline watch add URL`.")
@@ -94,7 +94,7 @@ def _run(args: argparse.Namespace, settings: Settings, every: int | None) -> int
     # Alerts are printed as they are raised, before the line of the source whose poll raised them; each
     # source's line as soon as it is polled (a pass over many sources is followed as it goes).
     watcher = Watcher(settings, on_alert=lambda alert: bar.say(alert_line(alert)))
-    with Store.open(settings.db) as db:
+    with Store.open(settings.db, pair=settings.watched_pair()) as db:
         if not args.once and not args.all:
             print(f"Watching (owner {watcher.owner}); Ctrl-C stops, and a restart continues.", file=sys.stderr)
             try:  # pragma: no cover (the loop ends by a signal)
@@ -167,7 +167,7 @@ def _idle(sources: list[WatchedSource], held: list[WatchedSource]) -> str:
 
 
 def _alerts(settings: Settings, limit: int) -> int:
-    with Store.open(settings.db) as db:
+    with Store.open(settings.db, pair=settings.watched_pair()) as db:
         alerts = db.alerts(limit)
     if not alerts:
         print("No alerts yet.")

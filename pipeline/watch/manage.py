@@ -4,6 +4,7 @@ and say how current the data is. Each opens the store by the settings' database.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from ..report import IngestReport, Progress
 from ..settings import Settings, parse_duration
@@ -12,6 +13,9 @@ from ..store.watch_records import Alert
 from .poll import Watcher, utc_now
 from .sources import Found, save_found
 from .webhook import gave_up
+
+if TYPE_CHECKING:
+    from ..scoring.actors import Pair
 
 
 def find(db: Store, ref: str) -> WatchedSource:
@@ -24,7 +28,7 @@ def find(db: Store, ref: str) -> WatchedSource:
 
 def change(settings: Settings, ref: str, action: str) -> str:
     """Pause, resume or remove a source; the sentence that says what was done."""
-    with Store.open(settings.db) as db:
+    with Store.open(settings.db, pair=settings.watched_pair()) as db:
         source = find(db, ref)
         label = f"#{source.id} {source.name or source.url}"
         if action == "remove":
@@ -39,14 +43,14 @@ def change(settings: Settings, ref: str, action: str) -> str:
 
 def save(settings: Settings, found: list[Found], *, name: str = "") -> list[tuple[Found, int | None]]:
     """Save found feeds or sitemaps as sources; each with its id (None: watched already)."""
-    with Store.open(settings.db) as db:
+    with Store.open(settings.db, pair=settings.watched_pair()) as db:
         return save_found(db, found, name=name, every_s=parse_duration(settings.watch_every, "BAROMETER_WATCH_EVERY"))
 
 
 def check_now(settings: Settings, source_ids: set[int], progress: Progress | None = None) -> IngestReport:
     """Poll these sources now (the dashboard's "check now"); the report of the links fetched."""
     report = IngestReport()
-    with Store.open(settings.db) as db:
+    with Store.open(settings.db, pair=settings.watched_pair()) as db:
         watcher = Watcher(settings)
         watcher.poll_due(db, only=source_ids, progress=progress, report=report)
         watcher.close(db, timeout=settings.total_timeout)  # the webhook's thread ends; what it left waits
@@ -143,9 +147,9 @@ def freshness_of(db_path: str) -> str:
         return freshness(db)
 
 
-def recent_alerts(db_path: str, limit: int = 200) -> list[Alert]:
-    """The newest alerts first, with their articles, for the dashboard (read only)."""
-    with Store.open(db_path, read_only=Store.is_read_only(db_path)) as db:
+def recent_alerts(db_path: str, limit: int = 200, pair: Pair | None = None) -> list[Alert]:
+    """The newest alerts of ``pair`` (default kz-ru) first, with their articles, for the dashboard (read only)."""
+    with Store.open(db_path, read_only=Store.is_read_only(db_path), pair=pair) as db:
         return db.alerts(limit)
 
 

@@ -276,7 +276,7 @@ class Watcher:
             recorder.finish(outcome)
         if not fresh:
             return
-        extractor = Extractor(self.settings, len(fresh))
+        extractor = Extractor(self.settings, len(fresh), pairs=self.settings.scoring_pairs(db.pairs()))
         try:
             fetch_and_store(
                 [c.request for c in fresh], db, self.settings, extractor, recorder.finish, store=recorder.store
@@ -305,21 +305,18 @@ class _Recorder:
         self.total = len(links)
         self.done = 0
 
-    def store(self, db: Store, url: str, result: Article | FetchFailure, score: Score | None) -> Outcome:
+    def store(self, db: Store, url: str, result: Article | FetchFailure, scores: tuple[Score, ...]) -> Outcome:
         threshold = self.watcher.settings.relevance_threshold
-        if isinstance(result, Article) and score is not None:
-            self.relevance[url] = score.relevance
-            if score.relevance < threshold:
+        if isinstance(result, Article) and scores:
+            # A piece about any followed pair is kept (each pair's series filters by its own relevance).
+            relevance = self.relevance[url] = max(score.relevance for score in scores)
+            if relevance < threshold:
                 return Outcome(
-                    url,
-                    "not_relevant",
-                    f"not about the relationship (relevance {score.relevance:.2f})",
-                    None,
-                    result.title,
+                    url, "not_relevant", f"not about the relationship (relevance {relevance:.2f})", None, result.title
                 )
-        outcome = store_result(db, url, result, score)
-        if isinstance(result, Article) and score is not None:
-            self.watcher.alerts.article(db, outcome, result, score)
+        outcome = store_result(db, url, result, scores)
+        if isinstance(result, Article) and scores:
+            self.watcher.alerts.article(db, outcome, result, scores[0])  # the alerts are the store's pair's
         return outcome
 
     def finish(self, outcome: Outcome) -> None:

@@ -98,7 +98,7 @@ class Notifier:
 
     def _work(self) -> None:
         try:
-            db = Store.open(self.settings.db)
+            db = Store.open(self.settings.db, pair=self.settings.watched_pair())
         except StoreError as err:
             logger.warning("the alert webhook cannot open %s: %s", self.settings.db, err)
             return
