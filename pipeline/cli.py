@@ -22,7 +22,7 @@ from .scoring.pair_data import pair_title, watched_pair_title
 from .settings import Settings, load_settings
 from .store import STANCES, Store, StoreError
 
-ALL_PAIR_COMMANDS = ("export", "rescore")
+ALL_PAIR_COMMANDS = ("export", "rescore", "demo")
 
 
 def _named_pair(argv: Sequence[str]) -> str:
@@ -50,7 +50,7 @@ def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
         metavar="ID",
         help=f"the pair of countries (now {named}: {title}): an id ({', '.join(_pair_ids())}) or a .toml path; "
         f"default env BAROMETER_PAIR, else {DEFAULT_PAIR}; export and rescore also take all: every pair the "
-        "database follows",
+        "database follows; demo all: every shipped pair's demo, each article scored under all of them",
     )
     common.add_argument(
         "--db",
@@ -186,7 +186,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     pair = getattr(args, "pair", None)
     if pair == ALL_PAIRS:
         if args.command not in ALL_PAIR_COMMANDS:
-            raise ValueError(f"--pair all: {args.command} works for one pair; all applies to export and rescore")
+            raise ValueError(f"--pair all: {args.command} works for one pair; all applies to export, rescore and demo")
         pair = None
     try:
         return load_settings(

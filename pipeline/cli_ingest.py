@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 
 from . import ingest as ingest_mod
-from .cli_output import EXIT_NOTHING_DONE, EXIT_OK, EXIT_USAGE, Bar, print_report
+from .cli_output import ALL_PAIRS, EXIT_NOTHING_DONE, EXIT_OK, EXIT_USAGE, Bar, print_report
 from .inputs import BadRow, InputError, stream_url_file
 from .models import UrlRequest
 from .settings import Settings
@@ -51,11 +51,19 @@ def cmd_ingest_html(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from .demo import DEMO_LABEL, demo_dir, load_demo, no_demo_message, remove_demo
+    from .demo import DEMO_LABEL, demo_dir, load_demo, load_demos, no_demo_message, remove_demo, shipped_pairs
 
     if args.remove:
         print(f"Removed {remove_demo(settings)} demo articles and the demo's key events; your own are untouched.")
         return EXIT_OK
+    if args.pair == ALL_PAIRS:  # every shipped pair's demo in one database, each article scored under all
+        print(f"Loading the demos of {', '.join(shipped_pairs())} ({DEMO_LABEL}).")
+        bar = Bar(True, "page")
+        try:
+            report = load_demos(settings, [ALL_PAIRS], progress=bar)
+        finally:
+            bar.close()
+        return print_report(report)
     pair = settings.watched_pair()
     if demo_dir(pair.id, settings.data_dir) is None:
         load_demo(settings)  # the pair's key events, which it may have without a demo

@@ -55,7 +55,7 @@ def load_demo(settings: Settings, progress: Progress | None = None) -> IngestRep
     pair = settings.watched_pair()
     items, failed = read_html_files(demo_pages(demo_dir(pair.id, settings.data_dir)))
     report = ingest_html(items, settings, failed=failed, progress=progress, is_demo=True) if items else IngestReport()
-    with Store.open(settings.db) as db:
+    with Store.open(settings.db, pair=pair) as db:
         db.add_demo_events(pair_events(pair.id, settings.data_dir))
     return report
 
@@ -69,16 +69,14 @@ def shipped_pairs() -> list[str]:
 def load_demos(settings: Settings, pair_ids: Sequence[str], progress: Progress | None = None) -> IngestReport:
     """Load the demos and key events of several pairs into one database (``["all"]``: every pair of
     ``shipped_pairs``), each pair's pages ingested with that pair as the watched one; one report and
-    one progress count over all of them. A store that follows pairs (``Store.follow``) is told to
-    follow each of them first, so every demo article is scored under every pair loaded."""
+    one progress count over all of them. The database follows each of them first, so every demo
+    article is scored under every pair loaded."""
     ids = _pair_ids(pair_ids, settings.data_dir)
     pages = [(pair_id, *read_html_files(demo_pages(demo_dir(pair_id, settings.data_dir)))) for pair_id in ids]
     total = sum(len(items) + len(failed) for _, items, failed in pages)
     with Store.open(settings.db) as db:
-        follow = getattr(db, "follow", None)  # a store of several pairs (issue 15); an older one has none
-        if follow is not None:
-            for pair_id in ids:
-                follow(pair_id)
+        for pair_id in ids:
+            db.follow(pair_id)
     report = IngestReport()
     for pair_id, items, failed in pages:
         done = report.total
@@ -92,7 +90,7 @@ def load_demos(settings: Settings, pair_ids: Sequence[str], progress: Progress |
             for outcome in part.outcomes:
                 report.add(outcome)
         with Store.open(settings.db) as db:
-            _add_pair_events(db, pair_id, pair_events(pair_id, settings.data_dir))
+            db.add_demo_events(pair_events(pair_id, settings.data_dir), pair=pair_id)
     return report
 
 
@@ -109,14 +107,6 @@ def _pair_ids(pair_ids: Sequence[str], data_dir: str) -> list[str]:
                 raise ValueError(f"cannot load the demo of pair {one!r}: {problem}")
             ids.append(one)
     return ids
-
-
-def _add_pair_events(db: Store, pair_id: str, events: list[Event]) -> None:
-    """The pair's key events, stored as that pair's where the store keeps events per pair."""
-    if hasattr(db, "follow"):  # the store of several pairs: events carry their pair (api.md)
-        db.add_demo_events(events, **{"pair": pair_id})
-    else:
-        db.add_demo_events(events)
 
 
 def remove_demo(settings: Settings) -> int:

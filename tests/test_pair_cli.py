@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
+from pipeline.report import IngestReport
 from pipeline.resources import PACKAGE_DATA
 from tests.httpserver import article_html
 
@@ -155,9 +156,20 @@ def test_an_unknown_pair_is_a_usage_error_naming_it(command, tmp_path, capsys):
     assert code == 2 and "--pair nope: pair file nope.toml not found" in err
 
 
-def test_all_pairs_is_for_export_and_rescore_only(tmp_path, capsys):
+def test_all_pairs_is_for_export_rescore_and_demo_only(tmp_path, capsys):
     code, _, err = _run(capsys, "correct", "1", "none", "--pair", "all", "--db", str(tmp_path / "none.sqlite"))
-    assert code == 2 and "--pair all" in err and "export and rescore" in err
+    assert code == 2 and "--pair all" in err and "export, rescore and demo" in err
+
+
+def test_demo_all_loads_every_shipped_pairs_demo(tmp_path, capsys, monkeypatch):
+    """`demo --pair all` hands every shipped pair to load_demos (which tests/test_pair_demos.py tests)."""
+    from pipeline import demo
+
+    asked = []
+    monkeypatch.setattr(demo, "load_demos", lambda settings, ids, progress=None: asked.append(ids) or IngestReport())
+    code, out, _ = _run(capsys, "demo", "--pair", "all", "--db", str(tmp_path / "all.sqlite"))
+    assert (code, asked) == (0, [["all"]])
+    assert "am-ru, kz-cn, kz-ru, uz-ru" in out
 
 
 def test_the_help_names_the_pair(capsys):
