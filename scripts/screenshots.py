@@ -282,11 +282,15 @@ def articles(browser: Any, url: str, out: Path) -> Shot:
         return check_and_save(page, Shot("articles"), out, TABLE)
 
 
+PAIRS_SMOOTHING = 6  # trailing months: the demos' pairs have a few articles a month, a line reads better smoothed
+
+
 def pairs(browser: Any, url: str, out: Path) -> Shot:
     """The Trend page comparing every pair the database follows (sidebar "Pair": "Compare pairs", whose
-    list starts with them all); skipped when the database follows one pair (no "Pair" choice)."""
+    list starts with them all), each line smoothed over six months; skipped when the database follows one
+    pair (no "Pair" choice)."""
     shot = Shot("pairs")
-    with session(browser, url, CHART) as page:
+    with session(browser, f"{url}/?smooth={PAIRS_SMOOTHING}", CHART) as page:
         choice = page.get_by_role("combobox", name="Pair", exact=True)  # st.selectbox's input
         if not choice.count():
             shot.missing.append("the sidebar's 'Pair' choice is missing: the database follows one pair only")

@@ -77,6 +77,20 @@ def test_the_chart_draws_a_line_and_band_per_pair_named_by_title():
     assert {t["yaxis"] for t in lines} == {"y"}
 
 
+def test_a_smoothed_comparison_draws_each_pairs_smoothed_line():
+    # Weeks 1 and 2 of kz-ru: means 0.3 and -0.2; smoothed over 2 weeks: 0.3, then (0.6 - 0.2) / 3.
+    series = compare.pair_series(two_pairs(), views.Filters(freq="week", smooth=2), Settings(), ["kz-ru", "am-ru"])
+    fig = split_figure(series, "pair", labels=TITLES).to_plotly_json()
+    smoothed = [t for t in fig["data"] if t["name"].endswith("· smoothed")]
+    assert [(t["name"], t["meta"]) for t in smoothed] == [
+        ("Kazakhstan–Russia · smoothed", "kz-ru"),
+        ("Armenia–Russia · smoothed", "am-ru"),
+    ]
+    assert [round(y, 4) for y in smoothed[0]["y"]] == [0.3, 0.1333]
+    plain = split_figure(compare.pair_series(two_pairs(), views.Filters(freq="week"), Settings()), "pair")
+    assert not [t for t in plain.to_plotly_json()["data"] if t["name"].endswith("· smoothed")]
+
+
 def test_more_than_four_pairs_get_small_multiples_named_by_title():
     ids = ["a-ru", "b-ru", "c-ru", "d-ru", "e-ru"]
     frame = pl.concat(

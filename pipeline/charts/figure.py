@@ -230,6 +230,26 @@ def trend_figure(
     return _finish(fig, x, columns, articles, events, freq, show_events, 2, HEIGHT)
 
 
+def _smoothed_trace(series: pl.DataFrame, group: str, color: str) -> list[go.Scatter]:
+    """A group's smoothed line (none when the series is not smoothed): solid and wide, so that several
+    groups' trends read through their period-by-period lines."""
+    if "smoothed_tension" not in series.columns:
+        return []
+    return [
+        go.Scatter(
+            x=series.get_column("period_start").to_list(),
+            y=series.get_column("smoothed_tension").to_list(),
+            name=f"{group} · smoothed",
+            legendgroup=group,
+            showlegend=False,
+            mode="lines",
+            line={"color": color, "width": 4},
+            hovertemplate=f"{group} · smoothed %{{y:.2f}}<extra></extra>",
+            connectgaps=True,
+        )
+    ]
+
+
 def split_figure(
     series: pl.DataFrame,
     by: str,
@@ -256,10 +276,16 @@ def split_figure(
         key = group
         color, group = group_color(i, group), escape_html(labels.get(group, group))  # names are Plotly text
         row = 1 if overlaid else i + 1
-        for trace in [*_mean_traces(part, group, color), *_spike_traces(part, group)]:
+        for trace in [
+            *_mean_traces(part, group, color),
+            *_smoothed_trace(part, group, color),
+            *_spike_traces(part, group),
+        ]:
             trace.meta = key  # a click on any of them names its group
             fig.add_trace(trace, row=row, col=1)
         columns += [part.get_column(c).to_list() for c in ("mean_tension", "ci_low", "ci_high")]
+        if "smoothed_tension" in part.columns:
+            columns.append(part.get_column("smoothed_tension").to_list())
         if overlaid:
             fig.add_trace(
                 go.Bar(
