@@ -56,7 +56,9 @@ def test_comparing_two_pairs_draws_two_lines_and_a_click_lists_that_pairs_articl
             grid.scroll_into_view_if_needed()
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "pairs-click.png"), full_page=True)
-            # The table's accessible copy: every row is Armenia–Russia's reading.
+            # The table's accessible copy (filled after the grid draws: wait for it): every row is
+            # Armenia–Russia's reading.
+            expect(grid.locator("[role=gridcell]").first).to_be_attached(timeout=30_000)
             cells = grid.locator("[role=gridcell]").all_inner_texts()
             assert "am-ru" in cells and "kz-ru" not in cells
         finally:
