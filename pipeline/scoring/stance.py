@@ -27,6 +27,7 @@ from .lexicon import (
     CONCESSIVE,
     CONTRAST,
     CUE,
+    DISMISSAL,
     EXIT,
     FEAR,
     HYPOTHETICAL,
@@ -46,6 +47,7 @@ from .patterns import Match
 from .scope import (
     blockers,
     clause_bounds,
+    clauses_of,
     exit_reach,
     grievance_frames,
     negation_scope,
@@ -223,6 +225,9 @@ def sentence_stance(
     exited = exit_reach(tokens, matches, cues, clause_starts)
     complied = exit_reach(tokens, matches, cues, clause_starts, (COMPLY, POST_COMPLY))
     framed = grievance_frames(tokens, matches, cues, clause_starts)
+    # "called the reports of a blockade fake", «сообщения о блокаде — фейк»: the conflict is denied
+    dismissals = [m for m in matches if m.pattern.kind == DISMISSAL]
+    dismissed = clauses_of(tokens, dismissals, cues, clause_starts) if dismissals else []
     if cues.negative_verb is not None:
         post_starts += [i for i, t in enumerate(tokens) if cues.negative_verb.match(t)]
     post_window = cues.post_negation_window
@@ -294,7 +299,7 @@ def sentence_stance(
             continue
         if weight > 0 and complied and complied[match.start]:  # "complies with the sanctions": a rule kept
             weight *= BALANCING_FACTOR
-        negated = negated_at[match.start]
+        negated = negated_at[match.start] or (weight > 0 and bool(dismissed) and dismissed[match.start])
         if not negated and post_window:
             negated = any(match.end <= s < match.end + post_window for s in post_starts)
         if not negated:
