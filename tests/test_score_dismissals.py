@@ -62,3 +62,20 @@ def test_a_claim_without_a_dismissal_in_the_piece_stays_tense():
     claim, _ = CLAIMS["en"]
     other = "Kazakhstan's transport ministry said exports of grain grew."
     assert score_article(f"{claim} {other}").tension > 0.4
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Россия отменила временные ограничения на ввоз казахстанского мяса.", "ru"),
+        ("Russia cancelled the temporary restrictions on imports of Kazakh meat.", "en"),
+    ],
+)
+def test_the_verb_that_lifts_a_ban_is_no_conflict_itself(text, language):
+    # «отменить» / "cancel" are conflict words of their own ("cancelled the visit"); lifting a ban they are not
+    assert -0.35 < score_article(text, language=language).tension < -0.1
+
+
+def test_a_halt_whose_object_is_not_a_ban_stays_tense():
+    text = "Kazakhstan halted the transit of Russian coal in retaliation for Russian restrictions."
+    assert score_article(text).tension > 0.5
