@@ -33,6 +33,8 @@ EXIT = "exit"  # "pulled out of the project run jointly with Russia": undoes the
 POST_EXIT = "post_exit"  # the same where the verb comes after its object (Kazakh: "... жобадан шықты")
 EPITHET = "epithet"  # "former ally", "бывший союзник": the cooperation word right after it is a grievance
 GRIEVANCE = "grievance"  # "so much for the partnership", «только на словах»: the clause's cooperation is a grievance
+HEARSAY = "hearsay"  # "allegedly", «якобы», "rzekomo": a claim reported, which a dismissal in the piece denies
+DISMISSAL = "dismissal"  # "fake", «фейк», "bezpodstawne": the conflict its clause reports is called untrue
 STATUS = "status"  # "ally", "strategic partner": a standing tie named, not a step taken
 HYPOTHETICAL = "hypothetical"  # "a conflict would be fatal": a conflict imagined, not one happening
 CLAIM = "claim"  # "Russian land", "a gift from Russia": a claim on the other's land; the sentence is a rebuke
@@ -46,7 +48,9 @@ OFFTOPIC = "offtopic"
 CONCESSIVE, POST_CONCESSIVE = "concessive", "post_concessive"
 BACKGROUND, CONTRAST = "background", "contrast"
 #: Kinds that need the sentence's clause breaks (worked out only when one of them is present).
-CLAUSE_KINDS = frozenset({REFUSAL, EXIT, POST_EXIT, EPITHET, GRIEVANCE, ACT, POST_ACT, CONTRAST, COMPLY, POST_COMPLY})
+CLAUSE_KINDS = frozenset(
+    {REFUSAL, EXIT, POST_EXIT, EPITHET, GRIEVANCE, DISMISSAL, ACT, POST_ACT, CONTRAST, COMPLY, POST_COMPLY}
+)
 _NEGATION_FLIP = -0.74  # VADER's factor for a negated sentiment word
 _VADER_ALPHA = 15.0  # VADER's normalisation constant, so all languages share one scale
 VADER_MAX_WORDS = 60  # longer than any sentence in the labelled sets (53 words at most)
@@ -159,6 +163,8 @@ def _parse_cues(data: TomlTable, language: str) -> CueSet:
         (POST_EXIT, "post_exits"),
         (EPITHET, "epithets"),
         (GRIEVANCE, "grievances"),
+        (DISMISSAL, "dismissals"),
+        (HEARSAY, "hearsay"),
         (STATUS, "status"),
         (HYPOTHETICAL, "hypotheticals"),
         (FEAR, "fears"),

@@ -13,6 +13,7 @@ long article costs a few dictionary look-ups per word.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -28,8 +29,8 @@ _HAN_PIECES = re.compile(f"[{_HAN}]|[^{_HAN}]+")
 
 
 def normalise_word(word: str) -> str:
-    """Lower-case and fold ё to е, as the tokenizer does."""
-    return word.lower().replace("ё", "е").replace("’", "'")
+    """Lower-case and fold ё to е, as the tokenizer does; composed as the scorer composes the text (NFC)."""
+    return unicodedata.normalize("NFC", word).lower().replace("ё", "е").replace("’", "'")
 
 
 @dataclass(frozen=True)

@@ -120,15 +120,21 @@ def grievance_frames(
         for i in range(m.start, m.end):
             framed[i] = True
     if grievances:
-        bounds = clause_bounds(tokens, clause_starts, cues.refusal_stops)
-        clause, current = [], 0
-        for i in range(len(tokens)):
-            current += bounds[i] and i > 0
-            clause.append(current)
-        hit = {clause[m.start] for m in grievances}
-        for i in range(len(tokens)):
-            framed[i] = framed[i] or clause[i] in hit
+        in_clause = clauses_of(tokens, grievances, cues, clause_starts)
+        framed = [f or c for f, c in zip(framed, in_clause, strict=True)]
     return framed
+
+
+def clauses_of(tokens: Sequence[str], words: Sequence[Match], cues: CueSet, clause_starts: Sequence[int]) -> list[bool]:
+    """Per token: whether it is in the clause of one of ``words`` (clauses end at a comma, semicolon,
+    colon or dash and at a contrast word), before or after the word."""
+    bounds = clause_bounds(tokens, clause_starts, cues.refusal_stops)
+    clause, current = [], 0
+    for i in range(len(tokens)):
+        current += bounds[i] and i > 0
+        clause.append(current)
+    hit = {clause[m.start] for m in words}
+    return [clause[i] in hit for i in range(len(tokens))]
 
 
 def negation_scope(

@@ -12,6 +12,7 @@ import math
 import os
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..models import Evidence, Score
@@ -32,6 +33,10 @@ from .features import article_vector, sentence_row
 from .language import KAZAKH_LETTERS, detect_language
 from .lexicon import (
     CLAUSE_KINDS,
+    CONTRAST,
+    CUE,
+    DISMISSAL,
+    HEARSAY,
     RECOGNITION,
     VaderSentiment,
     cue_set,
@@ -45,9 +50,9 @@ from .patterns import Match
 from .relevance import SentenceFacts, links, relevance, resolve_both
 from .sentences import split_sentences, token_spans, tokenize
 from .side_names import may_name_a_side
-from .stance import BACKDROP_TIE, CLASSES, TURNED, sentence_stance
+from .stance import BACKDROP_TIE, CLASSES, NEGATED_CONFLICT, TURNED, sentence_stance
 
-SCORER_BASE = "stance-1.15"  # the code's version: bump it when the code changes what the scorer returns
+SCORER_BASE = "stance-1.16"  # the code's version: bump it when the code changes what the scorer returns
 SCORER_VERSION = scorer_version(SCORER_BASE)  # + a digest of the data files read (default pair): "stance-1.14+3f9a2c"
 
 MAX_CHARS = 100_000  # longer inputs are scored on their first 100 000 characters
@@ -218,6 +223,29 @@ def _score(
     )
 
 
+def _denies_back(matches: Sequence[Match]) -> bool:
+    """Whether a sentence dismisses something ("fake", «вброс») without reporting a conflict itself and
+    without a "but" after it ("Peskov denied it, but the story stuck" keeps the story)."""
+    dismissed = [m.start for m in matches if m.pattern.kind == DISMISSAL]
+    if not dismissed or any(m.pattern.kind == CUE and m.pattern.weight > 0 for m in matches):
+        return False
+    return not any(m.pattern.kind == CONTRAST and m.start > min(dismissed) for m in matches)
+
+
+def _denied(
+    facts: list[SentenceFacts], parts: list[tuple[float, ...]], reported: Sequence[bool]
+) -> tuple[list[SentenceFacts], list[tuple[float, ...]]]:
+    """In a piece that calls something fake, the tense sentences that report a claim ("Russia allegedly
+    halted the transit", «сообщения о том, что ...») count as a denied conflict (NEGATED_CONFLICT x).
+    ``reported``: per sentence, whether it reports a claim; empty when the piece dismisses nothing."""
+    facts, parts = list(facts), list(parts)
+    for i, claim in enumerate(reported):
+        if claim and facts[i].stance > 0:
+            facts[i] = replace(facts[i], stance=facts[i].stance * NEGATED_CONFLICT)
+            parts[i] = tuple(p * NEGATED_CONFLICT for p in parts[i])
+    return facts, parts
+
+
 def analyse(text: object, title: object = "", language: str | None = None, pair: Pair | str | None = None) -> Analysis:
     """The article read up to the stance model: sentences, their links, stance, tone and features."""
     body, head = _clean(text), _clean(title)
@@ -238,6 +266,8 @@ def analyse(text: object, title: object = "", language: str | None = None, pair:
     negations: list[tuple[bool, ...]] = []
     emphases: list[float] = []
     parts: list[tuple[float, ...]] = []
+    denials: list[bool] = []
+    hearsay: list[bool] = []
     headline: set[tuple[str, ...]] = set()
     for is_title, part in ((True, head), (False, body)):
         for sentence in split_sentences(part):
@@ -263,6 +293,9 @@ def analyse(text: object, title: object = "", language: str | None = None, pair:
             )
             kinds = frozenset(m.pattern.kind for m in names)
             listed = in_a_list(names, sentence, token_spans(sentence)) if len(names) >= 3 else False
+            # "These reports are a fake.": a dismissal with no conflict of its own denies the claims reported
+            denials.append(_denies_back(matches))
+            hearsay.append(any(m.pattern.kind == HEARSAY for m in matches))
             sentences.append(sentence)
             token_lists.append(tokens)
             negations.append(stance.negated_at)
@@ -272,6 +305,7 @@ def analyse(text: object, title: object = "", language: str | None = None, pair:
                 SentenceFacts(kinds, listed, stance.stance, stance.relation, stance.cues, stance.offtopic, is_title)
             )
 
+    facts, parts = _denied(facts, parts, hearsay if any(denials) else ())
     facts = resolve_both(facts)
     sentence_links = links(facts)
     relevance_value = relevance(facts, sentence_links)

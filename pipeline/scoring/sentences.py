@@ -9,6 +9,7 @@ always end a sentence, so headlines and paragraphs without a final full stop sta
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Abbreviations that end with a full stop inside a sentence (lower-cased, without the final dot).
 # Written for this project; shared by all languages because news in one language quotes the others.
@@ -40,7 +41,15 @@ _BREAKS = "\r\n\u2028\u2029"
 _LINE_BREAK = re.compile(rf"(?<!\s)[^\S{_BREAKS}]*+[{_BREAKS}]\s*+")
 _WORD_CHAR = re.compile(r"\w")
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
-_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+# Combining marks are part of the word they sit on: Devanagari vowel signs and the nukta (Hindi
+# "कज़ाख़स्तान"), the tone marks of Yoruba ("Rọ́ṣíà") and any decomposed Latin accent. Python's \w
+# leaves them out, which cut such words into letters. (Arabic vowel points are not in these ranges.)
+_MARK_RANGES = ((0x0300, 0x036F), (0x0900, 0x0DFF), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF))
+_MARKS = "".join(
+    chr(c) for lo, hi in _MARK_RANGES for c in range(lo, hi + 1) if unicodedata.category(chr(c)) in ("Mn", "Mc")
+)
+_LETTER = rf"(?:[^\W\d_]|[{_MARKS}])"
+_TOKEN = re.compile(rf"{_LETTER}+(?:['’]{_LETTER}+)*", re.UNICODE)
 
 MAX_SENTENCE_CHARS = 2000  # longer runs (tables, lists, junk) are cut into pieces of this size
 

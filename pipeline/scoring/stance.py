@@ -27,6 +27,7 @@ from .lexicon import (
     CONCESSIVE,
     CONTRAST,
     CUE,
+    DISMISSAL,
     EXIT,
     FEAR,
     HYPOTHETICAL,
@@ -46,6 +47,7 @@ from .patterns import Match
 from .scope import (
     blockers,
     clause_bounds,
+    clauses_of,
     exit_reach,
     grievance_frames,
     negation_scope,
@@ -68,6 +70,7 @@ HYPOTHETICAL_WEIGHT = 0.4  # "breaking such ties would be fatal": a conflict ima
 STATUS_WEIGHT = 0.5  # "Kazakhstan remains Russia's ally": the boilerplate of the tie, less than a step taken
 WITH_REACH = 4  # words between "with" and the partner, and between a Kazakh or Turkic partner and the cue
 WITH_SEARCH = 8  # words between a cooperation word and its "with": "an agreement on partnership and cooperation with"
+LIFTED_OBJECT = 3  # the ban a lifting verb governs stands this close to it ("lifted the temporary restrictions")
 GRIEVANCE_FACTOR = 0.6  # "a former ally": the cooperation word, turned, is weaker tension than a conflict word
 FEAR_FACTOR = 0.5  # "as Moscow's ally, Astana fears for its north": the tie is the backdrop of the fear
 ACT_WEIGHT = 1.0  # "the bank stopped servicing Russian cards": a step against the other side in neutral words
@@ -222,7 +225,19 @@ def sentence_stance(
         matches = [m for m in matches if not (m.start in cancelled and m.pattern.kind in (EXIT, POST_EXIT))]
     exited = exit_reach(tokens, matches, cues, clause_starts)
     complied = exit_reach(tokens, matches, cues, clause_starts, (COMPLY, POST_COMPLY))
+    # "cancelled the restrictions", «отменил ограничения»: the verb that lifts a ban is no conflict itself
+    lifting: set[int] = set()
+    if exited:
+        lifted_at = [m.start for m in matches if m.pattern.kind == CUE and m.pattern.weight > 0 and exited[m.start]]
+        lifting = {
+            m.start
+            for m in matches
+            if m.pattern.kind == EXIT and any(0 <= i - m.end < LIFTED_OBJECT for i in lifted_at)
+        }
     framed = grievance_frames(tokens, matches, cues, clause_starts)
+    # "called the reports of a blockade fake", «сообщения о блокаде — фейк»: the conflict is denied
+    dismissals = [m for m in matches if m.pattern.kind == DISMISSAL]
+    dismissed = clauses_of(tokens, dismissals, cues, clause_starts) if dismissals else []
     if cues.negative_verb is not None:
         post_starts += [i for i, t in enumerate(tokens) if cues.negative_verb.match(t)]
     post_window = cues.post_negation_window
@@ -288,13 +303,15 @@ def sentence_stance(
         if weight <= -1.0 and conceded[match.start]:  # a tie ("despite the help"), not an event ("the meeting")
             conceded_tie += weight
             continue
+        if weight > 0 and match.start in lifting:
+            continue
         if weight > 0 and exited and exited[match.start]:  # "lifted the ban", "снял запрет": a step back
             stance += weight * LIFTED_CONFLICT
             by_class[_CLASS["lifted"]] += weight * LIFTED_CONFLICT
             continue
         if weight > 0 and complied and complied[match.start]:  # "complies with the sanctions": a rule kept
             weight *= BALANCING_FACTOR
-        negated = negated_at[match.start]
+        negated = negated_at[match.start] or (weight > 0 and bool(dismissed) and dismissed[match.start])
         if not negated and post_window:
             negated = any(match.end <= s < match.end + post_window for s in post_starts)
         if not negated:
