@@ -29,10 +29,10 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         followed: list[str] = []
         if args.pair == ALL_PAIRS:
             # Each followed pair whose file loads prefers its current scorer version; any other, its newest.
-            loaded = {p.id: p for p in settings.scoring_pairs(db.pairs())}
-            pairs: list[str | Pair] = [loaded.get(pair_id, pair_id) for pair_id in db.pairs()]
+            followed = db.pairs(with_own=False)  # all = what the database follows, not also the default pair
+            loaded = {p.id: p for p in settings.scoring_pairs(followed)}
+            pairs: list[str | Pair] = [loaded.get(pair_id, pair_id) for pair_id in followed]
             frame = db.pairs_frame(pairs)
-            followed = db.pairs()
         else:
             frame = db.articles_frame()
 

@@ -65,7 +65,7 @@ def rescore_followed(
     """``rescore_all`` for every pair the database follows whose file loads (in id order); ``progress``
     is told the pair too."""
     with Store.open(settings.db, create=False, pair=settings.watched_pair()) as db:
-        followed = db.pairs()
+        followed = db.pairs(with_own=False)  # all = what the database follows, not also the default pair
     pairs = sorted(settings.scoring_pairs(followed), key=lambda p: p.id)
     reports = []
     for pair in pairs:

@@ -291,6 +291,30 @@ def test_a_schema_8_database_opened_without_a_pair_is_kz_rus(store_db):
     assert query(store_db, "SELECT id FROM pairs") == [("kz-ru",)]
 
 
+@pytest.mark.parametrize("named", ["am-ru", "PACKAGE_FILE"])
+def test_a_schema_8_database_opened_without_a_pair_takes_the_environments_pair(store_db, monkeypatch, named):
+    # The dashboard's first check, `migrate` and a demo removal open without a pair: whichever opens the
+    # old database first must file its rows under the pair it was used with (BAROMETER_PAIR), an id or a file.
+    from pipeline.resources import PACKAGE_DATA
+
+    path = str(PACKAGE_DATA / "actors" / "am-ru.toml") if named == "PACKAGE_FILE" else named
+    monkeypatch.setenv("BAROMETER_PAIR", path)
+    schema_8_database(store_db)
+    with Store.open(store_db) as db:
+        assert db.pair == "kz-ru"  # the store's own pair stays the default: only the back-fill reads the environment
+    assert query(store_db, "SELECT DISTINCT pair FROM scores") == [("am-ru",)]
+    assert query(store_db, "SELECT id FROM pairs") == [("am-ru",)]
+
+
+def test_all_pairs_means_the_followed_ones_not_also_the_stores_own(tmp_path):
+    with Store.open(tmp_path / "am.sqlite", pair=load_pair(AM)) as db:
+        db.insert_article(article(1), score(0.4, current(AM), AM))
+    with Store.open(tmp_path / "am.sqlite") as db:  # a kz-ru store on a database that follows am-ru only
+        assert (db.pairs(), db.pairs(with_own=False)) == (["am-ru", "kz-ru"], ["am-ru"])
+    with Store.open(tmp_path / "empty.sqlite") as db:
+        assert db.pairs(with_own=False) == ["kz-ru"]
+
+
 def test_migrate_copies_the_pair_columns_and_the_pairs_table(postgres_url, tmp_path):
     source = tmp_path / "two-pairs.sqlite"
     with Store.open(source) as db:

@@ -206,3 +206,23 @@ def test_a_database_scored_for_one_pair_is_rescored_for_another(tmp_path, monkey
     assert report.scored == 1 and report.version == scorer_version(SCORER_BASE, load_pair("am-ru"))
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT relevance FROM scores WHERE pair = 'am-ru'").fetchone()[0] >= COUNTED
+
+
+def test_a_pair_given_as_a_file_is_known_by_its_id_to_the_dashboards_reads(tmp_path):
+    # BAROMETER_PAIR=/path/my-pair.toml: the database and the sidebar name it "my-pair", which no data
+    # directory holds; it must still be that pair (its title, its current version), not "does not load".
+    from pipeline import views
+    from pipeline.store import Store
+
+    text = (PACKAGE_DATA / "actors" / "am-ru.toml").read_text(encoding="utf-8")
+    path = tmp_path / "my-pair.toml"
+    path.write_text(
+        re.sub(r'(?m)^id = ".*"$', 'id = "my-pair"', text).replace("Armenia–Russia", "Mine–Russia"), "utf-8"
+    )
+    watched = load_pair(str(path))
+    with Store.open(tmp_path / "db.sqlite", pair=watched):
+        pass
+    assert views.pair_choices(tmp_path / "db.sqlite", watched) == [views.PairChoice("my-pair", "Mine–Russia")]
+    assert views.pair_of("my-pair") is watched
+    with pytest.raises(ValueError, match="not found"):
+        load_pair("another-pair")  # an id never read from a file is still refused

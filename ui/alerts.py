@@ -23,7 +23,7 @@ rules = (
 )
 st.caption(views.escape_markdown(rules))
 
-alerts = watch.recent_alerts(run.db)
+alerts = watch.recent_alerts(run.db, pair=run.settings.watched_pair())  # the watcher raises them for its pair
 if not alerts:
     st.info("No alerts yet. The watcher raises them as it polls (`python -m pipeline watch run`).")
     st.stop()

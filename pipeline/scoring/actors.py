@@ -136,7 +136,15 @@ def load_pair(pair: Pair | str | os.PathLike[str] | None = None, data_dir: str =
     """
     if isinstance(pair, Pair):
         return pair
-    return _load_pair(os.fspath(pair) if pair else DEFAULT_PAIR, data_dir)  # a Path to a .toml as its string
+    source = os.fspath(pair) if pair else DEFAULT_PAIR  # a Path to a .toml as its string
+    try:
+        return _load_pair(source, data_dir)
+    except DataFileError:
+        # A pair read from a .toml path (BAROMETER_PAIR=/path/x.toml) is known by its id afterwards in
+        # this process: the database and the dashboard name it by id, and no data directory holds it.
+        if source in _READ_FROM_FILES:
+            return _READ_FROM_FILES[source]
+        raise
 
 
 def check_pair(pair: str | None = None, data_dir: str = "") -> str | None:
@@ -169,7 +177,14 @@ def _read_pair(path: str, source: str, data_dir: str) -> Pair:
 @lru_cache(maxsize=8)
 def _load_pair(source: str, data_dir: str) -> Pair:
     # Keyed on what was asked, so that scoring an article with a pair id costs no look at the disk.
-    return _read_pair(str(pair_path(source, data_dir)), source, data_dir)
+    pair = _read_pair(str(pair_path(source, data_dir)), source, data_dir)
+    if source.endswith(".toml"):
+        _READ_FROM_FILES[pair.id] = pair
+    return pair
+
+
+#: The pairs read from a .toml path in this process, by id (``load_pair`` finds them by id afterwards).
+_READ_FROM_FILES: dict[str, Pair] = {}
 
 
 def actor_matcher(language: str, pair: Pair | str | None = None) -> PatternMatcher:

@@ -7,6 +7,7 @@ the database driver leaves here as a StoreError that names the database.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -86,6 +87,24 @@ def _without_password(url: str) -> str:
     return urlunsplit(parts._replace(query=query))
 
 
+def _backfill_pair() -> str:
+    """The pair a schema-8 database was used with when its opener names none: ``BAROMETER_PAIR`` (an id,
+    or a .toml path read for its id), else kz-ru. Read here, not through the settings, because any
+    opener (the dashboard's first check, ``migrate``, a demo removal) may be the one that upgrades."""
+    named = os.environ.get("BAROMETER_PAIR", "").strip()
+    if not named:
+        return DEFAULT_PAIR
+    if not named.endswith(".toml") and "/" not in named:
+        return named
+    from ..resources import DataFileError
+    from ..scoring.actors import load_pair  # only for a pair given as a file: its id is inside
+
+    try:
+        return load_pair(named, os.environ.get("BAROMETER_DATA_DIR", "")).id
+    except DataFileError:
+        return Path(named).stem
+
+
 def _scorer_version(pair: Pair | None = None) -> str:
     # Imported late: the store does not need the scorer, only the name of its current version.
     from ..scoring.pair_data import scorer_version
@@ -125,9 +144,10 @@ class Store(AlertMethods, EventMethods, PairMethods, WatchMethods):
 
         ``create`` False refuses a database that does not exist; ``read_only`` writes nothing at all.
         A database from before pairs were recorded (schema 8) files its scores, corrections, key events
-        and alerts under ``pair``, the pair it was being used with.
+        and alerts under ``pair``, the pair it was being used with (when the opener names none, the
+        environment's ``BAROMETER_PAIR``: whichever part of the program opens it first).
         """
-        pair_id = pair.id if pair is not None else DEFAULT_PAIR
+        pair_id = pair.id if pair is not None else _backfill_pair()
         url = postgres_url(db)
         if url is not None:
             from .postgres import PostgresBackend  # psycopg: loaded only for a PostgreSQL database

@@ -30,9 +30,10 @@ class PairMethods:
         with self.transaction():
             return self._backend.follow(pair_id, now_iso())
 
-    def pairs(self) -> list[str]:
+    def pairs(self, *, with_own: bool = True) -> list[str]:
         """The pairs this database follows (those registered, and any a score was written for), sorted;
-        always including this store's pair."""
+        including this store's pair unless ``with_own`` is False (then only what is followed, or this
+        store's pair when nothing is: what ``--pair all`` means)."""
         with self._guard():
             followed = set(self._backend.followed_pairs())
-        return sorted(followed | {self.pair})
+        return sorted(followed | {self.pair} if with_own or not followed else followed)
