@@ -98,3 +98,21 @@ def test_alerts_page_lists_alerts_newest_first_with_their_evidence_and_articles(
     assert unescaped(at.markdown[0].value) == "> Moscow warned."
     assert at.dataframe[0].value["url"].to_list() == urls
     assert at.dataframe[1].value["url"].to_list() == urls[:1]
+
+
+def test_the_alerts_page_shows_the_watched_pairs_alerts(page_env, monkeypatch):
+    # A watcher run for am-ru raises its alerts under am-ru: the page of a dashboard watching am-ru
+    # lists them (it read kz-ru's, and said "No alerts yet").
+    from datetime import UTC, datetime
+
+    from pipeline.scoring.actors import load_pair
+    from pipeline.store.watch_records import AlertDraft
+
+    monkeypatch.setenv("BAROMETER_PAIR", "am-ru")
+    with Store.open(page_env, pair=load_pair("am-ru")) as db:
+        draft = AlertDraft("article:x", "article", "week", "2025-03-10", 0.8, "Tension +0.80: Yerevan", "", "", ())
+        db.add_alert(draft, now=datetime(2025, 3, 13, 10, tzinfo=UTC), deliver=False)
+    at = AppTest.from_file(DASHBOARD, default_timeout=90).run()
+    at = at.switch_page("ui/alerts.py").run()
+    assert not at.exception
+    assert [unescaped(e.label) for e in at.expander] == ["2025-03-13T10:00:00+00:00 · Tension +0.80: Yerevan"]
