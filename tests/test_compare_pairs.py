@@ -12,6 +12,7 @@ import polars as pl
 from pipeline import compare, views
 from pipeline.charts import picked_groups, split_figure
 from pipeline.export import stack_pairs
+from pipeline.models import Event
 from pipeline.settings import Settings
 from tests.test_aggregate import articles
 
@@ -141,3 +142,21 @@ def test_one_stacking_step_serves_the_chart_in_the_chosen_order_and_the_csv_sort
     # No pair at all: the table's empty result, with its `pair` column second (never a concat error).
     empty = stack_pairs(two_pairs().clear(), count)
     assert (empty.columns, empty.rows()) == (["id", "pair", "articles"], [(0, None, 0)])
+
+
+def test_close_events_of_two_pairs_share_one_plain_label_and_keep_their_pairs_lines():
+    series = compare.pair_series(two_pairs(), views.Filters(freq="week"), Settings(), ["kz-ru", "am-ru"])
+    colors = {"am-ru": "#0072B2", "kz-ru": "#E69F00"}
+    same_day = {"kz-ru": [Event(D(2022, 1, 5), "Talks")], "am-ru": [Event(D(2022, 1, 5), "Protest")]}
+    fig = split_figure(series, "pair", labels=TITLES, colors=colors, group_events=same_day).to_plotly_json()
+    [label] = fig["layout"]["annotations"]
+    assert (label["text"], label.get("bgcolor")) == ("2 events", None)
+    assert label["hovertext"] == "Kazakhstan–Russia · 2022-01-05: Talks<br>Armenia–Russia · 2022-01-05: Protest"
+    assert [s["line"]["color"] for s in fig["layout"]["shapes"]] == [
+        "rgba(230, 159, 0, 0.85)",
+        "rgba(0, 114, 178, 0.85)",
+    ]
+    [diamond] = [t for t in fig["data"] if t["name"] == "key events"]
+    assert diamond["marker"]["color"] == "rgba(60, 60, 60, 0.65)"
+    lines = {t["meta"]: t["line"]["color"] for t in fig["data"] if t.get("mode") == "lines+markers"}
+    assert lines == colors  # given colours win over the order drawn
