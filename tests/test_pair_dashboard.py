@@ -288,3 +288,15 @@ def test_a_pair_the_database_does_not_follow_is_ignored_with_a_note(pairs_db):
     assert [unescaped(w.value) for w in at.warning] == [
         "Ignored pair='uz-ru' in the address: the database follows am-ru, kz-ru."
     ]
+
+
+def test_the_dashboard_files_an_old_database_under_the_settings_pair(db, monkeypatch):  # noqa: F811
+    # dashboard.py's first read (is the database empty?) upgrades a schema-8 file: under BAROMETER_PAIR's pair.
+    from tests.postgres import query
+    from tests.test_pair_store import schema_8_database
+
+    monkeypatch.setenv("BAROMETER_PAIR", "am-ru")
+    schema_8_database(str(db))
+    app().run()
+    assert query(str(db), "SELECT DISTINCT pair FROM scores") == [("am-ru",)]
+    assert query(str(db), "SELECT id FROM pairs") == [("am-ru",)]

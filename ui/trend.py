@@ -44,7 +44,8 @@ def load_compared(
     db: str, version: Version, filters: views.Filters, settings: Settings, pairs: tuple[str, ...]
 ) -> pl.DataFrame:
     """The series of each compared pair, stacked with ``pair`` second (``compare.pair_series``)."""
-    return compare.pair_series(load_pairs_frame(db, version, pairs, settings.data_dir), filters, settings, pairs)
+    frame = load_pairs_frame(db, version, pairs, settings.data_dir, settings.watched_pair().id)
+    return compare.pair_series(frame, filters, settings, pairs)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -161,7 +162,7 @@ st.caption(
     f"whiskers); articles per {freq} as bars below; spikes as filled red triangles ({spikes} under these "
     f"filters; open triangles: high, but on too few articles); {events}. "
     f"{counted} articles count here: relevant, dated, each story once. Click a period or drag a box "
-    "to list its articles. " + views.escape_markdown(freshness_of(run.db))
+    "to list its articles. " + views.escape_markdown(freshness_of(run.db, run.settings.watched_pair().id))
 )
 if not counted:
     st.info("No article counts under these filters. Widen the date range, languages or sources.")
@@ -176,7 +177,9 @@ if run.compared:
     compared, db, version, filters, settings = run.compared, run.db, run.version, run.filters, run.settings
     st.download_button(
         f"Series by pair (CSV, {freq})",
-        lambda: compare.pair_csv(load_pairs_frame(db, version, compared, settings.data_dir), filters, settings),
+        lambda: compare.pair_csv(
+            load_pairs_frame(db, version, compared, settings.data_dir, settings.watched_pair().id), filters, settings
+        ),
         file_name=f"barometer-{freq}-by-pair.csv",
         mime=views.CSV_MIME,
         key="download-pairs",
