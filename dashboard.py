@@ -73,7 +73,7 @@ visitor = gate(settings.roles)
 pair = settings.watched_pair()
 heading = st.empty()  # the title of the pair (or pairs) shown, known once the sidebar has chosen
 try:
-    empty = views.is_empty(DB)
+    empty = views.is_empty(DB, backfill=pair.id)  # an old database is filed under the settings' pair
 except views.StoreError as err:
     st.error(views.escape_markdown(f"The database cannot be opened: {err}"))
     st.stop()
@@ -90,7 +90,7 @@ elif first_run:
     st.session_state["demo_loaded"] = True
 
 collect_finished_ingest()  # before the data version is read, so the page shows what it stored
-version = views.data_version(DB)
+version = views.data_version(DB, backfill=pair.id)
 choices = {choice.id: choice for choice in load_pair_choices(DB, version, settings)}
 # A shared link: its view set before the widgets are drawn (the session's first run only). The filters'
 # choices come from the articles, which every pair shares (their scores differ).

@@ -135,7 +135,7 @@ def search_page(
     sources, url_part = address_terms(frame, text)
     problem, ranked, matches = None, [], 0
     passages: dict[int, str] = {}
-    with Store.open(db, read_only=Store.is_read_only(db)) as store:
+    with Store.open(db, read_only=Store.is_read_only(db), backfill=settings.watched_pair().id) as store:
         try:
             matches = store.search_count(text)
             # One more than the page under filters: whether the ranked matches go on past it.

@@ -130,7 +130,11 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         report = migrate(
-            args.source, args.target, replace=args.replace, progress=None if args.no_progress else progress
+            args.source,
+            args.target,
+            replace=args.replace,
+            progress=None if args.no_progress else progress,
+            backfill=settings.watched_pair().id,  # an old source was used with BAROMETER_PAIR's pair
         )
     except KeyboardInterrupt:
         for bar in bars:

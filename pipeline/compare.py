@@ -9,15 +9,12 @@ from collections.abc import Sequence
 import polars as pl
 
 from .aggregate import CONTRACT_COLUMNS, GroupBy, aggregate, contract_frame, counted_articles
-from .export import csv_bytes
+from .export import PAIR, csv_bytes, stack_pairs
 from .settings import Settings
 from .views import Filters, apply_filters
 
 #: The group of every source outside the top N.
 OTHER = "other"
-
-#: The column that names the pair of a row in a frame of several pairs (``Store.pairs_frame``).
-PAIR = "pair"
 
 
 def _aggregate(frame: pl.DataFrame, filters: Filters, settings: Settings, by: GroupBy | None) -> pl.DataFrame:
@@ -88,15 +85,11 @@ def pair_series(frame: pl.DataFrame, filters: Filters, settings: Settings, pairs
 
     Each pair is aggregated on its own, as its own chart would be: its stories, corrections and
     spikes are that pair's, never pooled with another's."""
-    order = list(dict.fromkeys(pairs)) or sorted(frame.get_column(PAIR).unique().to_list())
-    parts = []
-    for pair in order:
-        series = _aggregate(apply_filters(of_pair(frame, pair), filters), filters, settings, None)
-        parts.append(series.select(series.columns[0], pl.lit(pair, pl.String).alias(PAIR), *series.columns[1:]))
-    if not parts:
-        empty = _aggregate(frame.clear(), filters, settings, None)
-        return empty.select(empty.columns[0], pl.lit(None, pl.String).alias(PAIR), *empty.columns[1:])
-    return pl.concat(parts)
+
+    def series(one: pl.DataFrame) -> pl.DataFrame:
+        return _aggregate(apply_filters(one, filters), filters, settings, None)
+
+    return stack_pairs(frame, series, pairs, keep_order=True)
 
 
 def pair_columns() -> list[str]:

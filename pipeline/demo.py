@@ -74,7 +74,7 @@ def load_demos(settings: Settings, pair_ids: Sequence[str], progress: Progress |
     ids = _pair_ids(pair_ids, settings.data_dir)
     pages = [(pair_id, *read_html_files(demo_pages(demo_dir(pair_id, settings.data_dir)))) for pair_id in ids]
     total = sum(len(items) + len(failed) for _, items, failed in pages)
-    with Store.open(settings.db) as db:
+    with Store.open(settings.db, backfill=settings.watched_pair().id) as db:
         for pair_id in ids:
             db.follow(pair_id)
     report = IngestReport()
@@ -89,7 +89,7 @@ def load_demos(settings: Settings, pair_ids: Sequence[str], progress: Progress |
             part = ingest_html(items, replace(settings, pair=pair_id), failed=failed, progress=step, is_demo=True)
             for outcome in part.outcomes:
                 report.add(outcome)
-        with Store.open(settings.db) as db:
+        with Store.open(settings.db, backfill=settings.watched_pair().id) as db:
             db.add_demo_events(pair_events(pair_id, settings.data_dir), pair=pair_id)
     return report
 
@@ -111,7 +111,7 @@ def _pair_ids(pair_ids: Sequence[str], data_dir: str) -> list[str]:
 
 def remove_demo(settings: Settings) -> int:
     """Delete every demo article and demo key event (the user's own stay); returns how many articles were removed."""
-    with Store.open(settings.db, create=False) as db, db.transaction():
+    with Store.open(settings.db, create=False, backfill=settings.watched_pair().id) as db, db.transaction():
         db.delete_demo_events()
         return db.delete_demo_articles()
 

@@ -84,23 +84,24 @@ def read_events(db: str | Path, pair: str | None = None) -> list[Event]:
     """Every stored key event of the pair (None: kz-ru), oldest first; none when the database does not exist yet."""
     if not Path(db).exists() and "://" not in str(db):
         return []
-    with Store.open(db, create=False, read_only=Store.is_read_only(db)) as store:
+    with Store.open(db, create=False, read_only=Store.is_read_only(db), backfill=pair or "") as store:
         return store.list_events(pair)
 
 
 def add_event(db: str | Path, event: Event, pair: str | None = None) -> int | None:
     """Store the analyst's event of the pair (None: kz-ru); its id."""
-    with Store.open(db) as store:
+    with Store.open(db, backfill=pair or "") as store:
         return store.add_event(Event(event.date, event.label, event.note, event.link), pair)
 
 
-def update_event(db: str | Path, event_id: int, event: Event) -> bool:
-    """Change a stored event; False when it was removed meanwhile."""
-    with Store.open(db) as store:
+def update_event(db: str | Path, event_id: int, event: Event, backfill: str = "") -> bool:
+    """Change a stored event; False when it was removed meanwhile. ``backfill``: the settings' pair,
+    under which an old database is filed if this opening upgrades it."""
+    with Store.open(db, backfill=backfill) as store:
         return store.update_event(event_id, event)
 
 
-def remove_event(db: str | Path, event_id: int) -> bool:
-    """Remove a stored event; False when it was removed already."""
-    with Store.open(db) as store:
+def remove_event(db: str | Path, event_id: int, backfill: str = "") -> bool:
+    """Remove a stored event; False when it was removed already (``backfill`` as for ``update_event``)."""
+    with Store.open(db, backfill=backfill) as store:
         return store.delete_event(event_id)

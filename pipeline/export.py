@@ -110,20 +110,33 @@ def write_csv(frame: pl.DataFrame, dest: Destination) -> None:
         dest.write(csv_text(frame))
 
 
+#: The column that names the pair of a row in a frame of several pairs (``Store.pairs_frame``).
+PAIR = "pair"
+
+
 def stack_pairs(
-    frame: pl.DataFrame, table: Callable[[pl.DataFrame], pl.DataFrame], pairs: Sequence[str] | None = None
+    frame: pl.DataFrame,
+    table: Callable[[pl.DataFrame], pl.DataFrame],
+    pairs: Sequence[str] | None = None,
+    *,
+    keep_order: bool = False,
 ) -> pl.DataFrame:
     """``table`` (a pair's articles frame -> a table: the series, the article table) made for each pair
     (``pairs``, default those in ``frame``) of ``frame`` (several pairs' frames stacked, a ``pair`` column
-    first, as ``Store.pairs_frame`` gives them), stacked in pair order with a ``pair`` column second:
-    right after the period (or the article's id)."""
-    if pairs is None:
-        pairs = frame.get_column("pair").unique().to_list()
+    first, as ``Store.pairs_frame`` gives them), stacked with a ``pair`` column second: right after the
+    period (or the article's id). Pairs sorted by id, or in the order of ``pairs`` with ``keep_order``;
+    no pair gives ``table``'s empty result with its ``pair`` column."""
+    chosen = list(dict.fromkeys(pairs)) if pairs else sorted(frame.get_column(PAIR).unique().to_list())
     tables = []
-    for pair in sorted(set(pairs)):
-        one = table(frame.filter(pl.col("pair") == pair).drop("pair"))
-        tables.append(one.insert_column(1, pl.Series("pair", [pair] * one.height, dtype=pl.String)))
+    for pair in chosen if keep_order else sorted(chosen):
+        tables.append(_with_pair(table(frame.filter(pl.col(PAIR) == pair).drop(PAIR)), pair))
+    if not tables:
+        return _with_pair(table(frame.clear().drop(PAIR)), None)
     return pl.concat(tables, how="vertical_relaxed")
+
+
+def _with_pair(table: pl.DataFrame, pair: str | None) -> pl.DataFrame:
+    return table.insert_column(1, pl.Series(PAIR, [pair] * table.height, dtype=pl.String))
 
 
 def parquet_bytes(frame: pl.DataFrame) -> bytes:

@@ -119,11 +119,13 @@ def pair_of(pair_id: str, data_dir: str = "") -> str | Pair:
 
 
 @contextmanager
-def _connection(db: str | Path, *, write: bool = False, pair: PairRef = None) -> Iterator[Store]:
+def _connection(db: str | Path, *, write: bool = False, pair: PairRef = None, backfill: str = "") -> Iterator[Store]:
     # A database the dashboard may not write (a read-only file or folder) can still be read; only
     # a correction then fails, with a message naming the file.
     loaded = pair if isinstance(pair, Pair) else None  # the store works for a loaded pair; an id is passed on
-    with Store.open(db, read_only=not write and Store.is_read_only(db), pair=loaded) as opened:
+    # An old database opened here first is filed under the pair read (else the settings' pair, ``backfill``).
+    upgrade = _id(pair) or backfill
+    with Store.open(db, read_only=not write and Store.is_read_only(db), pair=loaded, backfill=upgrade) as opened:
         yield opened
 
 
@@ -131,9 +133,10 @@ def _id(pair: PairRef) -> str | None:
     return pair.id if isinstance(pair, Pair) else pair
 
 
-def data_version(db: str | Path) -> tuple[int, ...]:
-    """The database's change token (``Store.data_version``): the cache key of every read below."""
-    with _connection(db) as conn:
+def data_version(db: str | Path, backfill: str = "") -> tuple[int, ...]:
+    """The database's change token (``Store.data_version``): the cache key of every read below.
+    ``backfill``: the settings' pair, under which an old database is filed if this opening upgrades it."""
+    with _connection(db, backfill=backfill) as conn:
         return conn.data_version()
 
 
@@ -156,9 +159,10 @@ def read_articles(db: str | Path, pair: PairRef = None) -> pl.DataFrame:
         return conn.articles_frame(pair=_id(pair))
 
 
-def read_pairs(db: str | Path, pairs: Sequence[str | Pair]) -> pl.DataFrame:
-    """The articles frames of several pairs stacked, a ``pair`` column first (``Store.pairs_frame``)."""
-    with _connection(db) as conn:
+def read_pairs(db: str | Path, pairs: Sequence[str | Pair], backfill: str = "") -> pl.DataFrame:
+    """The articles frames of several pairs stacked, a ``pair`` column first (``Store.pairs_frame``);
+    ``backfill`` as for ``data_version``."""
+    with _connection(db, backfill=backfill) as conn:
         return conn.pairs_frame(pairs)
 
 
@@ -189,9 +193,9 @@ def undo_correction(db: str | Path, article_id: int, pair: PairRef = None) -> bo
         return conn.clear_override(article_id, pair=_id(pair))
 
 
-def is_empty(db: str | Path) -> bool:
-    """True when the database holds no article at all (the first run)."""
-    with _connection(db) as conn:
+def is_empty(db: str | Path, backfill: str = "") -> bool:
+    """True when the database holds no article at all (the first run); ``backfill`` as for ``data_version``."""
+    with _connection(db, backfill=backfill) as conn:
         return conn.article_count() == 0
 
 

@@ -11,6 +11,8 @@ import polars as pl
 
 from pipeline import compare, views
 from pipeline.charts import picked_groups, split_figure
+from pipeline.export import stack_pairs
+from pipeline.models import Event
 from pipeline.settings import Settings
 from tests.test_aggregate import articles
 
@@ -122,3 +124,39 @@ def test_a_clicked_point_names_its_pair_and_a_box_every_pair_it_holds():
 def test_a_pairs_articles_are_that_pairs_rows_only():
     frame = two_pairs()
     assert compare.of_pair(frame, "am-ru").select("id", "tension").rows() == [(1, 0.6)]
+
+
+def test_one_stacking_step_serves_the_chart_in_the_chosen_order_and_the_csv_sorted():
+    # The chart (pair_series) keeps the sidebar's order; the CSV and `export --pair all` sort by id.
+    chart = compare.pair_series(two_pairs(), views.Filters(freq="week"), Settings(), ["kz-ru", "am-ru"])
+
+    def count(frame: pl.DataFrame) -> pl.DataFrame:  # a pair's table: its number of rows, twice
+        return pl.DataFrame({"id": [frame.height], "articles": [frame.height]})
+
+    assert stack_pairs(two_pairs(), count, ["kz-ru", "am-ru"]).rows() == [(1, "am-ru", 1), (3, "kz-ru", 3)]
+    assert stack_pairs(two_pairs(), count, ["kz-ru", "am-ru"], keep_order=True).rows() == [
+        (3, "kz-ru", 3),
+        (1, "am-ru", 1),
+    ]
+    assert chart.get_column("pair").unique(maintain_order=True).to_list() == ["kz-ru", "am-ru"]
+    # No pair at all: the table's empty result, with its `pair` column second (never a concat error).
+    empty = stack_pairs(two_pairs().clear(), count)
+    assert (empty.columns, empty.rows()) == (["id", "pair", "articles"], [(0, None, 0)])
+
+
+def test_close_events_of_two_pairs_share_one_plain_label_and_keep_their_pairs_lines():
+    series = compare.pair_series(two_pairs(), views.Filters(freq="week"), Settings(), ["kz-ru", "am-ru"])
+    colors = {"am-ru": "#0072B2", "kz-ru": "#E69F00"}
+    same_day = {"kz-ru": [Event(D(2022, 1, 5), "Talks")], "am-ru": [Event(D(2022, 1, 5), "Protest")]}
+    fig = split_figure(series, "pair", labels=TITLES, colors=colors, group_events=same_day).to_plotly_json()
+    [label] = fig["layout"]["annotations"]
+    assert (label["text"], label.get("bgcolor")) == ("2 events", None)
+    assert label["hovertext"] == "Kazakhstan–Russia · 2022-01-05: Talks<br>Armenia–Russia · 2022-01-05: Protest"
+    assert [s["line"]["color"] for s in fig["layout"]["shapes"]] == [
+        "rgba(230, 159, 0, 0.85)",
+        "rgba(0, 114, 178, 0.85)",
+    ]
+    [diamond] = [t for t in fig["data"] if t["name"] == "key events"]
+    assert diamond["marker"]["color"] == "rgba(60, 60, 60, 0.65)"
+    lines = {t["meta"]: t["line"]["color"] for t in fig["data"] if t.get("mode") == "lines+markers"}
+    assert lines == colors  # given colours win over the order drawn

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from pipeline import views
 from pipeline.address import COMPARE
+from pipeline.charts.palette import rgba
 from pipeline.dedupe import canonicalize_url, fingerprint
 from pipeline.events import read_events
 from pipeline.models import Article, Event
@@ -158,7 +159,7 @@ def test_the_articles_page_shows_and_corrects_the_chosen_pairs_reading(pairs_app
     assert kz is not None and kz.override is None  # a correction is the pair's own
 
 
-def test_comparing_draws_one_line_and_band_per_pair_and_hides_events(pairs_app):
+def test_comparing_draws_one_line_and_band_per_pair(pairs_app):
     at = pairs_app
     at.sidebar.selectbox(key="pair").set_value(COMPARE).run()
     no_exception(at)
@@ -170,10 +171,46 @@ def test_comparing_draws_one_line_and_band_per_pair_and_hides_events(pairs_app):
         f"{AM} · 95% interval",
         f"{KZ} · 95% interval",
     ]
-    assert drawn(spec) == "[]"  # each pair has its own events: none drawn on the comparison
     assert at.query_params["pairs"] == "am-ru,kz-ru" and "pair" not in at.query_params
     at.sidebar.multiselect(key="pairs").set_value(["kz-ru"]).run()
     assert lines(chart_spec(at)) == [KZ]
+
+
+def line_colors(spec: dict) -> dict[str, str]:
+    return {t["name"]: t["line"]["color"] for t in spec["data"] if t.get("mode") == "lines+markers"}
+
+
+def test_a_pair_keeps_its_colour_whichever_pairs_are_compared(pairs_app):
+    at = pairs_app
+    at.sidebar.selectbox(key="pair").set_value(COMPARE).run()
+    both = line_colors(chart_spec(at))
+    assert both[AM] != both[KZ]
+    at.sidebar.multiselect(key="pairs").set_value(["kz-ru"]).run()
+    assert line_colors(chart_spec(at)) == {KZ: both[KZ]}  # not the first colour because it is first now
+    at.sidebar.multiselect(key="pairs").set_value(["kz-ru", "am-ru"]).run()
+    assert line_colors(chart_spec(at)) == both  # the order chosen does not recolour either
+
+
+def test_comparing_draws_each_pairs_key_events_in_its_colour_and_the_toggle_hides_them(pairs_app):
+    at = pairs_app
+    at.sidebar.selectbox(key="pair").set_value(COMPARE).run()
+    no_exception(at)
+    spec = chart_spec(at)
+    colors = line_colors(spec)
+    labels = {a["text"]: a for a in spec["layout"]["annotations"]}
+    assert set(labels) == {"Border remarks", "Request to the CSTO"}
+    assert labels["Request to the CSTO"]["hovertext"] == f"{AM} · 2022-03-10: Request to the CSTO"
+    assert labels["Border remarks"]["hovertext"] == f"{KZ} · 2022-03-08: Border remarks"
+    # Each event's dotted line, its diamond and its label's ground in its pair's colour.
+    dotted = {s["x0"]: s["line"]["color"] for s in spec["layout"]["shapes"] if s["line"].get("dash") == "dot"}
+    assert dotted == {"2022-03-08": rgba(colors[KZ], 0.85), "2022-03-10": rgba(colors[AM], 0.85)}
+    [diamonds] = [t for t in spec["data"] if t["name"] == "key events"]
+    assert diamonds["marker"]["color"] == [colors[KZ], colors[AM]]
+    assert labels["Request to the CSTO"]["bgcolor"] == rgba(colors[AM], 0.22)
+    at.toggle(key="show_events").set_value(False).run()
+    no_exception(at)
+    assert drawn(chart_spec(at)) == "[]"
+    assert lines(chart_spec(at)) == [AM, KZ]
 
 
 def test_a_click_on_a_pairs_point_lists_that_pairs_articles_and_opens_one_under_it(pairs_app):
@@ -251,3 +288,15 @@ def test_a_pair_the_database_does_not_follow_is_ignored_with_a_note(pairs_db):
     assert [unescaped(w.value) for w in at.warning] == [
         "Ignored pair='uz-ru' in the address: the database follows am-ru, kz-ru."
     ]
+
+
+def test_the_dashboard_files_an_old_database_under_the_settings_pair(db, monkeypatch):  # noqa: F811
+    # dashboard.py's first read (is the database empty?) upgrades a schema-8 file: under BAROMETER_PAIR's pair.
+    from tests.postgres import query
+    from tests.test_pair_store import schema_8_database
+
+    monkeypatch.setenv("BAROMETER_PAIR", "am-ru")
+    schema_8_database(str(db))
+    app().run()
+    assert query(str(db), "SELECT DISTINCT pair FROM scores") == [("am-ru",)]
+    assert query(str(db), "SELECT id FROM pairs") == [("am-ru",)]

@@ -7,15 +7,19 @@ from __future__ import annotations
 import shutil
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from pipeline import events, views
+from pipeline.cli import main
 from pipeline.models import Event, Score
 from pipeline.scoring.actors import load_pair
 from pipeline.scoring.pair_data import scorer_version
 from pipeline.scoring.score import SCORER_BASE, score_article
+from pipeline.settings import load_settings
 from pipeline.store import Store, frames
 from pipeline.store.migrate import migrate
 from pipeline.store.watch_records import AlertDraft
@@ -291,19 +295,50 @@ def test_a_schema_8_database_opened_without_a_pair_is_kz_rus(store_db):
     assert query(store_db, "SELECT id FROM pairs") == [("kz-ru",)]
 
 
+def _dashboards_first_check(db: str, tmp_path: Path) -> None:
+    settings = load_settings(db=db)  # as dashboard.py: the settings' pair goes to its first read
+    views.is_empty(db, backfill=settings.watched_pair().id)
+
+
+def _migrate(db: str, tmp_path: Path) -> None:
+    assert main(["migrate", "--from", db, "--to", str(tmp_path / "copy.sqlite"), "--no-progress"]) == 0
+
+
+def _demo_removal(db: str, tmp_path: Path) -> None:
+    assert main(["demo", "--remove", "--db", db]) == 0
+
+
+def _events_page(db: str, tmp_path: Path) -> None:
+    events.remove_event(db, 99, backfill=load_settings(db=db).watched_pair().id)  # as ui/events.py
+
+
+@pytest.mark.parametrize("opener", [_dashboards_first_check, _migrate, _demo_removal, _events_page])
 @pytest.mark.parametrize("named", ["am-ru", "PACKAGE_FILE"])
-def test_a_schema_8_database_opened_without_a_pair_takes_the_environments_pair(store_db, monkeypatch, named):
-    # The dashboard's first check, `migrate` and a demo removal open without a pair: whichever opens the
-    # old database first must file its rows under the pair it was used with (BAROMETER_PAIR), an id or a file.
+def test_a_schema_8_database_opened_without_a_pair_takes_the_settings_pair(
+    store_db, monkeypatch, tmp_path, named, opener
+):
+    # The dashboard's first check, `migrate`, a demo removal and the Key events page name no pair of their
+    # own: whichever opens the old database first passes the settings' pair (BAROMETER_PAIR, an id or a
+    # file), and its rows are filed under the pair it was used with.
     from pipeline.resources import PACKAGE_DATA
 
     path = str(PACKAGE_DATA / "actors" / "am-ru.toml") if named == "PACKAGE_FILE" else named
     monkeypatch.setenv("BAROMETER_PAIR", path)
     schema_8_database(store_db)
-    with Store.open(store_db) as db:
-        assert db.pair == "kz-ru"  # the store's own pair stays the default: only the back-fill reads the environment
+    opener(store_db, tmp_path)
     assert query(store_db, "SELECT DISTINCT pair FROM scores") == [("am-ru",)]
     assert query(store_db, "SELECT id FROM pairs") == [("am-ru",)]
+
+
+@pytest.mark.parametrize(("given", "filed_under"), [(AM, AM), (None, "kz-ru")])
+def test_a_store_opened_with_or_without_a_pair_never_reads_the_environment(store_db, monkeypatch, given, filed_under):
+    # Only what the opener passes counts (its pair, else kz-ru): BAROMETER_PAIR never reaches the store.
+    monkeypatch.setenv("BAROMETER_PAIR", "uz-ru")
+    schema_8_database(store_db)
+    with Store.open(store_db, pair=load_pair(given) if given else None) as db:
+        assert db.pair == filed_under
+    assert query(store_db, "SELECT DISTINCT pair FROM scores") == [(filed_under,)]
+    assert query(store_db, "SELECT id FROM pairs") == [(filed_under,)]
 
 
 def test_all_pairs_means_the_followed_ones_not_also_the_stores_own(tmp_path):

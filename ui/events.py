@@ -54,7 +54,7 @@ def _save(event_id: int) -> None:
     if not isinstance(checked, Event):
         _refused(checked)
         return
-    if key_events.update_event(shared().db, event_id, checked):
+    if key_events.update_event(shared().db, event_id, checked, shared().settings.watched_pair().id):
         _report("success", f"Saved {checked.date} · {checked.label}.")
     else:
         _report("warning", "That event was removed meanwhile; nothing was saved.")
@@ -63,7 +63,7 @@ def _save(event_id: int) -> None:
 def _remove(event: Event) -> None:
     if not permitted("remove_data", "Removing an event"):
         return
-    if event.id is not None and key_events.remove_event(shared().db, event.id):
+    if event.id is not None and key_events.remove_event(shared().db, event.id, shared().settings.watched_pair().id):
         _report("success", f"Removed {event.date} · {event.label}.")
     st.session_state.pop("edit_event", None)
 

@@ -72,9 +72,11 @@ def load_articles(db: str, version: Version, pair: str = "", data_dir: str = "")
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def load_pairs_frame(db: str, version: Version, pairs: tuple[str, ...], data_dir: str = "") -> pl.DataFrame:
+def load_pairs_frame(
+    db: str, version: Version, pairs: tuple[str, ...], data_dir: str = "", watched: str = ""
+) -> pl.DataFrame:
     """The frames of the compared pairs stacked, a ``pair`` column first (``Store.pairs_frame``)."""
-    return views.read_pairs(db, [views.pair_of(p, data_dir) for p in pairs])
+    return views.read_pairs(db, [views.pair_of(p, data_dir) for p in pairs], backfill=watched)
 
 
 @st.cache_data(show_spinner=False, max_entries=4, ttl=30)

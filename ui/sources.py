@@ -12,7 +12,7 @@ from ui.shared import run_ingest, shared
 run = shared()
 settings = run.settings
 
-st.caption(views.escape_markdown(watch.freshness_of(run.db)))
+st.caption(views.escape_markdown(watch.freshness_of(run.db, run.settings.watched_pair().id)))
 
 st.subheader("Add a source")
 with st.form("watch_find"):
@@ -47,7 +47,7 @@ if said := st.session_state.pop("watch_said", None):
     st.success(said)
 
 st.subheader("Watched sources")
-rows = watch.source_rows(run.db)
+rows = watch.source_rows(run.db, run.settings.watched_pair().id)
 if not rows:
     st.info("No sources are watched yet. Add a feed, a sitemap or a homepage above.")
     st.stop()

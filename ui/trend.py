@@ -11,7 +11,8 @@ import streamlit as st
 
 from pipeline import article_list, compare, periods, views
 from pipeline.aggregate import Freq, GroupBy
-from pipeline.charts import picked_groups, split_figure, trend_figure
+from pipeline.charts import keyed_colors, picked_groups, split_figure, trend_figure
+from pipeline.events import read_events
 from pipeline.settings import Settings
 from pipeline.watch.manage import freshness_of
 from ui.pairs import ARTICLE_PAIR
@@ -43,7 +44,8 @@ def load_compared(
     db: str, version: Version, filters: views.Filters, settings: Settings, pairs: tuple[str, ...]
 ) -> pl.DataFrame:
     """The series of each compared pair, stacked with ``pair`` second (``compare.pair_series``)."""
-    return compare.pair_series(load_pairs_frame(db, version, pairs, settings.data_dir), filters, settings, pairs)
+    frame = load_pairs_frame(db, version, pairs, settings.data_dir, settings.watched_pair().id)
+    return compare.pair_series(frame, filters, settings, pairs)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -132,18 +134,17 @@ left, middle, right = st.columns([2, 1, 1])
 top = 5
 if run.compared:
     split = "pair"
-    left.caption("Comparing the pairs chosen in the sidebar: one line and band each.")
-    show_events = False
+    left.caption("Comparing the pairs chosen in the sidebar: one line and band each, each with its key events.")
 else:
     split = left.radio("Compare", SPLITS, index=SPLITS.index(kept("split", "none")), horizontal=True, key="split")
     top = middle.number_input(
         "Top sources", min_value=1, max_value=12, value=kept("split_top", 5), step=1, key="split_top",
         disabled=split != "source", help="the other sources are grouped as 'other'",
     )  # fmt: skip
-    show_events = right.toggle("Key events", value=kept("show_events", True), key="show_events")
     keep("split", split)
     keep("split_top", int(top))
-    keep("show_events", show_events)
+show_events = right.toggle("Key events", value=kept("show_events", True), key="show_events")
+keep("show_events", show_events)
 
 if run.compared:
     series = load_compared(run.db, run.version, run.filters, run.settings, run.compared)
@@ -152,7 +153,7 @@ else:
 counted = views.counted_in(series)
 spikes = int(series.get_column("spike").sum())
 events = (
-    "key events are hidden while pairs are compared (each pair has its own: choose one pair to see them)"
+    "each pair's key events as dotted lines in its colour (the pair named in their hover)"
     if run.compared
     else "key events as dotted lines"
 )
@@ -161,18 +162,24 @@ st.caption(
     f"whiskers); articles per {freq} as bars below; spikes as filled red triangles ({spikes} under these "
     f"filters; open triangles: high, but on too few articles); {events}. "
     f"{counted} articles count here: relevant, dated, each story once. Click a period or drag a box "
-    "to list its articles. " + views.escape_markdown(freshness_of(run.db))
+    "to list its articles. " + views.escape_markdown(freshness_of(run.db, run.settings.watched_pair().id))
 )
 if not counted:
     st.info("No article counts under these filters. Widen the date range, languages or sources.")
     st.stop()
 
 if run.compared:
-    figure = split_figure(series, "pair", freq=freq, show_events=False, labels=run.titles)
+    figure = split_figure(
+        series, "pair", freq=freq, show_events=show_events, labels=run.titles,
+        colors=keyed_colors(run.titles),  # a pair keeps its colour whichever others are compared
+        group_events={p: read_events(run.db, p) for p in run.compared} if show_events else None,
+    )  # fmt: skip
     compared, db, version, filters, settings = run.compared, run.db, run.version, run.filters, run.settings
     st.download_button(
         f"Series by pair (CSV, {freq})",
-        lambda: compare.pair_csv(load_pairs_frame(db, version, compared, settings.data_dir), filters, settings),
+        lambda: compare.pair_csv(
+            load_pairs_frame(db, version, compared, settings.data_dir, settings.watched_pair().id), filters, settings
+        ),
         file_name=f"barometer-{freq}-by-pair.csv",
         mime=views.CSV_MIME,
         key="download-pairs",

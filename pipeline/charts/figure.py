@@ -258,13 +258,20 @@ def split_figure(
     freq: str = "week",
     show_events: bool = True,
     labels: Mapping[str, str] | None = None,
+    colors: Mapping[str, str] | None = None,
+    group_events: Mapping[str, Sequence[Event]] | None = None,
 ) -> go.Figure:
     """One line (with its band) per group of an ``aggregate(by=...)`` series, in the groups' order of
     first appearance; more than ``MAX_OVERLAID_GROUPS`` groups get one panel each, sharing both axes.
-    ``labels`` names groups in the legend (a pair's title for its id); every trace of a group carries
-    the group itself as its ``meta`` (``picked_groups``)."""
+    ``labels`` names groups in the legend (a pair's title for its id); ``colors`` gives a group its
+    colour (default: by its place in the chart); ``group_events`` are each group's own key events (a
+    pair's), drawn in its colour beside ``events``. Every trace of a group carries the group itself as
+    its ``meta`` (``picked_groups``)."""
     labels = labels or {}
     groups = list(dict.fromkeys(series.get_column(by).to_list()))
+    color_of = {group: (colors or {}).get(group) or group_color(i, group) for i, group in enumerate(groups)}
+    if group_events:
+        events = [*events, *parts.group_events(group_events, color_of, labels)]
     overlaid = len(groups) <= MAX_OVERLAID_GROUPS
     rows = 2 if overlaid else len(groups)
     fig = _frame(2, [0.74, 0.26]) if overlaid else _frame(rows, [1 / rows] * rows)
@@ -274,7 +281,7 @@ def split_figure(
     for i, group in enumerate(groups):
         part = series.filter(pl.col(by) == group)
         key = group
-        color, group = group_color(i, group), escape_html(labels.get(group, group))  # names are Plotly text
+        color, group = color_of[group], escape_html(labels.get(group, group))  # names are Plotly text
         row = 1 if overlaid else i + 1
         for trace in [
             *_mean_traces(part, group, color),

@@ -3,6 +3,8 @@ apart, and the sign of tension carried by a symbol and a word as well as by colo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 BLUE = "#0072B2"
 ORANGE = "#E69F00"
 VERMILLION = "#D55E00"
@@ -43,3 +45,9 @@ def sign_mark(mean: float | None) -> tuple[str, str]:
 def group_color(index: int, group: str) -> str:
     """The colour of the ``index``-th group of a split chart; "other" is grey."""
     return GREY if group == "other" else GROUP_COLORS[index % len(GROUP_COLORS)]
+
+
+def keyed_colors(keys: Iterable[str]) -> dict[str, str]:
+    """One colour per key by its place among the keys sorted: a chart that draws any of them gives a
+    key the same colour whichever others it draws (the followed pairs: a pair keeps its colour)."""
+    return {key: GROUP_COLORS[i % len(GROUP_COLORS)] for i, key in enumerate(sorted(set(keys)))}

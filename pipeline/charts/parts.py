@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import plotly.graph_objects as go
 import polars as pl
@@ -14,7 +15,7 @@ from ..aggregate import SPIKE_MIN_HISTORY, aggregate
 from ..models import Event
 from ..views import escape_html
 from .events import FONT_SIZE, MAX_ROWS, PLOT_WIDTH, ROW_HEIGHT, PlacedLabel, place_labels
-from .palette import EVENT_COLOR, sign_mark
+from .palette import EVENT_COLOR, rgba, sign_mark
 
 _RULE = inspect.signature(aggregate).parameters
 SPIKE_Z: float = _RULE["spike_z"].default
@@ -98,9 +99,41 @@ def sign_words(mean: Sequence[float | None]) -> tuple[list[str], list[str]]:
     return [s for s, _ in marks], [w if m is not None else "" for (_, w), m in zip(marks, mean, strict=True)]
 
 
+@dataclass(frozen=True)
+class GroupEvent(Event):
+    """A key event of one group of a split chart (a compared pair's): drawn in the group's colour, the
+    group named in its hover."""
+
+    group: str = ""  # the group's name as the legend shows it
+    color: str = EVENT_COLOR
+
+
+def group_events(
+    events: Mapping[str, Sequence[Event]], colors: Mapping[str, str], labels: Mapping[str, str]
+) -> list[GroupEvent]:
+    """Each group's events (of the groups drawn, ``colors``' keys) marked with its name and colour."""
+    return [
+        GroupEvent(e.date, e.label, e.note, e.link, e.id, e.is_demo, labels.get(group, group), colors[group])
+        for group, own in events.items()
+        if group in colors
+        for e in own
+    ]
+
+
 def _event_hover(events: Sequence[Event]) -> str:
-    lines = [f"{e.date.isoformat()}: {e.label}" + (f" ({e.note})" if e.note else "") for e in events]
+    lines = [
+        (f"{e.group} · " if isinstance(e, GroupEvent) else "")
+        + f"{e.date.isoformat()}: {e.label}"
+        + (f" ({e.note})" if e.note else "")
+        for e in events
+    ]
     return "<br>".join(escape_html(line) for line in lines)
+
+
+def _event_color(events: Sequence[Event]) -> str | None:
+    """The colour of a group's events when they are all one group's (a pair's), else None."""
+    colors = {e.color if isinstance(e, GroupEvent) else None for e in events}
+    return colors.pop() if len(colors) == 1 else None
 
 
 def draw_events(
@@ -120,8 +153,9 @@ def draw_events(
                 yref="paper",
                 y0=0,
                 y1=1,
-                line={"color": EVENT_COLOR, "width": 1, "dash": "dot"},
+                line={"color": _line_color(event), "width": 1, "dash": "dot"},
             )
+    colors = [_event_color(label.events) or EVENT_COLOR for label in placed]  # a pair's own in its colour
     fig.add_trace(
         go.Scatter(
             x=[label.anchor for label in placed],
@@ -129,7 +163,7 @@ def draw_events(
             text=[_event_hover(label.events) for label in placed],
             name="key events",
             mode="markers",
-            marker={"symbol": "diamond", "size": 9, "color": EVENT_COLOR},
+            marker={"symbol": "diamond", "size": 9, "color": colors if len(set(colors)) > 1 else colors[0]},
             hovertemplate="%{text}<extra>key events</extra>",
             cliponaxis=False,
         ),
@@ -153,8 +187,14 @@ def draw_events(
                 yshift=LABEL_BASE + ROW_HEIGHT * label.row,
                 font={"size": FONT_SIZE, "color": "#333"},
                 borderpad=1,
+                # A pair's label on a tinted ground of its colour (the text stays dark enough to read).
+                bgcolor=rgba(color, 0.22) if (color := _event_color(label.events)) else None,
             )
     return placed
+
+
+def _line_color(event: Event) -> str:
+    return rgba(event.color, 0.85) if isinstance(event, GroupEvent) else EVENT_COLOR
 
 
 def top_margin(placed: Sequence[PlacedLabel], labels: bool) -> int:

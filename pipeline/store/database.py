@@ -7,7 +7,6 @@ the database driver leaves here as a StoreError that names the database.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -87,24 +86,6 @@ def _without_password(url: str) -> str:
     return urlunsplit(parts._replace(query=query))
 
 
-def _backfill_pair() -> str:
-    """The pair a schema-8 database was used with when its opener names none: ``BAROMETER_PAIR`` (an id,
-    or a .toml path read for its id), else kz-ru. Read here, not through the settings, because any
-    opener (the dashboard's first check, ``migrate``, a demo removal) may be the one that upgrades."""
-    named = os.environ.get("BAROMETER_PAIR", "").strip()
-    if not named:
-        return DEFAULT_PAIR
-    if not named.endswith(".toml") and "/" not in named:
-        return named
-    from ..resources import DataFileError
-    from ..scoring.actors import load_pair  # only for a pair given as a file: its id is inside
-
-    try:
-        return load_pair(named, os.environ.get("BAROMETER_DATA_DIR", "")).id
-    except DataFileError:
-        return Path(named).stem
-
-
 def _scorer_version(pair: Pair | None = None) -> str:
     # Imported late: the store does not need the scorer, only the name of its current version.
     from ..scoring.pair_data import scorer_version
@@ -138,16 +119,25 @@ class Store(AlertMethods, EventMethods, PairMethods, WatchMethods):
         self._version: str | None = None
 
     @classmethod
-    def open(cls, db: str | Path, *, create: bool = True, read_only: bool = False, pair: Pair | None = None) -> Store:
+    def open(
+        cls,
+        db: str | Path,
+        *,
+        create: bool = True,
+        read_only: bool = False,
+        pair: Pair | None = None,
+        backfill: str = "",
+    ) -> Store:
         """Open the database named by ``db`` (a path, a ``sqlite://`` URL, see ``sqlite_path``, or a
         ``postgresql://`` URL), migrated forward, for ``pair`` (default: the package's kz-ru).
 
         ``create`` False refuses a database that does not exist; ``read_only`` writes nothing at all.
         A database from before pairs were recorded (schema 8) files its scores, corrections, key events
-        and alerts under ``pair``, the pair it was being used with (when the opener names none, the
-        environment's ``BAROMETER_PAIR``: whichever part of the program opens it first).
+        and alerts under the pair it was being used with: ``backfill`` (a pair id: the opener's pair from
+        its settings, when the store works for another or none), else ``pair``'s id, else kz-ru. The
+        store reads no setting itself: whichever part of the program opens it first passes its pair.
         """
-        pair_id = pair.id if pair is not None else _backfill_pair()
+        pair_id = backfill or (pair.id if pair is not None else DEFAULT_PAIR)
         url = postgres_url(db)
         if url is not None:
             from .postgres import PostgresBackend  # psycopg: loaded only for a PostgreSQL database

@@ -75,12 +75,15 @@ class MigrationReport:
         return out
 
 
-def migrate(source: str, target: str, *, replace: bool = False, progress: Progress | None = None) -> MigrationReport:
+def migrate(
+    source: str, target: str, *, replace: bool = False, progress: Progress | None = None, backfill: str = ""
+) -> MigrationReport:
     """Copy the database ``source`` into ``target`` (created when missing); MigrationError when the
-    target holds data (unless ``replace``), is the source itself, or the copy does not verify."""
+    target holds data (unless ``replace``), is the source itself, or the copy does not verify.
+    ``backfill``: the settings' pair, under which an old source is filed when it is brought forward."""
     source_name, target_name = Store.display_name(source), Store.display_name(target)
-    _open_forward(source, create=False)
-    _open_forward(target, create=True)
+    _open_forward(source, create=False, backfill=backfill)
+    _open_forward(target, create=True, backfill=backfill)
     reader = open_side(source, write=False)
     try:
         writer = open_side(target, write=True)
@@ -98,13 +101,13 @@ def migrate(source: str, target: str, *, replace: bool = False, progress: Progre
     return MigrationReport(source_name, target_name, counts, checksum)
 
 
-def _open_forward(db: str, *, create: bool) -> None:
+def _open_forward(db: str, *, create: bool, backfill: str) -> None:
     """Open ``db`` through the store once: created if allowed, refused if newer, migrated forward."""
     role, option = ("target", "--to") if create else ("source", "--from")
     try:
         Store.check_database(db, create=create)
         read_only = not create and Store.is_read_only(db)  # a source we may not write is read as it is
-        with Store.open(db, create=create, read_only=read_only):
+        with Store.open(db, create=create, read_only=read_only, backfill=backfill):
             pass
     except StoreError as err:
         raise MigrationError(f"the {role}: {str(err).replace('--db / BAROMETER_DB', option)}") from err

@@ -117,10 +117,11 @@ def health(source: WatchedSource) -> str:
     return f"failing ({source.failures} in a row)" if source.failures else "ok"
 
 
-def source_rows(db_path: str) -> list[dict[str, object]]:
-    """Each source as a row for the dashboard's table (read only; empty when there is no database)."""
+def source_rows(db_path: str, backfill: str = "") -> list[dict[str, object]]:
+    """Each source as a row for the dashboard's table (read only; empty when there is no database).
+    ``backfill``: the settings' pair, under which an old database is filed if this opening upgrades it."""
     now = utc_now()
-    with Store.open(db_path) as db:
+    with Store.open(db_path, backfill=backfill) as db:
         return [
             {
                 "id": s.id,
@@ -141,9 +142,9 @@ def source_rows(db_path: str) -> list[dict[str, object]]:
         ]
 
 
-def freshness_of(db_path: str) -> str:
-    """``freshness`` for the database at ``db_path``."""
-    with Store.open(db_path) as db:
+def freshness_of(db_path: str, backfill: str = "") -> str:
+    """``freshness`` for the database at ``db_path`` (``backfill`` as for ``source_rows``)."""
+    with Store.open(db_path, backfill=backfill) as db:
         return freshness(db)
 
 
