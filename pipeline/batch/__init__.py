@@ -12,6 +12,10 @@ from __future__ import annotations
 #: Inputs in one partition (one Dask task, one part file).
 PARTITION_SIZE = 200
 
+#: Where ``settings.per_host`` is counted: across the whole cluster (a lease per host on the
+#: scheduler), or in each worker process (W workers may hold W × per_host against one site).
+PER_HOST_SCOPES = ("cluster", "worker")
+
 
 class BatchError(RuntimeError):
     """A batch that cannot run as asked; the message names the input (the scheduler, the file) and why."""
