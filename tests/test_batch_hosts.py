@@ -9,8 +9,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from distributed import LocalCluster
+from distributed import Client, LocalCluster, Semaphore
 
+from pipeline.batch.hosts import HostLeases, lease_name
 from pipeline.batch.run import run_batch
 from pipeline.inputs import stream_url_file
 from tests.httpserver import Reply, TestServer, article_html
@@ -116,3 +117,26 @@ def test_a_busy_site_does_not_hold_back_another(server, settings, tmp_path, clus
     assert result.report.summary().startswith("24 stored")
     # Each host's lease is its own: each site had its one download at a time, both at once.
     assert (one.peak, two.peak, both.peak) == (1, 1, 2)
+
+
+def _lease_hosts_in_turn(kept_idle: int) -> tuple[int, int]:
+    """On a worker: take and give back a lease of each of six hosts, twice; the semaphores kept,
+    and the leases still held on the scheduler for the hosts (none)."""
+    leases = HostLeases(1, kept_idle=kept_idle)
+    hosts = [f"site{i}.example" for i in range(6)]
+    for host in hosts * 2:
+        with leases(host):
+            pass
+    held = 0
+    for host in hosts:  # a lease of each is free again, whether or not its semaphore was dropped here
+        probe = Semaphore(max_leases=1, name=lease_name(host, 1))
+        assert probe.acquire(timeout=5)
+        held += probe.get_value() - 1
+        probe.release()
+    return leases.kept(), held
+
+
+def test_a_worker_keeps_only_a_bounded_number_of_idle_host_semaphores(cluster):
+    with Client(cluster) as client:
+        assert client.submit(_lease_hosts_in_turn, 2, pure=False).result() == (2, 0)
+        assert client.submit(_lease_hosts_in_turn, 10, pure=False).result() == (6, 0)
