@@ -1,7 +1,8 @@
 """Ingest a list of URLs: check the inputs, drop the known URLs, then fetch, extract, score, store.
 
 Each of those is a step of its own (checks.check_inputs, known.drop_known, fetch_and_store);
-ingest_urls composes them over a lazily read list, a chunk at a time.
+screen_list applies the first two to a lazily read list, a chunk at a time (batch's plan uses it
+too: one screen for both), and ingest_urls downloads what it lets through.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def ingest_urls(
     chunks wait. The progress total is the number of inputs read so far until the input ends.
     """
     # Counted after the unreadable row becomes a bad row, so the progress total counts it too.
-    inputs = _Counted(until_unreadable(itertools.chain(bad_rows, requests)))
+    inputs = _Counted(_until_unreadable(itertools.chain(bad_rows, requests)))
     known_total = len(bad_rows) + len(requests) if isinstance(bad_rows, Sized) and isinstance(requests, Sized) else None
     report = IngestReport(keep=frozenset(keep))
     db = open_store(settings)
@@ -129,7 +130,7 @@ def screen_list(
     canonical URL within the run, and URLs the database holds (``drop_known``). What it returns to
     download is remembered as sent, so a later listing is "repeated"."""
     sent = RecentKeys(REPEAT_WINDOW)  # the URLs most recently sent for download in this run
-    for chunk in _chunked(until_unreadable(inputs), size):
+    for chunk in _chunked(_until_unreadable(inputs), size):
         candidates, settled = check_inputs(chunk, sent)
         fresh, present = drop_known(db, candidates)
         for candidate in fresh:
@@ -158,7 +159,7 @@ def _host(url: str) -> str:
         return ""
 
 
-def until_unreadable(items: Iterable[UrlRequest | BadRow]) -> Iterator[UrlRequest | BadRow]:
+def _until_unreadable(items: Iterable[UrlRequest | BadRow]) -> Iterator[UrlRequest | BadRow]:
     """The inputs, until a row of a streamed list cannot be read: that row becomes a bad row naming
     the file, the line and why, and the rest of the list is not read (what came before is kept)."""
     try:
