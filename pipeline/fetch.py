@@ -12,8 +12,8 @@ import socket
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import replace
 from http import HTTPStatus
@@ -143,7 +143,13 @@ class _DeadlineResponse(http.client.HTTPResponse):
 class Fetcher:
     """Fetches pages under one Settings; safe to share between threads."""
 
-    def __init__(self, settings: Settings, *, types: tuple[str, ...] = HTML_TYPES):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        types: tuple[str, ...] = HTML_TYPES,
+        host_gate: Callable[[str], AbstractContextManager[object]] | None = None,
+    ):
         self.settings = settings
         self.types = types  # the content types accepted (prefixes); feeds and sitemaps take more
         self.policy = AddressPolicy.from_settings(settings.allow_private, settings.allow_networks)
@@ -159,12 +165,14 @@ class Fetcher:
             lambda: threading.BoundedSemaphore(max(1, settings.per_host))
         )
         self._lock = threading.Lock()
+        # A limit per host shared with other processes (a batch's cluster-wide lease), held with the slot.
+        self._host_gate = host_gate
 
     @contextmanager
     def _host_slot(self, host: str) -> Iterator[None]:
         with self._lock:
             slot = self._host_slots[host]
-        with slot:
+        with slot, self._host_gate(host) if self._host_gate else nullcontext():
             yield
 
     def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> Page | FetchFailure:

@@ -34,9 +34,16 @@ WORDS = [
 
 @pytest.fixture(scope="module")
 def cluster():
-    """One worker process with one thread; a worker killed mid-partition fails that partition at once."""
+    """One worker process with one thread; a worker killed mid-partition fails that partition at once,
+    and the per-host leases it held are freed within seconds (Dask's default lease timeout is 30 s)."""
     with (
-        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        dask.config.set(
+            {
+                "distributed.scheduler.allowed-failures": 0,
+                "distributed.scheduler.locks.lease-timeout": "3s",
+                "distributed.scheduler.locks.lease-validation-interval": "500ms",
+            }
+        ),
         LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as local,
     ):
         yield local

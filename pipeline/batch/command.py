@@ -13,7 +13,7 @@ from tqdm import tqdm
 from ..inputs import InputError, stream_url_file
 from ..report import IngestReport
 from ..settings import Settings
-from . import PARTITION_SIZE, BatchError
+from . import PARTITION_SIZE, PER_HOST_SCOPES, BatchError
 
 EXIT_OK, EXIT_NOTHING_DONE = 0, 1
 
@@ -41,6 +41,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common:
     p.add_argument("--work", metavar="DIR", help="where the parts are kept (default: FILE's name + .batch, beside it)")
     p.add_argument(
         "--partition-size", type=int, default=PARTITION_SIZE, help=f"inputs in one partition (default {PARTITION_SIZE})"
+    )
+    p.add_argument(
+        "--per-host-scope",
+        choices=PER_HOST_SCOPES,
+        default="cluster",
+        help="count the per-host limit (BAROMETER_PER_HOST) across the whole cluster (default), or in each "
+        "worker process (faster against few sites, which then see workers × the limit)",
     )
     p.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the scheduler (default 10)")
     p.add_argument("--allow-private", action="store_true", default=None, help="as for ingest")
@@ -100,6 +107,7 @@ def cmd_batch(args: argparse.Namespace, settings: Settings, print_report: Callab
             progress=progress,
             on_dashboard=lambda link: print(f"Dask dashboard: {link}", file=sys.stderr),
             keep=("duplicate", "failed"),
+            per_host_scope=args.per_host_scope,
         )
     except BatchError as err:
         print(f"error: {err}", file=sys.stderr)

@@ -1,21 +1,18 @@
 """Cut a URL list into partitions whose ids are digests of their inputs, so a rerun finds its parts.
 
 Each partition is ``size`` consecutive inputs of the list. The inputs that need no download are
-settled here as ingest settles them (``pipeline.ingest.check_inputs`` and ``drop_known``): bad rows
-and strings that are not web URLs travel with the partition as failures, repeats and URLs already
-stored are reported at once; the rest is what a worker fetches.
+settled here by ingest's own screen (``pipeline.ingest.urls.screen_list``): bad rows, unreadable
+rows and strings that are not web URLs travel with the partition as failures, repeats and URLs
+already stored are reported at once; the rest is what a worker fetches.
 """
 
 from __future__ import annotations
 
 import hashlib
-import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from ..ingest.checks import REPEAT_WINDOW, RecentKeys, check_inputs, url_digest
-from ..ingest.known import drop_known
-from ..ingest.urls import hosts_in_turn
+from ..ingest.urls import screen_list
 from ..inputs import BadRow
 from ..models import UrlRequest
 from ..report import Finish
@@ -42,33 +39,25 @@ class Partition:
 def plan(
     inputs: Iterable[UrlRequest | BadRow], db: Store, finish: Finish, *, recipe: str, size: int = PARTITION_SIZE
 ) -> Iterator[Partition]:
-    """The partitions of ``inputs``, read lazily ``size`` at a time; repeats and stored URLs go to
-    ``finish`` as they are found. ``recipe`` names what else decides a part's content (the scorer's
-    version, the settings that change what is fetched): another recipe makes other parts."""
-    sent = RecentKeys(REPEAT_WINDOW)
-    items = iter(inputs)
-    for index in itertools.count():
-        chunk = list(itertools.islice(items, size))
-        if not chunk:
-            return
-        candidates, settled = check_inputs(chunk, sent)
-        failed = tuple((o.url, o.detail) for o in settled if o.status == "failed")
-        for outcome in settled:
+    """The partitions of ``inputs``, read lazily ``size`` at a time through ingest's own screen
+    (``screen_list``); repeats and stored URLs go to ``finish`` as they are found. ``recipe`` names
+    what else decides a part's content (the scorer's version, the settings that change what is
+    fetched): another recipe makes other parts."""
+    for index, (chunk, screened) in enumerate(screen_list(inputs, db, size)):
+        failed = tuple((o.url, o.detail) for o in screened.settled if o.status == "failed")
+        for outcome in screened.settled:
             if outcome.status != "failed":  # the failures are stored with the part, when it loads
                 finish(outcome)
-        fresh, present = drop_known(db, candidates)
-        for outcome in present:
+        for outcome in screened.present:
             finish(outcome)
-        for candidate in fresh:
-            sent.add(url_digest(candidate.key))
         # A partition with nothing left to fetch is yielded all the same: the partitions of a list stay
         # the same, run after run, and its part (if any) still says what became of its inputs.
         yield Partition(
             index,
             _digest(chunk, recipe),
-            tuple(hosts_in_turn([c.request for c in fresh])),
+            tuple(screened.requests),
             failed,
-            frozenset(o.url for o in present),
+            frozenset(o.url for o in screened.present),
         )
 
 

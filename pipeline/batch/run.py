@@ -19,7 +19,7 @@ from ..report import STATUSES, IngestReport
 from ..scoring.actors import Pair
 from ..settings import Settings
 from ..store import Store
-from . import PARTITION_SIZE
+from . import PARTITION_SIZE, PER_HOST_SCOPES, BatchError
 from .cluster import connect, worker_threads
 from .load import load_part
 from .parts import write_part
@@ -70,10 +70,15 @@ def run_batch(
     progress: Progress | None = None,
     on_dashboard: Callable[[str], None] | None = None,
     keep: Iterable[str] = STATUSES,
+    per_host_scope: str = "cluster",
 ) -> BatchResult:
     """Fetch, extract and score ``inputs`` on a Dask cluster (``scheduler``'s, or a LocalCluster of
     ``workers`` processes), ``size`` inputs a partition, each written to ``work`` as a part; then load
-    the parts into the database of ``settings``. ``on_dashboard`` gets the Dask dashboard's address."""
+    the parts into the database of ``settings``. ``on_dashboard`` gets the Dask dashboard's address.
+    ``settings.per_host`` holds for the whole cluster (``per_host_scope`` "cluster"), or for each
+    worker process ("worker": W workers may hold W × per_host downloads against one site)."""
+    if per_host_scope not in PER_HOST_SCOPES:
+        raise BatchError(f"per-host scope {per_host_scope!r}: expected one of {', '.join(PER_HOST_SCOPES)}")
     result = BatchResult(IngestReport(keep=frozenset(keep)), work)
     finish = result.report.add
     tell = progress or (lambda stage, done, total: None)
@@ -112,7 +117,7 @@ def run_batch(
                 result.reused += 1
                 tell("compute", result.computed + result.reused + len(result.failed), len(planned))
                 continue
-            running.add(_submit(client, partition, settings, pairs))
+            running.add(_submit(client, partition, settings, pairs, cluster_wide=per_host_scope == "cluster"))
             in_flight += 1
             if in_flight >= limit:
                 settle(next(running))
@@ -127,6 +132,10 @@ def run_batch(
     return result
 
 
-def _submit(client: Client, partition: Partition, settings: Settings, pairs: tuple[Pair, ...]) -> Future[PartDone]:
+def _submit(
+    client: Client, partition: Partition, settings: Settings, pairs: tuple[Pair, ...], *, cluster_wide: bool
+) -> Future[PartDone]:
     # Named after its part, so the Dask dashboard shows which partition each task is.
-    return client.submit(compute, partition, settings, pairs, key=f"barometer-{partition.name}")
+    return client.submit(
+        compute, partition, settings, pairs, cluster_wide=cluster_wide, key=f"barometer-{partition.name}"
+    )

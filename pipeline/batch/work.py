@@ -22,10 +22,12 @@ from ..models import FetchFailure, UrlRequest
 from ..scoring.actors import Pair
 from ..settings import Settings
 from . import parts
+from .hosts import HostLeases
 from .plan import Partition
 
 _lock = threading.Lock()
-_fetchers: dict[Settings, Fetcher] = {}  # one per settings in this process: its connection pools and host slots
+# One per (settings, per-host scope) in this process: its connection pools, host slots and leases.
+_fetchers: dict[tuple[Settings, bool], Fetcher] = {}
 _loads = 0  # how many times this process has loaded the scorer's and extractor's data
 
 
@@ -60,13 +62,18 @@ class Prepare(WorkerPlugin):
         prepare()
 
 
-def compute(partition: Partition, settings: Settings, pairs: tuple[Pair, ...] = ()) -> PartDone:
+def compute(
+    partition: Partition, settings: Settings, pairs: tuple[Pair, ...] = (), *, cluster_wide: bool = True
+) -> PartDone:
     """Fetch, extract and score every request of ``partition`` (``settings.concurrency`` pages in
-    flight, ``settings.per_host`` per host, the address guard on every hop) for each of ``pairs``
-    (default: the watched pair); the part's bytes."""
+    flight, ``settings.per_host`` per host, across the cluster unless ``cluster_wide`` is false, the
+    address guard on every hop) for each of ``pairs`` (default: the watched pair); the part's bytes."""
     loads = prepare()  # a worker that joined without the plugin loads here, once all the same
     with _lock:
-        fetcher = _fetchers.get(settings) or _fetchers.setdefault(settings, Fetcher(settings))
+        fetcher = _fetchers.get((settings, cluster_wide))
+        if fetcher is None:
+            gate = HostLeases(settings.per_host) if cluster_wide else None
+            fetcher = _fetchers[settings, cluster_wide] = Fetcher(settings, host_gate=gate)
     pairs = pairs or (settings.watched_pair(),)
     results: dict[int, Result] = {}
 

@@ -1,13 +1,15 @@
 """Ingest a list of URLs: check the inputs, drop the known URLs, then fetch, extract, score, store.
 
 Each of those is a step of its own (checks.check_inputs, known.drop_known, fetch_and_store);
-ingest_urls composes them over a lazily read list, a chunk at a time.
+screen_list applies the first two to a lazily read list, a chunk at a time (batch's plan uses it
+too: one screen for both), and ingest_urls downloads what it lets through.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sized
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 from urllib.parse import urlsplit
 
@@ -64,35 +66,31 @@ def ingest_urls(
     each chunk is checked and looked up in the database, and its new URLs are fetched while the next
     chunks wait. The progress total is the number of inputs read so far until the input ends.
     """
+    # Counted after the unreadable row becomes a bad row, so the progress total counts it too.
     inputs = _Counted(_until_unreadable(itertools.chain(bad_rows, requests)))
     known_total = len(bad_rows) + len(requests) if isinstance(bad_rows, Sized) and isinstance(requests, Sized) else None
     report = IngestReport(keep=frozenset(keep))
     db = open_store(settings)
     finish = finisher(report, known_total if known_total is not None else (lambda: inputs.read), progress)
-    sent = RecentKeys(REPEAT_WINDOW)  # the URLs most recently sent for download in this run
 
-    def screen(chunk: list[UrlRequest | BadRow]) -> list[UrlRequest]:
-        """Settle the inputs that need no download and return the rest, marked as sent."""
-        candidates, settled = check_inputs(chunk, sent)
-        for outcome in settled:
+    def settle(screened: Screened) -> list[UrlRequest]:
+        """Record and report the inputs that need no download; the rest, to download."""
+        for outcome in screened.settled:
             if outcome.status == "failed":
                 record_input_failure(db, outcome)
             finish(outcome)
-        fresh, present = drop_known(db, candidates)
-        for outcome in present:
+        for outcome in screened.present:
             finish(outcome)
-        for candidate in fresh:
-            sent.add(url_digest(candidate.key))
-        return hosts_in_turn([candidate.request for candidate in fresh])
+        return screened.requests
 
     extractor: Extractor | None = None
     try:  # from here on, whatever fails (the database, a row of the list), the connection is closed
         # Settle chunks until one has something to download: how many it has (and whether more input
         # follows) decides whether extraction needs worker processes, which must start before any thread.
-        chunks = _chunked(inputs, CHUNK)
+        chunks = screen_list(inputs, db, CHUNK)
         first: list[UrlRequest] = []
-        for chunk in chunks:
-            first = screen(chunk)
+        for _, screened in chunks:
+            first = settle(screened)
             if first:
                 break
         pairs = settings.scoring_pairs(db.pairs())  # an article is scored for every pair the database follows
@@ -101,8 +99,8 @@ def ingest_urls(
 
         def to_fetch() -> Iterator[UrlRequest]:
             yield from first
-            for chunk in chunks:
-                yield from screen(chunk)
+            for _, screened in chunks:
+                yield from settle(screened)
 
         fetch_and_store(to_fetch(), db, settings, extractor, finish)
     finally:
@@ -110,6 +108,34 @@ def ingest_urls(
             extractor.close()
         db.close()
     return report
+
+
+@dataclass(frozen=True)
+class Screened:
+    """One chunk of a list through the screen: the requests to download (hosts taking turns), the
+    inputs settled without a download (failed: bad rows and strings that are not web URLs, an input
+    failure each, for the caller to record; repeated), and those already stored; each in input order."""
+
+    requests: list[UrlRequest]
+    settled: list[Outcome]
+    present: list[Outcome]
+
+
+def screen_list(
+    inputs: Iterable[UrlRequest | BadRow], db: Store, size: int
+) -> Iterator[tuple[list[UrlRequest | BadRow], Screened]]:
+    """The URL screen of ``ingest`` and ``batch`` alike: ``inputs`` read lazily ``size`` at a time (a
+    row that cannot be read ends the list as a bad row), each chunk with what the screen made of it:
+    web URLs only (``check_inputs``: the scheme, forms that parsers read differently), repeats by
+    canonical URL within the run, and URLs the database holds (``drop_known``). What it returns to
+    download is remembered as sent, so a later listing is "repeated"."""
+    sent = RecentKeys(REPEAT_WINDOW)  # the URLs most recently sent for download in this run
+    for chunk in _chunked(_until_unreadable(inputs), size):
+        candidates, settled = check_inputs(chunk, sent)
+        fresh, present = drop_known(db, candidates)
+        for candidate in fresh:
+            sent.add(url_digest(candidate.key))
+        yield chunk, Screened(hosts_in_turn([candidate.request for candidate in fresh]), settled, present)
 
 
 def hosts_in_turn(requests: list[UrlRequest]) -> list[UrlRequest]:
@@ -167,6 +193,7 @@ class _Counted(Generic[T]):
         return item
 
 
-def _chunked(items: Iterator[T], size: int) -> Iterator[list[T]]:
+def _chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    items = iter(items)
     while chunk := list(itertools.islice(items, size)):
         yield chunk
