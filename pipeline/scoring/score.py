@@ -29,7 +29,7 @@ from .sentences import split_sentences, token_spans, tokenize
 from .side_names import may_name_a_side
 from .stance import sentence_stance
 
-SCORER_BASE = "stance-1.16"  # the code's version: bump it when the code changes what the scorer returns
+SCORER_BASE = "stance-1.17"  # the code's version: bump it when the code changes what the scorer returns
 SCORER_VERSION = scorer_version(SCORER_BASE)  # + a digest of the data files read (default pair): "stance-1.14+3f9a2c"
 
 
