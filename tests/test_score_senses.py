@@ -1,5 +1,6 @@
-"""stance-1.17: two senses read from the nine real-article ledgers: a signature on one's own law or
-decree is no agreement, and a negative determiner («никакой», "no") negates the noun it governs.
+"""stance-1.17, read from the nine real-article ledgers: a signature on one's own law or decree is no
+agreement, a negative determiner («никакой», "no") negates the noun it governs, and a third country
+right after a cooperation word is its object ("supports Ukraine").
 
 Every sentence here is invented for the test; none is taken from an article."""
 
@@ -95,3 +96,25 @@ def test_quite_is_not_read_as_quitting():
     assert score_article("Kazakhstan will quit its cooperation with Russia.", language="en").tension == (
         pytest.approx(0.4422, abs=1e-4)
     )
+
+
+# --- a cooperation word whose direct object is a third country is that country's cooperation -----------
+
+
+@pytest.mark.parametrize(
+    ("third", "pair", "language", "tension"),
+    [
+        ("Kazakhstan supports Ukraine, and Russia is displeased.", "Kazakhstan supports Russia.", "en", 0.5069),
+        (
+            "Казахстан поддерживает Украину, но не разрывает связи с Россией.",
+            "Казахстан поддерживает Россию.",
+            "ru",
+            -0.2613,
+        ),
+        ("Kazachstan wspiera Ukrainę, a Rosja jest niezadowolona.", "Kazachstan wspiera Rosję.", "pl", 0.4422),
+    ],
+)
+def test_support_for_a_third_country_is_not_cooperation_with_the_other_side(third, pair, language, tension):
+    # Before stance-1.17 "supports Ukraine" counted as the pair's cooperation (+0.11, -0.62, +0.03).
+    assert score_article(third, language=language).tension == pytest.approx(tension, abs=1e-4)
+    assert score_article(pair, language=language).tension == pytest.approx(-0.4738, abs=1e-4)  # the pair's own
