@@ -15,19 +15,47 @@ from dataclasses import dataclass, replace
 
 from ..models import Score
 from .actors import Pair, actor_matcher, claims_as_sides, find_actors, in_a_list, load_pair
-from .combine import MAX_EVIDENCE as MAX_EVIDENCE
-from .combine import SentenceReading, _denied, _denies_back, evidence, weigh
+from .combine import (
+    CONFLICT_TOLD,
+    MAX_EVIDENCE,
+    MIN_EVIDENCE,
+    TITLE_DISSENT,
+    TITLE_WEIGHT,
+    TONE_WEIGHT,
+    UNCUED_WEIGHT,
+    SentenceReading,
+    _denied,
+    _denies_back,
+    evidence,
+    weigh,
+)
 from .features import article_vector
 from .lexicon import CLAUSE_KINDS, HEARSAY, RECOGNITION, cue_set, curated_languages, sentiment_model
 from .model import Model, load_model
 from .normalize import normalize_article
 from .pair_data import pair_cue_matcher, relation_words, scorer_version
-from .prepare import MAX_CHARS as MAX_CHARS
-from .prepare import _asks, _clause_starts, _clean, _given_language, _language, _partners, _scare_quoted
+from .prepare import MAX_CHARS, _asks, _clause_starts, _clean, _given_language, _language, _partners, _scare_quoted
 from .relevance import SentenceFacts, links, relevance, resolve_both
 from .sentences import split_sentences, token_spans, tokenize
 from .side_names import may_name_a_side
 from .stance import sentence_stance
+
+# Public names, those that lived here before prepare.py and combine.py were split off included.
+__all__ = [
+    "CONFLICT_TOLD",
+    "MAX_CHARS",
+    "MAX_EVIDENCE",
+    "MIN_EVIDENCE",
+    "SCORER_BASE",
+    "SCORER_VERSION",
+    "TITLE_DISSENT",
+    "TITLE_WEIGHT",
+    "TONE_WEIGHT",
+    "UNCUED_WEIGHT",
+    "Analysis",
+    "analyse",
+    "score_article",
+]
 
 SCORER_BASE = "stance-1.17"  # the code's version: bump it when the code changes what the scorer returns
 SCORER_VERSION = scorer_version(SCORER_BASE)  # + a digest of the data files read (default pair): "stance-1.14+3f9a2c"
