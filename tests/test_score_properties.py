@@ -115,3 +115,17 @@ def test_same_result_in_processes_with_different_hash_seeds():
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+def test_the_names_score_py_had_before_its_split_are_still_importable_from_it():
+    # prepare.py and combine.py were split off score.py: callers and tests import these from score.
+    import pipeline.scoring.score as score_module
+
+    before_split = {
+        "CONFLICT_TOLD", "MAX_CHARS", "MAX_EVIDENCE", "MIN_EVIDENCE", "SCORER_BASE", "SCORER_VERSION",
+        "TITLE_DISSENT", "TITLE_WEIGHT", "TONE_WEIGHT", "UNCUED_WEIGHT", "Analysis", "analyse", "score_article",
+        "_score", "_clean", "_language", "_given_language", "_clause_starts", "_scare_quoted", "_asks", "_partners",
+    }  # fmt: skip
+    missing = sorted(name for name in before_split if not hasattr(score_module, name))
+    assert not missing, f"pipeline.scoring.score no longer exports {missing}"
+    assert set(score_module.__all__) == {name for name in before_split if not name.startswith("_")}

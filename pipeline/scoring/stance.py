@@ -140,7 +140,10 @@ def _act_against(
 
 def _with_a_third_party(match: Match, tokens: Sequence[str], cues: CueSet, partners: Mapping[int, bool]) -> bool:
     """Whether a cooperation cue names its partner and that partner is a third country: "cooperation
-    of Astana with Washington", «сотрудничество с Пекином», "Вашингтонмен ынтымақтастық"."""
+    of Astana with Washington", «сотрудничество с Пекином», "Вашингтонмен ынтымақтастық"; or its direct
+    object, the name right after it ("supports Ukraine", «поддерживает Украину»)."""
+    if partners.get(match.end):
+        return True
     for j in range(match.end, min(len(tokens), match.end + WITH_SEARCH)):
         if tokens[j] in cues.with_words:
             for k in range(j + 1, min(len(tokens), j + 1 + WITH_REACH)):
