@@ -128,8 +128,8 @@ _SCHEMES = {
              "i'": _I, "i": "і", "u": "ұ"},
     # Not an official alphabet: the plain-keyboard spelling of some outlets' Latin pages (gh, ng and
     # iy for ғ, ң and и; y for ы and й; ó ú ý for ө ұ ү; ә kept or written á).
-    "digraph": {"gh": "ғ", "ng": "ң", "ngh": "нғ", "iya": "ия", "iyu": "ию", "iy": "и", "ya": "я", "yu": "ю", "y": _Y, "ó": "ө", "ú": "ұ", "ý": "ү",
-                "u": "у", "á": "ә", "ә": "ә", "i": "і"},
+    "digraph": {"gh": "ғ", "ng": "ң", "ngh": "нғ", "iya": "ия", "iyu": "ию", "iy": "и", "ya": "я", "yu": "ю",
+                "y": _Y, "ó": "ө", "ú": "ұ", "ý": "ү", "u": "у", "á": "ә", "ә": "ә", "i": "і"},
 }  # fmt: skip
 _APOSTROPHES = "'’ʼʻ‘`´"
 _LATIN_LETTERS = "A-Za-z\u00c0-\u024f\u0300-\u036f"
