@@ -287,8 +287,8 @@ PAIRS_SMOOTHING = 6  # trailing months: the demos' pairs have a few articles a m
 
 def pairs(browser: Any, url: str, out: Path) -> Shot:
     """The Trend page comparing every pair the database follows (sidebar "Pair": "Compare pairs", whose
-    list starts with them all), each line smoothed over six months; skipped when the database follows one
-    pair (no "Pair" choice)."""
+    list starts with them all), each line smoothed over six months, key events off (four pairs' events
+    crowd one picture); skipped when the database follows one pair (no "Pair" choice)."""
     shot = Shot("pairs")
     with session(browser, f"{url}/?smooth={PAIRS_SMOOTHING}", CHART) as page:
         choice = page.get_by_role("combobox", name="Pair", exact=True)  # st.selectbox's input
@@ -298,6 +298,10 @@ def pairs(browser: Any, url: str, out: Path) -> Shot:
         choice.click()
         page.get_by_role("option", name="Compare pairs").click()
         settle(page)
+        toggle = page.get_by_label("Key events", exact=True)  # every pair's events crowd one picture
+        if toggle.count() and toggle.is_checked():
+            page.locator("label").filter(has=toggle).click()
+            settle(page)
         compared = page.evaluate(
             "() => [...new Set(document.querySelector('.js-plotly-plot').data"
             ".filter(t => t.mode === 'lines+markers').map(t => t.name))]"

@@ -50,6 +50,13 @@ TENSION_2017 = (
     "Mi'ni'strlik Ma'skey'degi depy'tattyn' ay'maqtyq talaptaryn negizsiz ja'ne orynsyz dep atady. "
     "Bul ma'limdemeler eki el arasyndag'y qarym-qatynasqa zi'i'an keltiredi.",
 )
+# The plain-keyboard spelling of some outlets' Latin pages (not an official alphabet).
+TENSION_DIGRAPH = (
+    "Astana Resey elshisin shaqyrdy",
+    "Qazaqstan Syrtqy ister ministrligi Resey elshisin shaqyryp, narazylyq notasyn tapsyrdy. "
+    "Ministrlik Mәskeudegi deputattyng aumaqtyq talaptaryn negizsiz jәne orynsyz dep atady. "
+    "Búl mәlimdemeler eki el arasyndaghy qarym-qatynasqa ziyan keltiredi.",
+)
 COOPERATION_CYRILLIC = (
     "",
     "Қазақстан мен Ресей экономикалық ынтымақтастықты нығайту туралы келісімге қол қойды. "
@@ -69,6 +76,13 @@ COOPERATION_2018 = (
     "Taraptar saýda aınalymyn arttyrýǵa ýaǵdalasty.",
 )
 
+COOPERATION_DIGRAPH = (
+    "",
+    "Qazaqstan men Resey ekonomikalyq yntymaqtastyqty nyghaytu turaly kelisimge qol qoydy. "
+    "Toqaev pen Putin eki el arasyndaghy strategiyalyq áriptestikti joghary baghalady. "
+    "Taraptar sauda aynalymyn arttyrugha uaghdalasty.",
+)
+
 
 @pytest.mark.parametrize(
     ("latin", "cyrillic", "scheme"),
@@ -78,6 +92,8 @@ COOPERATION_2018 = (
         (TENSION_2017, TENSION_CYRILLIC, "2017"),
         (COOPERATION_2021, COOPERATION_CYRILLIC, "2021"),
         (COOPERATION_2018, COOPERATION_CYRILLIC, "2018"),
+        (TENSION_DIGRAPH, TENSION_CYRILLIC, "digraph"),
+        (COOPERATION_DIGRAPH, COOPERATION_CYRILLIC, "digraph"),
     ],
 )
 def test_kazakh_in_latin_script_scores_like_its_cyrillic_original(latin, cyrillic, scheme):
@@ -90,6 +106,34 @@ def test_kazakh_in_latin_script_scores_like_its_cyrillic_original(latin, cyrilli
     assert s.tension * original.tension > 0
     assert abs(s.tension - original.tension) <= 0.05
     assert abs(s.relevance - original.relevance) <= 0.05
+
+
+@pytest.mark.parametrize(
+    ("latin", "cyrillic"),
+    [
+        ("Resey", "Ресей"),  # y after a vowel is й
+        ("qoydy", "қойды"),
+        ("tauy", "тауы"),  # but after у it is ы
+        ("arasyndaghy", "арасындағы"),
+        ("kezdesuding", "кездесудің"),
+        ("bolghangha", "болғанға"),  # n then gh, not ng then h
+        ("siyaqty", "сияқты"),
+        ("ayasynda", "аясында"),
+        ("kýni", "күні"),
+        ("Búl", "Бұл"),
+        ("kórshilik", "көршілік"),
+        ("mәni", "мәні"),
+        ("Putin", "Путин"),  # a Russian name's и written i, restored from the pair's names
+    ],
+)
+def test_the_digraph_spelling_becomes_cyrillic_word_for_word(latin, cyrillic):
+    assert kazakh_latin_to_cyrillic(latin, "digraph") == cyrillic
+
+
+def test_the_digraph_spelling_is_not_taken_for_the_2018_alphabet_it_shares_letters_with():
+    official = "Qazaqstan men Reseı arasyndaǵy kelisim. Ońtústik óńirler, Máskeý jáne Astana, Angliya."
+    assert kazakh_latin_scheme(official) == "2018"
+    assert kazakh_latin_scheme(TENSION_DIGRAPH[1] + " Reseı") == "digraph"  # one stray letter
 
 
 def test_kazakh_latin_becomes_the_cyrillic_spelling_word_for_word():

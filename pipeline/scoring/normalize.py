@@ -118,6 +118,7 @@ _COMMON = {
     "y": "ы", "z": "з", "x": "кс", "c": "ц", "sh": "ш", "ch": "ч", "ŋ": "ң", "ä": "ә", "ö": "ө", "ü": "ү",
 }  # fmt: skip
 _I = "\x00"  # the one Latin letter for both и and й; which one is settled by its neighbours
+_Y = "\x01"  # the digraph spelling's one letter for ы and й: й after a vowel (but у), ы elsewhere
 # Where the alphabets differ: the letters for і, и/й, у, ұ and the marks on ә ғ ң ө ү ш ч.
 _SCHEMES = {
     "2021": {"ä": "ә", "ğ": "ғ", "ñ": "ң", "ö": "ө", "ū": "ұ", "ü": "ү", "ş": "ш", "ç": "ч", "ı": "і", "i": _I,
@@ -125,6 +126,10 @@ _SCHEMES = {
     "2018": {"á": "ә", "ǵ": "ғ", "ń": "ң", "ó": "ө", "u": "ұ", "ú": "ү", "ý": "у", "i": "і", "ı": _I},
     "2017": {"a'": "ә", "g'": "ғ", "n'": "ң", "o'": "ө", "u'": "ү", "y'": "у", "s'": "ш", "c'": "ч",
              "i'": _I, "i": "і", "u": "ұ"},
+    # Not an official alphabet: the plain-keyboard spelling of some outlets' Latin pages (gh, ng and
+    # iy for ғ, ң and и; y for ы and й; ó ú ý for ө ұ ү; ә kept or written á).
+    "digraph": {"gh": "ғ", "ng": "ң", "ngh": "нғ", "iya": "ия", "iyu": "ию", "iy": "и", "ya": "я", "yu": "ю", "y": _Y, "ó": "ө", "ú": "ұ", "ý": "ү",
+                "u": "у", "á": "ә", "ә": "ә", "i": "і"},
 }  # fmt: skip
 _APOSTROPHES = "'’ʼʻ‘`´"
 _LATIN_LETTERS = "A-Za-z\u00c0-\u024f\u0300-\u036f"
@@ -137,10 +142,19 @@ _SCHEME_MARKS = {
     "2018": re.compile("[áǵńóúýÁǴŃÓÚÝ]"),
     "2017": re.compile(f"[AaGgIiNnOoSsCcUuYy][{_APOSTROPHES}](?=[^\\W\\d_]|\\s|$)"),
 }
+# The digraph spelling: gh and iy inside words, ng at a word's end; the 2018 alphabet's own ǵ ń ı say
+# otherwise (the two share ó ú ý).
+_DIGRAPH_MARKS = re.compile(r"(?i)[^\W\d_](?:gh|iy)|ng\b")
+_ONLY_2018 = re.compile("[ǵńıǴŃ]")
+_MIN_DIGRAPHS = 2
 
 
 def kazakh_latin_scheme(text: str) -> str:
-    """Which official Latin alphabet a Kazakh text uses: "2021", "2018" or "2017" (apostrophes)."""
+    """Which Latin alphabet a Kazakh text uses: the official "2021", "2018" or "2017" (apostrophes), or
+    the outlets' plain-keyboard "digraph" spelling."""
+    digraphs = len(_DIGRAPH_MARKS.findall(text))
+    if digraphs >= _MIN_DIGRAPHS and digraphs > 2 * len(_ONLY_2018.findall(text)):
+        return "digraph"
     counts = {name: len(mark.findall(text)) for name, mark in _SCHEME_MARKS.items()}
     best = max(counts, key=lambda name: counts[name])
     return best if counts[best] else "2021"
@@ -181,6 +195,16 @@ def _settle_i(word: str) -> str:
     return "".join(out)
 
 
+def _settle_y(word: str) -> str:
+    """The digraph spelling's y: й after a vowel other than у ("Resey", "qoydy"), ы elsewhere ("tauy")."""
+    out: list[str] = []
+    for ch in word:
+        if ch == _Y:
+            ch = "й" if out and out[-1] in _CYR_VOWELS and out[-1] != "у" else "ы"
+        out.append(ch)
+    return "".join(out)
+
+
 # Loanwords whose ц the Latin alphabets write ts: before и ("investitsiia") and at the start it is ц;
 # elsewhere тс is a Kazakh suffix boundary ("aitsa", "ketse") and stays.
 _LOAN_FIXES = ((re.compile(r"(?<=[^\W\d_])тс(?=и)|^тс"), "ц"),)
@@ -195,6 +219,8 @@ _TO_LATIN = {
              "и": "ı", "й": "ı", "у": "ý", "я": "ıa", "ю": "ıý", "ц": "ts", "щ": "shsh", "ё": "ıo"},
     "2017": {"ә": "a'", "ғ": "g'", "ң": "n'", "ө": "o'", "ұ": "u", "ү": "u'", "ш": "s'", "ч": "c'", "і": "i",
              "и": "i'", "й": "i'", "у": "y'", "я": "i'a", "ю": "i'y'", "ц": "ts", "щ": "s's'", "ё": "i'o"},
+    "digraph": {"ә": "á", "ғ": "gh", "ң": "ng", "ө": "ó", "ұ": "ú", "ү": "ý", "ш": "sh", "ч": "ch", "і": "i",
+                "и": "iy", "й": "y", "у": "u", "я": "ya", "ю": "yu", "ц": "s", "щ": "sh", "ё": "yo"},
 }  # fmt: skip
 
 
@@ -228,22 +254,25 @@ def _kazakh_stems() -> tuple[str, ...]:
     return tuple(sorted(stem for stem in stems if len(stem) >= 4 and _CYRILLIC.search(stem)))
 
 
-@lru_cache(maxsize=1)
-def _restored_stems() -> tuple[tuple[str, str], ...]:
+@lru_cache(maxsize=2)
+def _restored_stems(digraph: bool = False) -> tuple[tuple[str, str], ...]:
     """(lossy spelling, lexicon spelling) of the Kazakh cue, tone and actor stems that come back from
-    Latin changed (ь and э are gone, ц is ts, "Ukraina" reads й): the lexicons' own words decide."""
+    Latin changed (ь and э are gone, ц is ts, "Ukraina" reads й): the lexicons' own words decide. The
+    digraph spelling has its own losses, and writes the и of Russian names as i ("Putin")."""
     restored: dict[str, str] = {}
     for stem in _kazakh_stems():
-        for scheme in ("2021", "2018"):
+        for scheme in ("digraph",) if digraph else ("2021", "2018"):
             back = transliterate_kazakh_latin(to_kazakh_latin(stem, scheme), scheme)
-            if back != stem and len(back) >= 4:
-                restored.setdefault(back, stem)
+            lossy = {back, back.replace("и", "і")} if digraph else {back}
+            for spelling in sorted(lossy - {stem}):
+                if len(spelling) >= 4:
+                    restored.setdefault(spelling, stem)
     return tuple(sorted(restored.items(), key=lambda item: (-len(item[0]), item[0])))
 
 
-def _restore_stem(word: str) -> str:
+def _restore_stem(word: str, digraph: bool = False) -> str:
     lower = word.lower()
-    for lossy, stem in _restored_stems():
+    for lossy, stem in _restored_stems(digraph):
         if lower.startswith(lossy):
             return _recase(word, stem + lower[len(lossy) :])
     return word
@@ -272,6 +301,7 @@ def _transliterate_word(word: str, table: dict[str, str], longest: int, scheme: 
             i += 1
     cyrillic = "".join(out)
     cyrillic = _settle_i(cyrillic) if _I in cyrillic else cyrillic
+    cyrillic = _settle_y(cyrillic) if _Y in cyrillic else cyrillic
     for pattern, replacement in _LOAN_FIXES:
         cyrillic = pattern.sub(replacement, cyrillic)
     return _recase(word, cyrillic)
@@ -288,8 +318,9 @@ def transliterate_kazakh_latin(text: str, scheme: str | None = None) -> str:
 
 def kazakh_latin_to_cyrillic(text: str, scheme: str | None = None) -> str:
     """``transliterate_kazakh_latin``, then the lexicons' spelling for stems the Latin alphabets lose."""
+    scheme = scheme or kazakh_latin_scheme(text)
     cyrillic = transliterate_kazakh_latin(text, scheme)
-    return _CYR_WORD.sub(lambda m: _restore_stem(m.group()), cyrillic)
+    return _CYR_WORD.sub(lambda m: _restore_stem(m.group(), scheme == "digraph"), cyrillic)
 
 
 # --- Kazakh in the Arabic-based alphabet (töte) ------------------------------------------------
