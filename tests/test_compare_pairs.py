@@ -10,7 +10,8 @@ import datetime as dt
 import polars as pl
 
 from pipeline import compare, views
-from pipeline.charts import picked_groups, split_figure
+from pipeline.charts import keyed_colors, picked_groups, split_figure
+from pipeline.charts.palette import BLUE, GREEN, GROUP_COLORS, ORANGE
 from pipeline.export import stack_pairs
 from pipeline.models import Event
 from pipeline.settings import Settings
@@ -160,3 +161,23 @@ def test_close_events_of_two_pairs_share_one_plain_label_and_keep_their_pairs_li
     assert diamond["marker"]["color"] == "rgba(60, 60, 60, 0.65)"
     lines = {t["meta"]: t["line"]["color"] for t in fig["data"] if t.get("mode") == "lines+markers"}
     assert lines == colors  # given colours win over the order drawn
+
+
+def test_compared_pairs_never_share_a_colour_past_eight_followed_pairs():
+    # Nine followed pairs: keyed colours cycle the eight of the palette, so i-ru's is a-ru's (blue).
+    followed = [f"{letter}-ru" for letter in "abcdefghi"]
+    colors = keyed_colors(followed)
+    assert colors["i-ru"] == colors["a-ru"] == BLUE
+
+    def line_colors(ids: list[str]) -> list[str]:
+        one = articles({"published": D(2022, 1, 3), "tension": 0.1})
+        frame = pl.concat([one.select(pl.lit(p).alias("pair"), pl.all()) for p in ids])
+        series = compare.pair_series(frame, views.Filters(freq="week"), Settings(), ids)
+        fig = split_figure(series, "pair", colors=colors).to_plotly_json()
+        return [t["line"]["color"] for t in fig["data"] if t.get("mode") == "lines+markers"]
+
+    # Compared together, the later one takes the first colour the chart does not use yet.
+    assert line_colors(["a-ru", "i-ru"]) == [BLUE, ORANGE]
+    assert line_colors(["i-ru", "b-ru", "a-ru"]) == [BLUE, ORANGE, GREEN]
+    # Without a clash every pair keeps its own colour.
+    assert line_colors(followed[1:]) == [*GROUP_COLORS[1:], BLUE]

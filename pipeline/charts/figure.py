@@ -21,6 +21,7 @@ from . import parts
 from .palette import (
     BAR_COLOR,
     COOPERATION_MARK,
+    GROUP_COLORS,
     MEAN_COLOR,
     TENSION_COLOR,
     TENSION_MARK,
@@ -250,6 +251,18 @@ def _smoothed_trace(series: pl.DataFrame, group: str, color: str) -> list[go.Sca
     ]
 
 
+def _distinct_colors(groups: Sequence[str], colors: Mapping[str, str]) -> dict[str, str]:
+    """Each group's colour (given, else by its place); a group that would repeat an earlier group's
+    colour in this chart (keyed colours cycle past eight pairs) takes the first palette colour still free."""
+    color_of: dict[str, str] = {}
+    for i, group in enumerate(groups):
+        color = colors.get(group) or group_color(i, group)
+        if group != "other" and color in color_of.values():
+            color = next((c for c in GROUP_COLORS if c not in color_of.values()), color)
+        color_of[group] = color
+    return color_of
+
+
 def split_figure(
     series: pl.DataFrame,
     by: str,
@@ -269,7 +282,7 @@ def split_figure(
     its ``meta`` (``picked_groups``)."""
     labels = labels or {}
     groups = list(dict.fromkeys(series.get_column(by).to_list()))
-    color_of = {group: (colors or {}).get(group) or group_color(i, group) for i, group in enumerate(groups)}
+    color_of = _distinct_colors(groups, colors or {})
     if group_events:
         events = [*events, *parts.group_events(group_events, color_of, labels)]
     overlaid = len(groups) <= MAX_OVERLAID_GROUPS
