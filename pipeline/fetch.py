@@ -13,7 +13,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from contextvars import ContextVar
 from dataclasses import replace
 from http import HTTPStatus
@@ -172,7 +172,12 @@ class Fetcher:
     def _host_slot(self, host: str) -> Iterator[None]:
         with self._lock:
             slot = self._host_slots[host]
-        with slot, self._host_gate(host) if self._host_gate else nullcontext():
+        with slot, ExitStack() as gate:
+            if self._host_gate is not None:
+                try:
+                    gate.enter_context(self._host_gate(host))
+                except Exception as err:  # a lease the cluster could not give: this page fails, fetch never raises
+                    raise _Failed(f"no download slot for {host}: {type(err).__name__}: {err}") from None
             yield
 
     def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> Page | FetchFailure:

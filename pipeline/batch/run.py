@@ -21,6 +21,7 @@ from ..settings import Settings
 from ..store import Store
 from . import PARTITION_SIZE, PER_HOST_SCOPES, BatchError
 from .cluster import connect, worker_threads
+from .hosts import close_idle_semaphores
 from .load import load_part
 from .parts import write_part
 from .plan import Partition, plan
@@ -124,6 +125,8 @@ def run_batch(
                 in_flight -= 1
         for future in running:
             settle(future)
+        # The scheduler would keep every host's semaphore as long as it runs: close the idle ones.
+        client.run_on_scheduler(close_idle_semaphores)
         result.partitions = len(planned)
         for number, (path, present) in enumerate(planned, 1):
             if path.exists():

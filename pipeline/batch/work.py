@@ -3,13 +3,14 @@
 The worker never opens the database and writes no file: the part's bytes go back to the process
 that runs the batch, which writes them (so the workers need no shared disk). The scorer, the
 lexicons, the language model and the fetcher are loaded once per worker process (``Prepare``, a
-worker plugin, and the module-level ``_fetchers``), not per article or per partition.
+worker plugin, and the module-level ``_fetchers``, a few kept), not per article or per partition.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from distributed import Worker
@@ -22,12 +23,17 @@ from ..models import FetchFailure, UrlRequest
 from ..scoring.actors import Pair
 from ..settings import Settings
 from . import parts
-from .hosts import HostLeases
+from .hosts import shared_leases
 from .plan import Partition
 
+#: Fetchers a worker keeps, the least recently used dropped first: each job's settings make one
+#: (its connection pools and host slots), and a long-lived cluster runs many jobs.
+KEPT_FETCHERS = 4
+
 _lock = threading.Lock()
-# One per (settings, per-host scope) in this process: its connection pools, host slots and leases.
-_fetchers: dict[tuple[Settings, bool], Fetcher] = {}
+# By (settings, per-host scope), least recently used first; the cluster-wide leases are one per
+# worker and limit (hosts.shared_leases), shared by every fetcher here.
+_fetchers: OrderedDict[tuple[Settings, bool], Fetcher] = OrderedDict()
 _loads = 0  # how many times this process has loaded the scorer's and extractor's data
 
 
@@ -62,18 +68,28 @@ class Prepare(WorkerPlugin):
         prepare()
 
 
+def _fetcher(settings: Settings, cluster_wide: bool) -> Fetcher:
+    with _lock:
+        key = (settings, cluster_wide)
+        fetcher = _fetchers.get(key)
+        if fetcher is None:
+            gate = shared_leases(settings.per_host) if cluster_wide else None
+            fetcher = _fetchers[key] = Fetcher(settings, host_gate=gate)
+            while len(_fetchers) > KEPT_FETCHERS:
+                # Not closed here: a task may still use it; its connections go when it is collected.
+                _fetchers.popitem(last=False)
+        _fetchers.move_to_end(key)
+        return fetcher
+
+
 def compute(
     partition: Partition, settings: Settings, pairs: tuple[Pair, ...] = (), *, cluster_wide: bool = True
 ) -> PartDone:
     """Fetch, extract and score every request of ``partition`` (``settings.concurrency`` pages in
     flight, ``settings.per_host`` per host, across the cluster unless ``cluster_wide`` is false, the
     address guard on every hop) for each of ``pairs`` (default: the watched pair); the part's bytes."""
+    fetcher = _fetcher(settings, cluster_wide)  # first: outside a worker, says so before loading anything
     loads = prepare()  # a worker that joined without the plugin loads here, once all the same
-    with _lock:
-        fetcher = _fetchers.get((settings, cluster_wide))
-        if fetcher is None:
-            gate = HostLeases(settings.per_host) if cluster_wide else None
-            fetcher = _fetchers[settings, cluster_wide] = Fetcher(settings, host_gate=gate)
     pairs = pairs or (settings.watched_pair(),)
     results: dict[int, Result] = {}
 
