@@ -30,6 +30,7 @@ TOPICAL_SHARE = 0.4  # from this share of body sentences about sport, heat, musi
 LINK_LIST = 0.3  # both sides, but in a list of several countries ("Russia, Belarus, Kazakhstan ...")
 PAIR_PRIOR = 0.5  # added to both counts in pair_share: a pair met once does not silence the piece
 TITLE_GAIN = 1.5  # a headline says what the piece is about
+APART = 0.5  # relevance kept when the two sides never meet (only in lists of countries, far apart)
 
 
 @dataclass(frozen=True)
@@ -268,6 +269,11 @@ def relevance(sentences: Sequence[SentenceFacts], sentence_links: Sequence[float
     if topical >= TOPICAL_SHARE and not engaged:
         evidence *= 1.0 - topical
     evidence *= pair_share(sentences, sentence_links)
+    # The two sides never meet: never named in one sentence outside a list, nor in neighbouring ones.
+    # Each is a party to something else (Russia among the guarantors of talks on Syria held in
+    # Kazakhstan, Kazakhstan chairing the bloc, Russia's call-up reported from the border).
+    if not any(link >= LINK_NEIGHBOUR_THIRD for link in sentence_links):
+        evidence *= APART
     density = evidence / max(body, 4)
     value = (1.0 - math.exp(-evidence / 2.0)) * min(1.0, 0.3 + 2.5 * density)
     return max(0.0, min(1.0, value))
