@@ -27,6 +27,7 @@ ACTORS = "actors"
 SIDE_A, SIDE_B, BOTH, OTHER = "a", "b", "both", "other"
 WEAK_A, WEAK_B = "a~", "b~"  # a language or ethnic group rather than the state
 IMPLIED_A, IMPLIED_B = "a^", "b^"  # an epithet or institution ("the northern neighbour")
+BLOC_A, BLOC_B = "a^bloc", "b^bloc"  # a bloc the side leads ("the EAEU"): implied, but the bloc is not the side
 RECOGNISED_A, RECOGNISED_B = "a?", "b?"  # a side's claim, where recognising it is the news ("the annexed regions")
 ANY_LANGUAGE = "*"  # patterns listed once for every language
 THIRD = "@"  # prefix of a third country's own kind ("@china"), to tell one third party from another
@@ -109,6 +110,9 @@ def parse_pair(data: TomlTable, pair_id: str = "") -> Pair:
     implied = data.get("implied", {})
     add(IMPLIED_A, implied.get("a", {}))
     add(IMPLIED_B, implied.get("b", {}))
+    bloc = data.get("bloc", {})
+    add(BLOC_A, bloc.get("a", {}))
+    add(BLOC_B, bloc.get("b", {}))
     for country, words in data.get("third_countries", {}).items():
         add(THIRD + country, {ANY_LANGUAGE: words})  # names travel: one list for every language
     proxies = data.get("proxies", {})  # "will not recognise the DNR": a stance towards Russia

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import combinations
 
-from .actors import BOTH, IMPLIED_A, IMPLIED_B, OTHER, SIDE_A, SIDE_B, THIRD, WEAK_A, WEAK_B
+from .actors import BLOC_A, BLOC_B, BOTH, IMPLIED_A, IMPLIED_B, OTHER, SIDE_A, SIDE_B, THIRD, WEAK_A, WEAK_B
 
 # Link of a sentence, by what it names.
 LINK_BOTH = 1.0
@@ -30,6 +30,7 @@ TOPICAL_SHARE = 0.4  # from this share of body sentences about sport, heat, musi
 LINK_LIST = 0.3  # both sides, but in a list of several countries ("Russia, Belarus, Kazakhstan ...")
 PAIR_PRIOR = 0.5  # added to both counts in pair_share: a pair met once does not silence the piece
 TITLE_GAIN = 1.5  # a headline says what the piece is about
+APART = 0.5  # relevance kept when the two sides never meet (only in lists of countries, far apart)
 
 
 @dataclass(frozen=True)
@@ -60,18 +61,20 @@ def _named(sentences: Sequence[SentenceFacts], implied: bool = True) -> _Named:
         return _Named(a, b)
     # An epithet or an institution stands for a side only where the other side is named outright:
     # "the northern neighbour" of Kazakhstan is Russia, in a piece about nothing named it is nobody.
-    a_implied = b and any(IMPLIED_A in s.names for s in sentences)
-    b_implied = a and any(IMPLIED_B in s.names for s in sentences)
+    a_implied = b and any(IMPLIED_A in s.names or BLOC_A in s.names for s in sentences)
+    b_implied = a and any(IMPLIED_B in s.names or BLOC_B in s.names for s in sentences)
     return _Named(a or a_implied, b or b_implied)
 
 
-def _sides(facts: SentenceFacts, named: _Named, implied: bool = True) -> tuple[bool, bool]:
+def _sides(facts: SentenceFacts, named: _Named, implied: bool = True, bloc: bool = True) -> tuple[bool, bool]:
     # "the two countries" counts only when both are named somewhere (not Putin and Xi);
-    # "Russian-language" only when Russia is.
+    # "Russian-language" only when Russia is; "Kazakhstan in the EAEU" is the pair only where ``bloc``.
     names = facts.names
     both = BOTH in names and named.a and named.b
-    a = SIDE_A in names or (implied and IMPLIED_A in names and named.a) or both
-    b = SIDE_B in names or (implied and IMPLIED_B in names and named.b) or both
+    a_implied = IMPLIED_A in names or (bloc and BLOC_A in names)
+    b_implied = IMPLIED_B in names or (bloc and BLOC_B in names)
+    a = SIDE_A in names or (implied and a_implied and named.a) or both
+    b = SIDE_B in names or (implied and b_implied and named.b) or both
     # Weak names need a plain name in the same sentence: "songs in Kazakh and Russian" links nothing.
     strong = a or b
     return a or (WEAK_A in names and named.a and strong), b or (WEAK_B in names and named.b and strong)
@@ -268,6 +271,15 @@ def relevance(sentences: Sequence[SentenceFacts], sentence_links: Sequence[float
     if topical >= TOPICAL_SHARE and not engaged:
         evidence *= 1.0 - topical
     evidence *= pair_share(sentences, sentence_links)
+    # The two sides never meet: never named in one sentence outside a list (an implied side counts:
+    # "the northern neighbour", not the bloc), nor in neighbouring ones. Each is a party to something
+    # else (Russia among the guarantors of talks on Syria held in Kazakhstan, Kazakhstan in the bloc).
+    meet = any(
+        link >= LINK_NEIGHBOUR_THIRD or (not f.listed and all(_sides(f, named, bloc=False)))
+        for f, link in zip(sentences, sentence_links, strict=True)
+    )
+    if not meet:
+        evidence *= APART
     density = evidence / max(body, 4)
     value = (1.0 - math.exp(-evidence / 2.0)) * min(1.0, 0.3 + 2.5 * density)
     return max(0.0, min(1.0, value))
