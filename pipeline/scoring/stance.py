@@ -9,7 +9,8 @@ Negation turns a cooperation cue into tension ("did not support", "nie poparła"
 however long, up to the end of the clause. A cooperation word used as a grievance ("former ally",
 "so much for the strategic partnership") counts towards tension. A sentence that turns down both a
 step against the other side and a step for it ("will neither join the sanctions nor help to dodge
-them") is a balance and counts little. A standing tie named beside a conflict, and the clause before
+them"), or that turns down or complies with a measure against it while naming such measures ("will not
+join the sanctions, but will not violate them"), is a balance and counts little. A standing tie named beside a conflict, and the clause before
 a "but" that disagrees with the one after it, are backdrop and count half. Whether the sentence is
 about the pair at all is decided elsewhere (relevance).
 """
@@ -273,6 +274,7 @@ def sentence_stance(
     fear = any(m.pattern.kind == FEAR and not negated_at[m.start] for m in matches)
     by_class = [0.0] * len(CLASSES)
     refused: set[bool] = set()  # which kinds of cue were negated: True cooperation, False conflict
+    kept_rule = False  # a measure against the other side complied with ("will comply with the sanctions")
     # "called Almaty Russian land ... incompatible with our friendship": a claim on the other's land that
     # no negator governs makes the sentence a rebuke, whatever cooperation words frame it.
     claimed = any(
@@ -314,6 +316,7 @@ def sentence_stance(
             continue
         if weight > 0 and complied and complied[match.start]:  # "complies with the sanctions": a rule kept
             weight *= BALANCING_FACTOR
+            kept_rule = True
         negated = negated_at[match.start] or (weight > 0 and bool(dismissed) and dismissed[match.start])
         if not negated and post_window:
             negated = any(match.end <= s < match.end + post_window for s in post_starts)
@@ -376,6 +379,11 @@ def sentence_stance(
     # join the sanctions nor help to dodge them"): balancing. One refusal of a mixed phrase ("refused
     # to recognise the annexation") is a single act and keeps its weight.
     if len(refused) == 2 and len(negator_spans) + len(post_starts) >= 2:
+        stance *= BALANCING_FACTOR
+    # "will not join the sanctions against Moscow, but will not let anyone violate them": a measure against
+    # the other side turned down or complied with, beside conflict words that then only name the measures,
+    # is the same balance (a "no" to one step and a "yes" to the rule), not the tension those words carry.
+    elif stance > 0 and affirmed_conflict and (False in refused or kept_rule):
         stance *= BALANCING_FACTOR
     stance = max(-SENTENCE_CAP, min(SENTENCE_CAP, stance))
     parts_ = tuple(by_class) if any(by_class) else ()
