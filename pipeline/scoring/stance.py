@@ -10,9 +10,9 @@ however long, up to the end of the clause. A cooperation word used as a grievanc
 "so much for the strategic partnership") counts towards tension. A sentence that turns down both a
 step against the other side and a step for it ("will neither join the sanctions nor help to dodge
 them"), or that turns down or complies with a measure against it while naming such measures ("will not
-join the sanctions, but will not violate them"), is a balance and counts little. A standing tie named beside a conflict, and the clause before
-a "but" that disagrees with the one after it, are backdrop and count half. Whether the sentence is
-about the pair at all is decided elsewhere (relevance).
+join the sanctions for fear of secondary sanctions"), is a balance and counts little. A standing tie
+named beside a conflict, and the clause before a "but" that disagrees with the one after it, are backdrop
+and count half. Whether the sentence is about the pair at all is decided elsewhere (relevance).
 """
 
 from __future__ import annotations
@@ -275,6 +275,9 @@ def sentence_stance(
     by_class = [0.0] * len(CLASSES)
     refused: set[bool] = set()  # which kinds of cue were negated: True cooperation, False conflict
     kept_rule = False  # a measure against the other side complied with ("will comply with the sanctions")
+    balanced_sides: list[set[bool]] = [set(), set()]  # per side of a "but": conflict refused (False), affirmed (True)
+    # any "but" after the sentence's opening divides it here, with or without a comma before it
+    divide = next((m.start for m in matches if m.pattern.kind == CONTRAST and m.start > 1), len(tokens))
     # "called Almaty Russian land ... incompatible with our friendship": a claim on the other's land that
     # no negator governs makes the sentence a rebuke, whatever cooperation words frame it.
     claimed = any(
@@ -340,6 +343,8 @@ def sentence_stance(
         if negated:
             if abs(weight) >= RELATIONAL_CUE:  # "a project not aimed against the neighbour" is no balance
                 refused.add(weight < 0)
+                if weight > 0:
+                    balanced_sides[int(match.start >= divide)].add(False)
             weight = weight * (NEGATED_COOPERATION if weight < 0 else NEGATED_CONFLICT)
         elif grievance:  # "former ally", "so much for the partnership"
             weight = -weight * GRIEVANCE_FACTOR
@@ -351,6 +356,8 @@ def sentence_stance(
         cls = cls or ("grievance" if grievance else "conflict" if weight > 0 else "cooperation")
         by_class[_CLASS[cls]] += weight
         affirmed_conflict = affirmed_conflict or (not negated and weight >= RELATIONAL_CUE)
+        if not negated and weight >= RELATIONAL_CUE and all(match.start != n for n, _ in negator_spans):
+            balanced_sides[int(match.start >= divide)].add(True)  # a refusing verb ("refused") names no measure
         parts[side] += weight
     # "strategic partnership, allied cooperation and friendship": the formula stacks the tie's words, each
     # after the strongest adds less (one act of cooperation is told with one verb).
@@ -378,12 +385,14 @@ def sentence_stance(
     # Two refusals, one of a step against the other side and one of a step for it ("will neither
     # join the sanctions nor help to dodge them"): balancing. One refusal of a mixed phrase ("refused
     # to recognise the annexation") is a single act and keeps its weight.
-    if len(refused) == 2 and len(negator_spans) + len(post_starts) >= 2:
-        stance *= BALANCING_FACTOR
-    # "will not join the sanctions against Moscow, but will not let anyone violate them": a measure against
-    # the other side turned down or complied with, beside conflict words that then only name the measures,
-    # is the same balance (a "no" to one step and a "yes" to the rule), not the tension those words carry.
-    elif stance > 0 and affirmed_conflict and (False in refused or kept_rule):
+    balance = len(refused) == 2 and len(negator_spans) + len(post_starts) >= 2
+    # "will not join the sanctions against Moscow for fear of secondary sanctions", "complies with the
+    # sanctions to avoid secondary ones": a measure against the other side turned down (on the same side of
+    # a "but" as the conflict words) or complied with, beside conflict words that then only name the
+    # measures, is the same balance, not the tension those words carry. "refused to join the sanctions, but
+    # Moscow threatened a ban" turns at the "but": the threat is news and keeps its weight.
+    named = (kept_rule and affirmed_conflict) or (refused == {False} and {True, False} in balanced_sides)
+    if balance or (stance > 0 and named):
         stance *= BALANCING_FACTOR
     stance = max(-SENTENCE_CAP, min(SENTENCE_CAP, stance))
     parts_ = tuple(by_class) if any(by_class) else ()
