@@ -51,22 +51,22 @@ def test_an_and_is_no_turn():
         (
             "Officially, Kazakhstan and Russia are friends and strategic partners. "
             "Yet Kazakhstan refused to recognise the annexation announced by Russia.",
-            0.5796,  # stance-1.10: 0.378; stance-1.14: 0.518
+            0.6191,  # stance-1.10: 0.378; stance-1.14: 0.518; stance-1.17: 0.5796
         ),
         (
             "Официально Казахстан и Россия — друзья и стратегические партнёры. "
             "Однако Казахстан отказался признать аннексию, объявленную Россией.",
-            0.5112,  # stance-1.10: 0.164; stance-1.14: 0.4485
+            0.5965,  # stance-1.10: 0.164; stance-1.14: 0.4485; stance-1.17: 0.5112
         ),
         (
             "Officjalnie Kazachstan i Rosja są przyjaciółmi i strategicznymi partnerami. "
             "Jednak Kazachstan odmówił uznania aneksji ogłoszonej przez Rosję.",
-            0.4856,  # stance-1.10: 0.269; stance-1.14: 0.418
+            0.5945,  # stance-1.10: 0.269; stance-1.14: 0.418; stance-1.17: 0.4856
         ),
         (  # no contrast word: no turn; since stance-1.15 the tie-only sentence is the refusal's backdrop
             "Officially, Kazakhstan and Russia are friends and strategic partners. "
             "And Kazakhstan refused to recognise the annexation announced by Russia.",
-            0.3606,  # stance-1.14: 0.170
+            0.4016,  # stance-1.14: 0.170; stance-1.17: 0.3606
         ),
     ],
 )
@@ -209,3 +209,16 @@ def test_a_measure_taken_or_a_threat_after_a_but_keeps_its_weight():
     # the refusing verb names no measure, and the threat after the "but" is news (stance-1.17: 3.0 as well)
     refused = "Kazakhstan refused to join sanctions but Russia threatened Kazakhstan with a ban on grain."
     assert stance(refused, "en") == pytest.approx(3.0)
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [  # stance-1.17: 0.178, 0.213, 0.280, 0.213 (each language's own weight of the recognition word)
+        ("pl", "Kazachstan nie uzna Donieckiej i Ługańskiej Republiki Ludowej."),
+        ("ru", "Казахстан не признает Донецкую и Луганскую народные республики."),
+        ("en", "Kazakhstan will not recognise the Donetsk and Luhansk people's republics."),
+        ("de", "Kasachstan wird die Volksrepubliken Donezk und Luhansk nicht anerkennen."),
+    ],
+)
+def test_refusing_to_recognise_the_other_sides_claim_is_one_act_in_every_language(language, sentence):
+    assert _score(sentence, language=language).tension == pytest.approx(0.3452, abs=0.0005)

@@ -39,6 +39,7 @@ from .lexicon import (
     POST_CONCESSIVE,
     POST_EXIT,
     POST_NEGATOR,
+    RECOGNITION,
     REFUSAL,
     RELATION,
     STATUS,
@@ -80,6 +81,9 @@ CONCEDED_TIE = 0.5  # "despite Moscow's help, relations are now tense": the tie 
 # "a wedge is forming between Russia and one of its most reliable allies": a standing tie named in a sentence
 # that reports a conflict between the two is the conflict's backdrop, not cooperation that offsets it.
 BACKDROP_TIE = 0.5
+# "Kazakhstan will not recognise the Donetsk and Luhansk republics": turning down the other side's claim
+# is a step against it, as strong in every language whatever the recognition word's own weight there.
+REFUSED_RECOGNITION = 1.0
 TURNED = 0.5  # "partners on paper, but rivals in fact": what comes before the "but" is the backdrop
 
 
@@ -273,6 +277,12 @@ def sentence_stance(
     # "refuted the fears of subordination" is no fear: a negated fear word frames nothing.
     fear = any(m.pattern.kind == FEAR and not negated_at[m.start] for m in matches)
     by_class = [0.0] * len(CLASSES)
+    # a recognition word in a sentence that names a side (the other side's claims count as it, actors.py)
+    recognising = (
+        {m.start for m in matches if m.pattern.kind == RECOGNITION}
+        if partners and not all(partners.values())
+        else set()
+    )
     refused: set[bool] = set()  # which kinds of cue were negated: True cooperation, False conflict
     kept_rule = False  # a measure against the other side complied with ("will comply with the sanctions")
     balanced_sides: list[set[bool]] = [set(), set()]  # per side of a "but": conflict refused (False), affirmed (True)
@@ -340,6 +350,8 @@ def sentence_stance(
             weight *= STATUS_WEIGHT  # boilerplate of the tie; a tie turned into a grievance keeps its weight
         if not negated and not grievance and weight < 0 and fear:
             weight *= FEAR_FACTOR  # "a member of Moscow's bloc, Astana fears ...": the fear is the news
+        if negated and weight < 0 and match.start in recognising:
+            weight = min(weight, -REFUSED_RECOGNITION)  # "will not recognise the breakaway republics": an act
         if negated:
             if abs(weight) >= RELATIONAL_CUE:  # "a project not aimed against the neighbour" is no balance
                 refused.add(weight < 0)
