@@ -70,8 +70,9 @@ def test_the_shipped_model_is_read_from_its_file_and_is_the_rules_weighing():
             "refusal",
             # stance-1.15: the last sentence only names the tie in a conflict story, its backdrop (row x 0.5);
             # stance-1.14: cooperation_stance and tie -0.1778, tone -0.0368, cued 0.7778; 0.7179, 0.8203
+            # stance-1.18: negated_cooperation 0.1422 -> 0.1778 (refusing to recognise counts 1.0 x 0.8)
             {"tension_stance": 1.1667, "cooperation_stance": -0.0889, "title_stance": 0.5, "tone": -0.0769,
-             "cued": 0.6667, "conflict": 1.1667, "tie": -0.0889, "negated_cooperation": 0.1422},
+             "cued": 0.6667, "conflict": 1.1667, "tie": -0.0889, "negated_cooperation": 0.1778},
             0.7606,
             0.8392,
         ),

@@ -51,22 +51,22 @@ def test_an_and_is_no_turn():
         (
             "Officially, Kazakhstan and Russia are friends and strategic partners. "
             "Yet Kazakhstan refused to recognise the annexation announced by Russia.",
-            0.5796,  # stance-1.10: 0.378; stance-1.14: 0.518
+            0.6191,  # stance-1.10: 0.378; stance-1.14: 0.518; stance-1.17: 0.5796
         ),
         (
             "Официально Казахстан и Россия — друзья и стратегические партнёры. "
             "Однако Казахстан отказался признать аннексию, объявленную Россией.",
-            0.5112,  # stance-1.10: 0.164; stance-1.14: 0.4485
+            0.5965,  # stance-1.10: 0.164; stance-1.14: 0.4485; stance-1.17: 0.5112
         ),
         (
             "Officjalnie Kazachstan i Rosja są przyjaciółmi i strategicznymi partnerami. "
             "Jednak Kazachstan odmówił uznania aneksji ogłoszonej przez Rosję.",
-            0.4856,  # stance-1.10: 0.269; stance-1.14: 0.418
+            0.5945,  # stance-1.10: 0.269; stance-1.14: 0.418; stance-1.17: 0.4856
         ),
         (  # no contrast word: no turn; since stance-1.15 the tie-only sentence is the refusal's backdrop
             "Officially, Kazakhstan and Russia are friends and strategic partners. "
             "And Kazakhstan refused to recognise the annexation announced by Russia.",
-            0.3606,  # stance-1.14: 0.170
+            0.4016,  # stance-1.14: 0.170; stance-1.17: 0.3606
         ),
     ],
 )
@@ -112,7 +112,8 @@ def test_quotes_around_a_name_or_a_statement_are_no_irony():
         # stance-1.10: 2.5, 2.9, 1.8, 1.7 (as strong as joining the sanctions)
         ("en", "Kazakhstan complies with the Western sanctions against Russia to avoid secondary sanctions.", 0.15),
         ("ru", "Казахстан соблюдает западные санкции против России, чтобы избежать вторичных санкций.", 0.55),
-        ("pl", "Kazachstan przestrzega sankcji wobec Rosji, aby uniknąć sankcji wtórnych.", 0.5),
+        # stance-1.17: 0.5; since stance-1.18 the secondary sanctions named beside the rule kept are a balance
+        ("pl", "Kazachstan przestrzega sankcji wobec Rosji, aby uniknąć sankcji wtórnych.", 0.15),
         ("kk", "Қазақстан Ресейге қарсы санкцияларды сақтайды.", 0.51),
     ],
 )
@@ -186,3 +187,38 @@ def test_a_cooperation_word_joined_to_the_ties_name_is_part_of_the_formula(langu
 
 def test_cooperation_words_joined_to_each_other_are_acts_and_keep_their_weight():
     assert stance("The presidents signed a cooperation agreement and a loan deal.", "en") == pytest.approx(-3.0)
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "expected"),
+    [
+        # stance-1.17: 1.35, 1.3, 1.5, 0.49 (the secondary sanctions named counted as tension)
+        ("en", "Kazakhstan will not join the sanctions against Russia for fear of secondary sanctions.", 0.405),
+        ("ru", "Казахстан не присоединится к санкциям против России из-за риска вторичных санкций.", 0.39),
+        ("pl", "Kazachstan nie przyłączy się do sankcji wobec Rosji z obawy przed sankcjami wtórnymi.", 0.45),
+        ("kk", "Қазақстан екінші реттік санкциялар қаупіне байланысты Ресейге қарсы санкцияларға қосылмайды.", 0.147),
+    ],
+)
+def test_a_measure_turned_down_beside_the_measures_named_is_balancing(language, sentence, expected):
+    assert stance(sentence, language) == pytest.approx(expected, abs=0.005)
+
+
+def test_a_measure_taken_or_a_threat_after_a_but_keeps_its_weight():
+    # nothing turned down or complied with: the conflict words are the news
+    assert stance("Kazakhstan banned exports to Russia and joined the sanctions.", "en") == pytest.approx(1.7)
+    # the refusing verb names no measure, and the threat after the "but" is news (stance-1.17: 3.0 as well)
+    refused = "Kazakhstan refused to join sanctions but Russia threatened Kazakhstan with a ban on grain."
+    assert stance(refused, "en") == pytest.approx(3.0)
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [  # stance-1.17: 0.178, 0.213, 0.280, 0.213 (each language's own weight of the recognition word)
+        ("pl", "Kazachstan nie uzna Donieckiej i Ługańskiej Republiki Ludowej."),
+        ("ru", "Казахстан не признает Донецкую и Луганскую народные республики."),
+        ("en", "Kazakhstan will not recognise the Donetsk and Luhansk people's republics."),
+        ("de", "Kasachstan wird die Volksrepubliken Donezk und Luhansk nicht anerkennen."),
+    ],
+)
+def test_refusing_to_recognise_the_other_sides_claim_is_one_act_in_every_language(language, sentence):
+    assert _score(sentence, language=language).tension == pytest.approx(0.3452, abs=0.0005)

@@ -9,9 +9,10 @@ Negation turns a cooperation cue into tension ("did not support", "nie poparła"
 however long, up to the end of the clause. A cooperation word used as a grievance ("former ally",
 "so much for the strategic partnership") counts towards tension. A sentence that turns down both a
 step against the other side and a step for it ("will neither join the sanctions nor help to dodge
-them") is a balance and counts little. A standing tie named beside a conflict, and the clause before
-a "but" that disagrees with the one after it, are backdrop and count half. Whether the sentence is
-about the pair at all is decided elsewhere (relevance).
+them"), or that turns down or complies with a measure against it while naming such measures ("will not
+join the sanctions for fear of secondary sanctions"), is a balance and counts little. A standing tie
+named beside a conflict, and the clause before a "but" that disagrees with the one after it, are backdrop
+and count half. Whether the sentence is about the pair at all is decided elsewhere (relevance).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from .lexicon import (
     POST_CONCESSIVE,
     POST_EXIT,
     POST_NEGATOR,
+    RECOGNITION,
     REFUSAL,
     RELATION,
     STATUS,
@@ -79,6 +81,9 @@ CONCEDED_TIE = 0.5  # "despite Moscow's help, relations are now tense": the tie 
 # "a wedge is forming between Russia and one of its most reliable allies": a standing tie named in a sentence
 # that reports a conflict between the two is the conflict's backdrop, not cooperation that offsets it.
 BACKDROP_TIE = 0.5
+# "Kazakhstan will not recognise the Donetsk and Luhansk republics": turning down the other side's claim
+# is a step against it, as strong in every language whatever the recognition word's own weight there.
+REFUSED_RECOGNITION = 1.0
 TURNED = 0.5  # "partners on paper, but rivals in fact": what comes before the "but" is the backdrop
 
 
@@ -272,7 +277,17 @@ def sentence_stance(
     # "refuted the fears of subordination" is no fear: a negated fear word frames nothing.
     fear = any(m.pattern.kind == FEAR and not negated_at[m.start] for m in matches)
     by_class = [0.0] * len(CLASSES)
+    # a recognition word in a sentence that names a side (the other side's claims count as it, actors.py)
+    recognising = (
+        {m.start for m in matches if m.pattern.kind == RECOGNITION}
+        if partners and not all(partners.values())
+        else set()
+    )
     refused: set[bool] = set()  # which kinds of cue were negated: True cooperation, False conflict
+    kept_rule = False  # a measure against the other side complied with ("will comply with the sanctions")
+    balanced_sides: list[set[bool]] = [set(), set()]  # per side of a "but": conflict refused (False), affirmed (True)
+    # any "but" after the sentence's opening divides it here, with or without a comma before it
+    divide = next((m.start for m in matches if m.pattern.kind == CONTRAST and m.start > 1), len(tokens))
     # "called Almaty Russian land ... incompatible with our friendship": a claim on the other's land that
     # no negator governs makes the sentence a rebuke, whatever cooperation words frame it.
     claimed = any(
@@ -314,6 +329,7 @@ def sentence_stance(
             continue
         if weight > 0 and complied and complied[match.start]:  # "complies with the sanctions": a rule kept
             weight *= BALANCING_FACTOR
+            kept_rule = True
         negated = negated_at[match.start] or (weight > 0 and bool(dismissed) and dismissed[match.start])
         if not negated and post_window:
             negated = any(match.end <= s < match.end + post_window for s in post_starts)
@@ -334,9 +350,13 @@ def sentence_stance(
             weight *= STATUS_WEIGHT  # boilerplate of the tie; a tie turned into a grievance keeps its weight
         if not negated and not grievance and weight < 0 and fear:
             weight *= FEAR_FACTOR  # "a member of Moscow's bloc, Astana fears ...": the fear is the news
+        if negated and weight < 0 and match.start in recognising:
+            weight = min(weight, -REFUSED_RECOGNITION)  # "will not recognise the breakaway republics": an act
         if negated:
             if abs(weight) >= RELATIONAL_CUE:  # "a project not aimed against the neighbour" is no balance
                 refused.add(weight < 0)
+                if weight > 0:
+                    balanced_sides[int(match.start >= divide)].add(False)
             weight = weight * (NEGATED_COOPERATION if weight < 0 else NEGATED_CONFLICT)
         elif grievance:  # "former ally", "so much for the partnership"
             weight = -weight * GRIEVANCE_FACTOR
@@ -348,6 +368,8 @@ def sentence_stance(
         cls = cls or ("grievance" if grievance else "conflict" if weight > 0 else "cooperation")
         by_class[_CLASS[cls]] += weight
         affirmed_conflict = affirmed_conflict or (not negated and weight >= RELATIONAL_CUE)
+        if not negated and weight >= RELATIONAL_CUE and all(match.start != n for n, _ in negator_spans):
+            balanced_sides[int(match.start >= divide)].add(True)  # a refusing verb ("refused") names no measure
         parts[side] += weight
     # "strategic partnership, allied cooperation and friendship": the formula stacks the tie's words, each
     # after the strongest adds less (one act of cooperation is told with one verb).
@@ -375,7 +397,14 @@ def sentence_stance(
     # Two refusals, one of a step against the other side and one of a step for it ("will neither
     # join the sanctions nor help to dodge them"): balancing. One refusal of a mixed phrase ("refused
     # to recognise the annexation") is a single act and keeps its weight.
-    if len(refused) == 2 and len(negator_spans) + len(post_starts) >= 2:
+    balance = len(refused) == 2 and len(negator_spans) + len(post_starts) >= 2
+    # "will not join the sanctions against Moscow for fear of secondary sanctions", "complies with the
+    # sanctions to avoid secondary ones": a measure against the other side turned down (on the same side of
+    # a "but" as the conflict words) or complied with, beside conflict words that then only name the
+    # measures, is the same balance, not the tension those words carry. "refused to join the sanctions, but
+    # Moscow threatened a ban" turns at the "but": the threat is news and keeps its weight.
+    named = (kept_rule and affirmed_conflict) or (refused == {False} and {True, False} in balanced_sides)
+    if balance or (stance > 0 and named):
         stance *= BALANCING_FACTOR
     stance = max(-SENTENCE_CAP, min(SENTENCE_CAP, stance))
     parts_ = tuple(by_class) if any(by_class) else ()
