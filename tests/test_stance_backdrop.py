@@ -211,6 +211,16 @@ def test_a_measure_taken_or_a_threat_after_a_but_keeps_its_weight():
     assert stance(refused, "en") == pytest.approx(3.0)
 
 
+def test_a_step_that_negates_turns_nothing_down_and_makes_no_balance():
+    # "froze" and "abandoning" are negators and steps at once: the accusation after them is not a
+    # measure turned down, so the quarrel's words keep their weight (0.2025 when this read as a balance)
+    froze = (
+        "Astana froze its participation in the CSTO on Tuesday and accused Moscow of abandoning Kazakhstan, "
+        "a sharp escalation of the quarrel between the two allies."
+    )
+    assert stance(froze, "en") == pytest.approx(0.675)
+
+
 @pytest.mark.parametrize(
     ("language", "sentence"),
     [  # stance-1.17: 0.178, 0.213, 0.280, 0.213 (each language's own weight of the recognition word)

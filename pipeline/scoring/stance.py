@@ -229,6 +229,11 @@ def sentence_stance(
         bounds = clause_bounds(tokens, clause_starts, cues.refusal_stops)
         stops = [b or n or c for b, n, c in zip(bounds, negator_at, conflict_at, strict=True)] + [False]
     negated_at, cancelled = negation_scope(tokens, negator_spans, cues)
+    # A negator that is itself a step ("froze its participation", "abandoning") turns nothing down: the
+    # balance below counts only what a plain refusal negates ("will not join the sanctions").
+    acts = {m.start for m in matches if m.pattern.kind in (ACT, EXIT)}
+    plain = [span for span in negator_spans if span[0] not in acts]
+    turned_down = negated_at if len(plain) == len(negator_spans) else negation_scope(tokens, plain, cues)[0]
     if cancelled:  # "did not withdraw from the project": the exit is undone with its negation
         matches = [m for m in matches if not (m.start in cancelled and m.pattern.kind in (EXIT, POST_EXIT))]
     exited = exit_reach(tokens, matches, cues, clause_starts)
@@ -355,7 +360,7 @@ def sentence_stance(
         if negated:
             if abs(weight) >= RELATIONAL_CUE:  # "a project not aimed against the neighbour" is no balance
                 refused.add(weight < 0)
-                if weight > 0:
+                if weight > 0 and (turned_down[match.start] or not negated_at[match.start]):
                     balanced_sides[int(match.start >= divide)].add(False)
             weight = weight * (NEGATED_COOPERATION if weight < 0 else NEGATED_CONFLICT)
         elif grievance:  # "former ally", "so much for the partnership"
