@@ -142,9 +142,11 @@ _SCHEME_MARKS = {
     "2018": re.compile("[áǵńóúýÁǴŃÓÚÝ]"),
     "2017": re.compile(f"[AaGgIiNnOoSsCcUuYy][{_APOSTROPHES}](?=[^\\W\\d_]|\\s|$)"),
 }
-# The digraph spelling: gh and iy inside words, ng at a word's end; the 2018 alphabet's own ǵ ń ı say
-# otherwise (the two share ó ú ý).
-_DIGRAPH_MARKS = re.compile(r"(?i)[^\W\d_](?:gh|iy)|ng\b")
+# The digraph spelling: gh and iy inside words, ng at a word's end, a vowel's y; the 2018 alphabet's own
+# ǵ ń ı say otherwise (the two share ó ú ý).
+# A vowel then y before a consonant or the word's end is й in it too ("qoydy", "Resey"): no official alphabet
+# writes й so (2017's "ay'" has its apostrophe).
+_DIGRAPH_MARKS = re.compile(r"[^\W\d_](?:[Gg][Hh]|[Ii][Yy])|[Nn][Gg]\b|[AaEeOoáóә][Yy](?![aeiouyáóúýәAEIOUY'’ʼʻ‘`´])")
 _ONLY_2018 = re.compile("[ǵńıǴŃ]")
 _MIN_DIGRAPHS = 2
 

@@ -160,6 +160,7 @@ def analyse(text: object, title: object = "", language: str | None = None, pair:
                 # a headline's quote is the speaker's words ("Putin names Russia's 'closest ally'")
                 scare_quoted=frozenset() if is_title else _scare_quoted(sentence),
                 question=_asks(sentence),
+                breaks=_clause_starts(sentence) if not clausal and any(_partners(names).values()) else (),
             )
             kinds = frozenset(m.pattern.kind for m in names)
             listed = in_a_list(names, sentence, token_spans(sentence)) if len(names) >= 3 else False

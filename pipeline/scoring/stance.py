@@ -84,6 +84,8 @@ BACKDROP_TIE = 0.5
 # "Kazakhstan will not recognise the Donetsk and Luhansk republics": turning down the other side's claim
 # is a step against it, as strong in every language whatever the recognition word's own weight there.
 REFUSED_RECOGNITION = 1.0
+NEGATOR_GAP = 2  # tokens between two negators that still make one refusal
+STEM_LETTERS, MIN_STEM = 5, 4  # a measure named twice shares its first letters; shorter words name none
 TURNED = 0.5  # "partners on paper, but rivals in fact": what comes before the "but" is the backdrop
 
 
@@ -143,11 +145,18 @@ def _act_against(
     return found  # one step however many verbs tell it ("halted and sent back")
 
 
-def _with_a_third_party(match: Match, tokens: Sequence[str], cues: CueSet, partners: Mapping[int, bool]) -> bool:
+def _stems(tokens: Sequence[str], match: Match) -> set[str]:
+    """The first letters of a cue's words ("sanctions", «санкциям» → sanct, санкц): which measure it names."""
+    return {token[:STEM_LETTERS] for token in tokens[match.start : match.end] if len(token) >= MIN_STEM}
+
+
+def _with_a_third_party(
+    match: Match, tokens: Sequence[str], cues: CueSet, partners: Mapping[int, bool], breaks: Sequence[int] = ()
+) -> bool:
     """Whether a cooperation cue names its partner and that partner is a third country: "cooperation
     of Astana with Washington", «сотрудничество с Пекином», "Вашингтонмен ынтымақтастық"; or its direct
     object, the name right after it ("supports Ukraine", «поддерживает Украину»)."""
-    if partners.get(match.end):
+    if partners.get(match.end) and match.end not in breaks:  # "agreed, Ukraine objects": no object
         return True
     for j in range(match.end, min(len(tokens), match.end + WITH_SEARCH)):
         if tokens[j] in cues.with_words:
@@ -212,9 +221,11 @@ def sentence_stance(
     partners: Mapping[int, bool] | None = None,
     scare_quoted: frozenset[int] = frozenset(),
     question: bool = False,
+    breaks: Sequence[int] = (),
 ) -> SentenceStance:
     """Score one tokenized sentence from its cue matches. ``clause_starts``: indices of the tokens
-    that open a new clause (after a comma, semicolon, colon or dash), which a refusal does not cross.
+    that open a new clause (after a comma, semicolon, colon or dash), which a refusal does not cross;
+    ``breaks``: the same, given where a third party is named (a cooperation word's object is not across one).
     ``partners``: token index of each country name -> whether it is a third party. ``scare_quoted``: the
     tokens of a short lower-case quote ("our 'friends' in Moscow"), where a tie's word is irony."""
     negator_spans = [(m.start, m.end) for m in matches if m.pattern.kind == NEGATOR]
@@ -290,7 +301,9 @@ def sentence_stance(
     )
     refused: set[bool] = set()  # which kinds of cue were negated: True cooperation, False conflict
     kept_rule = False  # a measure against the other side complied with ("will comply with the sanctions")
-    balanced_sides: list[set[bool]] = [set(), set()]  # per side of a "but": conflict refused (False), affirmed (True)
+    # per side of a "but": the stems of the measures turned down or complied with (False) and of the
+    # conflict words affirmed (True); a balance needs the same measure on both ("sanctions ... sanctions")
+    balanced_sides: list[set[tuple[bool, str]]] = [set(), set()]
     # any "but" after the sentence's opening divides it here, with or without a comma before it
     divide = next((m.start for m in matches if m.pattern.kind == CONTRAST and m.start > 1), len(tokens))
     # "called Almaty Russian land ... incompatible with our friendship": a claim on the other's land that
@@ -335,6 +348,7 @@ def sentence_stance(
         if weight > 0 and complied and complied[match.start]:  # "complies with the sanctions": a rule kept
             weight *= BALANCING_FACTOR
             kept_rule = True
+            balanced_sides[int(match.start >= divide)].update((False, t) for t in _stems(tokens, match))
         negated = negated_at[match.start] or (weight > 0 and bool(dismissed) and dismissed[match.start])
         if not negated and post_window:
             negated = any(match.end <= s < match.end + post_window for s in post_starts)
@@ -344,7 +358,7 @@ def sentence_stance(
             negated = refused_by(match, refusals, stops, cues.refusal_window)
         if not negated and weight < 0 and exited:  # "pulled out of the project run jointly with Russia"
             negated = exited[match.start]
-        if weight < 0 and partners and _with_a_third_party(match, tokens, cues, partners):
+        if weight < 0 and partners and _with_a_third_party(match, tokens, cues, partners, breaks or clause_starts):
             continue  # the cooperation is with another country: "Astana's cooperation with Washington"
         grievance = not negated and weight < 0 and ((bool(framed) and framed[match.start]) or claimed)
         # "our 'friends' in Moscow", «„братский“ народ»: a tie's word in scare quotes is irony
@@ -361,7 +375,7 @@ def sentence_stance(
             if abs(weight) >= RELATIONAL_CUE:  # "a project not aimed against the neighbour" is no balance
                 refused.add(weight < 0)
                 if weight > 0 and (turned_down[match.start] or not negated_at[match.start]):
-                    balanced_sides[int(match.start >= divide)].add(False)
+                    balanced_sides[int(match.start >= divide)].update((False, t) for t in _stems(tokens, match))
             weight = weight * (NEGATED_COOPERATION if weight < 0 else NEGATED_CONFLICT)
         elif grievance:  # "former ally", "so much for the partnership"
             weight = -weight * GRIEVANCE_FACTOR
@@ -374,7 +388,8 @@ def sentence_stance(
         by_class[_CLASS[cls]] += weight
         affirmed_conflict = affirmed_conflict or (not negated and weight >= RELATIONAL_CUE)
         if not negated and weight >= RELATIONAL_CUE and all(match.start != n for n, _ in negator_spans):
-            balanced_sides[int(match.start >= divide)].add(True)  # a refusing verb ("refused") names no measure
+            # a refusing verb ("refused") names no measure
+            balanced_sides[int(match.start >= divide)].update((True, t) for t in _stems(tokens, match))
         parts[side] += weight
     # "strategic partnership, allied cooperation and friendship": the formula stacks the tie's words, each
     # after the strongest adds less (one act of cooperation is told with one verb).
@@ -402,13 +417,17 @@ def sentence_stance(
     # Two refusals, one of a step against the other side and one of a step for it ("will neither
     # join the sanctions nor help to dodge them"): balancing. One refusal of a mixed phrase ("refused
     # to recognise the annexation") is a single act and keeps its weight.
-    balance = len(refused) == 2 and len(negator_spans) + len(post_starts) >= 2
+    # negators side by side are one refusal said with emphasis («никак не», "w żaden sposób nie")
+    spans = sorted(negator_spans)
+    refusing = sum(1 for i, (s, _) in enumerate(spans) if i == 0 or s > spans[i - 1][1] + NEGATOR_GAP)
+    balance = len(refused) == 2 and refusing + len(post_starts) >= 2
     # "will not join the sanctions against Moscow for fear of secondary sanctions", "complies with the
     # sanctions to avoid secondary ones": a measure against the other side turned down (on the same side of
     # a "but" as the conflict words) or complied with, beside conflict words that then only name the
     # measures, is the same balance, not the tension those words carry. "refused to join the sanctions, but
     # Moscow threatened a ban" turns at the "but": the threat is news and keeps its weight.
-    named = (kept_rule and affirmed_conflict) or (refused == {False} and {True, False} in balanced_sides)
+    same = any((True, stem) in half for half in balanced_sides for affirmed, stem in half if not affirmed)
+    named = same and (kept_rule or refused == {False})
     if balance or (stance > 0 and named):
         stance *= BALANCING_FACTOR
     stance = max(-SENTENCE_CAP, min(SENTENCE_CAP, stance))

@@ -1,0 +1,84 @@
+"""stance-1.18 as reviewed: a balance needs the same measure turned down and named; negators side by side are
+one refusal; a third country across a clause break is no cooperation word's object; the blocs of every pair
+are no meeting of its sides; the digraph Latin spelling is told on a short text. Invented sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.scoring.normalize import kazakh_latin_scheme
+from pipeline.scoring.score import score_article
+
+
+def _tension(text: str, pair: str | None = None) -> float:
+    return round(score_article(text, pair=pair).tension, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [  # the balance rule read the other side's new act as "the measures named": 0.325, 0.243, 0.217, 0.121, 0.777
+        ("Kazakhstan did not join the Western sanctions, and Russia banned imports of Kazakh grain.", 0.67),
+        ("Казахстан не присоединился к санкциям, и Россия запретила ввоз казахстанского зерна.", 0.654),
+        ("Kazachstan nie przyłączył się do sankcji, a Rosja zakazała importu kazachskiego zboża.", 0.6),
+        ("Россия не отменила эмбарго на казахстанский уголь и пригрозила Казахстану новыми пошлинами.", 0.384),
+        (
+            "Kazakhstan complies with the sanctions against Russia, while Moscow accused Astana of betrayal "
+            "and threatened retaliation.",
+            0.908,
+        ),
+    ],
+)
+def test_another_act_beside_a_measure_turned_down_is_no_balance(text, expected):
+    assert _tension(text) == pytest.approx(expected)
+
+
+def test_the_same_measure_turned_down_and_named_is_still_a_balance():
+    assert _tension("Kazakhstan will not join the sanctions against Russia for fear of secondary sanctions.") == 0.294
+
+
+@pytest.mark.parametrize(
+    ("plain", "emphatic", "expected"),
+    [  # «никак не» counted as two refusals made a balance of one: 0.047 and 0.134
+        ("Казахстан не признает аннексию Крыма Россией.", "Казахстан никак не признает аннексию Крыма Россией.", 0.156),
+        (
+            "Kazachstan nie uzna aneksji Krymu przez Rosję.",
+            "Kazachstan w żaden sposób nie uzna aneksji Krymu przez Rosję.",
+            0.156,
+        ),
+    ],
+)
+def test_negators_side_by_side_are_one_refusal(plain, emphatic, expected):
+    assert _tension(plain) == _tension(emphatic) == pytest.approx(expected)
+    assert _tension("Казахстан никак не может поддержать санкции против России.") == pytest.approx(0.422)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [  # the name after the comma was read as the cooperation word's object: -0.06, -0.474, -0.84
+        ("Россия и Казахстан договорились, Украина возражает.", -0.458),
+        ("Kazakhstan and Russia deepened their partnership, Chinese and Turkish media reported.", -0.656),
+        ("Kazakhstan and Russia signed a cooperation agreement, China's foreign ministry said.", -0.895),
+    ],
+)
+def test_a_third_country_across_a_clause_break_is_no_object(text, expected):
+    assert _tension(text) == pytest.approx(expected)
+
+
+def test_every_pairs_bloc_is_no_meeting_of_its_two_sides():
+    piece = (
+        "{a} took over the chairmanship of the Eurasian Economic Union on Monday. "
+        "The EAEU presidency rotates every year among the members. "
+        "Officials in {capital} said the priorities include customs software and transport corridors."
+    )
+    kz = score_article(piece.format(a="Kazakhstan", capital="Astana"), pair="kz-ru").relevance
+    am = score_article(piece.format(a="Armenia", capital="Yerevan"), pair="am-ru").relevance
+    uz = score_article(piece.format(a="Uzbekistan", capital="Tashkent"), pair="uz-ru").relevance
+    assert kz < 0.3 and am < 0.3 and uz < 0.3  # am-ru and uz-ru counted the bloc as Russia met: 0.5 and more
+    assert am == pytest.approx(kz, abs=0.05) and uz == pytest.approx(kz, abs=0.05)
+
+
+def test_a_short_text_in_the_digraph_spelling_is_told_by_its_vowels_y():
+    text = "Qazaqstan men Resey kelisimge qol qoydy. Toqaev pen Putin yntymaqtastyqty talqylady."
+    assert kazakh_latin_scheme(text) == "digraph"
+    s = score_article(text)
+    assert s.language == "kk" and s.relevance > 0.7 and s.tension < -0.5  # as 2021 it read «Ресеы», 0.59
