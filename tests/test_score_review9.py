@@ -82,3 +82,24 @@ def test_a_short_text_in_the_digraph_spelling_is_told_by_its_vowels_y():
     assert kazakh_latin_scheme(text) == "digraph"
     s = score_article(text)
     assert s.language == "kk" and s.relevance > 0.7 and s.tension < -0.5  # as 2021 it read «Ресеы», 0.59
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [  # "sign* * law*", «подпис* указ*» read "lawful", «указанное» (the said) as a law, a decree: -0.458, -0.422
+        ("Kazakhstan and Russia signed the lawful agreement on grain transit.", -0.738),
+        ("Казахстан и Россия подписали указанное соглашение о транзите зерна.", -0.716),
+        ("Казахстан и Россия подписали законодательно оформленное соглашение о транзите.", -0.716),
+    ],
+)
+def test_a_word_that_only_starts_like_law_or_decree_leaves_the_signature_an_agreement(text, expected):
+    assert _tension(text) == pytest.approx(expected)
+
+
+def test_the_agenda_is_not_a_call_up_notice():
+    talks = (
+        "Лавров и Нуртлеу обсудили в Москве повестку дня двусторонних отношений Казахстана и России. "
+        "На повестке дня торговля и транзит. Стороны сверили повестку дня предстоящего саммита. "
+        "Министры договорились расширить сотрудничество Казахстана и России."
+    )
+    assert round(score_article(talks).relevance, 3) == 0.777  # 0.623 with «повестка дня» read as the call-up

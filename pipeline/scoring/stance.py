@@ -315,7 +315,7 @@ def sentence_stance(
     for match in matches:
         kind = match.pattern.kind
         if kind == OFFTOPIC:
-            offtopic += 1
+            offtopic += match.pattern.weight > 0  # "повестка дня" (0): the agenda, not a call-up notice
             continue
         if kind == BACKGROUND:
             emphasis = min(emphasis, BACKGROUND_WEIGHT)
