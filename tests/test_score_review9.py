@@ -14,21 +14,49 @@ def _tension(text: str, pair: str | None = None) -> float:
     return round(score_article(text, pair=pair).tension, 3)
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [  # the balance rule read the other side's new act as "the measures named": 0.325, 0.243, 0.217, 0.121, 0.777
-        ("Kazakhstan did not join the Western sanctions, and Russia banned imports of Kazakh grain.", 0.67),
-        ("Казахстан не присоединился к санкциям, и Россия запретила ввоз казахстанского зерна.", 0.654),
-        ("Kazachstan nie przyłączył się do sankcji, a Rosja zakazała importu kazachskiego zboża.", 0.6),
-        ("Россия не отменила эмбарго на казахстанский уголь и пригрозила Казахстану новыми пошлинами.", 0.384),
-        (
-            "Kazakhstan complies with the sanctions against Russia, while Moscow accused Astana of betrayal "
-            "and threatened retaliation.",
-            0.908,
-        ),
-    ],
-)
-def test_another_act_beside_a_measure_turned_down_is_no_balance(text, expected):
+# Invented sentences of plain journalism, with the tension the reviewed rules give; the comment says what the
+# rule before the review gave and why.
+PLAIN = [
+    # the balance rule read the other side's new act as "the measures named": 0.325, 0.243, 0.217, 0.121, 0.777
+    pytest.param(
+        "Kazakhstan did not join the Western sanctions, and Russia banned imports of Kazakh grain.", 0.67, id="act-en"
+    ),
+    pytest.param(
+        "Казахстан не присоединился к санкциям, и Россия запретила ввоз казахстанского зерна.", 0.654, id="act-ru"
+    ),
+    pytest.param(
+        "Kazachstan nie przyłączył się do sankcji, a Rosja zakazała importu kazachskiego zboża.", 0.6, id="act-pl"
+    ),
+    pytest.param(
+        "Россия не отменила эмбарго на казахстанский уголь и пригрозила Казахстану новыми пошлинами.",
+        0.384,
+        id="threat-ru",
+    ),
+    pytest.param(
+        "Kazakhstan complies with the sanctions against Russia, while Moscow accused Astana of betrayal "
+        "and threatened retaliation.",
+        0.908,
+        id="complies-en",
+    ),
+    # the name after the comma was read as the cooperation word's object: -0.06, -0.474, -0.84
+    pytest.param("Россия и Казахстан договорились, Украина возражает.", -0.458, id="comma-ru"),
+    pytest.param(
+        "Kazakhstan and Russia deepened their partnership, Chinese and Turkish media reported.", -0.656, id="comma-en"
+    ),
+    pytest.param(
+        "Kazakhstan and Russia signed a cooperation agreement, China's foreign ministry said.", -0.895, id="comma-en2"
+    ),
+    # "sign* * law*", «подпис* указ*» read "lawful", «указанное» (the said) as a law, a decree: -0.458, -0.422
+    pytest.param("Kazakhstan and Russia signed the lawful agreement on grain transit.", -0.738, id="lawful-en"),
+    pytest.param("Казахстан и Россия подписали указанное соглашение о транзите зерна.", -0.716, id="said-ru"),
+    pytest.param(
+        "Казахстан и Россия подписали законодательно оформленное соглашение о транзите.", -0.716, id="legal-ru"
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PLAIN)
+def test_plain_journalism_keeps_its_tension(text, expected):
     assert _tension(text) == pytest.approx(expected)
 
 
@@ -52,18 +80,6 @@ def test_negators_side_by_side_are_one_refusal(plain, emphatic, expected):
     assert _tension("Казахстан никак не может поддержать санкции против России.") == pytest.approx(0.422)
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [  # the name after the comma was read as the cooperation word's object: -0.06, -0.474, -0.84
-        ("Россия и Казахстан договорились, Украина возражает.", -0.458),
-        ("Kazakhstan and Russia deepened their partnership, Chinese and Turkish media reported.", -0.656),
-        ("Kazakhstan and Russia signed a cooperation agreement, China's foreign ministry said.", -0.895),
-    ],
-)
-def test_a_third_country_across_a_clause_break_is_no_object(text, expected):
-    assert _tension(text) == pytest.approx(expected)
-
-
 def test_every_pairs_bloc_is_no_meeting_of_its_two_sides():
     piece = (
         "{a} took over the chairmanship of the Eurasian Economic Union on Monday. "
@@ -82,18 +98,6 @@ def test_a_short_text_in_the_digraph_spelling_is_told_by_its_vowels_y():
     assert kazakh_latin_scheme(text) == "digraph"
     s = score_article(text)
     assert s.language == "kk" and s.relevance > 0.7 and s.tension < -0.5  # as 2021 it read «Ресеы», 0.59
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [  # "sign* * law*", «подпис* указ*» read "lawful", «указанное» (the said) as a law, a decree: -0.458, -0.422
-        ("Kazakhstan and Russia signed the lawful agreement on grain transit.", -0.738),
-        ("Казахстан и Россия подписали указанное соглашение о транзите зерна.", -0.716),
-        ("Казахстан и Россия подписали законодательно оформленное соглашение о транзите.", -0.716),
-    ],
-)
-def test_a_word_that_only_starts_like_law_or_decree_leaves_the_signature_an_agreement(text, expected):
-    assert _tension(text) == pytest.approx(expected)
 
 
 def test_the_agenda_is_not_a_call_up_notice():
