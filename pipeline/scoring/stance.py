@@ -59,6 +59,7 @@ from .scope import (
     suffix_negated,
     turn_at,
 )
+from .third_party import a_third_party_conflict, with_a_third_party
 
 NEGATED_COOPERATION = -0.8  # "did not sign" is nearly as much tension as "signed" is cooperation
 NEGATED_CONFLICT = -0.3  # "no tension" is reassurance, weaker than an agreement
@@ -70,8 +71,6 @@ LIFTED_CONFLICT = -0.6  # lifting a ban or suspending a claim is a conciliatory 
 BALANCING_FACTOR = 0.3  # "will neither join the sanctions nor help anyone dodge them": a balance, not a side
 HYPOTHETICAL_WEIGHT = 0.4  # "breaking such ties would be fatal": a conflict imagined counts less
 STATUS_WEIGHT = 0.5  # "Kazakhstan remains Russia's ally": the boilerplate of the tie, less than a step taken
-WITH_REACH = 4  # words between "with" and the partner, and between a Kazakh or Turkic partner and the cue
-WITH_SEARCH = 8  # words between a cooperation word and its "with": "an agreement on partnership and cooperation with"
 LIFTED_OBJECT = 3  # the ban a lifting verb governs stands this close to it ("lifted the temporary restrictions")
 GRIEVANCE_FACTOR = 0.6  # "a former ally": the cooperation word, turned, is weaker tension than a conflict word
 FEAR_FACTOR = 0.5  # "as Moscow's ally, Astana fears for its north": the tie is the backdrop of the fear
@@ -148,53 +147,6 @@ def _act_against(
 def _stems(tokens: Sequence[str], match: Match) -> set[str]:
     """The first letters of a cue's words ("sanctions", «санкциям» → sanct, санкц): which measure it names."""
     return {token[:STEM_LETTERS] for token in tokens[match.start : match.end] if len(token) >= MIN_STEM}
-
-
-def _with_a_third_party(
-    match: Match, tokens: Sequence[str], cues: CueSet, partners: Mapping[int, bool], breaks: Sequence[int] = ()
-) -> bool:
-    """Whether a cooperation cue names its partner and that partner is a third country: "cooperation
-    of Astana with Washington", «сотрудничество с Пекином», "Вашингтонмен ынтымақтастық"; or its direct
-    object, the name right after it ("supports Ukraine", «поддерживает Украину»)."""
-    if partners.get(match.end) and match.end not in breaks:  # "agreed, Ukraine objects": no object
-        return True
-    for j in range(match.end, min(len(tokens), match.end + WITH_SEARCH)):
-        if tokens[j] in cues.with_words:
-            for k in range(j + 1, min(len(tokens), j + 1 + WITH_REACH)):
-                if k in partners:
-                    return partners[k]
-            return False
-    for j in range(max(0, match.start - WITH_REACH), match.start):  # Kazakh: "Пекинмен ынтымақтастық"
-        if partners.get(j) and cues.with_suffixes and tokens[j].endswith(cues.with_suffixes):
-            return True
-        # Turkic postpositions follow the partner: "Xitoy bilan hamkorlik", "Çin ile işbirliği"
-        if partners.get(j) and j + 1 < match.start and tokens[j + 1] in cues.with_postpositions:
-            return True
-    return _between_a_third_party(match, tokens, cues, partners)
-
-
-def _a_third_party_conflict(match: Match, tokens: Sequence[str], cues: CueSet, partners: Mapping[int, bool]) -> bool:
-    """Whether a conflict cue is a third country's: "the Ukrainian conflict", «кризис на Украине», "war in
-    Ukraine". Only strife words (``owned_conflicts``) belong to whoever is named beside them: right before the
-    cue, or right after it across one preposition; and not when one of the pair stands just before it
-    ("Russia's war in Ukraine" is the pair's business)."""
-    if not cues.owned_conflicts or not tokens[match.start].startswith(cues.owned_conflicts):
-        return False  # "Ukraine's territorial integrity" is what the pair disputes, not Ukraine's own strife
-    if partners.get(match.start - 1) is False or partners.get(match.start - 2) is False:
-        return False  # "the Russian invasion of Ukraine": one of the pair wages it
-    after = match.end + 1 if match.end < len(tokens) and tokens[match.end] in cues.function_words else match.end
-    return partners.get(match.start - 1, False) or partners.get(match.end, False) or partners.get(after, False)
-
-
-def _between_a_third_party(match: Match, tokens: Sequence[str], cues: CueSet, partners: Mapping[int, bool]) -> bool:
-    """Whether a cooperation cue is "between" two parties one of which is a third country: "agreements
-    between Russia and the US", «соглашения между Россией и НАТО», "porozumienie między Rosją a Chinami"."""
-    if not cues.between_words:
-        return False
-    for j in range(match.end, min(len(tokens), match.end + WITH_REACH)):
-        if tokens[j] in cues.between_words:
-            return any(partners.get(k, False) for k in range(j + 1, min(len(tokens), j + 1 + 2 * WITH_REACH)))
-    return False
 
 
 def _coordinated_ties(
@@ -331,7 +283,7 @@ def sentence_stance(
         weight = match.pattern.weight
         if abs(weight) >= RELATIONAL_CUE:
             count += 1
-        if weight > 0 and partners and _a_third_party_conflict(match, tokens, cues, partners):
+        if weight > 0 and partners and a_third_party_conflict(match, tokens, cues, partners):
             continue  # the conflict is another country's: "settling the Ukrainian conflict"
         if weight > 0 and conceded[match.start]:
             conceded_conflict += weight
@@ -358,7 +310,7 @@ def sentence_stance(
             negated = refused_by(match, refusals, stops, cues.refusal_window)
         if not negated and weight < 0 and exited:  # "pulled out of the project run jointly with Russia"
             negated = exited[match.start]
-        if weight < 0 and partners and _with_a_third_party(match, tokens, cues, partners, breaks or clause_starts):
+        if weight < 0 and partners and with_a_third_party(match, tokens, cues, partners, breaks or clause_starts):
             continue  # the cooperation is with another country: "Astana's cooperation with Washington"
         grievance = not negated and weight < 0 and ((bool(framed) and framed[match.start]) or claimed)
         # "our 'friends' in Moscow", «„братский“ народ»: a tie's word in scare quotes is irony
