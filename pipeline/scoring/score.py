@@ -151,16 +151,19 @@ def analyse(text: object, title: object = "", language: str | None = None, pair:
             matches = cue_matcher_.find(tokens)
             names = claims_as_sides(find_actors(tokens, actors), any(m.pattern.kind == RECOGNITION for m in matches))
             clausal = any(m.pattern.kind in CLAUSE_KINDS for m in matches)  # clauses matter only then
+            partners = _partners(names)
+            # ... and where a third party is named: a cooperation word's object is not across a comma
+            starts = _clause_starts(sentence) if clausal or any(partners.values()) else ()
             stance = sentence_stance(
                 tokens,
                 matches,
                 cues,
-                _clause_starts(sentence) if clausal else (),
-                partners=_partners(names),
+                starts if clausal else (),
+                partners=partners,
                 # a headline's quote is the speaker's words ("Putin names Russia's 'closest ally'")
                 scare_quoted=frozenset() if is_title else _scare_quoted(sentence),
                 question=_asks(sentence),
-                breaks=_clause_starts(sentence) if not clausal and any(_partners(names).values()) else (),
+                breaks=starts,
             )
             kinds = frozenset(m.pattern.kind for m in names)
             listed = in_a_list(names, sentence, token_spans(sentence)) if len(names) >= 3 else False
