@@ -29,11 +29,12 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import numpy as np  # noqa: E402
 import real_articles as ra  # noqa: E402
 import train_scorer_model as train  # noqa: E402
+import train_stems as stems_training  # noqa: E402
 
 from pipeline.scoring.features import FEATURES  # noqa: E402
 from pipeline.scoring.score import SCORER_VERSION, analyse  # noqa: E402
-from pipeline.scoring.sentences import tokenize  # noqa: E402
 from pipeline.scoring.stance import CLASSES  # noqa: E402
+from pipeline.scoring.stems import article_stems  # noqa: E402
 
 LEDGER_NAMES = tuple(f"real_articles{n}.csv" for n in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"))
 CACHES_ENV = "BAROMETER_REAL_CACHES"
@@ -48,8 +49,6 @@ BEFORE = "rule scorer before the ledger was read"
 STEEPER = "steeper tanh (scale fitted)"
 STEMS = "rule + word stems (stacked)"
 SCALES = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0)
-STEM_LETTERS = 5
-STEM_RIDGE = 1.0
 # The methods compared: which features each learns (the rest keep the rule's weights).
 METHODS: dict[str, tuple[str, ...]] = {
     BEFORE: (BEFORE,),
@@ -106,7 +105,7 @@ def load(ledgers: Sequence[tuple[Path, Path]]) -> list[Item]:
         for row, raw in found:
             title, _, text = raw.partition("\n")
             a = analyse(text, title)
-            stems = frozenset(t[:STEM_LETTERS] for t in tokenize(raw))
+            stems = article_stems(a.tokens, a.linked, stems_training.LETTERS)
             items.append(Item(ledger.name, row, ra.dominant_script(raw), a.vector, a.relevance, a.language, stems))
     return items
 
@@ -129,41 +128,12 @@ def as_before(items: Sequence[Item]) -> list[ra.Scored]:
     ]
 
 
-def _stem_model(items: Sequence[Item]) -> dict[str, float]:
-    """Ridge regression (dual form) of the signed label on the article's stems, each 1/sqrt(count)."""
-    items = list(items)
-    vocab = {k: j for j, k in enumerate(sorted(set().union(*(i.stems for i in items))))}
-    x = np.zeros((len(items), len(vocab)))
-    for r, i in enumerate(items):
-        for k in i.stems:
-            x[r, vocab[k]] = 1.0 / math.sqrt(len(i.stems))
-    y = np.array([1.0 if i.row["label"] == "tension" else -1.0 for i in items])
-    weights = x.T @ np.linalg.solve(x @ x.T + STEM_RIDGE * np.eye(len(y)), y)
-    return dict(zip(vocab, weights, strict=True))
-
-
-def _stem_logit(model: dict[str, float], item: Item) -> float:
-    return sum(model.get(k, 0.0) for k in item.stems) / math.sqrt(len(item.stems)) if item.stems else 0.0
-
-
 def _stacked(train_items: Sequence[Item], test_items: Sequence[Item]) -> list[ra.Scored]:
-    """tanh(a x rule + b x stems): a, b by logistic regression on out-of-fold stem logits of the training items."""
-    labelled = [i for i in train_items if i.row["relevant"] == "1" and i.row["label"] in ("tension", "cooperation")]
-    out_of_fold = {}
-    for ledger in {i.ledger for i in labelled}:
-        model = _stem_model([i for i in labelled if i.ledger != ledger])
-        out_of_fold.update({id(i): _stem_logit(model, i) for i in labelled if i.ledger == ledger})
-    x = np.array([[float(np.dot(train.PRIOR, i.vector)), out_of_fold[id(i)]] for i in labelled])
-    y = np.array([1.0 if i.row["label"] == "tension" else -1.0 for i in labelled])
-    beta = np.array([1.0, 0.0])
-    for _ in range(50):  # Newton, pulled (1.0) towards the rule alone
-        p = 1.0 / (1.0 + np.exp(-2.0 * y * (x @ beta)))
-        grad = -(y * (1.0 - p) * 2.0) @ x + (beta - [1.0, 0.0])
-        beta -= np.linalg.solve((x * (4.0 * p * (1.0 - p))[:, None]).T @ x + np.eye(2), grad)
-    model = _stem_model(labelled)
+    """The word-stem model (scripts/train_stems.py) fitted on the training ledgers, applied to the held-out one."""
+    rule_scale, scale, weights = stems_training.fit(train_items, lambda i: float(np.dot(train.PRIOR, i.vector)))
     out = []
     for i in test_items:
-        raw = beta[0] * float(np.dot(train.PRIOR, i.vector)) + beta[1] * _stem_logit(model, i)
+        raw = rule_scale * float(np.dot(train.PRIOR, i.vector)) + scale * stems_training.stem_logit(weights, i.stems)
         out.append(ra.Scored(i.row, round(math.tanh(raw), 4), round(i.relevance, 4), i.language, "", i.script))
     return out
 

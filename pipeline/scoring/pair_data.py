@@ -20,6 +20,7 @@ from .actors import Pair, pair_path
 from .lexicon import LEXICONS, RELATION, UNION_MIN_LETTERS, cue_matcher, cue_set
 from .model import MODEL_FILE, MODEL_KIND
 from .patterns import Pattern, PatternMatcher, parse_pattern
+from .stems import STEMS_FILE
 
 DIGEST_CHARS = 6  # "stance-1.14+3f9a2c": enough to tell two edits apart, short enough to read
 
@@ -85,8 +86,8 @@ def pair_cue_matcher(language: str, pair: Pair) -> PatternMatcher:
 def _scorer_paths(data_dir: str) -> list[Path]:
     """The data files every pair is scored with: the lexicons and the stance model."""
     paths = list(data_files(LEXICONS, "*.toml", data_dir or None).values())
-    model = find_data_file(MODEL_KIND, MODEL_FILE, data_dir or None)
-    return paths + ([model] if model else [])
+    models = [find_data_file(MODEL_KIND, name, data_dir or None) for name in (MODEL_FILE, STEMS_FILE)]
+    return paths + [model for model in models if model]
 
 
 def _pair_paths(source: str, data_dir: str) -> list[Path]:

@@ -39,6 +39,7 @@ from .relevance import SentenceFacts, links, relevance, resolve_both
 from .sentences import split_sentences, token_spans, tokenize
 from .side_names import may_name_a_side
 from .stance import sentence_stance
+from .stems import NO_STEMS, StemModel, load_stems
 
 # Public names, those that lived here before prepare.py and combine.py were split off included.
 __all__ = [
@@ -87,10 +88,16 @@ class Analysis:
     relevance: float
     sentiment: float
     certain: bool
+    tokens: tuple[tuple[str, ...], ...] = ()  # each sentence's tokens (the stem model reads the linked ones)
 
     @property
     def vector(self) -> tuple[float, ...]:
         return article_vector(self.rows, self.factors, self.denominator)
+
+    @property
+    def linked(self) -> tuple[bool, ...]:
+        """Per sentence, whether it speaks of the pair (has a feature row)."""
+        return tuple(bool(row) for row in self.rows)
 
 
 def _score(
@@ -99,12 +106,23 @@ def _score(
     language: str | None = None,
     pair: Pair | str | None = None,
     model: Model | None = None,
+    stems: StemModel | None = None,
 ) -> Score:
     a = analyse(text, title, language, pair)
-    model = model or load_model(load_pair(pair).data_dir)
-    raw = model.dot(a.vector)
+    pair = load_pair(pair)
+    model = model or load_model(pair.data_dir)
+    stems = load_stems(pair.data_dir) if stems is None else stems
+    if not stems.applies_to(pair.id):
+        stems = NO_STEMS
+    # The rule's sentences and the stem model's parts: a sentence's contribution is its share of the logit
+    # times the denominator, which evidence() divides by again.
+    stem_parts = stems.sentence_parts(a.tokens, a.linked) if stems.weights else [0.0] * len(a.rows)
+    contributions = [
+        stems.rule_scale * (f * model.dot(row) if f else 0.0) + part * a.denominator
+        for row, f, part in zip(a.rows, a.factors, stem_parts, strict=True)
+    ]
+    raw = stems.rule_scale * model.dot(a.vector) + sum(stem_parts)
     tension = math.tanh(raw)
-    contributions = [f * model.dot(row) if f else 0.0 for row, f in zip(a.rows, a.factors, strict=True)]
     listed = evidence(a.sentences, contributions, tension / raw if raw else 1.0, a.denominator)
     tension = round(max(-1.0, min(1.0, tension)), 4)
     return Score(
@@ -189,6 +207,7 @@ def analyse(text: object, title: object = "", language: str | None = None, pair:
         relevance=relevance(facts, sentence_links),
         sentiment=weighed.sentiment,
         certain=lang in curated_languages(pair.data_dir),
+        tokens=tuple(tuple(r.tokens) for r in read),
     )
 
 
@@ -206,9 +225,10 @@ def score_article(
     """
     pair = load_pair(pair)  # outside the guard: a configuration error must not read as a neutral score
     model = load_model(pair.data_dir)  # so is a broken model file
+    stems = load_stems(pair.data_dir)  # and a broken stems file
     relation_words(pair)  # and a broken [relation] table in the pair file
     try:
-        return _score(text, title, language, pair, model)
+        return _score(text, title, language, pair, model, stems)
     except Exception:  # the contract is "never raises"; tests exercise _score unguarded
         logger.warning("scoring failed; the article gets a neutral, uncertain score", exc_info=True)
         return replace(_neutral(_given_language(language), scorer_version(SCORER_BASE, pair)), pair=pair.id)

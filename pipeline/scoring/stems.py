@@ -1,0 +1,133 @@
+"""The word-stem model: what the words of the sentences about the two sides lean to, learnt from real articles.
+
+The rules read cues; a real article often carries its stance in words no cue file holds (an outlet's
+framing, technical wording of a measure). ``pipeline/data/model/stems.toml`` holds one weight per word
+stem (a token's first ``letters`` letters), a ridge regression of the signed label of the real-article
+ledgers' tension and cooperation items on the stems of their linked sentences, stacked with the rule's
+logit (``scripts/train_stems.py``). An article's logit is ``rule_scale x rule + scale x sum(w) / sqrt(n)``
+over the ``n`` distinct stems of its linked sentences; each stem's part is given to the first linked
+sentence that holds it, so every sentence's share of the tension stays its own.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..resources import DataFileError, find_data_file
+
+STEMS_KIND = "model"
+STEMS_FILE = "stems.toml"
+
+
+@dataclass(frozen=True)
+class StemModel:
+    """Stem weights and the stacking's two scales; applies to the pairs it was learnt for."""
+
+    weights: Mapping[str, float] = field(default_factory=dict)
+    letters: int = 5
+    rule_scale: float = 1.0
+    scale: float = 0.0
+    pairs: tuple[str, ...] = ()
+    source: str = ""
+    trained_on: tuple[str, ...] = ()
+    trained: str = ""
+
+    def applies_to(self, pair_id: str) -> bool:
+        return bool(self.weights) and pair_id in self.pairs
+
+    def sentence_parts(self, sentences: Sequence[Sequence[str]], linked: Sequence[bool]) -> list[float]:
+        """Each sentence's part of the stem term (0 for an unlinked one): a stem counts once in the article,
+        in the first linked sentence that holds it."""
+        first: dict[str, int] = {}
+        for i, tokens in enumerate(sentences):
+            if linked[i]:
+                for token in tokens:
+                    first.setdefault(token[: self.letters], i)
+        parts = [0.0] * len(sentences)
+        if not first:
+            return parts
+        norm = self.scale / math.sqrt(len(first))
+        for stem, i in first.items():
+            parts[i] += self.weights.get(stem, 0.0) * norm
+        return parts
+
+
+NO_STEMS = StemModel()
+
+
+def article_stems(sentences: Sequence[Sequence[str]], linked: Sequence[bool], letters: int = 5) -> frozenset[str]:
+    """The distinct stems of the linked sentences: what the model reads (and what training reads)."""
+    return frozenset(t[:letters] for tokens, on in zip(sentences, linked, strict=True) if on for t in tokens)
+
+
+def parse_stems(data: dict[str, object], source: str) -> StemModel:
+    """A StemModel from a parsed stems file; DataFileError naming the file and what is wrong with it."""
+
+    def number(name: str) -> float:
+        value = data.get(name)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise DataFileError(f"stems file {source}: {name} must be a finite number, not {value!r}")
+        return float(value)
+
+    weights = data.get("weights")
+    if not isinstance(weights, dict):
+        raise DataFileError(f"stems file {source} has no [weights] table")
+    bad = [k for k, v in weights.items() if isinstance(v, bool) or not isinstance(v, int | float)]
+    bad += [k for k, v in weights.items() if k not in bad and not math.isfinite(v)]
+    if bad:
+        raise DataFileError(f"stems file {source}: the weights of {', '.join(sorted(bad)[:5])} are not finite numbers")
+    letters = data.get("letters")
+    if isinstance(letters, bool) or not isinstance(letters, int) or letters < 1:
+        raise DataFileError(f"stems file {source}: letters must be a whole number of at least 1, not {letters!r}")
+    long = [k for k in weights if len(k) > letters]
+    if long:
+        raise DataFileError(
+            f"stems file {source}: stems longer than {letters} letters never match: {', '.join(long[:5])}"
+        )
+    pairs, trained_on = data.get("pairs", []), data.get("trained_on", [])
+    for name, value in (("pairs", pairs), ("trained_on", trained_on)):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise DataFileError(f"stems file {source}: {name} must be a list of names")
+    return StemModel(
+        weights={str(k): float(v) for k, v in weights.items()},
+        letters=letters,
+        rule_scale=number("rule_scale"),
+        scale=number("scale"),
+        pairs=tuple(pairs),  # type: ignore[arg-type]
+        source=source,
+        trained_on=tuple(trained_on),  # type: ignore[arg-type]
+        trained=str(data.get("trained", "")),
+    )
+
+
+def read_stems(path: Path) -> StemModel:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise DataFileError(f"stems file {path} cannot be read: {err}") from err
+    return parse_stems(data, str(path))
+
+
+@lru_cache(maxsize=8)
+def load_stems(data_dir: str = "") -> StemModel:
+    """The stem model of the data directory (the user's first, then the package's), read once; none when
+    neither has a stems file (the scorer is then the rules alone)."""
+    path = find_data_file(STEMS_KIND, STEMS_FILE, data_dir or None)
+    return read_stems(path) if path else NO_STEMS
+
+
+def check_stems(data_dir: str = "") -> str | None:
+    """None when the stems file reads (or there is none), else why in words (read afresh)."""
+    path = find_data_file(STEMS_KIND, STEMS_FILE, data_dir or None)
+    try:
+        if path:
+            read_stems(path)
+    except DataFileError as err:
+        return str(err)
+    return None
