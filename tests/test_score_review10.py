@@ -40,7 +40,9 @@ CLAIMS = [
     pytest.param("Казахстан не признает референдум, проведённый Россией.", 0.345, id="referendum-ru"),
     pytest.param("Kazachstan nie uzna referendum zorganizowanego przez Rosję.", 0.345, id="referendum-pl"),
     pytest.param("Қазақстан Ресей өткізген референдумды мойындамайды.", 0.345, id="referendum-kk"),
-    pytest.param("Kasachstan wird das von Russland organisierte Referendum nicht anerkennen.", 0.345, id="referendum-de"),
+    pytest.param(
+        "Kasachstan wird das von Russland organisierte Referendum nicht anerkennen.", 0.345, id="referendum-de"
+    ),
     pytest.param("Казахстан не признает аннексию Крыма Россией.", 0.156, id="annexation-ru"),
     # a document in another clause is not what is recognised
     pytest.param("Kazakhstan will not recognise the referendum, Russian documents show.", 0.345, id="comma-en"),
