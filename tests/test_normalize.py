@@ -130,6 +130,30 @@ def test_the_digraph_spelling_becomes_cyrillic_word_for_word(latin, cyrillic):
     assert kazakh_latin_to_cyrillic(latin, "digraph") == cyrillic
 
 
+@pytest.mark.parametrize(
+    ("latin", "cyrillic"),
+    [  # loanwords and names with н+г, read Аңлия, Коңресс ... while every ng was ң
+        ("Angliyagha", "Англияға"),
+        ("Kongresste", "Конгрессте"),
+        ("Singapur", "Сингапур"),  # a loan's i is и
+        ("Vengriyamen", "Венгриямен"),
+        ("Bangladesh", "Бангладеш"),
+        ("Mongoliya", "Монголия"),
+        ("Gonkong", "Гонконг"),
+        ("Ingushetiya", "Ингушетия"),
+        # native words keep ң before a consonant, at the end and before a vowel
+        ("ongtýstik", "оңтүстік"),
+        ("tengiz", "теңіз"),
+        ("mangyzdy", "маңызды"),
+        ("janga", "жаңа"),
+        ("Kengesi", "Кеңесі"),
+        ("keng", "кең"),
+    ],
+)
+def test_the_digraph_ng_is_n_g_only_in_the_listed_loanwords(latin, cyrillic):
+    assert kazakh_latin_to_cyrillic(latin, "digraph") == cyrillic
+
+
 def test_the_digraph_spelling_is_not_taken_for_the_2018_alphabet_it_shares_letters_with():
     official = "Qazaqstan men Reseı arasyndaǵy kelisim. Ońtústik óńirler, Máskeý jáne Astana, Angliya."
     assert kazakh_latin_scheme(official) == "2018"

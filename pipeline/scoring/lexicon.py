@@ -49,8 +49,8 @@ CONCESSIVE, POST_CONCESSIVE = "concessive", "post_concessive"
 BACKGROUND, CONTRAST = "background", "contrast"
 #: Kinds that need the sentence's clause breaks (worked out only when one of them is present).
 CLAUSE_KINDS = frozenset(
-    {REFUSAL, EXIT, POST_EXIT, EPITHET, GRIEVANCE, DISMISSAL, ACT, POST_ACT, CONTRAST, COMPLY, POST_COMPLY}
-)
+    {REFUSAL, EXIT, POST_EXIT, EPITHET, GRIEVANCE, DISMISSAL, ACT, POST_ACT, CONTRAST, COMPLY, POST_COMPLY, RECOGNITION}
+)  # RECOGNITION: what it governs ends at a comma ("will not recognise the referendum, documents show")
 _NEGATION_FLIP = -0.74  # VADER's factor for a negated sentiment word
 _VADER_ALPHA = 15.0  # VADER's normalisation constant, so all languages share one scale
 VADER_MAX_WORDS = 60  # longer than any sentence in the labelled sets (53 words at most)

@@ -132,6 +132,11 @@ _SCHEMES = {
                 "y": _Y, "ó": "ө", "ú": "ұ", "ý": "ү", "u": "у", "á": "ә", "ә": "ә", "i": "і"},
 }  # fmt: skip
 _APOSTROPHES = "'’ʼʻ‘`´"
+# The digraph spelling's ng is ң, before a vowel too ("tengiz", "mangyzdy", "janga"), since native words
+# cannot tell it from н+г; the loanwords and names that have н+г are listed by their first letters (their
+# i is и, as in "Putin").
+_LOAN_NG = re.compile(r"^(?:angli|anglo|angol|bangkok|banglad|gonkong|hongkong|ingush|kongo|kongr|mongol|singap|vengr)")
+_NG = "\x02"  # between the n and g of those: no digraph, and gone once the word is read
 _LATIN_LETTERS = "A-Za-z\u00c0-\u024f\u0300-\u036f"
 # A Latin word with the apostrophes inside or after it (the 2017 alphabet's marks), not before it.
 _LATIN_RUN = re.compile(f"[{_LATIN_LETTERS}]+(?:[{_APOSTROPHES}][{_LATIN_LETTERS}]*)*")
@@ -290,6 +295,8 @@ def _recase(original: str, lowered: str) -> str:
 def _transliterate_word(word: str, table: dict[str, str], longest: int, scheme: str) -> str:
     # In the 2021 alphabet capital I is the capital of ı (і), and İ that of i (и / й).
     lower = word.replace("İ", "i").replace("I", "ı").lower() if scheme == "2021" else word.lower()
+    if scheme == "digraph" and (loan := _LOAN_NG.match(lower)):  # "Angliya" is Англия, not Аңлия
+        lower = loan.group().replace("ng", "n" + _NG + "g").replace("i", _I) + lower[loan.end() :]
     out: list[str] = []
     i = 0
     while i < len(lower):
@@ -299,7 +306,7 @@ def _transliterate_word(word: str, table: dict[str, str], longest: int, scheme: 
                 i += size
                 break
         else:
-            out.append("" if lower[i] == "\u0307" else lower[i])  # the dot of İ is gone with it
+            out.append("" if lower[i] in ("\u0307", _NG) else lower[i])  # the dot of İ is gone with it
             i += 1
     cyrillic = "".join(out)
     cyrillic = _settle_i(cyrillic) if _I in cyrillic else cyrillic

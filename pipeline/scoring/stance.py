@@ -46,6 +46,7 @@ from .lexicon import (
     CueSet,
 )
 from .patterns import Match
+from .recognition import claims_refused
 from .scope import (
     blockers,
     clause_bounds,
@@ -245,10 +246,11 @@ def sentence_stance(
     # "refuted the fears of subordination" is no fear: a negated fear word frames nothing.
     fear = any(m.pattern.kind == FEAR and not negated_at[m.start] for m in matches)
     by_class = [0.0] * len(CLASSES)
-    # a recognition word in a sentence that names a side (the other side's claims count as it, actors.py)
+    # a recognition word in a sentence that names a side (the other side's claims count as it, actors.py),
+    # unless what it governs is a document ("does not recognise Kazakh driving licences"): recognition.py
     recognising = (
-        {m.start for m in matches if m.pattern.kind == RECOGNITION}
-        if partners and not all(partners.values())
+        claims_refused(tokens, matches, cues, clause_starts or breaks, RELATIONAL_CUE)
+        if partners and not all(partners.values()) and any(m.pattern.kind == RECOGNITION for m in matches)
         else set()
     )
     refused: set[bool] = set()  # which kinds of cue were negated: True cooperation, False conflict

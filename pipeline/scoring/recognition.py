@@ -1,0 +1,63 @@
+"""What a recognition word governs: a claim, whose refusal is a step against the other side ("will not
+recognise the annexation"), or a document, whose refusal is paperwork ("does not recognise Kazakh driving
+licences"). The document words are data: ``pipeline/data/lexicons/recognition-objects.toml``."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from functools import lru_cache
+
+from ..resources import find_data_file
+from .lexicon import CUE, LEXICONS, RECOGNITION, CueSet
+from .patterns import Match, normalise_word
+from .scope import object_bounds, object_steps
+
+DOCUMENTS_FILE = "recognition-objects.toml"
+DOCUMENT_WINDOW = 6  # the object's head stands this close: "recognise the results of Kazakh school exams"
+
+
+@lru_cache(maxsize=32)
+def _documents(language: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    """A language's document words (``*`` ends a stem), the words they must not take in («дипломат»),
+    and where the object of a recognition word stands: "after" it, "before" it or "both"."""
+    path = find_data_file(LEXICONS, DOCUMENTS_FILE)
+    entry = tomllib.loads(path.read_text(encoding="utf-8")).get(language, {}) if path else {}
+    words = [tuple(normalise_word(w) for w in entry.get(key, [])) for key in ("documents", "not_documents")]
+    return words[0], words[1], str(entry.get("object", "after"))
+
+
+def _is(token: str, words: Sequence[str]) -> bool:
+    return any(token.startswith(w[:-1]) if w.endswith("*") else token == w for w in words)
+
+
+def claims_refused(
+    tokens: Sequence[str], matches: Sequence[Match], cues: CueSet, clause_starts: Sequence[int], min_cue: float
+) -> set[int]:
+    """The recognition words (their token index) whose object, in their clause and before any stance cue
+    of weight ``min_cue`` or more, names no document: refusing them is a step, not paperwork."""
+    found = {m.start for m in matches if m.pattern.kind == RECOGNITION}
+    documents, excluded, side = _documents(cues.language)
+    if not documents or not found:
+        return found
+    bounds = object_bounds(tokens, clause_starts, cues)
+    cue_at = [False] * len(tokens)
+    for m in matches:
+        if m.pattern.kind == CUE and abs(m.pattern.weight) >= min_cue and m.start not in found:
+            cue_at[m.start] = True
+
+    def document(i: int) -> bool:
+        return _is(tokens[i], documents) and not _is(tokens[i], excluded)
+
+    for m in matches:
+        if m.start not in found:
+            continue
+        if any(document(i) for i in range(m.start + 1, m.end)):  # "erkennt die Diplome an": inside the verb
+            found.discard(m.start)
+        for forward in (True, False) if side == "both" else (side != "before",):
+            for i in object_steps(m, forward, len(tokens), DOCUMENT_WINDOW):
+                if (bounds[i] if forward else bounds[i + 1]) or cue_at[i]:
+                    break  # another clause, or a cue of its own ("the annexation and the documents")
+                if document(i):
+                    found.discard(m.start)
+    return found
