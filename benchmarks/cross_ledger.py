@@ -1,9 +1,9 @@
-"""Leave-one-ledger-out: learn the stance model on eleven real-article ledgers, measure it on the twelfth.
+"""Leave-one-ledger-out: learn the stance model on twelve real-article ledgers, measure it on the thirteenth.
 
-    python benchmarks/cross_ledger.py [--caches DIR1 ... DIR12] [--methods NAME ...]
+    python benchmarks/cross_ledger.py [--caches DIR1 ... DIR13] [--methods NAME ...]
 
-For each of the twelve ledgers (tests/data/real_articles.csv, real_articles2.csv … real_articles12.csv)
-every method is fitted on the other eleven and scored on it; the table gives each held-out ledger's
+For each of the thirteen ledgers (tests/data/real_articles.csv, real_articles2.csv … real_articles13.csv)
+every method is fitted on the other twelve and scored on it; the table gives each held-out ledger's
 figures, their mean, and the held-out predictions pooled per language. The rule scorer (the weights
 the model starts from) is the baseline row. The texts live outside the repository, one cache
 directory per ledger (see benchmarks/real_articles.py); the directories come from --caches or from
@@ -36,9 +36,10 @@ from pipeline.scoring.score import SCORER_VERSION, analyse  # noqa: E402
 from pipeline.scoring.stance import CLASSES  # noqa: E402
 from pipeline.scoring.stems import article_stems  # noqa: E402
 
-LEDGER_NAMES = tuple(f"real_articles{n}.csv" for n in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"))
+LEDGER_NUMBERS = ("", *(str(n) for n in range(2, 14)))  # real_articles.csv, real_articles2.csv … 13
+LEDGER_NAMES = tuple(f"real_articles{n}.csv" for n in LEDGER_NUMBERS)
 CACHES_ENV = "BAROMETER_REAL_CACHES"
-DEFAULT_CACHES = tuple(f"/work/real_cache{n}" for n in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"))
+DEFAULT_CACHES = tuple(f"/work/real_cache{n}" for n in LEDGER_NUMBERS)
 BASELINE = f"rule scorer {SCORER_VERSION}"
 # The scorer as it was before each ledger was read (the ledger's before_* columns): the rules were
 # written from these ledgers, so only this row says how the rule scorer does on articles unseen.
