@@ -75,6 +75,17 @@ def throwaway_cache_directory(tmp_path_factory):
 
 
 @pytest.fixture
+def rules_only(monkeypatch):
+    """Score with the rules alone, without the word-stem model: for the tests that pin what one rule does
+    (a cue matched or not, a turn, a share). test_stems.py pins the stem model, and the end-to-end
+    tests (ingest, demo, export, alerts) score with both, as users do."""
+    import pipeline.scoring.score as score
+    from pipeline.scoring.stems import NO_STEMS
+
+    monkeypatch.setattr(score, "load_stems", lambda data_dir="": NO_STEMS)
+
+
+@pytest.fixture
 def server():
     with TestServer("127.0.0.1") as srv:
         yield srv

@@ -423,3 +423,9 @@ def test_rejoining_one_endless_wrapped_sentence_costs_what_an_ordinary_text_does
 
     assert rejoin_wrapped_lines(endless).count("\n") == 0
     assert best_of_three(endless) < 4 * best_of_three(ordinary)
+
+
+def test_a_lone_lookalike_word_between_cyrillic_words_is_cyrillic():
+    # the conjunction or preposition typed on the Latin keyboard: the word stems would read "a" as English
+    assert fix_lookalikes("Рoссия и Казахстан, a также B Москве") == "Россия и Казахстан, а также В Москве"
+    assert fix_lookalikes("Рoссия ответила: Putin a Moscow") == "Россия ответила: Putin a Moscow"

@@ -68,6 +68,7 @@ def test_denied_rift_leans_away_from_tension():
     assert denied.tension <= 0.1
 
 
+@pytest.mark.usefixtures("rules_only")  # the rule's own figure (the stem model: test_stems.py)
 def test_russia_ukraine_fighting_alone_is_neither_relevant_nor_tension():
     s = score_article(
         "Russia launched a massive missile attack on Ukraine overnight. Kyiv said its air defences "
@@ -302,6 +303,7 @@ def _sprinkled(text: str, letter: str, seed: int, count: int = 12) -> str:
     return text
 
 
+@pytest.mark.usefixtures("rules_only")  # the rule's own figure (the stem model: test_stems.py)
 def test_a_rare_letter_inside_a_word_leaves_the_rest_of_the_article_scored():
     plain = score_article(RUSSIAN_TENSION)
     marked = score_article(RUSSIAN_TENSION.replace("заявил", f"за{TANGUT}явил"))
@@ -388,12 +390,14 @@ PARTNERSHIP = "Kazakhstan and Russia signed a strategic partnership agreement an
 FOLLOW_UP = "The two presidents also discussed gas supplies in Astana."
 
 
+@pytest.mark.usefixtures("rules_only")  # the rule's own figure (the stem model: test_stems.py)
 def test_one_sentence_evidence_weight_is_the_tension():
     s = score_article(PARTNERSHIP)
     assert s.tension == -0.9037
     assert s.evidence == [Evidence(PARTNERSHIP, -0.9037)]
 
 
+@pytest.mark.usefixtures("rules_only")  # the rule's own figure (the stem model: test_stems.py)
 def test_a_headline_repeated_by_the_text_counts_once():
     headline = PARTNERSHIP.rstrip(".")
     repeated = score_article(f"{PARTNERSHIP}\n{FOLLOW_UP}", title=headline)
@@ -404,6 +408,7 @@ def test_a_headline_repeated_by_the_text_counts_once():
     )
 
 
+@pytest.mark.usefixtures("rules_only")  # the rule's own figure (the stem model: test_stems.py)
 def test_evidence_weights_add_up_to_the_tension_when_sentences_pull_apart():
     pressure = "Kazakhstan refused to join sanctions but Russia threatened Kazakhstan with a ban on grain."
     deal = "Kazakhstan and Russia signed an agreement on trade."

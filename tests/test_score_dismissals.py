@@ -8,6 +8,9 @@ import pytest
 
 from pipeline.scoring.score import score_article
 
+# What each rule does, scored with the rules alone (the word-stem model: test_stems.py).
+pytestmark = pytest.mark.usefixtures("rules_only")
+
 # Invented sentences: a reported claim of a blow, and the other side's answer that it is untrue.
 CLAIMS = {
     "en": (

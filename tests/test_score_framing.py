@@ -8,6 +8,9 @@ import pytest
 
 from pipeline.scoring.score import score_article
 
+# What each rule does, scored with the rules alone (the word-stem model: test_stems.py).
+pytestmark = pytest.mark.usefixtures("rules_only")
+
 # --- a tie asked about is in doubt: "Ally or rival?", «союзник ли?» --------------------------------
 
 

@@ -9,6 +9,9 @@ import pytest
 from pipeline.scoring.score import score_article
 from pipeline.scoring.sentences import split_sentences
 
+# What each rule does, scored with the rules alone (the word-stem model: test_stems.py).
+pytestmark = pytest.mark.usefixtures("rules_only")
+
 # --- the pair in the Arabic script (Arabic, Persian, Urdu) and in Georgian: names and short cue files --
 
 

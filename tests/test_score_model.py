@@ -16,6 +16,9 @@ from pipeline.scoring.features import FEATURES
 from pipeline.scoring.model import MODEL_FILE, Model, load_model, read_model, rule_model
 from pipeline.scoring.score import _score, analyse
 
+# What each rule does, scored with the rules alone (the word-stem model: test_stems.py).
+pytestmark = pytest.mark.usefixtures("rules_only")
+
 # Invented sentences, modelled on the framing of real reports (no article text).
 TEXTS = {
     "refusal": (

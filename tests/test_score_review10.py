@@ -7,6 +7,9 @@ import pytest
 
 from pipeline.scoring.score import score_article
 
+# What each rule does, scored with the rules alone (the word-stem model: test_stems.py).
+pytestmark = pytest.mark.usefixtures("rules_only")
+
 
 def _tension(text: str) -> float:
     return round(score_article(text).tension, 3)

@@ -9,6 +9,9 @@ import pytest
 from pipeline.scoring.normalize import kazakh_latin_scheme
 from pipeline.scoring.score import score_article
 
+# What each rule does, scored with the rules alone (the word-stem model: test_stems.py).
+pytestmark = pytest.mark.usefixtures("rules_only")
+
 
 def _tension(text: str, pair: str | None = None) -> float:
     return round(score_article(text, pair=pair).tension, 3)

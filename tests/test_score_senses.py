@@ -10,6 +10,9 @@ import pytest
 
 from pipeline.scoring.score import score_article
 
+# What each rule does, scored with the rules alone (the word-stem model: test_stems.py).
+pytestmark = pytest.mark.usefixtures("rules_only")
+
 # --- signing one's own law or decree is a domestic act, not an agreement with anyone -----------------
 
 

@@ -8,6 +8,9 @@ import pytest
 
 from pipeline.scoring.score import score_article
 
+# What each rule does, scored with the rules alone (the word-stem model: test_stems.py).
+pytestmark = pytest.mark.usefixtures("rules_only")
+
 # --- names of the pair in more languages: a piece in them is about the pair, scored uncertain -------
 
 

@@ -7,6 +7,9 @@ import pytest
 from pipeline.scoring.score import _scare_quoted, _score
 from tests.test_stance_frames import stance
 
+# What each rule does, scored with the rules alone (the word-stem model: test_stems.py).
+pytestmark = pytest.mark.usefixtures("rules_only")
+
 
 @pytest.mark.parametrize(
     ("language", "sentence", "expected"),

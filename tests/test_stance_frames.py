@@ -10,6 +10,9 @@ from pipeline.scoring.score import _clause_starts, _score
 from pipeline.scoring.sentences import tokenize
 from pipeline.scoring.stance import sentence_stance
 
+# What each rule does, scored with the rules alone (the word-stem model: test_stems.py).
+pytestmark = pytest.mark.usefixtures("rules_only")
+
 
 def stance(sentence: str, language: str) -> float:
     tokens = tokenize(sentence)

@@ -90,7 +90,7 @@ def test_the_shipped_model_is_read_and_names_the_ledgers_it_learnt_from():
         ("letters = 5\nrule_scale = 1.0\nscale = 1.0\n[weights]\nabc = 'x'\n", "the weights of abc are not finite"),
         ("letters = 5\nrule_scale = 1.0\nscale = nan\n[weights]\n", "scale must be a finite number"),
         ("letters = 0\nrule_scale = 1.0\nscale = 1.0\n[weights]\n", "letters must be a whole number"),
-        ("letters = 3\nrule_scale = 1.0\nscale = 1.0\n[weights]\ngrain = 1.0\n", "longer than 3 letters never match: grain"),
+        ("letters = 3\nrule_scale = 1.0\nscale = 1.0\n[weights]\ngrain = 1.0\n", "than 3 letters never match: grain"),
         ("letters = 5\nrule_scale = 1.0\nscale = 1.0\npairs = 'kz-ru'\n[weights]\n", "pairs must be a list of names"),
         ("letters = 5\nrule_scale = [\n", "cannot be read"),
     ],
@@ -106,7 +106,7 @@ def test_a_broken_stems_file_is_named_with_the_reason(tmp_path, text, reason):
 def test_a_broken_stems_file_in_the_users_data_directory_stops_the_pair_loading(tmp_path):
     (tmp_path / "model").mkdir()
     (tmp_path / "model" / STEMS_FILE).write_text("letters = 5\n", encoding="utf-8")
-    with pytest.raises(DataFileError, match="stems file .* has no \\[weights\\] table"):
+    with pytest.raises(DataFileError, match=r"stems file .* has no \[weights\] table"):
         load_pair("kz-ru", data_dir=str(tmp_path))
 
 

@@ -92,6 +92,11 @@ _MIXED_HINT = re.compile(f"[\u0400-\u04ff][{_LOOKALIKE_CLASS}]|[{_LOOKALIKE_CLAS
 _WORD = re.compile(r"[^\W\d_]+")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _NOT_LOOKALIKE_LATIN = re.compile(f"[A-Za-z](?<![{_LOOKALIKE_CLASS}])")
+# A one- or two-letter word of look-alikes between Cyrillic words ("аннексию, a Москва"): the conjunction
+# or preposition typed on the wrong keyboard, which the word stems would read as another word.
+_LONE_LOOKALIKE = re.compile(
+    rf"(?<=[\u0400-\u04ff])(\W{{1,3}})([{_LOOKALIKE_CLASS}]{{1,2}})(?=\W{{1,3}}[\u0400-\u04ff])"
+)
 
 
 def _fix_word(match: re.Match[str]) -> str:
@@ -106,7 +111,8 @@ def fix_lookalikes(text: str) -> str:
     word become the Cyrillic letters, so "Рoссия" with a Latin o is Россия again."""
     if not text or not _CYRILLIC.search(text) or not _MIXED_HINT.search(text):
         return text
-    return _WORD.sub(_fix_word, text)
+    text = _WORD.sub(_fix_word, text)
+    return _LONE_LOOKALIKE.sub(lambda m: m.group(1) + m.group(2).translate(_LOOKALIKES), text)
 
 
 # --- Kazakh in Latin script ----------------------------------------------------------------------
