@@ -23,6 +23,7 @@ from .export import csv_bytes
 from .models import Evidence
 from .resources import DataFileError
 from .scoring.actors import Pair, load_pair
+from .scoring.score import leaning_words as score_words
 from .settings import Settings
 from .store import STANCES, ArticleDetail, Store
 
@@ -413,6 +414,16 @@ def evidence_rows(evidence: Sequence[Evidence]) -> list[tuple[str, str, float]]:
         direction = "tension" if item.weight > 0 else "cooperation" if item.weight < 0 else "neutral"
         rows.append((direction, item.sentence, item.weight))
     return rows
+
+
+def leaning_words(article: ArticleDetail, pair: PairRef = None) -> list[tuple[str, float]]:
+    """The words the word-stem model leaned the article's stored tension by, strongest first (their shares
+    of it, like the evidence's); none when the text read again gives another tension than the stored one
+    (a score of another scorer version: its words would explain a figure not shown)."""
+    if article.score is None:
+        return []
+    tension, words = score_words(article.text, article.title, article.language or None, pair=pair)
+    return words if round(tension, 4) == article.score.tension else []
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")

@@ -15,6 +15,7 @@ import shutil
 import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import ClassVar
@@ -464,6 +465,14 @@ def test_articles_page_searches_and_shows_evidence_scores_and_link(demo_app):
         colour, rest = badge[1:].split("-badge[", 1)
         weight = float(rest.rstrip("]").rsplit(" ", 1)[-1])
         assert colour == ("red" if weight > 0 else "green" if weight < 0 else "gray")
+    # The word-stem model's part, word by word, for the score shown; none for a score the text no longer gives
+    detail = views.read_article(_db_of(demo_app), chosen)
+    words = views.leaning_words(detail)
+    assert words, "the word-stem model leaned the article by no word"
+    shown = [unescaped(c.value) for c in demo_app.caption if c.value.startswith("Words that leaned it")]
+    assert len(shown) == 1 and shown[0].endswith(": " + ", ".join(f"{w} {v:+.2f}" for w, v in words))
+    other = replace(detail, score=replace(detail.score, tension=round(detail.score.tension - 0.01, 4)))
+    assert views.leaning_words(other) == []
     assert demo_app.get("link_button")[0].proto.url == article["url"]
 
 

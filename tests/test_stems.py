@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.resources import PACKAGE_DATA, DataFileError
 from pipeline.scoring.actors import load_pair
-from pipeline.scoring.score import SCORER_VERSION, _score, score_article
+from pipeline.scoring.score import SCORER_VERSION, _score, leaning_words, score_article
 from pipeline.scoring.stems import NO_STEMS, STEMS_FILE, StemModel, load_stems, parse_stems, read_stems
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -166,3 +166,26 @@ def test_the_written_file_reads_back_as_the_model(tmp_path):
     model = read_stems(path)
     assert dict(model.weights) == {"санкц": 0.5, "partn": -0.25}
     assert (model.rule_scale, model.scale, model.pairs, model.trained_on) == (1.25, 0.75, ("kz-ru",), ("a.csv",))
+
+
+def test_an_empty_stems_file_in_the_users_data_directory_scores_by_the_rules_alone(tmp_path):
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / STEMS_FILE).write_text(
+        'letters = 5\nrule_scale = 1.7\nscale = 1.5\npairs = ["kz-ru"]\n[weights]\n', encoding="utf-8"
+    )
+    pair = load_pair("kz-ru", data_dir=str(tmp_path))
+    assert score_article(GRAIN, pair=pair).tension == RULES_ALONE
+    assert score_article(GRAIN).tension != RULES_ALONE
+
+
+def test_the_leaning_words_are_each_stems_share_of_the_tension(tmp_path):
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / STEMS_FILE).write_text(
+        'letters = 5\nrule_scale = 1.0\nscale = 1.0\npairs = ["kz-ru"]\n[weights]\ngrain = 0.7\nprote = 0.7\n',
+        encoding="utf-8",
+    )
+    pair = load_pair("kz-ru", data_dir=str(tmp_path))
+    tension, words = leaning_words(GRAIN, pair=pair)
+    # each 0.7 / sqrt(7) of the logit 1.4354, scaled like the whole: x tanh(1.4354) / 1.4354; first met as written
+    assert (round(tension, 4), words) == (0.8928, [("grain", 0.1645), ("protested", 0.1645)])
+    assert leaning_words(GRAIN, pair="am-ru")[1] == []  # a pair the model does not serve

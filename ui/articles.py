@@ -210,6 +210,11 @@ else:
         right.text(sentence)
     if not evidence:
         st.caption("No sentence moved the score.")
+    if words := views.leaning_words(article, pair):
+        st.caption(
+            "Words that leaned it (the word-stem model, their shares of the tension, included in the "
+            "sentences' above): " + views.escape_markdown(", ".join(f"{w} {v:+.2f}" for w, v in words))
+        )
 
 with st.expander("Full text, evidence highlighted where it stands", expanded=True):
     if evidence:

@@ -138,6 +138,24 @@ def _score(
     )
 
 
+def leaning_words(
+    text: object, title: object = "", language: str | None = None, *, pair: Pair | str | None = None, top: int = 8
+) -> tuple[float, list[tuple[str, float]]]:
+    """The word-stem model's part of an article's tension, word by word: the tension ``score_article`` gives
+    and the ``top`` words (as first met in the linked sentences) with the largest shares of it, each a part
+    of the tension as the evidence shares are. No words when the pair has no stem model."""
+    a = analyse(text, title, language, pair)
+    pair = load_pair(pair)
+    stems = load_stems(pair.data_dir)
+    if not stems.applies_to(pair.id):
+        return math.tanh(load_model(pair.data_dir).dot(a.vector)), []
+    parts = stems.stem_parts(a.tokens, a.linked)
+    raw = stems.rule_scale * load_model(pair.data_dir).dot(a.vector) + sum(p.logit for p in parts)
+    scale = math.tanh(raw) / raw if raw else 1.0
+    shares = sorted(((p.word, round(p.logit * scale, 4)) for p in parts), key=lambda w: -abs(w[1]))
+    return math.tanh(raw), [(word, share) for word, share in shares[:top] if share]
+
+
 def analyse(text: object, title: object = "", language: str | None = None, pair: Pair | str | None = None) -> Analysis:
     """The article read up to the stance model: sentences, their links, stance, tone and features."""
     body, head = _clean(text), _clean(title)

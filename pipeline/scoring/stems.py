@@ -40,21 +40,33 @@ class StemModel:
     def applies_to(self, pair_id: str) -> bool:
         return bool(self.weights) and pair_id in self.pairs
 
-    def sentence_parts(self, sentences: Sequence[Sequence[str]], linked: Sequence[bool]) -> list[float]:
-        """Each sentence's part of the stem term (0 for an unlinked one): a stem counts once in the article,
-        in the first linked sentence that holds it."""
-        first: dict[str, int] = {}
+    def stem_parts(self, sentences: Sequence[Sequence[str]], linked: Sequence[bool]) -> list[StemPart]:
+        """Each distinct stem of the linked sentences with its part of the logit, in reading order: a stem
+        counts once in the article, in the first linked sentence that holds it."""
+        first: dict[str, tuple[int, str]] = {}
         for i, tokens in enumerate(sentences):
             if linked[i]:
                 for token in tokens:
-                    first.setdefault(token[: self.letters], i)
+                    first.setdefault(token[: self.letters], (i, token))
+        norm = self.scale / math.sqrt(len(first)) if first else 0.0
+        return [StemPart(stem, word, i, self.weights.get(stem, 0.0) * norm) for stem, (i, word) in first.items()]
+
+    def sentence_parts(self, sentences: Sequence[Sequence[str]], linked: Sequence[bool]) -> list[float]:
+        """Each sentence's part of the stem term (0 for an unlinked one)."""
         parts = [0.0] * len(sentences)
-        if not first:
-            return parts
-        norm = self.scale / math.sqrt(len(first))
-        for stem, i in first.items():
-            parts[i] += self.weights.get(stem, 0.0) * norm
+        for part in self.stem_parts(sentences, linked):
+            parts[part.sentence] += part.logit
         return parts
+
+
+@dataclass(frozen=True)
+class StemPart:
+    """One stem of an article: the word it was first met as, that word's sentence, its part of the logit."""
+
+    stem: str
+    word: str
+    sentence: int
+    logit: float
 
 
 NO_STEMS = StemModel()
