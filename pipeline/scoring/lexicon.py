@@ -44,13 +44,19 @@ POST_ACT = "post_act"  # the same where the verb comes after its object (Kazakh:
 COMPLY = "comply"  # "complies with the sanctions": a restriction followed as a rule is balancing, not a blow
 POST_COMPLY = "post_comply"  # the same where the verb comes after its object (Kazakh: "санкцияларды сақтайды")
 RECOGNITION = "recognition"  # "recognise", «признать»: what it governs may be a side's claim (see actors.py)
+HANDOVER = "handover"  # "deported", «выдворил»: handing a person over, cooperation when he is the other's fugitive
+FUGITIVE = "fugitive"  # "deserter", «дезертир», "aktywista": a person the other side's authorities pursue
 OFFTOPIC = "offtopic"
 CONCESSIVE, POST_CONCESSIVE = "concessive", "post_concessive"
 BACKGROUND, CONTRAST = "background", "contrast"
 #: Kinds that need the sentence's clause breaks (worked out only when one of them is present).
 CLAUSE_KINDS = frozenset(
-    {REFUSAL, EXIT, POST_EXIT, EPITHET, GRIEVANCE, DISMISSAL, ACT, POST_ACT, CONTRAST, COMPLY, POST_COMPLY, RECOGNITION}
-)  # RECOGNITION: what it governs ends at a comma ("will not recognise the referendum, documents show")
+    {
+        *(REFUSAL, EXIT, POST_EXIT, EPITHET, GRIEVANCE, DISMISSAL, ACT, POST_ACT, CONTRAST, COMPLY, POST_COMPLY),
+        *(RECOGNITION, HANDOVER),
+    }
+)  # RECOGNITION: what it governs ends at a comma ("will not recognise the referendum, documents show"); so does
+# the person a HANDOVER word hands over ("deported the smugglers, deserters stay")
 _NEGATION_FLIP = -0.74  # VADER's factor for a negated sentiment word
 _VADER_ALPHA = 15.0  # VADER's normalisation constant, so all languages share one scale
 VADER_MAX_WORDS = 60  # longer than any sentence in the labelled sets (53 words at most)
@@ -173,6 +179,8 @@ def _parse_cues(data: TomlTable, language: str) -> CueSet:
         (COMPLY, "complies"),
         (POST_COMPLY, "post_complies"),
         (RECOGNITION, "recognitions"),
+        (HANDOVER, "handovers"),
+        (FUGITIVE, "fugitives"),
         (CLAIM, "claims"),
         (CONCESSIVE, "concessives"),
         (POST_CONCESSIVE, "post_concessives"),

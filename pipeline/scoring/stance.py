@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from .handover import handed_over, uncued_handovers
 from .lexicon import (
     ACT,
     BACKGROUND,
@@ -253,6 +254,8 @@ def sentence_stance(
         if partners and not all(partners.values()) and any(m.pattern.kind == RECOGNITION for m in matches)
         else set()
     )
+    # "deported the deserter to Russia": handing over the other side's fugitive is cooperation (handover.py)
+    handed = handed_over(tokens, matches, cues, clause_starts or breaks)
     refused: set[bool] = set()  # which kinds of cue were negated: True cooperation, False conflict
     kept_rule = False  # a measure against the other side complied with ("will comply with the sanctions")
     # per side of a "but": the stems of the measures turned down or complied with (False) and of the
@@ -285,6 +288,8 @@ def sentence_stance(
         weight = match.pattern.weight
         if abs(weight) >= RELATIONAL_CUE:
             count += 1
+        if weight > 0 and match.start in handed:
+            weight = -ACT_WEIGHT  # the security services working together, however the person is treated
         if weight > 0 and partners and a_third_party_conflict(match, tokens, cues, partners):
             continue  # the conflict is another country's: "settling the Ukrainian conflict"
         if weight > 0 and conceded[match.start]:
@@ -345,6 +350,11 @@ def sentence_stance(
             # a refusing verb ("refused") names no measure
             balanced_sides[int(match.start >= divide)].update((True, t) for t in _stems(tokens, match))
         parts[side] += weight
+    # «выдворил дезертира»: a handover word that is no cue of its own (an act word) is the cooperation itself
+    for at, refusing_it in uncued_handovers(tokens, matches, cues, handed, negated_at):
+        weight = -ACT_WEIGHT * NEGATED_COOPERATION if refusing_it else -ACT_WEIGHT
+        by_class[_CLASS["negated_cooperation" if refusing_it else "cooperation"]] += weight
+        parts[int(turn is not None and at >= turn)] += weight
     # "strategic partnership, allied cooperation and friendship": the formula stacks the tie's words, each
     # after the strongest adds less (one act of cooperation is told with one verb).
     backdrop = BACKDROP_TIE if affirmed_conflict and not fear else 1.0  # a fear has made the tie its backdrop
@@ -355,7 +365,8 @@ def sentence_stance(
     stance += parts[0] * TURNED if parts[0] * parts[1] < 0 else parts[0]
     stance += parts[1]
     if partners:
-        act = _act_against(tokens, matches, cues, clause_starts, partners, negated_at, exited)
+        acting = [m for m in matches if m.start not in handed] if handed else matches
+        act = _act_against(tokens, acting, cues, clause_starts, partners, negated_at, exited)
         if act:
             stance += act
             by_class[_CLASS["act"]] += act
