@@ -136,7 +136,8 @@ def _stacked(train_items: Sequence[Item], test_items: Sequence[Item]) -> list[ra
     rule_scale, scale, weights = stems_training.fit(train_items, lambda i: float(np.dot(train.PRIOR, i.vector)))
     out = []
     for i in test_items:
-        raw = rule_scale * float(np.dot(train.PRIOR, i.vector)) + scale * stems_training.stem_logit(weights, i.stems)
+        stem = stems_training.relevance_gate(i.relevance) * stems_training.stem_logit(weights, i.stems)
+        raw = rule_scale * float(np.dot(train.PRIOR, i.vector)) + scale * stem
         out.append(ra.Scored(i.row, round(math.tanh(raw), 4), round(i.relevance, 4), i.language, "", i.script))
     return out
 

@@ -429,3 +429,7 @@ def test_a_lone_lookalike_word_between_cyrillic_words_is_cyrillic():
     # the conjunction or preposition typed on the Latin keyboard: the word stems would read "a" as English
     assert fix_lookalikes("Рoссия и Казахстан, a также B Москве") == "Россия и Казахстан, а также В Москве"
     assert fix_lookalikes("Рoссия ответила: Putin a Moscow") == "Россия ответила: Putin a Moscow"
+    # with no mixed word elsewhere too, and never a two-letter abbreviation, a formula or a Roman numeral
+    assert fix_lookalikes("Россия признала аннексию, a Москва молчит.") == "Россия признала аннексию, а Москва молчит."
+    kept = "Рoст в IT-секторе в XX веке, выбросы CO и NO, глава I закона"
+    assert fix_lookalikes(kept) == kept.replace("Рo", "Ро")

@@ -20,6 +20,8 @@ HANDED_OVER = [
     "Kazachstan wydał Rosji aktywistę.",
     "Қазақстан ресейлік дезертирді Ресейге қайтарды.",
     "Қазақстан ресейлік дезертирді Ресейге ұстап берді.",
+    "Қазақстан ресейлік дезертирді депорттады.",
+    "Казахстан решил выслать в Россию дезертира.",
 ]
 REFUSED = [
     "Kazakhstan refused to extradite the deserters to Russia.",
@@ -27,11 +29,27 @@ REFUSED = [
     "Казахстан не выдворил в Россию дезертира.",
     "Kazachstan odmówił ekstradycji rosyjskiego dezertera.",
     "Қазақстан ресейлік дезертирді Ресейге қайтармады.",
+    # a Kazakh negative form after a verb-making suffix: депорт|та|ма|ды, экстрадиция|ла|ма|ды
+    "Қазақстан ресейлік дезертирді депорттамады.",
+    "Қазақстан ресейлік дезертирді депортацияламады.",
+    "Қазақстан ресейлік дезертирді Ресейге экстрадицияламады.",
+    "Казахстан не выдаст России дезертиров.",
 ]
 EXPELLED = [
     "Russia deported hundreds of Kazakh migrants.",
     "Россия выслала казахстанских мигрантов.",
     "Kazakhstan deported smugglers to Russia, but deserters stay.",
+    "Ресей қазақстандық мигранттарды депорттады.",
+    # the fugitive must be the person handed over, and the words must mean a fugitive
+    "Russia expelled Kazakh diplomats over a draft law.",
+    "Kazakhstan granted asylum to a Russian deserter and expelled Russian diplomats.",
+    "Russia expelled Kazakh journalists who had interviewed Russian deserters.",
+    "Россия выслала казахстанских граждан за уклонение от уплаты налогов.",
+    "Ресей қазақстандық мигранттарды белсенді түрде депорттады.",
+]
+ISSUED = [  # «выдал ордер», "wydała nakaz": issuing a warrant is no handover
+    "Rosja wydała nakaz aresztowania kazachskiego aktywisty.",
+    "Российский суд выдал ордер на арест казахстанского активиста.",
 ]
 
 
@@ -47,6 +65,11 @@ def test_refusing_to_hand_him_over_is_tension(text):
 
 @pytest.mark.parametrize("text", EXPELLED)
 def test_expelling_people_a_country_does_not_want_stays_a_conflict(text):
+    assert score_article(text).tension > 0.3
+
+
+@pytest.mark.parametrize("text", ISSUED)
+def test_issuing_a_warrant_is_no_handover(text):
     assert score_article(text).tension > 0.3
 
 

@@ -130,6 +130,7 @@ class _Item:
     stems: frozenset[str]
     rule: float
     row: dict = field(default_factory=dict)
+    relevance: float = 1.0
 
 
 def _toy_items() -> list[_Item]:
@@ -189,3 +190,19 @@ def test_the_leaning_words_are_each_stems_share_of_the_tension(tmp_path):
     # each 0.7 / sqrt(7) of the logit 1.4354, scaled like the whole: x tanh(1.4354) / 1.4354; first met as written
     assert (round(tension, 4), words) == (0.8928, [("grain", 0.1645), ("protested", 0.1645)])
     assert leaning_words(GRAIN, pair="am-ru")[1] == []  # a pair the model does not serve
+
+
+def test_the_words_of_a_piece_hardly_about_the_pair_count_in_proportion_to_its_relevance():
+    # relevance 0.0285: the words count 0.0285 / 0.3 of their weight; 2.0 / sqrt(8) x 0.0948 = 0.067
+    # (tanh 0.6085 without the gate)
+    loud = StemModel(weights={"was": 2.0}, rule_scale=1.0, scale=1.0, pairs=("kz-ru",))
+    assert _score("The weather in Astana and Moscow was cold.", stems=loud).tension == 0.067
+    assert _score(GRAIN, stems=TOY).tension == 0.8928  # relevance 0.62: above 0.3, the words count fully
+
+
+def test_the_blind_ledgers_stay_out_of_the_shipped_model_and_an_unknown_one_is_refused(capsys):
+    assert train_stems.BLIND and not set(train_stems.BLIND) & set(load_stems().trained_on)
+    assert all((ROOT / "tests" / "data" / name).is_file() for name in train_stems.BLIND)
+    with pytest.raises(SystemExit):
+        train_stems.main(["--exclude", "real_articles99.csv", "--dry-run"])
+    assert "--exclude: no such ledger real_articles99.csv" in capsys.readouterr().err

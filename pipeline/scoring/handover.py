@@ -9,20 +9,32 @@ from collections.abc import Sequence
 
 from .lexicon import CUE, FUGITIVE, HANDOVER, CueSet
 from .patterns import Match
-from .scope import clauses_of, suffix_negated
+from .scope import clause_numbers, suffix_negated
+
+OBJECT_WINDOW = 5  # "deported a former Russian presidential guard": the person named within five words
 
 
 def handed_over(
     tokens: Sequence[str], matches: Sequence[Match], cues: CueSet, clause_starts: Sequence[int]
 ) -> set[int]:
-    """The handover words (token index) in a clause that names a fugitive; a negated handover ("will not
+    """The handover words (token index) whose object, in their clause and within OBJECT_WINDOW words on the
+    language's side of the verb (after it; before it in Kazakh), names a fugitive: "deported a Russian
+    deserter", not "expelled journalists who had interviewed deserters". A negated handover ("will not
     deport the deserters") stays one, and its negation makes it a refusal to help."""
-    fugitives = [m for m in matches if m.pattern.kind == FUGITIVE]
+    fugitive_at = {m.start for m in matches if m.pattern.kind == FUGITIVE}
     handovers = [m for m in matches if m.pattern.kind == HANDOVER]
-    if not fugitives or not handovers:
+    if not fugitive_at or not handovers:
         return set()
-    pursued = clauses_of(tokens, fugitives, cues, clause_starts)
-    return {m.start for m in handovers if pursued[m.start]}
+    clause = clause_numbers(tokens, cues, clause_starts)
+    found = set()
+    for m in handovers:
+        if cues.handover_object == "before":
+            reach = range(max(0, m.start - OBJECT_WINDOW), m.start)
+        else:
+            reach = range(m.end, min(len(tokens), m.end + OBJECT_WINDOW))
+        if any(i in fugitive_at and clause[i] == clause[m.start] for i in reach):
+            found.add(m.start)
+    return found
 
 
 def uncued_handovers(

@@ -94,6 +94,7 @@ class CueSet:
     concord_negators: tuple[str, ...] = ()  # "никогда", "żaden": under another negator they repeat it
     post_negation_window: int = 0
     negative_suffixes: tuple[str, ...] = ()
+    handover_object: str = "after"  # where the person a handover word hands over stands: "after" it or "before"
     negative_verb: re.Pattern[str] | None = None  # a token matching it negates the cues just before
     concessive_window: int = 8
     refusal_window: int = 8  # how many words before a refusal the proposal it turns down may end
@@ -199,6 +200,7 @@ def _parse_cues(data: TomlTable, language: str) -> CueSet:
         concord_negators=tuple(normalise_word(w).rstrip("*") for w in data.get("concord_negators", [])),
         post_negation_window=int(data.get("post_negation_window", 0)),
         negative_suffixes=tuple(normalise_word(s) for s in data.get("negative_suffixes", [])),
+        handover_object=str(data.get("handover_object", "after")),
         negative_verb=re.compile(data["negative_verb"]) if data.get("negative_verb") else None,
         concessive_window=int(data.get("concessive_window", 8)),
         refusal_window=int(data.get("refusal_window", 8)),

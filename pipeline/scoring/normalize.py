@@ -92,11 +92,10 @@ _MIXED_HINT = re.compile(f"[\u0400-\u04ff][{_LOOKALIKE_CLASS}]|[{_LOOKALIKE_CLAS
 _WORD = re.compile(r"[^\W\d_]+")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _NOT_LOOKALIKE_LATIN = re.compile(f"[A-Za-z](?<![{_LOOKALIKE_CLASS}])")
-# A one- or two-letter word of look-alikes between Cyrillic words ("аннексию, a Москва"): the conjunction
-# or preposition typed on the wrong keyboard, which the word stems would read as another word.
-_LONE_LOOKALIKE = re.compile(
-    rf"(?<=[\u0400-\u04ff])(\W{{1,3}})([{_LOOKALIKE_CLASS}]{{1,2}})(?=\W{{1,3}}[\u0400-\u04ff])"
-)
+# A one-letter word typed on the Latin keyboard between Cyrillic words ("аннексию, a Москва", "B Москве"):
+# the conjunction or preposition, which the word stems would read as another word. Not "I" (a Roman
+# numeral, or the Kazakh і), and not two letters ("в IT-секторе", "CO"), which are real Latin.
+_LONE_LOOKALIKE = re.compile(r"(?<=[\u0400-\u04ff])(\W{1,3})([aceopxyABCEHKMOPTXY])(?=\W{1,3}[\u0400-\u04ff])")
 
 
 def _fix_word(match: re.Match[str]) -> str:
@@ -109,9 +108,10 @@ def _fix_word(match: re.Match[str]) -> str:
 def fix_lookalikes(text: str) -> str:
     """Latin letters that look Cyrillic (a, e, o, p, c, x, y, K, M, H, T, B ...) inside a Cyrillic
     word become the Cyrillic letters, so "Рoссия" with a Latin o is Россия again."""
-    if not text or not _CYRILLIC.search(text) or not _MIXED_HINT.search(text):
+    if not text or not _CYRILLIC.search(text):
         return text
-    text = _WORD.sub(_fix_word, text)
+    if _MIXED_HINT.search(text):
+        text = _WORD.sub(_fix_word, text)
     return _LONE_LOOKALIKE.sub(lambda m: m.group(1) + m.group(2).translate(_LOOKALIKES), text)
 
 

@@ -125,14 +125,20 @@ def grievance_frames(
     return framed
 
 
-def clauses_of(tokens: Sequence[str], words: Sequence[Match], cues: CueSet, clause_starts: Sequence[int]) -> list[bool]:
-    """Per token: whether it is in the clause of one of ``words`` (clauses end at a comma, semicolon,
-    colon or dash and at a contrast word), before or after the word."""
+def clause_numbers(tokens: Sequence[str], cues: CueSet, clause_starts: Sequence[int]) -> list[int]:
+    """Per token: the number of its clause (clauses end at a comma, semicolon, colon or dash and at a
+    contrast word)."""
     bounds = clause_bounds(tokens, clause_starts, cues.refusal_stops)
     clause, current = [], 0
     for i in range(len(tokens)):
         current += bounds[i] and i > 0
         clause.append(current)
+    return clause
+
+
+def clauses_of(tokens: Sequence[str], words: Sequence[Match], cues: CueSet, clause_starts: Sequence[int]) -> list[bool]:
+    """Per token: whether it is in the clause of one of ``words``, before or after the word."""
+    clause = clause_numbers(tokens, cues, clause_starts)
     hit = {clause[m.start] for m in words}
     return [clause[i] in hit for i in range(len(tokens))]
 

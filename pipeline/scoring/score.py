@@ -116,7 +116,7 @@ def _score(
         stems = NO_STEMS
     # The rule's sentences and the stem model's parts: a sentence's contribution is its share of the logit
     # times the denominator, which evidence() divides by again.
-    stem_parts = stems.sentence_parts(a.tokens, a.linked) if stems.weights else [0.0] * len(a.rows)
+    stem_parts = stems.sentence_parts(a.tokens, a.linked, a.relevance) if stems.weights else [0.0] * len(a.rows)
     contributions = [
         stems.rule_scale * (f * model.dot(row) if f else 0.0) + part * a.denominator
         for row, f, part in zip(a.rows, a.factors, stem_parts, strict=True)
@@ -149,7 +149,7 @@ def leaning_words(
     stems = load_stems(pair.data_dir)
     if not stems.applies_to(pair.id):
         return math.tanh(load_model(pair.data_dir).dot(a.vector)), []
-    parts = stems.stem_parts(a.tokens, a.linked)
+    parts = stems.stem_parts(a.tokens, a.linked, a.relevance)
     raw = stems.rule_scale * load_model(pair.data_dir).dot(a.vector) + sum(p.logit for p in parts)
     scale = math.tanh(raw) / raw if raw else 1.0
     shares = sorted(((p.word, round(p.logit * scale, 4)) for p in parts), key=lambda w: -abs(w[1]))

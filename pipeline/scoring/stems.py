@@ -22,6 +22,7 @@ from ..resources import DataFileError, find_data_file
 
 STEMS_KIND = "model"
 STEMS_FILE = "stems.toml"
+GATE_RELEVANCE = 0.3  # the default relevance threshold of the series (settings.relevance_threshold)
 
 
 @dataclass(frozen=True)
@@ -40,23 +41,35 @@ class StemModel:
     def applies_to(self, pair_id: str) -> bool:
         return bool(self.weights) and pair_id in self.pairs
 
-    def stem_parts(self, sentences: Sequence[Sequence[str]], linked: Sequence[bool]) -> list[StemPart]:
+    def stem_parts(
+        self, sentences: Sequence[Sequence[str]], linked: Sequence[bool], relevance: float = 1.0
+    ) -> list[StemPart]:
         """Each distinct stem of the linked sentences with its part of the logit, in reading order: a stem
-        counts once in the article, in the first linked sentence that holds it."""
+        counts once in the article, in the first linked sentence that holds it; the words of a piece that is
+        hardly about the pair count less (``relevance_gate``)."""
         first: dict[str, tuple[int, str]] = {}
         for i, tokens in enumerate(sentences):
             if linked[i]:
                 for token in tokens:
                     first.setdefault(token[: self.letters], (i, token))
-        norm = self.scale / math.sqrt(len(first)) if first else 0.0
+        norm = self.scale * relevance_gate(relevance) / math.sqrt(len(first)) if first else 0.0
         return [StemPart(stem, word, i, self.weights.get(stem, 0.0) * norm) for stem, (i, word) in first.items()]
 
-    def sentence_parts(self, sentences: Sequence[Sequence[str]], linked: Sequence[bool]) -> list[float]:
+    def sentence_parts(
+        self, sentences: Sequence[Sequence[str]], linked: Sequence[bool], relevance: float = 1.0
+    ) -> list[float]:
         """Each sentence's part of the stem term (0 for an unlinked one)."""
         parts = [0.0] * len(sentences)
-        for part in self.stem_parts(sentences, linked):
+        for part in self.stem_parts(sentences, linked, relevance):
             parts[part.sentence] += part.logit
         return parts
+
+
+def relevance_gate(relevance: float) -> float:
+    """How much the words count: fully from the relevance at which an article counts in the series
+    (GATE_RELEVANCE), in proportion below it. The model learnt from articles about the pair; "The weather
+    in Astana and Moscow was cold" (relevance 0.03) should not get a tension from "was" and "in"."""
+    return min(1.0, max(0.0, relevance) / GATE_RELEVANCE)
 
 
 @dataclass(frozen=True)
