@@ -58,3 +58,21 @@ CLAIMS = [
 @pytest.mark.parametrize(("text", "expected"), CLAIMS)
 def test_refusing_to_recognise_a_claim_keeps_the_act(text, expected):
     assert _tension(text) == pytest.approx(expected)
+
+
+def test_a_users_document_words_file_is_read_and_checked(tmp_path):
+    from pipeline.resources import DataFileError
+    from pipeline.scoring.actors import load_pair
+
+    (tmp_path / "lexicons").mkdir()
+    words = tmp_path / "lexicons" / "recognition-objects.toml"
+    words.write_text('[en]\ndocuments = ["passport*"]\n', encoding="utf-8")
+    text = "Kazakhstan does not recognise the passports issued by Russia."
+    # the package's list leaves passports out (the political question): the act; the user's list makes them paperwork
+    assert score_article(text).tension == 0.3452
+    assert score_article(text, pair=load_pair("kz-ru", data_dir=str(tmp_path))).tension == 0.2803
+    broken = tmp_path / "broken"
+    (broken / "lexicons").mkdir(parents=True)
+    (broken / "lexicons" / "recognition-objects.toml").write_text('[en]\nobject = "sideways"\n', encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"recognition-objects\.toml: \[en\] object must be after, before or both"):
+        load_pair("kz-ru", data_dir=str(broken))

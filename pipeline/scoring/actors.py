@@ -19,6 +19,7 @@ from ..resources import DEFAULT_PAIR, PACKAGE_DATA, DataFileError, data_dirs, fi
 from .lexicon import TomlTable, check_lexicons
 from .model import check_model
 from .patterns import Match, Pattern, PatternMatcher, parse_pattern
+from .recognition import check_documents
 from .stems import check_stems
 
 ACTORS_DIR = PACKAGE_DATA / "actors"
@@ -174,7 +175,7 @@ def _read_pair(path: str, source: str, data_dir: str) -> Pair:
         raise DataFileError(f"pair file {path} does not name both sides (sides.a and sides.b lists)")
     if problem := check_lexicons(data_dir):  # the cue files are data too: a typo there would zero a language
         raise DataFileError(problem)
-    if problem := check_model(data_dir) or check_stems(data_dir):  # so are the stance model's weights files
+    if problem := check_model(data_dir) or check_stems(data_dir) or check_documents(data_dir):  # and their side files
         raise DataFileError(problem)
     return replace(pair, source=source, data_dir=data_dir)
 

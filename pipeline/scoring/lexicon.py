@@ -14,7 +14,7 @@ import math
 import re
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -108,6 +108,7 @@ class CueSet:
     relatives: frozenset[str] = frozenset()  # "which", «который»: the clause they open still names the object
     with_postpositions: frozenset[str] = frozenset()  # Turkic "bilan", "ile", «менен» after the partner's name
     owned_conflicts: tuple[str, ...] = ()  # "conflict", «кризис»: strife of the third country named beside it
+    data_dir: str = ""  # the user's data directory it was read with ("" = the package's): for its side files
 
 
 def _twin(text: str, table: dict[str, str]) -> str:
@@ -259,10 +260,11 @@ def cue_set(language: str, data_dir: str = "") -> CueSet:
     """The cue set of a language, or the union of all of them for a language without a cue file."""
     path = find_data_file(LEXICONS, f"cues-{language}.toml", data_dir)
     if path is not None:
-        return _parse_cues(_read(path), language)
+        return replace(_parse_cues(_read(path), language), data_dir=data_dir)
     parts = [cue_set(code, data_dir) for code in cue_languages(data_dir)]
     return CueSet(
         language=language,
+        data_dir=data_dir,
         patterns=tuple(p for part in parts for p in part.patterns if not _chance_match(p)),
         negation_window=max((p.negation_window for p in parts), default=3),
         post_negation_window=max((p.post_negation_window for p in parts), default=0),

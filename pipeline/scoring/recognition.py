@@ -18,10 +18,11 @@ DOCUMENT_WINDOW = 6  # the object's head stands this close: "recognise the resul
 
 
 @lru_cache(maxsize=32)
-def _documents(language: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+def _documents(language: str, data_dir: str = "") -> tuple[tuple[str, ...], tuple[str, ...], str]:
     """A language's document words (``*`` ends a stem), the words they must not take in («дипломат»),
-    and where the object of a recognition word stands: "after" it, "before" it or "both"."""
-    path = find_data_file(LEXICONS, DOCUMENTS_FILE)
+    and where the object of a recognition word stands: "after" it, "before" it or "both"; from the user's
+    data directory when it has the file, else the package's."""
+    path = find_data_file(LEXICONS, DOCUMENTS_FILE, data_dir or None)
     entry = tomllib.loads(path.read_text(encoding="utf-8")).get(language, {}) if path else {}
     words = [tuple(normalise_word(w) for w in entry.get(key, [])) for key in ("documents", "not_documents")]
     return words[0], words[1], str(entry.get("object", "after"))
@@ -37,7 +38,7 @@ def claims_refused(
     """The recognition words (their token index) whose object, in their clause and before any stance cue
     of weight ``min_cue`` or more, names no document: refusing them is a step, not paperwork."""
     found = {m.start for m in matches if m.pattern.kind == RECOGNITION}
-    documents, excluded, side = _documents(cues.language)
+    documents, excluded, side = _documents(cues.language, cues.data_dir)
     if not documents or not found:
         return found
     bounds = object_bounds(tokens, clause_starts, cues)
@@ -61,3 +62,24 @@ def claims_refused(
                 if document(i):
                     found.discard(m.start)
     return found
+
+
+def check_documents(data_dir: str = "") -> str | None:
+    """None when the document words file reads (or there is none), else why in words (read afresh)."""
+    path = find_data_file(LEXICONS, DOCUMENTS_FILE, data_dir or None)
+    if path is None:
+        return None
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        return f"document words file {path} cannot be read: {err}"
+    for language, entry in data.items():
+        if not isinstance(entry, dict):
+            return f"document words file {path}: [{language}] must be a table"
+        for key in ("documents", "not_documents"):
+            words = entry.get(key, [])
+            if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+                return f"document words file {path}: [{language}] {key} must be a list of words"
+        if entry.get("object", "after") not in ("after", "before", "both"):
+            return f"document words file {path}: [{language}] object must be after, before or both"
+    return None
