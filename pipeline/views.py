@@ -9,6 +9,7 @@ closes its own connection: Streamlit reruns in several threads).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -107,6 +108,7 @@ class Download:
 # ---------------------------------------------------------------- reading and writing the database
 
 
+logger = logging.getLogger(__name__)
 PairRef = str | Pair | None  # a pair id, a loaded pair, or None: the store's own (kz-ru)
 
 
@@ -422,7 +424,11 @@ def leaning_words(article: ArticleDetail, pair: PairRef = None) -> list[tuple[st
     (a score of another scorer version: its words would explain a figure not shown)."""
     if article.score is None:
         return []
-    tension, words = score_words(article.text, article.title, article.language or None, pair=pair)
+    try:
+        tension, words = score_words(article.text, article.title, article.language or None, pair=pair)
+    except Exception:  # an explanation must not take the page down; the score and its evidence still show
+        logger.warning("the leaning words of article %s could not be read again", article.id, exc_info=True)
+        return []
     return words if round(tension, 4) == article.score.tension else []
 
 

@@ -476,6 +476,17 @@ def test_articles_page_searches_and_shows_evidence_scores_and_link(demo_app):
     assert demo_app.get("link_button")[0].proto.url == article["url"]
 
 
+def test_the_articles_page_shows_its_evidence_when_the_words_cannot_be_read_again(demo_app, monkeypatch):
+    def unreadable(*args, **kwargs):
+        raise RuntimeError("planted")
+
+    monkeypatch.setattr(views, "score_words", unreadable)
+    open_page(demo_app, "Articles")
+    no_exception(demo_app)
+    assert [m.value for m in demo_app.markdown if "-badge[" in m.value], "no evidence sentences shown"
+    assert not [c.value for c in demo_app.caption if c.value.startswith("Words that leaned it")]
+
+
 def test_correction_is_stored_marked_counted_and_undone(demo_app, demo_db):
     before = counted_here(demo_app)
     open_page(demo_app, "Articles")

@@ -4,9 +4,9 @@ The rules read cues; a real article often carries its stance in words no cue fil
 framing, technical wording of a measure). ``pipeline/data/model/stems.toml`` holds one weight per word
 stem (a token's first ``letters`` letters), a ridge regression of the signed label of the real-article
 ledgers' tension and cooperation items on the stems of their linked sentences, stacked with the rule's
-logit (``scripts/train_stems.py``). An article's logit is ``rule_scale x rule + scale x sum(w) / sqrt(n)``
-over the ``n`` distinct stems of its linked sentences; each stem's part is given to the first linked
-sentence that holds it, so every sentence's share of the tension stays its own.
+logit (``scripts/train_stems.py``). An article's logit is ``rule_scale x rule + scale x g x sum(w) /
+sqrt(n)`` over the ``n`` distinct stems of its linked sentences, ``g`` the relevance gate; each stem's part
+is given to the first linked sentence that holds it, so every sentence's share of the tension stays its own.
 """
 
 from __future__ import annotations
