@@ -46,7 +46,8 @@ CLAIMS = [
     pytest.param(
         "Kasachstan wird das von Russland organisierte Referendum nicht anerkennen.", 0.345, id="referendum-de"
     ),
-    pytest.param("Казахстан не признает аннексию Крыма Россией.", 0.156, id="annexation-ru"),
+    # the annexation is the claim turned down (0.156 until stance-1.20 read it as "no annexation")
+    pytest.param("Казахстан не признает аннексию Крыма Россией.", 0.345, id="annexation-ru"),
     # a document in another clause is not what is recognised
     pytest.param("Kazakhstan will not recognise the referendum, Russian documents show.", 0.345, id="comma-en"),
     pytest.param("Казахстан не признает референдум, следует из документов МИД России.", 0.345, id="comma-ru"),
@@ -76,3 +77,21 @@ def test_a_users_document_words_file_is_read_and_checked(tmp_path):
     (broken / "lexicons" / "recognition-objects.toml").write_text('[en]\nobject = "sideways"\n', encoding="utf-8")
     with pytest.raises(DataFileError, match=r"recognition-objects\.toml: \[en\] object must be after, before or both"):
         load_pair("kz-ru", data_dir=str(broken))
+
+
+@pytest.mark.parametrize(
+    ("text", "golden"),
+    [
+        ("Kazakhstan does not recognise the annexation of Crimea.", 0.2874),
+        ("Казахстан не признает аннексию Крыма.", 0.3452),
+        ("Kazachstan nie uznaje aneksji Krymu.", 0.3452),
+        ("Қазақстан Қырымның аннексиясын мойындамайды.", 0.3452),
+    ],
+)
+def test_a_refused_claim_named_by_a_conflict_word_is_the_act_not_a_conflict_denied(text, golden):
+    # the annexation is what is turned down; read as "no annexation" it cut the act to 0.09 (en), 0.16 (ru, kk)
+    assert score_article(text).tension == golden
+
+
+def test_a_conflict_denied_outside_a_recognition_stays_reassurance():
+    assert score_article("There was no annexation, Kazakhstan and Russia said.").tension < 0

@@ -69,12 +69,13 @@ def test_the_same_measure_turned_down_and_named_is_still_a_balance():
 
 @pytest.mark.parametrize(
     ("plain", "emphatic", "expected"),
-    [  # «никак не» counted as two refusals made a balance of one: 0.047 and 0.134
-        ("Казахстан не признает аннексию Крыма Россией.", "Казахстан никак не признает аннексию Крыма Россией.", 0.156),
+    [  # «никак не» counted as two refusals made a balance of one: 0.047 and 0.134 (0.156 each was right then;
+        # since stance-1.20 the annexation is the claim refused, not "no annexation": the act, 0.345)
+        ("Казахстан не признает аннексию Крыма Россией.", "Казахстан никак не признает аннексию Крыма Россией.", 0.345),
         (
             "Kazachstan nie uzna aneksji Krymu przez Rosję.",
             "Kazachstan w żaden sposób nie uzna aneksji Krymu przez Rosję.",
-            0.156,
+            0.345,
         ),
     ],
 )

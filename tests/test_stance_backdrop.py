@@ -54,22 +54,22 @@ def test_an_and_is_no_turn():
         (
             "Officially, Kazakhstan and Russia are friends and strategic partners. "
             "Yet Kazakhstan refused to recognise the annexation announced by Russia.",
-            0.6191,  # stance-1.10: 0.378; stance-1.14: 0.518; stance-1.17: 0.5796
+            0.7149,  # 1.10: 0.378; 1.14: 0.518; 1.17: 0.5796; 1.19: 0.6191 (the annexation read as "none")
         ),
         (
             "Официально Казахстан и Россия — друзья и стратегические партнёры. "
             "Однако Казахстан отказался признать аннексию, объявленную Россией.",
-            0.5965,  # stance-1.10: 0.164; stance-1.14: 0.4485; stance-1.17: 0.5112
+            0.1986,  # 1.10: 0.164; 1.14: 0.4485; 1.17: 0.5112; 1.19: 0.5965 (the annexation was a conflict)
         ),
         (
             "Officjalnie Kazachstan i Rosja są przyjaciółmi i strategicznymi partnerami. "
             "Jednak Kazachstan odmówił uznania aneksji ogłoszonej przez Rosję.",
-            0.5945,  # stance-1.10: 0.269; stance-1.14: 0.418; stance-1.17: 0.4856
+            0.6953,  # stance-1.10: 0.269; 1.14: 0.418; 1.17: 0.4856; 1.19: 0.5945
         ),
         (  # no contrast word: no turn; since stance-1.15 the tie-only sentence is the refusal's backdrop
             "Officially, Kazakhstan and Russia are friends and strategic partners. "
             "And Kazakhstan refused to recognise the annexation announced by Russia.",
-            0.4016,  # stance-1.14: 0.170; stance-1.17: 0.3606
+            0.5084,  # stance-1.14: 0.170; stance-1.17: 0.3606; stance-1.19: 0.4016
         ),
     ],
 )

@@ -11,7 +11,7 @@ from functools import lru_cache
 from ..resources import find_data_file
 from .lexicon import CUE, LEXICONS, RECOGNITION, CueSet
 from .patterns import Match, normalise_word
-from .scope import object_bounds, object_steps
+from .scope import object_bounds, object_steps, suffix_negated
 
 DOCUMENTS_FILE = "recognition-objects.toml"
 DOCUMENT_WINDOW = 6  # the object's head stands this close: "recognise the results of Kazakh school exams"
@@ -61,6 +61,36 @@ def claims_refused(
                     break  # another clause, or a cue of its own ("the annexation and the documents")
                 if document(i):
                     found.discard(m.start)
+    return found
+
+
+def refused_objects(
+    tokens: Sequence[str],
+    matches: Sequence[Match],
+    cues: CueSet,
+    clause_starts: Sequence[int],
+    claims: set[int],
+    negated: Sequence[bool],
+) -> set[int]:
+    """The token positions of what a recognition word of ``claims`` (claims_refused) governs when it is
+    turned down (a negator, or a Kazakh negative form: «мойындамайды»), in its clause and within
+    DOCUMENT_WINDOW words on the language's side: "does not recognise the annexation of Crimea". A conflict
+    word there is the claim turned down, not a conflict denied ("there was no annexation")."""
+    if not claims:
+        return set()
+    side = _documents(cues.language, cues.data_dir)[2]
+    bounds = object_bounds(tokens, clause_starts, cues)
+    found: set[int] = set()
+    for m in matches:
+        if m.pattern.kind != RECOGNITION or m.start not in claims:
+            continue
+        if not (negated[m.start] or suffix_negated(tokens, m, cues.negative_suffixes)):
+            continue
+        for forward in (True, False) if side == "both" else (side != "before",):
+            for i in object_steps(m, forward, len(tokens), DOCUMENT_WINDOW):
+                if bounds[i] if forward else bounds[i + 1]:
+                    break
+                found.add(i)
     return found
 
 

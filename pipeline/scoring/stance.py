@@ -47,7 +47,7 @@ from .lexicon import (
     CueSet,
 )
 from .patterns import Match
-from .recognition import claims_refused
+from .recognition import claims_refused, refused_objects
 from .scope import (
     blockers,
     clause_bounds,
@@ -254,6 +254,8 @@ def sentence_stance(
         if partners and not all(partners.values()) and any(m.pattern.kind == RECOGNITION for m in matches)
         else set()
     )
+    # "does not recognise the annexation": the annexation is the claim turned down, not a conflict denied
+    turned_claims = refused_objects(tokens, matches, cues, clause_starts or breaks, recognising, negated_at)
     # "deported the deserter to Russia": handing over the other side's fugitive is cooperation (handover.py)
     handed = handed_over(tokens, matches, cues, clause_starts or breaks)
     refused: set[bool] = set()  # which kinds of cue were negated: True cooperation, False conflict
@@ -288,6 +290,8 @@ def sentence_stance(
         weight = match.pattern.weight
         if abs(weight) >= RELATIONAL_CUE:
             count += 1
+        if weight > 0 and match.start in turned_claims:
+            continue
         if weight > 0 and match.start in handed:
             weight = -ACT_WEIGHT  # the security services working together, however the person is treated
         if weight > 0 and partners and a_third_party_conflict(match, tokens, cues, partners):
