@@ -1,6 +1,6 @@
 """Handing a person over: "Kazakhstan deported the Russian deserter", «выдворил активиста в Россию». A
 handover word is a conflict cue and an act when a country expels people it does not want (migrants,
-smugglers); when its clause names someone the other side's authorities pursue (a deserter, a draft
+smugglers); when its object names someone the other side's authorities pursue (a deserter, a draft
 evader, an activist, a dissident), the handover is the two states' security services working together."""
 
 from __future__ import annotations
