@@ -39,7 +39,7 @@ from .relevance import SentenceFacts, links, relevance, resolve_both
 from .sentences import split_sentences, token_spans, tokenize
 from .side_names import may_name_a_side
 from .stance import sentence_stance
-from .stems import NO_STEMS, StemModel, load_stems
+from .stems import NO_STEMS, StemModel, StemPart, load_stems
 
 # Public names, those that lived here before prepare.py and combine.py were split off included.
 __all__ = [
@@ -111,17 +111,12 @@ def _score(
     a = analyse(text, title, language, pair)
     pair = load_pair(pair)
     model = model or load_model(pair.data_dir)
-    stems = load_stems(pair.data_dir) if stems is None else stems
-    if not stems.applies_to(pair.id):
-        stems = NO_STEMS
+    rule_scale, parts, raw = _stacked(a, pair, model, stems)
     # The rule's sentences and the stem model's parts: a sentence's contribution is its share of the logit
     # times the denominator, which evidence() divides by again.
-    stem_parts = stems.sentence_parts(a.tokens, a.linked, a.relevance) if stems.weights else [0.0] * len(a.rows)
-    contributions = [
-        stems.rule_scale * (f * model.dot(row) if f else 0.0) + part * a.denominator
-        for row, f, part in zip(a.rows, a.factors, stem_parts, strict=True)
-    ]
-    raw = stems.rule_scale * model.dot(a.vector) + sum(stem_parts)
+    contributions = [rule_scale * (f * model.dot(row) if f else 0.0) for row, f in zip(a.rows, a.factors, strict=True)]
+    for part in parts:
+        contributions[part.sentence] += part.logit * a.denominator
     tension = math.tanh(raw)
     listed = evidence(a.sentences, contributions, tension / raw if raw else 1.0, a.denominator)
     tension = round(max(-1.0, min(1.0, tension)), 4)
@@ -138,6 +133,17 @@ def _score(
     )
 
 
+def _stacked(
+    a: Analysis, pair: Pair, model: Model, stems: StemModel | None = None
+) -> tuple[float, list[StemPart], float]:
+    """The rules' scale, the stem model's parts (none for a pair it does not serve) and the article's logit."""
+    stems = load_stems(pair.data_dir) if stems is None else stems
+    if not stems.applies_to(pair.id):
+        stems = NO_STEMS
+    parts = stems.stem_parts(a.tokens, a.linked, a.relevance) if stems.weights else []
+    return stems.rule_scale, parts, stems.rule_scale * model.dot(a.vector) + sum(p.logit for p in parts)
+
+
 def leaning_words(
     text: object, title: object = "", language: str | None = None, *, pair: Pair | str | None = None, top: int = 8
 ) -> tuple[float, list[tuple[str, float]]]:
@@ -146,11 +152,7 @@ def leaning_words(
     of the tension as the evidence shares are. No words when the pair has no stem model."""
     a = analyse(text, title, language, pair)
     pair = load_pair(pair)
-    stems = load_stems(pair.data_dir)
-    if not stems.applies_to(pair.id):
-        return math.tanh(load_model(pair.data_dir).dot(a.vector)), []
-    parts = stems.stem_parts(a.tokens, a.linked, a.relevance)
-    raw = stems.rule_scale * load_model(pair.data_dir).dot(a.vector) + sum(p.logit for p in parts)
+    _, parts, raw = _stacked(a, pair, load_model(pair.data_dir))
     scale = math.tanh(raw) / raw if raw else 1.0
     shares = sorted(((p.word, round(p.logit * scale, 4)) for p in parts), key=lambda w: -abs(w[1]))
     return math.tanh(raw), [(word, share) for word, share in shares[:top] if share]

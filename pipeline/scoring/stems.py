@@ -55,15 +55,6 @@ class StemModel:
         norm = self.scale * relevance_gate(relevance) / math.sqrt(len(first)) if first else 0.0
         return [StemPart(stem, word, i, self.weights.get(stem, 0.0) * norm) for stem, (i, word) in first.items()]
 
-    def sentence_parts(
-        self, sentences: Sequence[Sequence[str]], linked: Sequence[bool], relevance: float = 1.0
-    ) -> list[float]:
-        """Each sentence's part of the stem term (0 for an unlinked one)."""
-        parts = [0.0] * len(sentences)
-        for part in self.stem_parts(sentences, linked, relevance):
-            parts[part.sentence] += part.logit
-        return parts
-
 
 def relevance_gate(relevance: float) -> float:
     """How much the words count: fully from the relevance at which an article counts in the series
