@@ -6,8 +6,10 @@ files as a checkout; a user's own data directory (``BAROMETER_DATA_DIR``) comes 
 
 from __future__ import annotations
 
+import tomllib
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 # setuptools installs the package as plain files, so the traversable is a real directory.
 PACKAGE_DATA = Path(str(resources.files("pipeline").joinpath("data")))
@@ -16,6 +18,16 @@ DEFAULT_PAIR = "kz-ru"
 
 class DataFileError(ValueError):
     """A data file the scorer needs (a pair, a lexicon) is missing or cannot be read; names it."""
+
+
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """A data file's table; DataFileError "``what`` ``path`` cannot be read: reason" when it is unreadable,
+    not UTF-8 or not TOML."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise DataFileError(f"{what} {path} cannot be read: {err}") from err
 
 
 def data_dirs(kind: str, data_dir: str | Path | None = None) -> tuple[Path, ...]:

@@ -8,12 +8,11 @@ vector; a sentence's share of it is its own row's part, so the shares add up to 
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..resources import DataFileError, data_dirs, find_data_file
+from ..resources import DataFileError, data_dirs, find_data_file, read_toml
 from .features import FEATURES
 
 MODEL_KIND = "model"
@@ -95,9 +94,4 @@ def _read_model(data_dir: str) -> Model:
 
 
 def read_model(path: Path) -> Model:
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise DataFileError(f"model file {path} cannot be read: {err}") from err
-    return parse_model(data, str(path))
+    return parse_model(read_toml(path, "model file"), str(path))

@@ -4,28 +4,49 @@ licences"). The document words are data: ``pipeline/data/lexicons/recognition-ob
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from typing import Any
 
-from ..resources import find_data_file
+from ..resources import DataFileError, find_data_file, read_toml
 from .lexicon import CUE, LEXICONS, RECOGNITION, CueSet
 from .patterns import Match, normalise_word
 from .scope import object_bounds, object_steps, suffix_negated
 
 DOCUMENTS_FILE = "recognition-objects.toml"
+DOCUMENTS_WHAT = "document words file"
 DOCUMENT_WINDOW = 6  # the object's head stands this close: "recognise the results of Kazakh school exams"
+
+
+@lru_cache(maxsize=8)
+def _document_table(data_dir: str) -> dict[str, Any]:
+    """The document words file, every language's table: the user's data directory's when it has one, else
+    the package's; read once per directory."""
+    path = find_data_file(LEXICONS, DOCUMENTS_FILE, data_dir or None)
+    return read_toml(path, DOCUMENTS_WHAT) if path else {}
 
 
 @lru_cache(maxsize=32)
 def _documents(language: str, data_dir: str = "") -> tuple[tuple[str, ...], tuple[str, ...], str]:
     """A language's document words (``*`` ends a stem), the words they must not take in («дипломат»),
-    and where the object of a recognition word stands: "after" it, "before" it or "both"; from the user's
-    data directory when it has the file, else the package's."""
-    path = find_data_file(LEXICONS, DOCUMENTS_FILE, data_dir or None)
-    entry = tomllib.loads(path.read_text(encoding="utf-8")).get(language, {}) if path else {}
+    and where the object of a recognition word stands: "after" it, "before" it or "both"."""
+    entry = _document_table(data_dir).get(language, {})
     words = [tuple(normalise_word(w) for w in entry.get(key, [])) for key in ("documents", "not_documents")]
     return words[0], words[1], str(entry.get("object", "after"))
+
+
+def _directions(side: str) -> tuple[bool, ...]:
+    """Where a recognition word's object is looked for: forward (after it), backward, or both ways."""
+    return (True, False) if side == "both" else (side != "before",)
+
+
+def _object_reach(m: Match, forward: bool, bounds: Sequence[bool]) -> Iterator[int]:
+    """The positions of a recognition word's object on one side, nearest first: up to DOCUMENT_WINDOW
+    words, in its clause (``bounds``: scope.object_bounds)."""
+    for i in object_steps(m, forward, len(bounds), DOCUMENT_WINDOW):
+        if bounds[i] if forward else bounds[i + 1]:
+            return
+        yield i
 
 
 def _is(token: str, words: Sequence[str]) -> bool:
@@ -55,10 +76,10 @@ def claims_refused(
             continue
         if any(document(i) for i in range(m.start + 1, m.end)):  # "erkennt die Diplome an": inside the verb
             found.discard(m.start)
-        for forward in (True, False) if side == "both" else (side != "before",):
-            for i in object_steps(m, forward, len(tokens), DOCUMENT_WINDOW):
-                if (bounds[i] if forward else bounds[i + 1]) or cue_at[i]:
-                    break  # another clause, or a cue of its own ("the annexation and the documents")
+        for forward in _directions(side):
+            for i in _object_reach(m, forward, bounds):
+                if cue_at[i]:
+                    break  # a cue of its own ("the annexation and the documents")
                 if document(i):
                     found.discard(m.start)
     return found
@@ -86,11 +107,8 @@ def refused_objects(
             continue
         if not (negated[m.start] or suffix_negated(tokens, m, cues.negative_suffixes)):
             continue
-        for forward in (True, False) if side == "both" else (side != "before",):
-            for i in object_steps(m, forward, len(tokens), DOCUMENT_WINDOW):
-                if bounds[i] if forward else bounds[i + 1]:
-                    break
-                found.add(i)
+        for forward in _directions(side):
+            found.update(_object_reach(m, forward, bounds))
     return found
 
 
@@ -100,9 +118,9 @@ def check_documents(data_dir: str = "") -> str | None:
     if path is None:
         return None
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        return f"document words file {path} cannot be read: {err}"
+        data = read_toml(path, DOCUMENTS_WHAT)
+    except DataFileError as err:
+        return str(err)
     for language, entry in data.items():
         if not isinstance(entry, dict):
             return f"document words file {path}: [{language}] must be a table"

@@ -12,13 +12,12 @@ is given to the first linked sentence that holds it, so every sentence's share o
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..resources import DataFileError, find_data_file
+from ..resources import DataFileError, find_data_file, read_toml
 
 STEMS_KIND = "model"
 STEMS_FILE = "stems.toml"
@@ -122,12 +121,7 @@ def parse_stems(data: dict[str, object], source: str) -> StemModel:
 
 
 def read_stems(path: Path) -> StemModel:
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise DataFileError(f"stems file {path} cannot be read: {err}") from err
-    return parse_stems(data, str(path))
+    return parse_stems(read_toml(path, "stems file"), str(path))
 
 
 @lru_cache(maxsize=8)
