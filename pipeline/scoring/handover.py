@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from .lexicon import CUE, FUGITIVE, HANDOVER, CueSet
 from .patterns import Match
-from .scope import clause_numbers, suffix_negated
+from .scope import clause_numbers, object_steps, suffix_negated
 
 OBJECT_WINDOW = 5  # "deported a former Russian presidential guard": the person named within five words
 
@@ -28,10 +28,7 @@ def handed_over(
     clause = clause_numbers(tokens, cues, clause_starts)
     found = set()
     for m in handovers:
-        if cues.handover_object == "before":
-            reach = range(max(0, m.start - OBJECT_WINDOW), m.start)
-        else:
-            reach = range(m.end, min(len(tokens), m.end + OBJECT_WINDOW))
+        reach = object_steps(m, cues.handover_object != "before", len(tokens), OBJECT_WINDOW)
         if any(i in fugitive_at and clause[i] == clause[m.start] for i in reach):
             found.add(m.start)
     return found
