@@ -108,7 +108,7 @@ def load(ledgers: Sequence[tuple[Path, Path]]) -> list[Item]:
         for row, raw in found:
             title, _, text = raw.partition("\n")
             a = analyse(text, title)
-            stems = article_stems(a.tokens, a.linked, stems_training.LETTERS)
+            stems = article_stems(a.tokens, a.linked, stems_training.LETTERS, stems_training.MIN_LENGTH)
             items.append(Item(ledger.name, row, ra.dominant_script(raw), a.vector, a.relevance, a.language, stems))
     return items
 
@@ -136,7 +136,7 @@ def _stacked(train_items: Sequence[Item], test_items: Sequence[Item]) -> list[ra
     rule_scale, scale, weights = stems_training.fit(train_items, lambda i: float(np.dot(train.PRIOR, i.vector)))
     out = []
     for i in test_items:
-        stem = stems_training.relevance_gate(i.relevance) * stems_training.stem_logit(weights, i.stems)
+        stem = stems_training.stems_gate(i) * stems_training.stem_logit(weights, i.stems)
         raw = rule_scale * float(np.dot(train.PRIOR, i.vector)) + scale * stem
         out.append(ra.Scored(i.row, round(math.tanh(raw), 4), round(i.relevance, 4), i.language, "", i.script))
     return out

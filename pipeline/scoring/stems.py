@@ -2,8 +2,10 @@
 
 The rules read cues; a real article often carries its stance in words no cue file holds (an outlet's
 framing, technical wording of a measure). ``pipeline/data/model/stems.toml`` holds one weight per word
-stem (a token's first ``letters`` letters), a ridge regression of the signed label of the real-article
-ledgers' tension and cooperation items on the stems of their linked sentences, stacked with the rule's
+stem (a token's first ``letters`` letters; tokens shorter than ``min_length`` lend none: negators and
+conjunctions carry no topic, and their weights were only the lean of short texts), a ridge regression of
+the signed label of the real-article ledgers' items about the pair (tension +1, cooperation -1, neutral 0)
+on the stems of their linked sentences, stacked with the rule's
 logit (``scripts/train_stems.py``). An article's logit is ``rule_scale x rule + scale x g x sum(w) /
 sqrt(n)`` over the ``n`` distinct stems of its linked sentences, ``g`` the relevance gate; each stem's part
 is given to the first linked sentence that holds it, so every sentence's share of the tension stays its own.
@@ -30,6 +32,8 @@ class StemModel:
 
     weights: Mapping[str, float] = field(default_factory=dict)
     letters: int = 5
+    min_length: int = 1  # a shorter token lends no stem
+    full_from: int = 1  # the words count fully from this many distinct stems, in proportion below
     rule_scale: float = 1.0
     scale: float = 0.0
     pairs: tuple[str, ...] = ()
@@ -45,13 +49,15 @@ class StemModel:
     ) -> list[StemPart]:
         """Each distinct stem of the linked sentences with its part of the logit, in reading order: a stem
         counts once in the article, in the first linked sentence that holds it; the words of a piece that is
-        hardly about the pair count less (``relevance_gate``)."""
+        hardly about the pair, or too short to weigh, count less (``gate``)."""
         first: dict[str, tuple[int, str]] = {}
         for i, tokens in enumerate(sentences):
             if linked[i]:
                 for token in tokens:
-                    first.setdefault(token[: self.letters], (i, token))
-        norm = self.scale * relevance_gate(relevance) / math.sqrt(len(first)) if first else 0.0
+                    if len(token) >= self.min_length:
+                        first.setdefault(token[: self.letters], (i, token))
+        n = len(first)
+        norm = self.scale * gate(relevance, n, self.full_from) / math.sqrt(n) if first else 0.0
         return [StemPart(stem, word, i, self.weights.get(stem, 0.0) * norm) for stem, (i, word) in first.items()]
 
 
@@ -60,6 +66,13 @@ def relevance_gate(relevance: float) -> float:
     (GATE_RELEVANCE), in proportion below it. The model learnt from articles about the pair; "The weather
     in Astana and Moscow was cold" (relevance 0.03) should not get a tension from "was" and "in"."""
     return min(1.0, max(0.0, relevance) / GATE_RELEVANCE)
+
+
+def gate(relevance: float, n: int, full_from: int = 1) -> float:
+    """How much an article's words count: the relevance gate times ``n / full_from`` (at most 1). The model
+    learnt from excerpts of 20 distinct stems and more; a one-sentence text's eight words are too few to
+    weigh ("Дружба ... крепка, и об этом не стоит забывать" leant to tension on its names alone)."""
+    return relevance_gate(relevance) * min(1.0, n / full_from)
 
 
 @dataclass(frozen=True)
@@ -75,9 +88,12 @@ class StemPart:
 NO_STEMS = StemModel()
 
 
-def article_stems(sentences: Sequence[Sequence[str]], linked: Sequence[bool], letters: int = 5) -> frozenset[str]:
+def article_stems(
+    sentences: Sequence[Sequence[str]], linked: Sequence[bool], letters: int = 5, min_length: int = 1
+) -> frozenset[str]:
     """The distinct stems of the linked sentences: what the model reads (and what training reads)."""
-    return frozenset(t[:letters] for tokens, on in zip(sentences, linked, strict=True) if on for t in tokens)
+    on_pair = (t for tokens, on in zip(sentences, linked, strict=True) if on for t in tokens)
+    return frozenset(t[:letters] for t in on_pair if len(t) >= min_length)
 
 
 def parse_stems(data: dict[str, object], source: str) -> StemModel:
@@ -99,6 +115,12 @@ def parse_stems(data: dict[str, object], source: str) -> StemModel:
     letters = data.get("letters")
     if isinstance(letters, bool) or not isinstance(letters, int) or letters < 1:
         raise DataFileError(f"stems file {source}: letters must be a whole number of at least 1, not {letters!r}")
+    min_length = data.get("min_length", 1)  # files written before it existed read every token
+    if isinstance(min_length, bool) or not isinstance(min_length, int) or min_length < 1:
+        raise DataFileError(f"stems file {source}: min_length must be a whole number of at least 1, not {min_length!r}")
+    full_from = data.get("full_from", 1)  # likewise: every article's words counted fully
+    if isinstance(full_from, bool) or not isinstance(full_from, int) or full_from < 1:
+        raise DataFileError(f"stems file {source}: full_from must be a whole number of at least 1, not {full_from!r}")
     long = [k for k in weights if len(k) > letters]
     if long:
         raise DataFileError(
@@ -111,6 +133,8 @@ def parse_stems(data: dict[str, object], source: str) -> StemModel:
     return StemModel(
         weights={str(k): float(v) for k, v in weights.items()},
         letters=letters,
+        min_length=min_length,
+        full_from=full_from,
         rule_scale=number("rule_scale"),
         scale=number("scale"),
         pairs=tuple(pairs),  # type: ignore[arg-type]
