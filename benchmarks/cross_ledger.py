@@ -6,7 +6,7 @@ For each of the seventeen ledgers (tests/data/real_articles.csv, real_articles2.
 every method is fitted on the other sixteen and scored on it; the table gives each held-out ledger's
 figures, their mean, and the held-out predictions pooled per language. The rule scorer (the weights
 the model starts from: the rules alone, without the word-stem model the shipped scorer adds) is the
-baseline row; "rule + word stems" is the shipped stance-1.19 method (scripts/train_stems.py). The texts
+baseline row; "rule + word stems" is the shipped method (scripts/train_stems.py). The texts
 live outside the repository, one cache directory per ledger (see benchmarks/real_articles.py); the
 directories come from --caches or from $BAROMETER_REAL_CACHES (separated by the path separator), else
 /work/real_cache, /work/real_cache2 …

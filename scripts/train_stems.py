@@ -38,7 +38,7 @@ from pipeline.scoring.stems import STEMS_FILE, gate  # noqa: E402
 
 LETTERS = 5
 FULL_FROM = 20  # the words count fully from 20 distinct stems (99% of the ledgers' items about the pair)
-MIN_LENGTH = 4  # shorter tokens lend no stem ("не", "and", "nie": no topic, only the lean of short texts)
+MIN_LENGTH = 4  # characters; shorter tokens lend no stem ("не", "and", "nie": no topic, only short texts' lean)
 MIN_DOCUMENTS = 3  # a stem in fewer training articles gets no weight
 RIDGE = 1.0
 PAIRS = ("kz-ru",)  # the ledgers are about this pair; other pairs keep the rules alone

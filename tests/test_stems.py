@@ -14,7 +14,15 @@ import pytest
 from pipeline.resources import PACKAGE_DATA, DataFileError
 from pipeline.scoring.actors import load_pair
 from pipeline.scoring.score import SCORER_VERSION, _score, leaning_words, score_article
-from pipeline.scoring.stems import NO_STEMS, STEMS_FILE, StemModel, load_stems, parse_stems, read_stems
+from pipeline.scoring.stems import (
+    NO_STEMS,
+    STEMS_FILE,
+    StemModel,
+    article_stems,
+    load_stems,
+    parse_stems,
+    read_stems,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -62,6 +70,10 @@ def test_a_token_shorter_than_min_length_lends_no_stem():
     assert _score(GRAIN, stems=short).tension == 0.9011
     every = StemModel(weights=dict(short.weights), scale=1.0, pairs=("kz-ru",))  # min_length 1: "of" counts
     assert _score(GRAIN, stems=every).tension == round(math.tanh(math.atanh(RULES_ALONE) + 6.4 / math.sqrt(7)), 4)
+    # four letters is enough, three is not; training (article_stems) and scoring (stem_parts) read the same
+    tokens, linked = [["war", "sanc", "grains", "ban"], ["over", "it"]], [True, False]
+    assert article_stems(tokens, linked, train_stems.LETTERS, train_stems.MIN_LENGTH) == frozenset({"sanc", "grain"})
+    assert {p.stem for p in short.stem_parts(tokens, linked)} == {"sanc", "grain"}
 
 
 def test_the_words_of_a_text_shorter_than_full_from_count_in_proportion():
@@ -98,7 +110,7 @@ def test_the_shipped_model_is_read_and_names_the_ledgers_it_learnt_from():
     assert all(len(stem) <= 5 for stem in model.weights)
     assert model.trained_on and all((ROOT / "tests" / "data" / name).is_file() for name in model.trained_on)
     assert score_article(GRAIN).tension != _score(GRAIN, stems=NO_STEMS).tension
-    assert SCORER_VERSION.startswith("stance-1.20+")
+    assert SCORER_VERSION.startswith("stance-1.21+")
 
 
 @pytest.mark.parametrize(
@@ -113,6 +125,10 @@ def test_the_shipped_model_is_read_and_names_the_ledgers_it_learnt_from():
         ("letters = 5\nrule_scale = [\n", "cannot be read"),
         ("letters = 5\nmin_length = 0\nrule_scale = 1.0\nscale = 1.0\n[weights]\n", "min_length must be a whole"),
         ("letters = 5\nfull_from = 2.5\nrule_scale = 1.0\nscale = 1.0\n[weights]\n", "full_from must be a whole"),
+        (
+            "letters = 5\nmin_length = 4\nrule_scale = 1.0\nscale = 1.0\n[weights]\nwar = 3.0\nsanc = 1.0\n",
+            "stems shorter than min_length 4 never match: war",
+        ),
     ],
 )
 def test_a_broken_stems_file_is_named_with_the_reason(tmp_path, text, reason):
@@ -172,7 +188,7 @@ def test_training_learns_the_words_that_tell_the_sides_apart():
     assert weights["threa"] > 0.1 and weights["frien"] < -0.1
     assert abs(weights["the"]) < 1e-9 and abs(weights["pair"]) < 1e-9  # in every item: they say nothing
     assert not any(stem.startswith(("na", "nb", "nc")) for stem in weights)  # one item each: below MIN_DOCUMENTS
-    assert scale > 0.5
+    assert (round(rule_scale, 4), round(scale, 4)) == (1.1889, 1.6886)  # stacked on the gated stems (4 of 20)
     # every item now gets its sign from the words, where the rule alone had a third of them wrong
     right = sum(
         (rule_scale * i.rule + scale * train_stems.stem_logit(weights, i.stems) > 0) == (i.label == "tension")
@@ -191,6 +207,7 @@ def test_neutral_reports_teach_the_words_that_lean_nowhere():
     off_topic = [_Item(i.ledger, i.label, i.stems, i.rule, {"relevant": "0", "label": "neutral"}) for i in neutral]
     assert (round(alone, 4), round(train_stems.fit_stems(items + neutral)["threa"], 4)) == (1.3846, 1.1861)
     assert train_stems.fit_stems(items + off_topic)["threa"] == alone  # a piece not about the pair teaches nothing
+    assert train_stems.fit(items + neutral, lambda i: i.rule)[2] == train_stems.fit_stems(items + neutral)
 
 
 def test_the_written_file_reads_back_as_the_model(tmp_path):

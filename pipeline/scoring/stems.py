@@ -7,7 +7,8 @@ conjunctions carry no topic, and their weights were only the lean of short texts
 the signed label of the real-article ledgers' items about the pair (tension +1, cooperation -1, neutral 0)
 on the stems of their linked sentences, stacked with the rule's
 logit (``scripts/train_stems.py``). An article's logit is ``rule_scale x rule + scale x g x sum(w) /
-sqrt(n)`` over the ``n`` distinct stems of its linked sentences, ``g`` the relevance gate; each stem's part
+sqrt(n)`` over the ``n`` distinct stems of its linked sentences, ``g`` the gate (``gate``: relevance, and
+``n`` against ``full_from``); each stem's part
 is given to the first linked sentence that holds it, so every sentence's share of the tension stays its own.
 """
 
@@ -125,6 +126,11 @@ def parse_stems(data: dict[str, object], source: str) -> StemModel:
     if long:
         raise DataFileError(
             f"stems file {source}: stems longer than {letters} letters never match: {', '.join(long[:5])}"
+        )
+    short = [k for k in weights if len(k) < min(min_length, letters)]
+    if short:
+        raise DataFileError(
+            f"stems file {source}: stems shorter than min_length {min_length} never match: {', '.join(short[:5])}"
         )
     pairs, trained_on = data.get("pairs", []), data.get("trained_on", [])
     for name, value in (("pairs", pairs), ("trained_on", trained_on)):
