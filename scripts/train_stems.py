@@ -52,6 +52,11 @@ BLIND: tuple[str, ...] = ()
 TARGET = {"tension": 1.0, "cooperation": -1.0, "neutral": 0.0}  # the stems' target; the stacking's sign
 
 
+def _about(items: Sequence[Any]) -> list[Any]:
+    """The items the stems learn from: those about the pair, with a label in TARGET."""
+    return [i for i in items if i.row["relevant"] == "1" and i.row["label"] in TARGET]
+
+
 def _signed(items: Sequence[Any]) -> list[Any]:
     return [i for i in items if i.row["relevant"] == "1" and i.row["label"] in ("tension", "cooperation")]
 
@@ -63,7 +68,7 @@ def _y(items: Sequence[Any]) -> np.ndarray:
 def fit_stems(items: Sequence[Any]) -> dict[str, float]:
     """Ridge regression (dual form) of the signed label on the stems of the items about the pair, each
     1/sqrt(count); neutral items count as 0."""
-    items = [i for i in items if i.row["relevant"] == "1" and i.row["label"] in TARGET]
+    items = _about(items)
     counts = Counter(stem for i in items for stem in i.stems)
     vocab = {stem: j for j, stem in enumerate(sorted(s for s, n in counts.items() if n >= MIN_DOCUMENTS))}
     x = np.zeros((len(items), len(vocab)))
@@ -160,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     rule_scale, scale, weights = fit(items, lambda i: model.dot(i.vector))
     top = sorted(weights.items(), key=lambda p: -abs(p[1]))[:20]
     print("strongest stems: " + ", ".join(f"{s} {w:+.3f}" for s, w in top))
-    about = sum(i.row["relevant"] == "1" and i.row["label"] in TARGET for i in items)
+    about = len(_about(items))
     print(f"rule_scale {rule_scale:.4f}, scale {scale:.4f}; {len(weights)} stems; {about} items about the pair")
     if not args.dry_run:
         write_stems(args.out, rule_scale, scale, weights, sorted({i.ledger for i in items}), about)
