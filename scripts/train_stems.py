@@ -118,7 +118,7 @@ def write_stems(
     kept = {s: round(w, DIGITS) for s, w in sorted(weights.items()) if round(w, DIGITS)}
     lines = [
         "# The word-stem model (pipeline/scoring/stems.py): logit = rule_scale x rule + scale x gate x sum(weight)",
-        "# / sqrt(n) over the n distinct stems of the linked sentences (tokens of min_length letters or more);",
+        "# / sqrt(n) over the n distinct stems of the linked sentences (tokens of min_length characters or more);",
         "# gate = relevance / the series' threshold x n / full_from, each at most 1.",
         "# Written by scripts/train_stems.py; retrain, do not edit.",
         f"# {n} items about the pair (tension +1, cooperation -1, neutral 0); stems in at least {MIN_DOCUMENTS}",
