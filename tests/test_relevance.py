@@ -171,3 +171,30 @@ def test_another_pairs_story_through_kazakhstan_is_not_about_the_pair():
         "roadmap on energy. Gazprom will ship the gas to Kazakhstan and on to Uzbekistan from October."
     )
     assert _score(own, "Kazakhstan and Russia sign a gas deal").relevance > 0.9
+
+
+@pytest.mark.parametrize(
+    ("language", "piece", "eaeu", "forerunner"),
+    [
+        (
+            "en",
+            "Kazakhstan's parliament debated leaving the {bloc} after prices doubled. Deputies said the {bloc} had "
+            "brought Kazakh business more costs than gains. Russian goods now fill Kazakh shops, one deputy said.",
+            "Eurasian Economic Union",
+            "Customs Union",
+        ),
+        (
+            "ru",
+            "Депутаты Казахстана обсудили выход из {bloc} после роста цен. По их словам, участие в {bloc} принесло "
+            "казахстанскому бизнесу больше издержек, чем выгод. Российские товары заполнили казахстанские магазины.",
+            "ЕАЭС",
+            "Таможенного союза",
+        ),
+    ],
+    ids=["en", "ru"],
+)
+def test_the_blocs_forerunner_stands_for_the_bloc(language, piece, eaeu, forerunner):
+    # Ledger 18: pieces of 2010-2014 name the Customs Union where later ones name the EAEU.
+    bloc = _score(piece.format(bloc=eaeu), "").relevance
+    assert _score(piece.format(bloc=forerunner), "").relevance == pytest.approx(bloc) == pytest.approx(0.8262, abs=1e-4)
+    assert _score(piece.format(bloc="the common market" if language == "en" else "общего рынка"), "").relevance < 0.3

@@ -729,6 +729,60 @@ def test_a_denied_territorial_claim_keeps_its_friendship():
 
 
 @pytest.mark.parametrize(
+    ("language", "sentence", "expected"),
+    [
+        (
+            "en",
+            "Medvedev called Kazakhstan an artificial state and promised to restore Russia's borders, despite "
+            "the friendship of the two allies.",
+            3.0,
+        ),
+        (
+            "ru",
+            "Медведев назвал Казахстан искусственным государством и пообещал восстановить границы РФ, несмотря "
+            "на союзнические отношения.",
+            3.0,
+        ),
+        (
+            "pl",
+            "Miedwiediew nazwał Kazachstan sztucznym państwem i zapowiedział przywrócenie granic Rosji, mimo "
+            "sojuszu obu krajów.",
+            3.0,
+        ),
+        ("kk", "Медведев Қазақстанды жасанды мемлекет деп атады, бұл достық пен одақтастыққа сай емес.", 3.0),
+        # "never" before the denial is part of it, not a negator of it
+        ("kk", "Путин «қазақтарда ешқашан мемлекеттілік болмаған» деді, бұл достық пен одақтастыққа сай емес.", 3.0),
+        (
+            "ru",
+            "Депутат заявил, что у казахов никогда не было государственности, хотя Россия и Казахстан союзники.",
+            2.9,
+        ),
+        ("en", "A pundit said the Kazakhs never had statehood, though Kazakhstan is Russia's ally.", 2.9),
+        (
+            "pl",
+            "Deputowany stwierdził, że Kazachowie nigdy nie mieli państwowości, choć Kazachstan to sojusznik Rosji.",
+            2.72,
+        ),
+    ],
+)
+def test_denying_the_other_sides_statehood_is_a_claim_on_it(language, sentence, expected):
+    # Found on ledger 18: a post calling Kazakhstan an artificial state and promising to restore Russia's borders
+    # had scored as cooperation (the "restoring" of ties); the written holdouts' "never had statehood" pieces too.
+    assert stance(sentence, language) == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", "Kazakhstan and Russia agreed to restore border crossings closed during the pandemic."),
+        ("ru", "Россия и Казахстан договорились о восстановлении пограничных переходов после паводка."),
+    ],
+)
+def test_restoring_border_crossings_is_no_claim(language, sentence):
+    assert stance(sentence, language) < -1
+
+
+@pytest.mark.parametrize(
     ("language", "sentence"),
     [
         ("en", "Kazakhstan signed an agreement on strategic partnership and cooperation with Britain."),
