@@ -767,7 +767,8 @@ def test_a_denied_territorial_claim_keeps_its_friendship():
 )
 def test_denying_the_other_sides_statehood_is_a_claim_on_it(language, sentence, expected):
     # Found on ledger 18: a post calling Kazakhstan an artificial state and promising to restore Russia's borders
-    # had scored as cooperation (the "restoring" of ties); the written holdouts' "never had statehood" pieces too.
+    # had scored as cooperation (the "restoring" of ties). The holdouts' "never had statehood" items use these
+    # words too, so they are no longer blind for this rule (docs/evaluation-written.md).
     assert stance(sentence, language) == pytest.approx(expected, abs=0.01)
 
 
@@ -780,6 +781,57 @@ def test_denying_the_other_sides_statehood_is_a_claim_on_it(language, sentence, 
 )
 def test_restoring_border_crossings_is_no_claim(language, sentence):
     assert stance(sentence, language) < -1
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "expected"),
+    [  # the review's near misses: the state's regulation, a reserve's borders, a border with China, history
+        (
+            "ru",
+            "Казахстан и Россия обсудили искусственное государственное регулирование цен на топливо и договорились "
+            "о поставках.",
+            -1.3,
+        ),
+        (
+            "en",
+            "Kazakhstan and Russia agreed on artificial state support for fuel prices and signed a supply deal.",
+            -3.0,
+        ),
+        (
+            "ru",
+            "Россия восстановила историческую границу с Китаем на Амуре, а с Казахстаном подписала договор о "
+            "сотрудничестве.",
+            -3.0,
+        ),
+        ("en", "Russia and Kazakhstan agreed to restore historical borders of the Altai reserve.", -1.8),
+        (
+            "ru",
+            "Историки России и Казахстана отметили, что у казахов не было государственности до XV века, и "
+            "договорились о совместной работе.",
+            -2.0,
+        ),
+    ],
+)
+def test_words_near_a_statehood_claim_are_no_claim(language, sentence, expected):
+    assert stance(sentence, language) == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "expected"),
+    [
+        (
+            "ru",
+            "Путин назвал Украину искусственным государством и поблагодарил Казахстан за союзнические отношения.",
+            -1.95,
+        ),
+        ("en", "Putin called Ukraine an artificial state and thanked Kazakhstan for its alliance.", -2.2),
+        ("en", "Crimea is Russian land, Putin said, thanking Kazakhstan for the friendship.", -1.8),
+        ("en", "Putin called Kazakhstan an artificial state, despite the alliance.", 2.5),
+    ],
+)
+def test_a_claim_on_a_third_country_named_before_it_is_that_countrys(language, sentence, expected):
+    # Without the names the claim stands (3.0); with them, the nearest name within three words owns it.
+    assert stance_with_partners(sentence, language) == pytest.approx(expected, abs=0.01)
 
 
 @pytest.mark.parametrize(

@@ -22,10 +22,6 @@ HANDED_OVER = [
     "Қазақстан ресейлік дезертирді Ресейге ұстап берді.",
     "Қазақстан ресейлік дезертирді депорттады.",
     "Казахстан решил выслать в Россию дезертира.",
-    # a relative clause after a comma still describes the person (session 12, from ledger 19)
-    "Kazakhstan deported two Russians, who were deserters, back to Russia.",
-    "Казахстан выдворил россиян, которые дезертировали.",
-    "Kazachstan deportował dwóch Rosjan, którzy są dezerterami.",
 ]
 REFUSED = [
     "Kazakhstan refused to extradite the deserters to Russia.",
@@ -48,7 +44,6 @@ EXPELLED = [
     "Russia expelled Kazakh diplomats over a draft law.",
     "Kazakhstan granted asylum to a Russian deserter and expelled Russian diplomats.",
     "Russia expelled Kazakh journalists who had interviewed Russian deserters.",
-    "Russia expelled Kazakh journalists, who had interviewed deserters.",
     "Россия выслала казахстанских граждан за уклонение от уплаты налогов.",
     "Ресей қазақстандық мигранттарды белсенді түрде депорттады.",
 ]

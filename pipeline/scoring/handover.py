@@ -17,17 +17,15 @@ OBJECT_WINDOW = 5  # "deported a former Russian presidential guard": the person 
 def handed_over(
     tokens: Sequence[str], matches: Sequence[Match], cues: CueSet, clause_starts: Sequence[int]
 ) -> set[int]:
-    """The handover words (token index) whose object, in their clause (a relative clause after a comma
-    included) and within OBJECT_WINDOW words on the language's side of the verb (after it; before it in
-    Kazakh), names a fugitive: "deported a Russian deserter", "deported two Russians, who were
-    deserters", not "expelled journalists who had interviewed deserters". A negated handover ("will not
+    """The handover words (token index) whose object, in their clause and within OBJECT_WINDOW words on the
+    language's side of the verb (after it; before it in Kazakh), names a fugitive: "deported a Russian
+    deserter", not "expelled journalists who had interviewed deserters". A negated handover ("will not
     deport the deserters") stays one, and its negation makes it a refusal to help."""
     fugitive_at = {m.start for m in matches if m.pattern.kind == FUGITIVE}
     handovers = [m for m in matches if m.pattern.kind == HANDOVER]
     if not fugitive_at or not handovers:
         return set()
-    # A relative clause still describes the person: «об экстрадиции лиц, которые просят убежища».
-    clause = clause_numbers(tokens, cues, [i for i in clause_starts if tokens[i] not in cues.relatives])
+    clause = clause_numbers(tokens, cues, clause_starts)
     found = set()
     for m in handovers:
         reach = object_steps(m, cues.handover_object != "before", len(tokens), OBJECT_WINDOW)

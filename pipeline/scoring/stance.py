@@ -61,7 +61,7 @@ from .scope import (
     suffix_negated,
     turn_at,
 )
-from .third_party import a_third_party_conflict, with_a_third_party
+from .third_party import a_third_party_conflict, a_third_partys_claim, with_a_third_party
 
 NEGATED_COOPERATION = -0.8  # "did not sign" is nearly as much tension as "signed" is cooperation
 NEGATED_CONFLICT = -0.3  # "no tension" is reassurance, weaker than an agreement
@@ -267,8 +267,16 @@ def sentence_stance(
     divide = next((m.start for m in matches if m.pattern.kind == CONTRAST and m.start > 1), len(tokens))
     # "called Almaty Russian land ... incompatible with our friendship": a claim on the other's land that
     # no negator governs makes the sentence a rebuke, whatever cooperation words frame it.
+    # A claim about a third country named right before it ("called Ukraine an artificial state") is that
+    # country's: neither a rebuke nor a conflict of the pair.
+    owned_claims = {
+        m.start for m in matches if m.pattern.kind == CLAIM and partners and a_third_partys_claim(m, partners)
+    }
     claimed = any(
-        m.pattern.kind == CLAIM and not negated_at[m.start] and not suffix_negated(tokens, m, cues.negative_suffixes)
+        m.pattern.kind == CLAIM
+        and m.start not in owned_claims
+        and not negated_at[m.start]
+        and not suffix_negated(tokens, m, cues.negative_suffixes)
         for m in matches
     )
     for match in matches:
@@ -296,6 +304,8 @@ def sentence_stance(
             weight = -ACT_WEIGHT  # the security services working together, however the person is treated
         if weight > 0 and partners and a_third_party_conflict(match, tokens, cues, partners):
             continue  # the conflict is another country's: "settling the Ukrainian conflict"
+        if weight > 0 and match.start in owned_claims:
+            continue  # the claim is on another country: "called Ukraine an artificial state"
         if weight > 0 and conceded[match.start]:
             conceded_conflict += weight
             continue

@@ -58,3 +58,16 @@ def between_a_third_party(match: Match, tokens: Sequence[str], cues: CueSet, par
         if tokens[j] in cues.between_words:
             return any(partners.get(k, False) for k in range(j + 1, min(len(tokens), j + 1 + 2 * WITH_REACH)))
     return False
+
+
+CLAIM_REACH = 3  # "called Ukraine an artificial state": the country named within three words before the claim
+
+
+def a_third_partys_claim(match: Match, partners: Mapping[int, bool]) -> bool:
+    """Whether a claim on a country ("an artificial state", "Russian land") is about a third country: the
+    nearest name within CLAIM_REACH words before it is one ("Putin called Ukraine an artificial state",
+    «назвал Украину искусственным государством»), not one of the pair ("called Kazakhstan ...")."""
+    for j in range(match.start - 1, max(-1, match.start - 1 - CLAIM_REACH), -1):
+        if j in partners:
+            return partners[j]
+    return False
