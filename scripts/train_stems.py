@@ -58,7 +58,8 @@ def _about(items: Sequence[Any]) -> list[Any]:
 
 
 def _signed(items: Sequence[Any]) -> list[Any]:
-    return [i for i in items if i.row["relevant"] == "1" and i.row["label"] in ("tension", "cooperation")]
+    """The items about the pair with a sign: tension or cooperation (a non-zero target)."""
+    return [i for i in _about(items) if TARGET[i.row["label"]]]
 
 
 def _y(items: Sequence[Any]) -> np.ndarray:

@@ -11,6 +11,7 @@ from .patterns import Match
 
 WITH_REACH = 4  # words between "with" and the partner, and between a Kazakh or Turkic partner and the cue
 WITH_SEARCH = 8  # words between a cooperation word and its "with": "an agreement on partnership and cooperation with"
+CLAIM_REACH = 3  # "called Ukraine an artificial state": the country named within three words before the claim
 
 
 def with_a_third_party(
@@ -58,9 +59,6 @@ def between_a_third_party(match: Match, tokens: Sequence[str], cues: CueSet, par
         if tokens[j] in cues.between_words:
             return any(partners.get(k, False) for k in range(j + 1, min(len(tokens), j + 1 + 2 * WITH_REACH)))
     return False
-
-
-CLAIM_REACH = 3  # "called Ukraine an artificial state": the country named within three words before the claim
 
 
 def a_third_partys_claim(match: Match, partners: Mapping[int, bool]) -> bool:
