@@ -198,3 +198,93 @@ def test_the_blocs_forerunner_stands_for_the_bloc(language, piece, eaeu, forerun
     bloc = _score(piece.format(bloc=eaeu), "").relevance
     assert _score(piece.format(bloc=forerunner), "").relevance == pytest.approx(bloc) == pytest.approx(0.8262, abs=1e-4)
     assert _score(piece.format(bloc="the common market" if language == "en" else "общего рынка"), "").relevance < 0.3
+
+
+@pytest.mark.parametrize(
+    "piece",
+    [
+        "Putin, Erdogan and Rouhani met in Sochi to back the ceasefire in Syria. Putin praised the role of Turkey and "
+        "Iran in the Astana process. Without them the Astana format would not exist, he said. The next round of the "
+        "Astana talks is due in February.",
+        "Путин, Эрдоган и Роухани встретились в Сочи и поддержали перемирие в Сирии. Путин отметил роль Турции и "
+        "Ирана в астанинском процессе. Без них астанинского формата не было бы, сказал он. Следующий раунд "
+        "астанинских переговоров пройдёт в феврале.",
+    ],
+    ids=["en", "ru"],
+)
+def test_talks_named_after_the_capital_do_not_name_the_side(piece):
+    # Ledger 19 (stance-1.23): Russia, Turkey and Iran in "the Astana process" on Syria (0.7206 before).
+    assert _score(piece, "").relevance == 0.0
+
+
+def test_the_side_named_beside_talks_named_after_its_capital_still_counts():
+    piece = (
+        "Lavrov said Kazakhstan's role in the Astana process on Syria was constructive. He thanked Nazarbayev for "
+        "hosting the talks, which Russia values."
+    )
+    assert _score(piece, "").relevance == pytest.approx(0.7769, abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("language", "piece", "expected"),
+    [
+        (
+            "en",
+            "Kazakhstan's foreign ministry protested the drone strike on the oil terminal in Novorossiysk, Russia. It "
+            "said the strike harms bilateral relations between Kazakhstan and Ukraine. The terminal ships most of "
+            "Kazakhstan's oil.",
+            0.6228,
+        ),
+        (
+            "ru",
+            "Министерство иностранных дел Казахстана выразило протест в связи с ударом беспилотников по нефтяному "
+            "терминалу в Новороссийске, Россия. Удар наносит ущерб двусторонним отношениям Казахстана и Украины, "
+            "говорится в заявлении.",
+            0.6228,
+        ),
+    ],
+    ids=["en", "ru"],
+)
+def test_bilateral_ties_of_a_side_and_a_third_country_are_that_pairs(language, piece, expected):
+    # Ledger 18 (stance-1.23): "bilateral relations between Kazakhstan and Ukraine" in a piece about a strike on a
+    # terminal in Russia were the watched pair's (0.808 / 0.7769 before); without the third country they still are.
+    assert _score(piece, "").relevance == pytest.approx(expected, abs=1e-4)
+    if language == "en":
+        plain = piece.replace("bilateral relations between Kazakhstan and Ukraine", "bilateral relations")
+        assert _score(plain, "").relevance == pytest.approx(0.808, abs=1e-4)
+
+
+def test_bilateral_beside_a_third_country_not_joined_to_the_side_stays_the_pairs():
+    piece = (
+        "Kazakhstan's foreign ministry protested the drone strike on the oil terminal in Novorossiysk, Russia. Tokayev "
+        "said bilateral trade keeps growing despite the war in Ukraine. The terminal ships most of "
+        "Kazakhstan's oil."
+    )
+    assert _score(piece, "").relevance == pytest.approx(0.808, abs=1e-4)
+
+
+def test_the_two_sides_right_after_one_side_and_a_third_country_are_those_two():
+    # Ledger 19 (stance-1.23): "Georgia and Russia fought a brief war ... Talks between the two sides made
+    # little progress" in a piece about Kazakhstan's offer to mediate.
+    from pipeline.scoring.actors import BOTH
+    from pipeline.scoring.relevance import resolve_both
+
+    war, talks = _facts(SIDE_B, "@georgia"), _facts(BOTH)
+    opening = [_facts(SIDE_A, SIDE_B), _facts(SIDE_A)]
+    assert resolve_both([*opening, war, talks])[3].names == frozenset({OTHER})
+    # not after a sentence naming both sides, nor one naming a third country alone, nor a headline
+    assert resolve_both([*opening, _facts(SIDE_A, SIDE_B, "@georgia"), talks])[3] == talks
+    assert resolve_both([*opening, _facts("@georgia"), talks])[3] == talks
+    assert resolve_both([_facts(SIDE_A, SIDE_B), _facts(SIDE_B, "@georgia", title=True), talks])[2] == talks
+    # nor when the phrase's own sentence names a side: "Kazakhstan said the two sides ..."
+    assert resolve_both([*opening, war, _facts(BOTH, SIDE_A)])[3] == _facts(BOTH, SIDE_A)
+
+
+def test_an_organisation_named_in_full_still_makes_the_sentence_talk_between_states():
+    # Its name no longer counts as cooperation (test_stance_frames), but the summit's sidelines are relations:
+    # 0.6228 as before stance-1.23 (0.3379 with the name counting for nothing).
+    piece = (
+        "Na marginesie szczytu Szanghajskiej Organizacji Współpracy w Astanie Putin i Tokajew rozmawiali przez godzinę "
+        "o energetyce i nowych połączeniach kolejowych. Pieskow nazwał rozmowę konstruktywną."
+    )
+    assert _score(piece, "", "pl").relevance == pytest.approx(0.6228, abs=1e-4)

@@ -989,3 +989,65 @@ def test_a_protocol_snub_outweighs_the_meeting_it_describes():
 )
 def test_a_title_is_not_a_cooperation_word(language, sentence, expected):
     assert stance(sentence, language) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "expected"),
+    [
+        # a step taken without the other side's consent (en: "building" is a cooperation word, 0.5 less)
+        ("en", "Russia is building another dam on the Ural without the consent of Kazakhstan.", 0.5),
+        ("ru", "Россия строит ещё одну плотину на Урале без согласия Казахстана.", 1.0),
+        ("pl", "Rosja buduje kolejną tamę na Uralu bez zgody Kazachstanu.", 1.0),
+        # Kazakh: "without" as a suffix after the possessive (келісім-і-н-сіз), a negated cooperation word
+        ("kk", "Ресей Жайық өзенінде Қазақстанның келісімінсіз тағы бір бөгет салып жатыр.", 0.8),
+        # unilaterally
+        ("en", "Russia unilaterally cut the water it lets into the Ural.", 1.6),
+        ("ru", "Россия в одностороннем порядке сократила сброс воды в Урал.", 1.0),
+        ("kk", "Ресей біржақты тәртіппен Жайыққа су жіберуді азайтты.", 1.0),
+        # answered in kind
+        ("en", "Kazakhstan answered Moscow's fee with a mirror measure on Russian cars.", 1.5),
+        ("ru", "Казахстан ответил на утильсбор России зеркальными мерами.", 1.5),
+        ("ru", "Министр сказал, что Казахстан просто зеркалит решение Москвы.", 1.0),
+        ("pl", "Kazachstan odpowiedział na opłatę Rosji lustrzanymi środkami.", 1.5),
+        ("kk", "Қазақстан Ресейдің алымына жауап шараларын енгізді.", 1.5),
+    ],
+)
+def test_a_step_without_consent_or_in_kind_is_friction(language, sentence, expected):
+    # Ledger 18 (stance-1.23): a fee raised "only mirroring" the other's, a dam built without consent.
+    assert stance(sentence, language) == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "expected"),
+    [
+        # the promise not to act without consent is reassurance, not friction
+        ("en", "Russia will not build the dam without the consent of Kazakhstan.", 0.03),
+        ("en", "Russia is building the dam with the consent of Kazakhstan.", -0.5),
+        ("kk", "Ресей Қазақстанның келісімімен бөгет салып жатыр.", -1.0),
+        # "one-sided" of a report, with a negated verb after it, is no unilateral step
+        ("kk", "Қазақстан СІМ баяндаманы біржақты әрі шындыққа сәйкес келмейді деп бағалады.", 0.0),
+        # «без ведомственных» is not «без ведома»
+        ("ru", "Стороны рассказали о согласии по всем вопросам без ведомственных проволочек.", 0.0),
+    ],
+)
+def test_consent_given_or_promised_is_no_unilateral_step(language, sentence, expected):
+    assert stance(sentence, language) == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "expected"),
+    [
+        # the organisation's name holds "cooperation" (-1.5 before); "summit" is a meeting (-0.5)
+        ("en", "Kazakhstan will chair the Organization for Security and Cooperation in Europe next year.", 0.0),
+        ("en", "Tokayev and Putin were at the Shanghai Cooperation Organisation summit in Astana.", -0.5),
+        ("ru", "Казахстан возглавит Организацию по безопасности и сотрудничеству в Европе, сказал Масимов.", 0.0),
+        ("ru", "Токаев и Путин были на саммите Шанхайской организации сотрудничества в Астане.", -0.5),
+        ("pl", "Tokajew i Putin byli na szczycie Szanghajskiej Organizacji Współpracy w Astanie.", 0.0),
+        ("kk", "Тоқаев пен Путин Астанадағы Шанхай ынтымақтастық ұйымының саммитінде болды.", -0.5),
+        # cooperation agreed outside the name still counts
+        ("en", "Tokayev and Putin agreed at the summit to expand cooperation.", -3.0),
+    ],
+)
+def test_an_organisation_named_for_cooperation_is_no_step_between_the_two(language, sentence, expected):
+    # Ledger 19 (stance-1.23): Kazakhstan "taking the OSCE's chair" read as cooperation with Russia.
+    assert stance(sentence, language) == pytest.approx(expected, abs=0.01)

@@ -7,6 +7,7 @@ whatever the file says.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import tomllib
@@ -31,6 +32,7 @@ WEAK_A, WEAK_B = "a~", "b~"  # a language or ethnic group rather than the state
 IMPLIED_A, IMPLIED_B = "a^", "b^"  # an epithet or institution ("the northern neighbour")
 BLOC_A, BLOC_B = "a^bloc", "b^bloc"  # a bloc the side leads ("the EAEU"): implied, but the bloc is not the side
 RECOGNISED_A, RECOGNISED_B = "a?", "b?"  # a side's claim, where recognising it is the news ("the annexed regions")
+NAMED_AFTER = "~"  # a thing named after a side's place, not the side: "the Astana process" on Syria
 ANY_LANGUAGE = "*"  # patterns listed once for every language
 THIRD = "@"  # prefix of a third country's own kind ("@china"), to tell one third party from another
 
@@ -109,6 +111,7 @@ def parse_pair(data: TomlTable, pair_id: str = "") -> Pair:
     add(WEAK_A, weak.get("a", {}))
     add(WEAK_B, weak.get("b", {}))
     add(OTHER, data.get("others", {}))
+    add(NAMED_AFTER, data.get("named_after", {}))
     implied = data.get("implied", {})
     add(IMPLIED_A, implied.get("a", {}))
     add(IMPLIED_B, implied.get("b", {}))
@@ -222,13 +225,18 @@ def claims_as_sides(matches: list[Match], recognising: bool) -> list[Match]:
 
 
 def find_actors(tokens: list[str], matcher: PatternMatcher) -> list[Match]:
-    """Actor matches; a weak name ("Russian-language") hides the plain name matched on its words."""
+    """Actor matches; a weak name ("Russian-language") hides the plain name matched on its words, and a
+    name given to something else ("the Astana process", the talks on Syria held there) hides it and
+    names nobody."""
     matches = matcher.find(tokens)
-    weak_spans = [(m.start, m.end) for m in matches if m.pattern.kind in (WEAK_A, WEAK_B)]
-    if not weak_spans:
+    hiding = [(m.start, m.end) for m in matches if m.pattern.kind in (WEAK_A, WEAK_B, NAMED_AFTER)]
+    if not hiding:
         return matches
     return [
-        m for m in matches if m.pattern.kind not in (SIDE_A, SIDE_B) or not any(s <= m.start < e for s, e in weak_spans)
+        m
+        for m in matches
+        if m.pattern.kind != NAMED_AFTER
+        and (m.pattern.kind not in (SIDE_A, SIDE_B) or not any(s <= m.start < e for s, e in hiding))
     ]
 
 
@@ -257,6 +265,27 @@ def in_a_list(matches: list[Match], sentence: str, spans: list[tuple[int, int]],
             if "," in text[first:last]:
                 return True
     return False
+
+
+# What joins two parties into one pair: a conjunction alone ("Kazakhstan and Ukraine", «Қазақстан мен Украина»).
+_PAIR_GAP = re.compile(r"^\s*(?:and|und|et|ve|va|и|і|та|i|oraz|және|мен|бен|пен)\s*$")
+
+
+def both_is_another_pair(matches: list[Match], sentence: str, spans: list[tuple[int, int]]) -> bool:
+    """True when "bilateral" or "the two countries" sits beside one side joined to a third country by a
+    conjunction, the other side unnamed: "bilateral relations between Kazakhstan and Ukraine" are not
+    the watched pair's, though the piece is about a strike on a pipeline in Russia."""
+    kinds = {m.pattern.kind for m in matches}
+    if BOTH not in kinds or (SIDE_A in kinds) == (SIDE_B in kinds):
+        return False
+    parties = sorted((m for m in matches if m.pattern.kind in (SIDE_A, SIDE_B, OTHER)), key=lambda m: m.start)
+    text = sentence.lower()
+    return any(
+        (left.pattern.kind == OTHER) != (right.pattern.kind == OTHER)
+        and left.end <= right.start
+        and _PAIR_GAP.match(text[spans[left.end - 1][1] : spans[right.start][0]])
+        for left, right in itertools.pairwise(parties)
+    )
 
 
 def sides_in(tokens: list[str], language: str, pair: Pair | str | None = None) -> set[str]:

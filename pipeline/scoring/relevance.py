@@ -129,6 +129,14 @@ def resolve_both(sentences: Sequence[SentenceFacts]) -> list[SentenceFacts]:
     the phrase keeps meaning the pair."""
     out = list(sentences)
     n = len(sentences)
+    for i in range(1, n):
+        # "Georgia and Russia fought a war. Talks between the two sides stalled.": the sentence just before,
+        # naming one side and a third country (not the other side), is what a phrase naming no side means.
+        facts, before = sentences[i], sentences[i - 1]
+        if BOTH in facts.names and not ({SIDE_A, SIDE_B} & facts.names) and not before.is_title:
+            sides = {SIDE_A, SIDE_B} & before.names
+            if len(sides) == 1 and any(kind.startswith(THIRD) for kind in before.names):
+                out[i] = replace(facts, names=(facts.names - {BOTH}) | {OTHER})
     if _pair_named(sentences, range(n)) is not False:
         return out
     backward = _walks(sentences, range(n))  # backward[i]: walking i, i-1, ..., 0

@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass, replace
 
 from ..models import Score
-from .actors import Pair, actor_matcher, claims_as_sides, find_actors, in_a_list, load_pair
+from .actors import BOTH, Pair, actor_matcher, both_is_another_pair, claims_as_sides, find_actors, in_a_list, load_pair
 from .combine import (
     CONFLICT_TOLD,
     MAX_EVIDENCE,
@@ -58,7 +58,7 @@ __all__ = [
     "score_article",
 ]
 
-SCORER_BASE = "stance-1.22"  # the code's version: bump it when the code changes what the scorer returns
+SCORER_BASE = "stance-1.23"  # the code's version: bump it when the code changes what the scorer returns
 SCORER_VERSION = scorer_version(SCORER_BASE)  # + a digest of the data files read (default pair): "stance-1.14+3f9a2c"
 
 
@@ -205,6 +205,8 @@ def analyse(text: object, title: object = "", language: str | None = None, pair:
             )
             kinds = frozenset(m.pattern.kind for m in names)
             listed = in_a_list(names, sentence, token_spans(sentence)) if len(names) >= 3 else False
+            if BOTH in kinds and both_is_another_pair(names, sentence, token_spans(sentence)):
+                kinds = kinds - {BOTH}  # "relations between Kazakhstan and Ukraine": that pair's
             # "These reports are a fake.": a dismissal with no conflict of its own denies the claims reported
             denials.append(_denies_back(matches))
             hearsay.append(any(m.pattern.kind == HEARSAY for m in matches))
