@@ -74,6 +74,25 @@ def test_side_b_is_found_in_inflected_forms(language, text):
     assert SIDE_B in names(text, language)
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "side"),
+    [
+        # officials of earlier governments and the other side's loudest deputies (stance-1.23)
+        ("en", "Prime Minister Masimov said", SIDE_A),
+        ("ru", "заявил премьер Масимов", SIDE_A),
+        ("pl", "premier Masimow powiedział", SIDE_A),
+        ("kk", "Мәсімов мәлімдеді", SIDE_A),
+        ("en", "deputy Zatulin said", SIDE_B),
+        ("ru", "депутат Затулин заявил", SIDE_B),
+        ("pl", "deputowany Zatulin powiedział", SIDE_B),
+        ("kk", "Затулиннің сөзі", SIDE_B),
+        ("en", "Rogozin's agency", SIDE_B),
+    ],
+)
+def test_officials_of_other_years_name_their_side(language, text, side):
+    assert names(text, language) == {side}
+
+
 def test_compound_adjective_names_both_sides():
     assert {SIDE_A, SIDE_B} <= names("казахстанско-российские отношения", "ru")
 
