@@ -172,6 +172,26 @@ def test_adjacent_names_without_commas_are_not_a_list():
     assert not _list("Kazakhstan and Russia signed a deal with China.", "en")
 
 
+def _joined(text: str, language: str) -> str | None:
+    from pipeline.scoring.actors import actor_matcher, find_actors, joined_to_a_third
+    from pipeline.scoring.sentences import token_spans
+
+    tokens = tokenize(text)
+    found = joined_to_a_third(find_actors(tokens, actor_matcher(language)), text, token_spans(text))
+    return None if found is None else " ".join(tokens[found[0] : found[1]])
+
+
+def test_one_side_joined_to_a_third_country_is_found_with_its_words():
+    assert _joined("Georgia and Russia fought a brief war in 2008.", "en") == "georgia and russia"
+    assert _joined("Удар вредит отношениям Казахстана с Украиной.", "ru") == "казахстана с украиной"
+    # two third countries joined, a side named apart; a side beside a third country without a conjunction;
+    # both sides named
+    assert _joined("Kazakhstan said Georgia and Ukraine had asked for talks.", "en") is None
+    assert _joined("Russia fought a brief war in Georgia in 2008.", "en") is None
+    assert _joined("Georgia, Russia and Kazakhstan met.", "en") is None
+    assert _joined("Kazakhstan and Georgia signed a deal with Russia.", "en") is None
+
+
 def test_a_broken_lexicon_file_stops_the_start_instead_of_zeroing_its_language(tmp_path):
     # A user's data directory whose copy of the Russian cue file (it hides the package's) gets broken.
     (tmp_path / "lexicons").mkdir()

@@ -994,25 +994,20 @@ def test_a_title_is_not_a_cooperation_word(language, sentence, expected):
 @pytest.mark.parametrize(
     ("language", "sentence", "expected"),
     [
-        # a step taken without the other side's consent (en: "building" is a cooperation word, 0.5 less)
-        ("en", "Russia is building another dam on the Ural without the consent of Kazakhstan.", 0.5),
-        ("ru", "Россия строит ещё одну плотину на Урале без согласия Казахстана.", 1.0),
-        ("pl", "Rosja buduje kolejną tamę na Uralu bez zgody Kazachstanu.", 1.0),
         # Kazakh: "without" as a suffix after the possessive (келісім-і-н-сіз), a negated cooperation word
         ("kk", "Ресей Жайық өзенінде Қазақстанның келісімінсіз тағы бір бөгет салып жатыр.", 0.8),
-        # unilaterally
-        ("en", "Russia unilaterally cut the water it lets into the Ural.", 1.6),
-        ("ru", "Россия в одностороннем порядке сократила сброс воды в Урал.", 1.0),
-        ("kk", "Ресей біржақты тәртіппен Жайыққа су жіберуді азайтты.", 1.0),
+        ("kk", "Ресей Жайық өзенінде Қазақстанның қолдауынсыз тағы бір бөгет салып жатыр.", 0.8),  # back vowels
         # answered in kind
         ("en", "Kazakhstan answered Moscow's fee with a mirror measure on Russian cars.", 1.5),
         ("ru", "Казахстан ответил на утильсбор России зеркальными мерами.", 1.5),
-        ("ru", "Министр сказал, что Казахстан просто зеркалит решение Москвы.", 1.0),
+        ("ru", "Москва пообещала симметричный ответ на пошлины Казахстана.", 1.5),
         ("pl", "Kazachstan odpowiedział na opłatę Rosji lustrzanymi środkami.", 1.5),
         ("kk", "Қазақстан Ресейдің алымына жауап шараларын енгізді.", 1.5),
+        # behind the other's back
+        ("ru", "Россия провела учения без ведома Казахстана.", 1.0),
     ],
 )
-def test_a_step_without_consent_or_in_kind_is_friction(language, sentence, expected):
+def test_a_step_in_kind_or_without_consent_is_friction(language, sentence, expected):
     # Ledger 18 (stance-1.23): a fee raised "only mirroring" the other's, a dam built without consent.
     assert stance(sentence, language) == pytest.approx(expected, abs=0.01)
 
@@ -1020,17 +1015,19 @@ def test_a_step_without_consent_or_in_kind_is_friction(language, sentence, expec
 @pytest.mark.parametrize(
     ("language", "sentence", "expected"),
     [
-        # the promise not to act without consent is reassurance, not friction
-        ("en", "Russia will not build the dam without the consent of Kazakhstan.", 0.03),
-        ("en", "Russia is building the dam with the consent of Kazakhstan.", -0.5),
+        # the review of stance-1.23's first build: each of these read as friction there
+        ("en", "The tenge has been mirroring the Russian rouble all year, analysts in Astana said.", 0.0),
+        ("en", "Kazakhstan unilaterally extended visa-free stays for Russian citizens to 90 days.", 0.0),
+        ("en", "Kazakhstan and Russia introduced mirror steps to ease border crossing for their citizens.", 0.0),
+        ("ru", "Граждане Казахстана смогут находиться в России до 90 дней без уведомления миграционной службы.", 0.0),
+        ("ru", "Казахстан и Россия симметрично ответили на пандемию.", 0.0),
+        ("pl", "Obywatele Kazachstanu mogą przebywać w Rosji do 90 dni bez zgody urzędu migracyjnego.", 0.0),
+        ("kk", "Қазақстан Ресей азаматтары үшін біржақты түрде визасыз режим енгізді.", 0.0),
+        # consent given is the cooperation word itself
         ("kk", "Ресей Қазақстанның келісімімен бөгет салып жатыр.", -1.0),
-        # "one-sided" of a report, with a negated verb after it, is no unilateral step
-        ("kk", "Қазақстан СІМ баяндаманы біржақты әрі шындыққа сәйкес келмейді деп бағалады.", 0.0),
-        # «без ведомственных» is not «без ведома»
-        ("ru", "Стороны рассказали о согласии по всем вопросам без ведомственных проволочек.", 0.0),
     ],
 )
-def test_consent_given_or_promised_is_no_unilateral_step(language, sentence, expected):
+def test_a_rule_made_easier_or_a_currency_mirroring_is_no_friction(language, sentence, expected):
     assert stance(sentence, language) == pytest.approx(expected, abs=0.01)
 
 

@@ -267,24 +267,44 @@ def in_a_list(matches: list[Match], sentence: str, spans: list[tuple[int, int]],
     return False
 
 
-# What joins two parties into one pair: a conjunction alone ("Kazakhstan and Ukraine", «Қазақстан мен Украина»).
-_PAIR_GAP = re.compile(r"^\s*(?:and|und|et|ve|va|и|і|та|i|oraz|және|мен|бен|пен)\s*$")
+# What joins two parties into one pair: a conjunction or "with" alone ("Kazakhstan and Ukraine", «Казахстана
+# с Украиной», «Қазақстан мен Украина»).
+_PAIR_GAP = re.compile(r"^\s*(?:and|und|et|ve|va|with|и|с|со|і|та|з|i|oraz|z|ze|және|мен|бен|пен|bilan)\s*$")
+BOTH_NEAR = 3  # "bilateral relations between Kazakhstan and ...": at most this many words from the pair it names
+
+
+def joined_to_a_third(matches: list[Match], sentence: str, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The tokens (start, end) of one side joined by a conjunction to a third country, the other side unnamed
+    ("Georgia and Russia fought a brief war"); None when there is no such pair."""
+    kinds = {m.pattern.kind for m in matches}
+    if (SIDE_A in kinds) == (SIDE_B in kinds):
+        return None
+    parties: dict[int, Match] = {}  # one name per position: a third country is matched as "other" and "@country"
+    for m in sorted(matches, key=lambda m: m.start):
+        if m.pattern.kind in (SIDE_A, SIDE_B, OTHER) or m.pattern.kind.startswith(THIRD):
+            parties.setdefault(m.start, m)
+    text = sentence.lower()
+    for left, right in itertools.pairwise(parties.values()):
+        if (
+            (left.pattern.kind in (SIDE_A, SIDE_B)) != (right.pattern.kind in (SIDE_A, SIDE_B))
+            and left.end <= right.start
+            and _PAIR_GAP.match(text[spans[left.end - 1][1] : spans[right.start][0]])
+        ):
+            return left.start, right.end
+    return None
 
 
 def both_is_another_pair(matches: list[Match], sentence: str, spans: list[tuple[int, int]]) -> bool:
-    """True when "bilateral" or "the two countries" sits beside one side joined to a third country by a
-    conjunction, the other side unnamed: "bilateral relations between Kazakhstan and Ukraine" are not
-    the watched pair's, though the piece is about a strike on a pipeline in Russia."""
-    kinds = {m.pattern.kind for m in matches}
-    if BOTH not in kinds or (SIDE_A in kinds) == (SIDE_B in kinds):
+    """True when "bilateral" or "the two countries" names, within BOTH_NEAR words, one side joined to a third
+    country, the other side unnamed: "bilateral relations between Kazakhstan and Ukraine" are not the watched
+    pair's, though the piece is about a strike on a pipeline in Russia; "the two presidents also discussed
+    transit through Kazakhstan and Uzbekistan" still are."""
+    joined = joined_to_a_third(matches, sentence, spans)
+    if joined is None:
         return False
-    parties = sorted((m for m in matches if m.pattern.kind in (SIDE_A, SIDE_B, OTHER)), key=lambda m: m.start)
-    text = sentence.lower()
+    start, end = joined
     return any(
-        (left.pattern.kind == OTHER) != (right.pattern.kind == OTHER)
-        and left.end <= right.start
-        and _PAIR_GAP.match(text[spans[left.end - 1][1] : spans[right.start][0]])
-        for left, right in itertools.pairwise(parties)
+        m.pattern.kind == BOTH and (0 <= start - m.end <= BOTH_NEAR or 0 <= m.start - end <= BOTH_NEAR) for m in matches
     )
 
 

@@ -42,6 +42,7 @@ class SentenceFacts:
     cues: int
     offtopic: int = 0
     is_title: bool = False
+    joined_third: bool = False  # one side joined by "and" to a third country, the other unnamed ("Georgia and Russia")
 
 
 @dataclass(frozen=True)
@@ -131,12 +132,11 @@ def resolve_both(sentences: Sequence[SentenceFacts]) -> list[SentenceFacts]:
     n = len(sentences)
     for i in range(1, n):
         # "Georgia and Russia fought a war. Talks between the two sides stalled.": the sentence just before,
-        # naming one side and a third country (not the other side), is what a phrase naming no side means.
+        # joining one side and a third country by "and" (the other side unnamed), is what a phrase naming no
+        # side means; not "The Russian leader came from Beijing, where he met Xi. The two sides signed ...".
         facts, before = sentences[i], sentences[i - 1]
-        if BOTH in facts.names and not ({SIDE_A, SIDE_B} & facts.names) and not before.is_title:
-            sides = {SIDE_A, SIDE_B} & before.names
-            if len(sides) == 1 and any(kind.startswith(THIRD) for kind in before.names):
-                out[i] = replace(facts, names=(facts.names - {BOTH}) | {OTHER})
+        if BOTH in facts.names and not ({SIDE_A, SIDE_B} & facts.names) and before.joined_third:
+            out[i] = replace(facts, names=(facts.names - {BOTH}) | {OTHER})
     if _pair_named(sentences, range(n)) is not False:
         return out
     backward = _walks(sentences, range(n))  # backward[i]: walking i, i-1, ..., 0

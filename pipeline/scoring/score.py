@@ -14,7 +14,19 @@ import os
 from dataclasses import dataclass, replace
 
 from ..models import Score
-from .actors import BOTH, Pair, actor_matcher, both_is_another_pair, claims_as_sides, find_actors, in_a_list, load_pair
+from .actors import (
+    BOTH,
+    OTHER,
+    THIRD,
+    Pair,
+    actor_matcher,
+    both_is_another_pair,
+    claims_as_sides,
+    find_actors,
+    in_a_list,
+    joined_to_a_third,
+    load_pair,
+)
 from .combine import (
     CONFLICT_TOLD,
     MAX_EVIDENCE,
@@ -204,15 +216,21 @@ def analyse(text: object, title: object = "", language: str | None = None, pair:
                 breaks=starts,
             )
             kinds = frozenset(m.pattern.kind for m in names)
-            listed = in_a_list(names, sentence, token_spans(sentence)) if len(names) >= 3 else False
-            if BOTH in kinds and both_is_another_pair(names, sentence, token_spans(sentence)):
+            if any(kind.startswith(THIRD) for kind in kinds):
+                kinds |= {OTHER}  # a third country named by its leader or capital alone ("Putin met Pashinyan")
+            spans = token_spans(sentence) if len(names) >= 2 else []
+            listed = in_a_list(names, sentence, spans) if len(names) >= 3 else False
+            joined = len(names) >= 2 and joined_to_a_third(names, sentence, spans) is not None
+            if joined and BOTH in kinds and both_is_another_pair(names, sentence, spans):
                 kinds = kinds - {BOTH}  # "relations between Kazakhstan and Ukraine": that pair's
             # "These reports are a fake.": a dismissal with no conflict of its own denies the claims reported
             denials.append(_denies_back(matches))
             hearsay.append(any(m.pattern.kind == HEARSAY for m in matches))
             read.append(SentenceReading(sentence, tokens, stance.negated_at, stance.emphasis, stance.parts))
             facts.append(
-                SentenceFacts(kinds, listed, stance.stance, stance.relation, stance.cues, stance.offtopic, is_title)
+                SentenceFacts(
+                    kinds, listed, stance.stance, stance.relation, stance.cues, stance.offtopic, is_title, joined
+                )
             )
 
     facts, parts = _denied(facts, [r.parts for r in read], hearsay if any(denials) else ())
