@@ -356,3 +356,29 @@ def test_an_organisation_named_in_full_still_makes_the_sentence_talk_between_sta
         "o energetyce i nowych połączeniach kolejowych. Pieskow nazwał rozmowę konstruktywną."
     )
     assert _score(piece, "", "pl").relevance == pytest.approx(0.6228, abs=1e-4)
+
+
+RESCUE = {
+    "ru": (
+        "Казахстанские спасатели сняли с горы российских альпинистов",
+        "Спасатели МЧС Казахстана эвакуировали вертолетом четырех альпинистов из России, застрявших на высоте "
+        "4000 метров в Заилийском Алатау. Альпинисты из Новосибирска сорвались на спуске после восхождения на "
+        "пик. Двое россиян получили травмы, их доставили в больницу Алматы. Спасатели напомнили туристам, что о "
+        "восхождении нужно сообщать заранее.",
+    ),
+    "en": (
+        "Kazakh rescuers bring down Russian climbers",
+        "Kazakh rescuers airlifted four Russian climbers stranded at 4,000 metres in the mountains above Almaty. "
+        "The climbers from Novosibirsk fell on the descent after reaching the summit. Two of the Russians were "
+        "injured and taken to hospital in Almaty. Rescuers reminded mountaineers to register their routes before "
+        "setting out.",
+    ),
+}
+
+
+@pytest.mark.parametrize(("language", "expected"), [("ru", 0.0452), ("en", 0.0553)])
+def test_a_mountain_rescue_of_the_other_sides_climbers_is_about_the_rescue(language, expected):
+    # Ledger 21 (stance-1.24): climbers of one side saved by the other's rescuers scored 0.64; before the
+    # accident topic words this piece scored 0.5831 (ru) and 0.6133 (en)
+    title, text = RESCUE[language]
+    assert round(_score(text, title).relevance, 4) == expected

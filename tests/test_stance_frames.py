@@ -1048,3 +1048,39 @@ def test_a_rule_made_easier_or_a_currency_mirroring_is_no_friction(language, sen
 def test_an_organisation_named_for_cooperation_is_no_step_between_the_two(language, sentence, expected):
     # Ledger 19 (stance-1.23): Kazakhstan "taking the OSCE's chair" read as cooperation with Russia.
     assert stance(sentence, language) == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "expected"),
+    [
+        # a verb of intent or ability between the negator and the pressure does not use up its reach
+        ("ru", "Россия не собирается оказывать на страну давление.", -0.3),
+        ("ru", "Россия не намерена вводить санкции против Казахстана.", -0.45),
+        ("pl", "Rosja nie zamierza wywierać na kraj presji.", -0.3),
+        ("en", "Russia does not plan to put new pressure on Kazakhstan.", -0.3),
+        # a negated ability before another negator is a double negation: "cannot but support"
+        ("ru", "Казахстан не может не поддержать Россию.", -1.0),
+        ("ru", "Казахстан не может поддержать Россию.", 0.8),
+    ],
+)
+def test_a_negator_reaches_past_a_verb_of_intent_and_cannot_but_is_a_double_negation(language, sentence, expected):
+    # Ledger 21 (stance-1.24): «не собирается оказывать на страну давление» read as pressure (+1.0)
+    assert stance(sentence, language) == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "expected"),
+    [
+        ("en", "Russia respects Kazakhstan's position on the breakaway republics.", -1.0),
+        ("en", "Moscow said it respects the decision of Astana.", -1.0),
+        ("ru", "Россия уважает позицию Казахстана по этому вопросу.", -1.0),
+        ("ru", "Москва уважает выбор Астаны.", -1.0),
+        ("pl", "Moskwa szanuje stanowisko Kazachstanu.", -1.0),
+        ("kk", "Ресей Қазақстанның ұстанымын құрметтейді.", -1.0),
+        # not respected is a grievance
+        ("ru", "Россия не уважает позицию Казахстана.", 0.8),
+    ],
+)
+def test_respecting_the_other_sides_position_or_decision_accommodates_it(language, sentence, expected):
+    # Ledger 21 (stance-1.24): Moscow "respects" Astana's refusal to recognise the breakaway republics
+    assert stance(sentence, language) == pytest.approx(expected, abs=0.01)

@@ -102,6 +102,7 @@ class CueSet:
     exit_window: int = 8  # how many words after leaving or stopping its object may reach
     exit_stops: frozenset[str] = frozenset()  # words an exit does not reach across ("and": a new clause)
     function_words: frozenset[str] = frozenset()  # not counted in a negator's reach ("the", "о", "się")
+    auxiliaries: frozenset[str] = frozenset()  # verbs of intent or ability, not counted either («не намерен вводить»)
     with_words: frozenset[str] = frozenset()  # "with", "z", «с»: what follows names a cooperation's partner
     with_suffixes: tuple[str, ...] = ()  # Kazakh "-мен/-бен/-пен" on the partner's name
     between_words: frozenset[str] = frozenset()  # "between", «между»: a third party after them owns the deal
@@ -211,6 +212,7 @@ def _parse_cues(data: TomlTable, language: str) -> CueSet:
         coordinators=_word_set(data, "coordinators"),
         relatives=_word_set(data, "relatives"),
         function_words=_word_set(data, "function_words"),
+        auxiliaries=_word_set(data, "auxiliaries"),
         with_words=_word_set(data, "with_words"),
         between_words=_word_set(data, "between_words"),
         with_suffixes=tuple(normalise_word(w) for w in data.get("with_suffixes", [])),
@@ -273,6 +275,7 @@ def cue_set(language: str, data_dir: str = "") -> CueSet:
         exit_stops=frozenset().union(*(p.exit_stops for p in parts)),
         relatives=frozenset().union(*(p.relatives for p in parts)),
         function_words=frozenset().union(*(p.function_words for p in parts)),
+        auxiliaries=frozenset().union(*(p.auxiliaries for p in parts)),
         with_words=frozenset().union(*(p.with_words for p in parts)),
         with_postpositions=frozenset().union(*(p.with_postpositions for p in parts)),
     )

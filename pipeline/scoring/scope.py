@@ -147,14 +147,22 @@ def negation_scope(
     tokens: Sequence[str], negator_spans: Sequence[tuple[int, int]], cues: CueSet
 ) -> tuple[list[bool], set[int]]:
     """Per token, whether a negation governs it, and where a negated negator starts. A negator reaches
-    ``negation_window`` content words on; function words ("о", "the", "się") do not count, so "не
-    рассматривает вопрос о признании" negates the recognition. A verb of refusal or leaving that a
+    ``negation_window`` content words on; function words ("о", "the", "się") and verbs of intent or
+    ability («собирается», "zamierza") do not count, so "не рассматривает вопрос о признании" negates the
+    recognition and «не собирается оказывать на страну давление» the pressure. A verb of refusal or leaving that a
     negator governs is a double negation and cancels it ("did not refuse to cooperate", «не вышел из
-    проекта»); a particle or a concord word there repeats it («никогда не», "nie ... żaden")."""
+    проекта»), and so is a negated verb of ability before another negator («не может не поддержать»); a
+    particle or a concord word there repeats it («никогда не», "nie ... żaden")."""
     negated = [False] * len(tokens)
     cancelled: set[int] = set()
+    previous_end = -2
     for start, end in sorted(negator_spans):
-        flip = negated[start] and len(tokens[start]) > 3 and not tokens[start].startswith(cues.concord_negators)
+        # «не может не поддержать», "nie może nie poprzeć": a negated ability is a double negation
+        cannot_but = start == previous_end + 1 and tokens[previous_end] in cues.auxiliaries
+        flip = negated[start] and (
+            cannot_but or (len(tokens[start]) > 3 and not tokens[start].startswith(cues.concord_negators))
+        )
+        previous_end = end
         if flip:
             cancelled.add(start)
         left = cues.negation_window
@@ -162,7 +170,7 @@ def negation_scope(
             if left <= 0:
                 break
             negated[i] = not negated[i] if flip else True
-            if tokens[i] not in cues.function_words:
+            if tokens[i] not in cues.function_words and tokens[i] not in cues.auxiliaries:
                 left -= 1
     return negated, cancelled
 
