@@ -81,7 +81,10 @@ def test_the_same_measure_turned_down_and_named_is_still_a_balance():
 )
 def test_negators_side_by_side_are_one_refusal(plain, emphatic, expected):
     assert _tension(plain) == _tension(emphatic) == pytest.approx(expected)
-    assert _tension("Казахстан никак не может поддержать санкции против России.") == pytest.approx(0.422)
+    # «может» no longer uses up a place in the negator's reach (stance-1.24; 0.422 before): "can in no way
+    # support the sanctions" reads as "will not support" them
+    assert _tension("Казахстан никак не может поддержать санкции против России.") == pytest.approx(0.156)
+    assert _tension("Казахстан не поддержит санкции против России.") == pytest.approx(0.156)
 
 
 def test_every_pairs_bloc_is_no_meeting_of_its_two_sides():

@@ -110,7 +110,7 @@ def test_the_shipped_model_is_read_and_names_the_ledgers_it_learnt_from():
     assert all(len(stem) <= 5 for stem in model.weights)
     assert model.trained_on and all((ROOT / "tests" / "data" / name).is_file() for name in model.trained_on)
     assert score_article(GRAIN).tension != _score(GRAIN, stems=NO_STEMS).tension
-    assert SCORER_VERSION.startswith("stance-1.23+")
+    assert SCORER_VERSION.startswith("stance-1.24+")
 
 
 @pytest.mark.parametrize(
