@@ -294,14 +294,11 @@ def joined_to_a_third(matches: list[Match], sentence: str, spans: list[tuple[int
     return None
 
 
-def both_is_another_pair(matches: list[Match], sentence: str, spans: list[tuple[int, int]]) -> bool:
-    """True when "bilateral" or "the two countries" names, within BOTH_NEAR words, one side joined to a third
-    country, the other side unnamed: "bilateral relations between Kazakhstan and Ukraine" are not the watched
-    pair's, though the piece is about a strike on a pipeline in Russia; "the two presidents also discussed
-    transit through Kazakhstan and Uzbekistan" still are."""
-    joined = joined_to_a_third(matches, sentence, spans)
-    if joined is None:
-        return False
+def both_is_another_pair(matches: list[Match], joined: tuple[int, int]) -> bool:
+    """True when "bilateral" or "the two countries" names, within BOTH_NEAR words, the pair ``joined`` (one side
+    joined to a third country, the other side unnamed: `joined_to_a_third`): "bilateral relations between
+    Kazakhstan and Ukraine" are not the watched pair's, though the piece is about a strike on a pipeline in
+    Russia; "the two presidents also discussed transit through Kazakhstan and Uzbekistan" still are."""
     start, end = joined
     return any(
         m.pattern.kind == BOTH and (0 <= start - m.end <= BOTH_NEAR or 0 <= m.start - end <= BOTH_NEAR) for m in matches

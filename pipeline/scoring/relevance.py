@@ -42,7 +42,7 @@ class SentenceFacts:
     cues: int
     offtopic: int = 0
     is_title: bool = False
-    joined_third: bool = False  # one side joined by "and" to a third country, the other unnamed ("Georgia and Russia")
+    joined_third: bool = False  # one side joined by "and"/"with" to a third country, the other unnamed
 
 
 @dataclass(frozen=True)

@@ -220,8 +220,9 @@ def analyse(text: object, title: object = "", language: str | None = None, pair:
                 kinds |= {OTHER}  # a third country named by its leader or capital alone ("Putin met Pashinyan")
             spans = token_spans(sentence) if len(names) >= 2 else []
             listed = in_a_list(names, sentence, spans) if len(names) >= 3 else False
-            joined = len(names) >= 2 and joined_to_a_third(names, sentence, spans) is not None
-            if joined and BOTH in kinds and both_is_another_pair(names, sentence, spans):
+            joined_at = joined_to_a_third(names, sentence, spans) if len(names) >= 2 else None
+            joined = joined_at is not None
+            if joined_at is not None and BOTH in kinds and both_is_another_pair(names, joined_at):
                 kinds = kinds - {BOTH}  # "relations between Kazakhstan and Ukraine": that pair's
             # "These reports are a fake.": a dismissal with no conflict of its own denies the claims reported
             denials.append(_denies_back(matches))
